@@ -1,0 +1,93 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * BlobStore: the seam to object storage (restic's Backend). Every implementation and every wrapper
+ * passes test/store/conformance.ts.
+ *
+ * Contract
+ * - Keys are '/'-separated strings chosen by the engine; a store never interprets them. A store opened
+ *   with a prefix prepends it itself, so callers always use vault-relative keys.
+ * - put() is atomic: a reader sees the old object, or the whole new one, never a part. Overwriting an
+ *   existing key is allowed unless a condition says otherwise.
+ * - Conditions: `ifNoneMatch: '*'` creates only; `ifMatch: etag` replaces only that version. A failed
+ *   condition throws PreconditionFailedError and changes nothing. Stores without conditional writes
+ *   report `features.conditionalWrite = false` and throw UnsupportedError when a condition is given.
+ * - get() of a missing key throws NotFoundError; head() of a missing key returns null (null means
+ *   "absent", never "unknown": any other failure throws).
+ * - delete() is idempotent: deleting a missing key succeeds.
+ * - list(prefix) yields every key under the prefix exactly once, in no particular order.
+ * - All methods may run concurrently. Errors are the classes in store-errors.ts; TransientStoreError
+ *   (and only it) is safe to retry.
+ * - A body is re-openable (`open(start)`), so wrappers can retry and multipart uploads can resume.
+ */
+export interface BlobStore {
+  /** Human-readable location without credentials, for messages and history. */
+  readonly location: string;
+  readonly features: StoreFeatures;
+  put(key: string, body: BlobBody, opts?: PutOptions): Promise<PutResult>;
+  get(key: string, opts?: GetOptions): Promise<Readable>;
+  head(key: string): Promise<BlobInfo | null>;
+  list(prefix: string): AsyncIterable<BlobInfo>;
+  delete(key: string): Promise<void>;
+  /** Multipart uploads begun but never completed (stores without multipart yield nothing). */
+  pendingUploads?(): AsyncIterable<PendingUpload>;
+  abortUpload?(upload: PendingUpload): Promise<void>;
+}
+
+export interface StoreFeatures {
+  conditionalWrite: boolean;
+  multipart: boolean;
+}
+
+/** A payload that can be read again from any offset: a buffer, or a spooled file. */
+export interface BlobBody {
+  readonly size: number;
+  open(start?: number): Readable;
+}
+
+export interface PutOptions {
+  ifNoneMatch?: '*';
+  ifMatch?: string;
+  /**
+   * Where a multipart upload keeps its progress, so a restarted process resumes it instead of
+   * starting over. The store calls save() after each part and clear() once completed.
+   */
+  checkpoint?: UploadCheckpointStore;
+  signal?: AbortSignal;
+}
+
+export interface GetOptions {
+  /** Inclusive byte range. */
+  range?: { start: number; end: number };
+  signal?: AbortSignal;
+}
+
+export interface PutResult {
+  etag: string;
+}
+
+export interface BlobInfo {
+  key: string;
+  size: number;
+  etag?: string;
+  lastModified?: Date;
+}
+
+export interface PendingUpload {
+  key: string;
+  uploadId: string;
+  initiated?: Date;
+}
+
+export interface UploadCheckpoint {
+  uploadId: string;
+  partSize: number;
+  /** Parts already stored, with the ETag each returned. */
+  parts: { partNumber: number; etag: string }[];
+}
+
+export interface UploadCheckpointStore {
+  load(): Promise<UploadCheckpoint | null>;
+  save(cp: UploadCheckpoint): Promise<void>;
+  clear(): Promise<void>;
+}

@@ -1,0 +1,71 @@
+import type { UploadCheckpoint } from './blob-store.ts';
+
+/**
+ * Journal: the durable local record of sync work (intent → uploaded → committed) and of history.
+ *
+ * Contract
+ * - append() resolves only after the record is durable (fsync'd): a kill -9 after it resolves never loses
+ *   the record. A kill -9 during append() loses at most that record, and a torn last line is ignored
+ *   when the journal is read again.
+ * - pending() returns the records after the last 'committed' record: the work a crashed run left.
+ * - compact() may drop everything up to the last 'committed' record; it is atomic (temp, fsync, rename).
+ * - The journal is used by one process at a time: open() takes an exclusive lock and refuses a second.
+ */
+export interface Journal {
+  append(record: JournalRecord): Promise<void>;
+  pending(): Promise<JournalRecord[]>;
+  compact(): Promise<void>;
+  /** Multipart progress for one object, kept in the journal so an upload resumes after a restart. */
+  checkpoints(objectId: string): {
+    load(): Promise<UploadCheckpoint | null>;
+    save(cp: UploadCheckpoint): Promise<void>;
+    clear(): Promise<void>;
+  };
+  close(): Promise<void>;
+}
+
+export type JournalRecord =
+  | {
+      type: 'intent';
+      objectId: string;
+      kind: 'data' | 'pack';
+      /** Files (and byte ranges of the object's plaintext) this object will hold. */
+      files: { path: string; hash: string; offset: number; length: number }[];
+      /** Spooled ciphertext, kept so a multipart upload can resume with the same bytes. */
+      spool?: string;
+    }
+  | { type: 'uploaded'; objectId: string; size: number }
+  | { type: 'committed'; rootId: string; seq: number }
+  | { type: 'abandoned'; objectId: string; reason: string };
+
+/**
+ * HistoryLog: what the user sees as sync history. Persistent, append-only, queried newest first.
+ */
+export interface HistoryLog {
+  append(entries: HistoryEntry[]): Promise<void>;
+  query(q?: HistoryQuery): Promise<{ entries: HistoryEntry[]; total: number }>;
+  /** Bytes uploaded per UTC day, for the dashboard chart. */
+  bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]>;
+  close(): Promise<void>;
+}
+
+export type HistoryAction =
+  | 'upload' | 'delete' | 'rename' | 'skip' | 'error' | 'restore' | 'verify' | 'sync' | 'key';
+
+export interface HistoryEntry {
+  time: string; // ISO-8601
+  action: HistoryAction;
+  path?: string;
+  size?: number;
+  reason?: string;
+  /** Groups the entries of one sync pass. */
+  syncId?: string;
+}
+
+export interface HistoryQuery {
+  limit?: number;
+  /** Skip this many of the newest matches (paging). */
+  offset?: number;
+  actions?: HistoryAction[];
+  pathContains?: string;
+}

@@ -1,0 +1,56 @@
+/**
+ * Scanner: walks the folder (or the hinted part of it) and decides, from metadata, what may have changed
+ * against the last committed index. It reads no file contents: the sync engine hashes the candidates.
+ *
+ * Contract
+ * - Paths are relative to the root, '/'-separated, in the OS's own Unicode form (not normalised).
+ * - Ignored paths (.cofferignore, gitignore syntax, plus built-in temp-file patterns) are not reported.
+ * - FIFOs, sockets and devices are reported in `skipped`, never read. Unreadable entries (EACCES) are
+ *   reported in `skipped` with the reason, and are NOT reported as deleted.
+ * - Symlinks are reported as symlinks with their target text; they are never followed.
+ * - A file is a candidate when size, mtime, inode or mode differ from the index, when it is new, or when
+ *   its mtime is so recent that a same-size rewrite within the clock granularity could hide ("racily
+ *   clean", as in git).
+ * - `deleted` lists indexed paths under the scanned scope that no longer exist.
+ */
+export interface Scanner {
+  scan(index: ReadonlyMap<string, IndexedEntry>, opts?: ScanOptions): Promise<ScanResult>;
+}
+
+export interface ScanOptions {
+  /** Restrict the walk to these relative paths (files or folders). Absent: the whole root. */
+  scope?: string[];
+  signal?: AbortSignal;
+}
+
+/** What the index remembers of a path from the last commit. */
+export interface IndexedEntry {
+  kind: 'file' | 'symlink' | 'dir';
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  ino?: number;
+  hash?: string;
+}
+
+export interface ScanEntry {
+  path: string;
+  kind: 'file' | 'symlink' | 'dir';
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  ino: number;
+  /** Symlink target, as stored by the OS. */
+  target?: string;
+}
+
+export interface ScanResult {
+  /** New or possibly modified entries. */
+  candidates: ScanEntry[];
+  /** Count of entries whose metadata matched the index. */
+  unchanged: number;
+  deleted: string[];
+  skipped: { path: string; reason: string }[];
+  /** Every non-ignored entry seen, with metadata, so the index can be refreshed. */
+  seen: number;
+}

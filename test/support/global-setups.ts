@@ -1,7 +1,9 @@
-// Each entry starts one real service for the whole run and returns its teardown.
-// Entries add themselves here: s3 (Ceph RGW), keyring (gnome-keyring on a private D-Bus), kms (test server).
+// Each entry starts one real service for the whole run and returns its teardown. One owner per file.
 import type { TestProject } from 'vitest/node';
+import { setup as s3 } from './s3-server.ts';
+import { setup as keyring } from './keyring-service.ts';
+import { setup as kms } from './kms-service.ts';
 
 export type GlobalSetup = (project: TestProject) => Promise<() => Promise<void>>;
 
-export const setups: GlobalSetup[] = [];
+export const setups: GlobalSetup[] = [s3, keyring, kms];

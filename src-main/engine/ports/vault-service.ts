@@ -105,3 +105,25 @@ export type VaultEvent =
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'history'; entries: HistoryEntry[] }
   | { type: 'key'; status: KeyStatus };
+
+/**
+ * VaultHost: owns zero or one open vault for the app or `coffer ui`. The first-run wizard calls
+ * createVault(); afterwards service() returns the running vault.
+ */
+export interface VaultHost {
+  service(): VaultService | null;
+  createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }>;
+  /** Stops watching and closes the journal. */
+  close(): Promise<void>;
+}
+
+export interface CreateVaultRequest {
+  folder: string;
+  /** s3://bucket[/prefix] or file:///abs/path */
+  remote: string;
+  endpoint?: string;
+  /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
+  keyRef: string;
+  passphrase?: string;
+  allowHttp?: boolean;
+}

@@ -1,0 +1,313 @@
+/**
+ * The one IPC contract between the UI (Electron renderer or a browser via `coffer ui`) and the engine.
+ * It mirrors VaultService and VaultHost (src-main/engine/ports/vault-service.ts) one to one; the type
+ * checks at the bottom fail to compile when the two drift apart.
+ *
+ * This file imports only zod and types, so the renderer (browser) and main (Node) both import it.
+ *
+ * Secrets: nothing that crosses this contract carries key material, with ONE deliberate exception:
+ * createVault returns the recovery key, once, so the first-run wizard can show it as the recovery kit.
+ * The renderer keeps it only in component state and drops it after confirmRecoverySaved. (The
+ * passphrase in createVault's request travels the other way, renderer -> main, and is never echoed.)
+ *
+ * Validation: requests are z.strictObject (unknown keys are an error). Responses are z.object, which
+ * strips unknown keys: main parses every engine result with the response schema before sending, so a
+ * field the engine adds later cannot cross to the UI unnoticed; the client validates again on arrival.
+ *
+ * Wire protocol
+ * - Electron IPC. The preload exposes only `window.coffer = { invoke(channel, payload), subscribe(cb) }`.
+ *   channel = ipcChannel(command) = 'coffer:<command>'. Main validates the sender and the payload and
+ *   ALWAYS resolves with an IpcEnvelope: { ok: true, value } or { ok: false, error: { code, message } }
+ *   (ipcRenderer.invoke would flatten a thrown error into a string). Engine events are sent on
+ *   EVENT_CHANNEL ('coffer:event') with one VaultEvent as the argument; subscribe(cb) receives the event.
+ * - HTTP (`coffer ui`, 127.0.0.1 only). The page is opened at http://127.0.0.1:<port>/#token=<token>;
+ *   the renderer reads the token from the fragment (never sent to the server in the page request),
+ *   keeps it in sessionStorage and removes it from the address bar.
+ *   - POST /api/<command>, Content-Type: application/json, header `X-Coffer-Token: <token>`, body = the
+ *     request JSON ({} for commands without arguments). Body limit 64 KiB.
+ *   - 200 with the response JSON (void commands answer `null`).
+ *   - Errors answer `{ "error": { "code", "message" } }` with the status from HTTP_STATUS below:
+ *     400 invalid-request, 401 unauthorized (missing/wrong token), 403 forbidden (foreign Origin or Host),
+ *     404 not-found (unknown command or path), 409 not-configured, 423 key-unavailable, 502 store-error,
+ *     500 internal, 413 body too large (code invalid-request).
+ *   - GET /api/events?token=<token> -> text/event-stream (EventSource cannot send headers, hence the
+ *     query parameter). Each message is `data: <VaultEvent JSON>\n\n`; the server sends `: ping` comments
+ *     every 15 s. Origin/Host checks apply to both.
+ */
+import { z } from 'zod';
+import type * as port from '../engine/ports/vault-service.ts';
+import type { HistoryEntry, HistoryQuery } from '../engine/ports/journal.ts';
+import type { KeyStatus } from '../engine/ports/key-provider.ts';
+
+// Bounds: generous for real data, small enough that a hostile payload cannot balloon memory.
+const MAX_PATH = 4096;
+const MAX_TEXT = 2048;
+const MAX_LONG_TEXT = 64 * 1024;
+const Text = z.string().max(MAX_TEXT);
+const PathText = z.string().min(1).max(MAX_PATH);
+const Time = z.string().max(64); // ISO-8601
+const KeyRef = z.string().min(1).max(256);
+const Count = z.number().int().nonnegative();
+const Bytes = z.number().nonnegative().finite();
+const Empty = z.strictObject({});
+// Void results: IPC may carry undefined, HTTP carries null; both become undefined for the caller.
+const Void = z.union([z.null(), z.undefined()]).transform((): void => undefined);
+
+export const SyncState = z.enum(['up-to-date', 'syncing', 'paused', 'error', 'not-configured']);
+export const HistoryAction = z.enum(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key']);
+
+export const SyncProgress = z.object({
+  filesDone: Count, filesTotal: Count, bytesDone: Bytes, bytesTotal: Bytes, etaSeconds: Bytes.optional(),
+});
+export const VaultStatus = z.object({
+  state: SyncState,
+  folder: z.string().max(MAX_PATH),
+  remote: z.string().max(MAX_PATH),
+  vaultId: z.string().max(256),
+  lastSync: Time.optional(),
+  files: Count,
+  bytes: Bytes,
+  failures: z.array(z.object({ path: z.string().max(MAX_PATH), reason: Text, time: Time })).max(1000),
+  progress: SyncProgress.optional(),
+  error: Text.optional(),
+});
+export const SyncSummary = z.object({
+  uploaded: Count, deleted: Count, renamed: Count, skipped: Count, errors: Count, bytes: Bytes, state: SyncState,
+});
+export const HistoryEntrySchema = z.object({
+  time: Time, action: HistoryAction, path: z.string().max(MAX_PATH).optional(), size: Bytes.optional(),
+  reason: Text.optional(), syncId: z.string().max(128).optional(),
+});
+export const HistoryQuerySchema = z.strictObject({
+  limit: z.number().int().min(1).max(1000).optional(),
+  offset: Count.optional(),
+  actions: z.array(HistoryAction).max(HistoryAction.options.length).optional(),
+  pathContains: z.string().max(MAX_PATH).optional(),
+});
+export const FileVersion = z.object({
+  versionId: z.string().max(256), time: Time, size: Bytes, hash: z.string().max(256), deleted: z.boolean(),
+  device: z.string().max(256),
+});
+export const KeyStatusSchema = z.object({
+  ref: KeyRef,
+  provider: z.enum(['keychain', 'passphrase', 'recovery', 'aws-kms', 'pkcs11']),
+  type: z.enum(['aes-256', 'rsa-4096', 'x25519']),
+  state: z.enum(['enabled', 'disabled', 'pending-deletion', 'locked', 'missing', 'error']),
+  detail: Text.optional(),
+  versions: z.array(z.object({ version: Count, createdAt: Time, current: z.boolean() })).max(10_000),
+  rotation: z.object({
+    enabled: z.boolean(), periodDays: Count, lastRotated: Time.optional(), nextRotation: Time.optional(),
+  }).optional(),
+  deletionDate: Time.optional(),
+});
+export const KeyUsage = z.object({
+  ref: KeyRef,
+  byVersion: z.array(z.object({
+    version: Count, files: Count, objects: Count, examples: z.array(z.string().max(MAX_PATH)).max(100),
+  })).max(10_000),
+});
+export const AuditEntry = z.object({
+  seq: Count, time: Time,
+  op: z.enum(['wrap', 'unwrap', 'unwrap-failed', 'rotate', 'rewrap', 'schedule-deletion', 'cancel-deletion', 'create']),
+  key: KeyRef, version: Count.optional(), detail: Text.optional(),
+});
+export const SseMode = z.enum(['none', 'aes256', 'aws:kms', 'c']);
+export const VaultSettingsView = z.object({
+  folder: z.string().max(MAX_PATH),
+  ignoreRules: z.string().max(MAX_LONG_TEXT),
+  remote: z.string().max(MAX_PATH),
+  sse: SseMode,
+  bandwidthLimitKiBps: Count,
+  retentionDays: Count,
+  rotationPeriodDays: Count,
+  launchAtLogin: z.boolean(),
+});
+export const SettingsPatch = z.strictObject({
+  folder: PathText.optional(),
+  ignoreRules: z.string().max(MAX_LONG_TEXT).optional(),
+  remote: PathText.optional(),
+  sse: SseMode.optional(),
+  bandwidthLimitKiBps: z.number().int().min(0).max(10_000_000).optional(),
+  retentionDays: z.number().int().min(0).max(36_500).optional(),
+  rotationPeriodDays: z.number().int().min(1).max(3650).optional(),
+  launchAtLogin: z.boolean().optional(),
+});
+export const ProviderView = z.object({
+  reveals: z.array(z.object({ fact: Text, value: Text })).max(100),
+  hides: z.array(Text).max(100),
+});
+export const CreateVaultRequest = z.strictObject({
+  folder: PathText,
+  /** s3://bucket[/prefix] or file:///abs/path */
+  remote: z.string().min(1).max(MAX_PATH).regex(/^(s3:\/\/[^/\s]+(\/.*)?|file:\/\/\/.+)$/, 'remote must be s3://bucket[/prefix] or file:///abs/path'),
+  endpoint: z.string().max(MAX_TEXT).regex(/^https?:\/\//, 'endpoint must be an http(s) URL').optional(),
+  /** AWS shared-credentials profile name for S3 (additive: the port's CreateVaultRequest lacks it). */
+  profile: z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'profile names use letters, digits, . _ + -').optional(),
+  /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
+  keyRef: z.string().min(1).max(256).regex(/^(keychain:.+|passphrase|aws-kms:.+|pkcs11:.+\/.+)$/, 'unknown key provider'),
+  passphrase: z.string().min(1).max(1024).optional(),
+  allowHttp: z.boolean().optional(),
+});
+
+export const VaultEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('status'), status: VaultStatus }),
+  z.object({ type: z.literal('progress'), progress: SyncProgress }),
+  z.object({ type: z.literal('history'), entries: z.array(HistoryEntrySchema).max(10_000) }),
+  z.object({ type: z.literal('key'), status: KeyStatusSchema }),
+]);
+export type VaultEvent = z.output<typeof VaultEvent>;
+
+const Ref = z.strictObject({ ref: KeyRef });
+
+/** Command name -> request and response schemas. One entry per VaultService / VaultHost call. */
+export const commands = {
+  status: { request: Empty, response: VaultStatus },
+  syncNow: { request: Empty, response: SyncSummary },
+  pause: { request: Empty, response: Void },
+  resume: { request: Empty, response: Void },
+  history: { request: HistoryQuerySchema, response: z.object({ entries: z.array(HistoryEntrySchema).max(1000), total: Count }) },
+  bytesPerDay: { request: z.strictObject({ days: z.number().int().min(1).max(366) }), response: z.array(z.object({ day: z.string().max(32), bytes: Bytes })).max(366) },
+  versions: { request: z.strictObject({ path: PathText }), response: z.array(FileVersion).max(10_000) },
+  restoreCopy: { request: z.strictObject({ path: PathText, versionId: z.string().min(1).max(256) }), response: z.object({ restoredPath: z.string().max(MAX_PATH) }) },
+  keys: { request: Empty, response: z.array(KeyStatusSchema).max(1000) },
+  rotateKey: { request: Ref, response: KeyStatusSchema },
+  keyUsage: { request: Ref, response: KeyUsage },
+  /** AWS KMS allows a 7-30 day window; the engine applies the same bounds to every provider. */
+  scheduleKeyDeletion: { request: z.strictObject({ ref: KeyRef, days: z.number().int().min(7).max(30), force: z.boolean() }), response: KeyStatusSchema },
+  cancelKeyDeletion: { request: Ref, response: KeyStatusSchema },
+  audit: { request: Empty, response: z.object({ entries: z.array(AuditEntry).max(100_000), verified: z.boolean(), problem: Text.optional() }) },
+  settings: { request: Empty, response: VaultSettingsView },
+  updateSettings: { request: z.strictObject({ patch: SettingsPatch }), response: VaultSettingsView },
+  providerView: { request: Empty, response: ProviderView },
+  /** VaultHost.createVault. The response is the one place a secret crosses: see the header comment. */
+  createVault: { request: CreateVaultRequest, response: z.object({ recoveryKey: z.string().min(1).max(4096) }) },
+  /** The user ticked "I saved it". Main may persist the flag; until then the app re-offers the kit's warning. */
+  confirmRecoverySaved: { request: Empty, response: Void },
+} as const;
+
+export type CommandName = keyof typeof commands;
+export const commandNames = Object.keys(commands) as CommandName[];
+export type Request<C extends CommandName> = z.input<(typeof commands)[C]['request']>;
+export type Response<C extends CommandName> = z.output<(typeof commands)[C]['response']>;
+
+/** Commands without arguments may be called with none: api.status(). */
+export type VaultApi = {
+  [C in CommandName]: Record<string, never> extends Request<C>
+    ? (req?: Request<C>) => Promise<Response<C>>
+    : (req: Request<C>) => Promise<Response<C>>;
+};
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.hasOwn(commands, name);
+}
+
+export const ErrorCode = z.enum([
+  'invalid-request', 'unauthorized', 'forbidden', 'not-found', 'not-configured', 'key-unavailable', 'store-error', 'internal',
+]);
+export type ErrorCode = z.output<typeof ErrorCode>;
+export const ApiErrorShape = z.object({ code: ErrorCode, message: z.string().max(MAX_TEXT) });
+export type ApiErrorShape = z.output<typeof ApiErrorShape>;
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  'invalid-request': 400, unauthorized: 401, forbidden: 403, 'not-found': 404, 'not-configured': 409,
+  'key-unavailable': 423, 'store-error': 502, internal: 500,
+};
+
+/** What main resolves every IPC invoke with. */
+export const IpcEnvelope = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiErrorShape }),
+]);
+export type IpcEnvelope = z.output<typeof IpcEnvelope>;
+
+export const EVENT_CHANNEL = 'coffer:event';
+export const ipcChannel = (command: CommandName): string => `coffer:${command}`;
+export const TOKEN_HEADER = 'X-Coffer-Token';
+
+/** A failed command, as every caller of VaultApi sees it. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+  }
+  toJSON(): ApiErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Turns anything a transport rejects with into an ApiError, keeping a valid { code, message }. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const shaped = ApiErrorShape.safeParse(err);
+  if (shaped.success) return new ApiError(shaped.data.code, shaped.data.message);
+  const message = err instanceof Error ? err.message : String(err);
+  return new ApiError('internal', message.slice(0, MAX_TEXT));
+}
+
+/** Formats a zod failure as one readable line for an 'invalid-request' error. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/** The only thing a UI needs from its host: Electron IPC, loopback HTTP, or a fake in tests. */
+export interface Transport {
+  /** Resolves with the raw response value or rejects with { code, message } / an ApiError. */
+  invoke(command: CommandName, payload: unknown): Promise<unknown>;
+  /** Delivers raw events (validated by the client); returns the unsubscribe function. */
+  subscribe(listener: (event: unknown) => void): () => void;
+}
+
+export interface ApiClient extends VaultApi {
+  /** Validated engine events; malformed events are dropped. */
+  subscribe(listener: (event: VaultEvent) => void): () => void;
+}
+
+export function createApiClient(transport: Transport): ApiClient {
+  const call = async (command: CommandName, req: unknown): Promise<unknown> => {
+    const spec = commands[command];
+    const parsedReq = spec.request.safeParse(req ?? {});
+    if (!parsedReq.success) throw new ApiError('invalid-request', `${command}: ${describeIssues(parsedReq.error)}`);
+    let raw: unknown;
+    try {
+      raw = await transport.invoke(command, parsedReq.data);
+    } catch (err) {
+      throw toApiError(err);
+    }
+    const parsedRes = spec.response.safeParse(raw);
+    if (!parsedRes.success) throw new ApiError('internal', `${command}: unexpected response (${describeIssues(parsedRes.error)})`);
+    return parsedRes.data;
+  };
+  const api: Record<string, unknown> = {};
+  for (const name of commandNames) api[name] = (req?: unknown) => call(name, req);
+  api.subscribe = (listener: (event: VaultEvent) => void) =>
+    transport.subscribe((raw) => {
+      const parsed = VaultEvent.safeParse(raw);
+      if (parsed.success) listener(parsed.data);
+    });
+  return api as unknown as ApiClient;
+}
+
+// ---- Compile-time proof that the contract mirrors the ports (no runtime cost). ----
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+type Svc = port.VaultService;
+type Ret<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
+export type _ContractMirrorsPorts = [
+  Assert<Same<Response<'status'>, port.VaultStatus>>,
+  Assert<Same<Response<'syncNow'>, port.SyncSummary>>,
+  Assert<Same<Response<'history'>, Ret<Svc['history']>>>,
+  Assert<Same<Response<'history'>['entries'][number], HistoryEntry>>,
+  Assert<Same<Request<'history'>, HistoryQuery>>,
+  Assert<Same<Response<'bytesPerDay'>, Ret<Svc['bytesPerDay']>>>,
+  Assert<Same<Response<'versions'>, port.FileVersion[]>>,
+  Assert<Same<Response<'restoreCopy'>, Ret<Svc['restoreCopy']>>>,
+  Assert<Same<Response<'keys'>, KeyStatus[]>>,
+  Assert<Same<Response<'keyUsage'>, port.KeyUsage>>,
+  Assert<Same<Response<'audit'>, Ret<Svc['audit']>>>,
+  Assert<Same<Response<'settings'>, port.VaultSettingsView>>,
+  Assert<Same<Request<'updateSettings'>['patch'], Partial<port.VaultSettingsView>>>,
+  Assert<Same<Response<'providerView'>, port.ProviderView>>,
+  Assert<Same<VaultEvent, port.VaultEvent>>,
+  Assert<Request<'createVault'> extends port.CreateVaultRequest ? true : false>,
+  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'confirmRecoverySaved'>>>,
+];

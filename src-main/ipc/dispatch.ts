@@ -1,0 +1,90 @@
+// One dispatcher for both hosts (Electron IPC and `coffer ui`): name + raw payload in, IpcEnvelope out.
+// It never throws: every failure becomes { ok: false, error: { code, message } }.
+import type { z } from 'zod';
+import { ApiError, commands, describeIssues, isCommandName, type CommandName, type IpcEnvelope } from './contract.ts';
+import { toErrorShape } from './errors.ts';
+import type { VaultHost, VaultService } from '../engine/ports/vault-service.ts';
+
+type Req<C extends CommandName> = z.output<(typeof commands)[C]['request']>;
+
+export interface DispatchOptions {
+  host: VaultHost;
+  /** confirmRecoverySaved: the host may persist that the user saved the kit. */
+  onRecoverySaved?: () => Promise<void>;
+  /** After createVault succeeds: hosts re-attach their event relay to the new service. */
+  onVaultCreated?: (service: VaultService) => void;
+  /** Absolute paths to hide from error messages (defaults to the app's install directory). */
+  internalRoots?: readonly string[];
+}
+
+export type Dispatch = (command: unknown, payload: unknown) => Promise<IpcEnvelope>;
+
+/** Each command's call into the engine. The mapped type makes a missing command a compile error. */
+type Handlers = { [C in CommandName]: (req: Req<C>, ctx: Ctx) => Promise<unknown> };
+interface Ctx {
+  service(): VaultService;
+  opts: DispatchOptions;
+}
+
+const handlers: Handlers = {
+  status: (_r, c) => c.service().status(),
+  syncNow: (_r, c) => c.service().syncNow(),
+  pause: (_r, c) => c.service().pause(),
+  resume: (_r, c) => c.service().resume(),
+  history: (r, c) => c.service().history(r),
+  bytesPerDay: (r, c) => c.service().bytesPerDay(r.days),
+  versions: (r, c) => c.service().versions(r.path),
+  restoreCopy: (r, c) => c.service().restoreCopy(r.path, r.versionId),
+  keys: (_r, c) => c.service().keys(),
+  rotateKey: (r, c) => c.service().rotateKey(r.ref),
+  keyUsage: (r, c) => c.service().keyUsage(r.ref),
+  scheduleKeyDeletion: (r, c) => c.service().scheduleKeyDeletion(r.ref, r.days, r.force),
+  cancelKeyDeletion: (r, c) => c.service().cancelKeyDeletion(r.ref),
+  audit: (_r, c) => c.service().audit(),
+  settings: (_r, c) => c.service().settings(),
+  updateSettings: (r, c) => c.service().updateSettings(r.patch),
+  providerView: (_r, c) => c.service().providerView(),
+  createVault: async (r, c) => {
+    if (c.opts.host.service() !== null) throw new ApiError('invalid-request', 'A vault is already open');
+    const { recoveryKey, service } = await c.opts.host.createVault(r);
+    c.opts.onVaultCreated?.(service);
+    return { recoveryKey };
+  },
+  confirmRecoverySaved: async (_r, c) => {
+    await c.opts.onRecoverySaved?.();
+  },
+};
+
+export function createDispatcher(opts: DispatchOptions): Dispatch {
+  const ctx: Ctx = {
+    opts,
+    service() {
+      const svc = opts.host.service();
+      if (svc === null) throw new ApiError('not-configured', 'No vault is set up yet: finish the first-run setup');
+      return svc;
+    },
+  };
+  return async (command, payload) => {
+    try {
+      if (!isCommandName(command)) {
+        throw new ApiError('not-found', `Unknown command: ${typeof command === 'string' ? command.slice(0, 64) : typeof command}`);
+      }
+      return { ok: true, value: await run(command, payload, ctx) };
+    } catch (err) {
+      return { ok: false, error: toErrorShape(err, opts.internalRoots) };
+    }
+  };
+}
+
+async function run<C extends CommandName>(command: C, payload: unknown, ctx: Ctx): Promise<unknown> {
+  const spec = commands[command];
+  // An absent payload means "no arguments"; anything else must match the schema exactly.
+  const req = spec.request.safeParse(payload === undefined ? {} : payload);
+  if (!req.success) throw new ApiError('invalid-request', `${command}: ${describeIssues(req.error)}`);
+  const handler = handlers[command] as (r: unknown, c: Ctx) => Promise<unknown>;
+  const raw = await handler(req.data, ctx);
+  // Shape the result: unknown fields are stripped, and a result that breaks the contract never crosses.
+  const res = spec.response.safeParse(raw);
+  if (!res.success) throw new ApiError('internal', `${command}: the engine returned an unexpected result`);
+  return res.data;
+}

@@ -1,0 +1,65 @@
+import type { BlobStore } from '../ports/blob-store.ts';
+import { KeyError } from './key-errors.ts';
+import { parseKeySet, serializeKeySet, type VaultKeySet } from './key-set.ts';
+import { deleteSlot, writeSlot, type SlotSecret } from './key-slots.ts';
+import type { KeychainEntry } from './keychain-entry.ts';
+
+/**
+ * Where a local key set is kept besides the recovery slot. The managed key writes the recovery slot
+ * first and the custody copy second, so a crash in between leaves the recovery slot ahead (holding a
+ * version nobody used yet), never behind.
+ */
+export interface Custody {
+  readonly provider: 'keychain' | 'passphrase' | 'recovery';
+  save(set: VaultKeySet): Promise<void>;
+  /** Removes this copy (after a move to another provider, or when the deletion date has come). */
+  remove(): Promise<void>;
+}
+
+export class KeychainCustody implements Custody {
+  readonly provider = 'keychain';
+  constructor(readonly entry: KeychainEntry) {}
+
+  save(set: VaultKeySet): Promise<void> {
+    return this.entry.write(serializeKeySet(set));
+  }
+
+  remove(): Promise<void> {
+    return this.entry.remove();
+  }
+
+  async load(vaultId: string, name: string): Promise<VaultKeySet> {
+    const text = await this.entry.read();
+    if (text === null) {
+      throw new KeyError(
+        `the ${this.entry.where} is empty on this machine; restore it with your recovery key (coffer key recover --key keychain:${name})`);
+    }
+    return parseKeySet(text, `the ${this.entry.where}`, vaultId);
+  }
+}
+
+export class PassphraseCustody implements Custody {
+  readonly provider = 'passphrase';
+  constructor(private readonly store: BlobStore, private secret: SlotSecret & { kind: 'passphrase' }) {}
+
+  save(set: VaultKeySet): Promise<void> {
+    return writeSlot(this.store, set, this.secret);
+  }
+
+  remove(): Promise<void> {
+    return deleteSlot(this.store, 'passphrase');
+  }
+
+  /** A new passphrase rewraps only the slot: the vault key and all data stay as they are. */
+  async changeSecret(secret: SlotSecret & { kind: 'passphrase' }, set: VaultKeySet): Promise<void> {
+    await writeSlot(this.store, set, secret);
+    this.secret = secret;
+  }
+}
+
+/** Opened from the recovery slot alone: the recovery slot is the only copy to keep up to date. */
+export class RecoveryCustody implements Custody {
+  readonly provider = 'recovery';
+  async save(): Promise<void> {}
+  async remove(): Promise<void> {}
+}

@@ -1,0 +1,143 @@
+import type { BlobStore } from '../ports/blob-store.ts';
+import { systemClock, systemRandom, type Clock, type RandomSource } from '../ports/clock.ts';
+import { FileAuditLog, type AuditLog } from './audit-log.ts';
+import { KeychainCustody, PassphraseCustody, RecoveryCustody, type Custody } from './custody.ts';
+import { KeyError, KeyUsageError } from './key-errors.ts';
+import { formatKeyRef, parseKeyRef, type KeyRef } from './key-ref.ts';
+import { newKeySet, parseKeySet, type VaultKeySet } from './key-set.ts';
+import { openPassphraseSlot, openRecoverySlot, passphraseSecret, readSlotBytes } from './key-slots.ts';
+import { KeychainEntry } from './keychain-entry.ts';
+import { LocalManagedKey, type ManagedKey } from './managed-key.ts';
+import { DEFAULT_SCRYPT } from './passphrase-kdf.ts';
+import { decodeRecoveryKey, encodeRecoveryKey } from './recovery-code.ts';
+import { openExternalKey } from './external-providers.ts';
+
+/** The engine and CLI call only what this file exports. */
+export type { ManagedKey } from './managed-key.ts';
+export type { AuditLog } from './audit-log.ts';
+export { FileAuditLog } from './audit-log.ts';
+export { parseKeyRef, formatKeyRef, type KeyRef } from './key-ref.ts';
+export * from './key-errors.ts';
+
+export interface KeyContext {
+  vaultId: string;
+  /** The vault's store, already scoped to the vault (keys are vault-relative). */
+  store: BlobStore;
+  /** Local state folder of this vault on this machine (the audit log lives here). */
+  stateDir: string;
+  /** Asked only when a passphrase is needed: the CLI reads COFFER_PASSPHRASE or prompts. */
+  passphrase?: () => Promise<string>;
+  clock?: Clock;
+  random?: RandomSource;
+  audit?: AuditLog;
+  /** scrypt cost for new passphrase slots; tests lower it. Old slots keep the cost they were made with. */
+  kdf?: { N: number; r: number; p: number };
+}
+
+function deps(ctx: KeyContext) {
+  const clock = ctx.clock ?? systemClock;
+  return { store: ctx.store, clock, random: ctx.random ?? systemRandom, audit: ctx.audit ?? new FileAuditLog(ctx.stateDir, clock) };
+}
+
+async function askPassphrase(ctx: KeyContext): Promise<string> {
+  if (!ctx.passphrase) throw new KeyUsageError('a passphrase is needed: set COFFER_PASSPHRASE or run in a terminal');
+  return ctx.passphrase();
+}
+
+/** Builds the custody for a local ref, checking the keychain can be reached before anything is written. */
+async function custodyFor(ref: KeyRef, ctx: KeyContext, set: VaultKeySet): Promise<Custody> {
+  if (ref.provider === 'keychain') {
+    const entry = new KeychainEntry(ref.name);
+    const existing = await entry.read();
+    if (existing !== null) {
+      let owner: string | undefined;
+      try {
+        owner = parseKeySet(existing, entry.where, set.vaultId).vaultId;
+      } catch {
+        owner = undefined;
+      }
+      if (owner !== set.vaultId) {
+        throw new KeyUsageError(`the ${entry.where} already holds another key; choose another name (keychain:<name>)`);
+      }
+    }
+    return new KeychainCustody(entry);
+  }
+  if (ref.provider === 'passphrase') {
+    const d = deps(ctx);
+    const secret = await passphraseSecret(await askPassphrase(ctx), ctx.kdf ?? DEFAULT_SCRYPT, d.random(16));
+    return new PassphraseCustody(ctx.store, secret);
+  }
+  throw new KeyUsageError(`${formatKeyRef(ref)} is not a local key store`);
+}
+
+/** `coffer init`: a new vault key, saved to the chosen provider, plus the recovery slot. */
+export async function createVaultKey(ref: string, ctx: KeyContext): Promise<{ key: ManagedKey; recoveryKey: string }> {
+  const parsed = parseKeyRef(ref);
+  if (parsed.provider === 'aws-kms' || parsed.provider === 'pkcs11') {
+    return { key: await openExternalKey(parsed, ref, ctx), recoveryKey: '' };
+  }
+  if (await readSlotBytes(ctx.store, 'recovery')) {
+    throw new KeyUsageError(`${ctx.store.location} already holds a vault key; open it instead of creating a new one`);
+  }
+  const d = deps(ctx);
+  const set = newKeySet(ctx.vaultId, d.random, d.clock.now());
+  const custody = await custodyFor(parsed, ctx, set);
+  const key = new LocalManagedKey(formatKeyRef(parsed), set, custody, d);
+  await key.persist(set);
+  await d.audit.append({ op: 'create', key: key.ref, version: 1 });
+  return { key, recoveryKey: encodeRecoveryKey(set.recoveryKey) };
+}
+
+export async function openVaultKey(ref: string, ctx: KeyContext): Promise<ManagedKey> {
+  const parsed = parseKeyRef(ref);
+  const d = deps(ctx);
+  switch (parsed.provider) {
+    case 'keychain': {
+      const custody = new KeychainCustody(new KeychainEntry(parsed.name));
+      const set = await custody.load(ctx.vaultId, parsed.name);
+      return new LocalManagedKey(formatKeyRef(parsed), set, custody, d);
+    }
+    case 'passphrase': {
+      const { set, secret } = await openPassphraseSlot(ctx.store, ctx.vaultId, await askPassphrase(ctx));
+      return new LocalManagedKey('passphrase', set, new PassphraseCustody(ctx.store, secret), d);
+    }
+    default:
+      return openExternalKey(parsed, ref, ctx);
+  }
+}
+
+/** A new machine with only the bucket and the recovery kit: a working provider (save it afterwards). */
+export async function openWithRecoveryKey(recoveryKey: string, ctx: KeyContext): Promise<ManagedKey> {
+  const bytes = decodeRecoveryKey(recoveryKey);
+  const set = await openRecoverySlot(ctx.store, ctx.vaultId, bytes);
+  return new LocalManagedKey('recovery', set, new RecoveryCustody(), deps(ctx));
+}
+
+/**
+ * Moves the key set to `ref` (keychain:<name> or passphrase), removing the copy it came from.
+ * Only slots and keychain items are rewritten; no data is re-encrypted. Saving a passphrase key to
+ * "passphrase" again changes the passphrase.
+ */
+export async function saveToProvider(from: ManagedKey, ref: string, ctx: KeyContext): Promise<ManagedKey> {
+  if (!(from instanceof LocalManagedKey)) {
+    throw new KeyUsageError(`${from.ref} cannot be moved: a KMS or HSM key never leaves its service`);
+  }
+  const parsed = parseKeyRef(ref);
+  const set = from.keySet();
+  if (set.vaultId !== ctx.vaultId) throw new KeyError(`this key belongs to vault ${set.vaultId}, not ${ctx.vaultId}`);
+  const custody = await custodyFor(parsed, ctx, set);
+  const d = deps(ctx);
+  const to = new LocalManagedKey(formatKeyRef(parsed), set, custody, d);
+  await to.persist(set);
+  const sameKeychain = from.custody instanceof KeychainCustody && custody instanceof KeychainCustody
+    && from.custody.entry.account === custody.entry.account;
+  const samePlace = sameKeychain || (from.custody.provider === 'passphrase' && custody.provider === 'passphrase');
+  if (!samePlace) await from.custody.remove();
+  await d.audit.append({ op: 'rewrap', key: to.ref, detail: `key set saved from ${from.ref}${samePlace ? '' : ' (moved)'}` });
+  return to;
+}
+
+/** Changing the passphrase rewrites only the passphrase slot. `ctx.passphrase` gives the new one. */
+export function changePassphrase(from: ManagedKey, ctx: KeyContext): Promise<ManagedKey> {
+  return saveToProvider(from, 'passphrase', ctx);
+}

@@ -1,0 +1,125 @@
+import { Readable } from 'node:stream';
+import {
+  AlgorithmSuiteIdentifier,
+  buildClient,
+  CommitmentPolicy,
+  KeyringNode,
+  type EncryptedDataKey,
+  type NodeDecryptionMaterial,
+  type NodeEncryptionMaterial,
+} from '@aws-crypto/client-node';
+import type { BlobStore } from '../ports/blob-store.ts';
+import { NotFoundError } from '../ports/store-errors.ts';
+import { CorruptKeySetError, KeyError, WrongPassphraseError } from './key-errors.ts';
+import { parseKeySet, serializeKeySet, type VaultKeySet } from './key-set.ts';
+import { decodeKdf, deriveKey, encodeKdf, type ScryptParams } from './passphrase-kdf.ts';
+import { keyNamespace, rawAesKeyring } from './vault-keyrings.ts';
+
+/**
+ * Key slots: copies of the key set kept in the bucket, each an ESDK message wrapped under one
+ * secret (the recovery key, or a key derived from the passphrase). Slots hold only ciphertext; the
+ * encryption context binds a slot to its vault and kind, so a slot cannot be swapped in from
+ * another vault or kind without the unwrap failing.
+ */
+export type SlotKind = 'recovery' | 'passphrase';
+export const slotKey = (kind: SlotKind): string => `keys/${kind}`;
+
+const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
+
+export type SlotSecret = { kind: 'recovery'; key: Uint8Array } | { kind: 'passphrase'; key: Uint8Array; kdf: ScryptParams };
+
+function contextFor(vaultId: string, secret: SlotSecret): Record<string, string> {
+  const ctx: Record<string, string> = { 'coffer:vault': vaultId, 'coffer:slot': secret.kind };
+  if (secret.kind === 'passphrase') ctx['coffer:kdf'] = encodeKdf(secret.kdf);
+  return ctx;
+}
+
+export async function writeSlot(store: BlobStore, set: VaultKeySet, secret: SlotSecret): Promise<void> {
+  const keyring = rawAesKeyring(keyNamespace(set.vaultId), `slot/${secret.kind}`, secret.key);
+  const { result } = await encrypt(keyring, Buffer.from(serializeKeySet(set), 'utf8'), {
+    encryptionContext: contextFor(set.vaultId, secret),
+    suiteId: SUITE,
+  });
+  await store.put(slotKey(secret.kind), {
+    size: result.length,
+    open: (start = 0) => Readable.from([result.subarray(start)]),
+  });
+}
+
+export async function readSlotBytes(store: BlobStore, kind: SlotKind): Promise<Buffer | null> {
+  try {
+    const chunks: Buffer[] = [];
+    for await (const c of await store.get(slotKey(kind))) chunks.push(Buffer.from(c as Uint8Array));
+    return Buffer.concat(chunks);
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
+}
+
+export async function deleteSlot(store: BlobStore, kind: SlotKind): Promise<void> {
+  await store.delete(slotKey(kind));
+}
+
+async function openSlot(bytes: Buffer, keyring: KeyringNode, vaultId: string, kind: SlotKind): Promise<VaultKeySet> {
+  const { plaintext, messageHeader } = await decrypt(keyring, bytes);
+  const ec = messageHeader.encryptionContext;
+  if (ec['coffer:vault'] !== vaultId || ec['coffer:slot'] !== kind) {
+    throw new CorruptKeySetError(`the ${kind} slot belongs to ${ec['coffer:vault'] ?? 'another vault'}/${ec['coffer:slot'] ?? '?'}, not ${vaultId}/${kind}`);
+  }
+  return parseKeySet(plaintext.toString('utf8'), `the ${kind} slot`, vaultId);
+}
+
+export async function openRecoverySlot(store: BlobStore, vaultId: string, recoveryKey: Uint8Array): Promise<VaultKeySet> {
+  const bytes = await readSlotBytes(store, 'recovery');
+  if (!bytes) throw new KeyError(`no recovery slot in ${store.location}: is this the right bucket and prefix?`);
+  const keyring = rawAesKeyring(keyNamespace(vaultId), 'slot/recovery', recoveryKey);
+  try {
+    return await openSlot(bytes, keyring, vaultId, 'recovery');
+  } catch (err) {
+    if (err instanceof KeyError) throw err;
+    throw new KeyError('this recovery key does not open this vault (it belongs to another vault, or the slot is damaged)', { cause: err });
+  }
+}
+
+/** Derives the slot key from the KDF parameters found in the message's own encryption context. */
+class PassphraseUnwrapKeyring extends KeyringNode {
+  derived?: { key: Uint8Array; kdf: ScryptParams };
+  constructor(private readonly vaultId: string, private readonly passphrase: string) {
+    super();
+  }
+  async _onEncrypt(): Promise<NodeEncryptionMaterial> {
+    throw new KeyError('the passphrase unwrap keyring never wraps');
+  }
+  async _onDecrypt(material: NodeDecryptionMaterial, edks: EncryptedDataKey[]): Promise<NodeDecryptionMaterial> {
+    const kdf = decodeKdf(material.encryptionContext['coffer:kdf']);
+    const key = await deriveKey(this.passphrase, kdf);
+    this.derived = { key, kdf };
+    return rawAesKeyring(keyNamespace(this.vaultId), 'slot/passphrase', key).onDecrypt(material, edks);
+  }
+}
+
+export async function openPassphraseSlot(
+  store: BlobStore,
+  vaultId: string,
+  passphrase: string,
+): Promise<{ set: VaultKeySet; secret: SlotSecret & { kind: 'passphrase' } }> {
+  const bytes = await readSlotBytes(store, 'passphrase');
+  if (!bytes) throw new KeyError(`this vault has no passphrase slot in ${store.location}; open it with its keychain or recovery key`);
+  const keyring = new PassphraseUnwrapKeyring(vaultId, passphrase);
+  let set: VaultKeySet;
+  try {
+    set = await openSlot(bytes, keyring, vaultId, 'passphrase');
+  } catch (err) {
+    if (err instanceof KeyError) throw err;
+    throw new WrongPassphraseError({ cause: err });
+  }
+  if (!keyring.derived) throw new KeyError('the passphrase slot opened without deriving a key');
+  return { set, secret: { kind: 'passphrase', ...keyring.derived } };
+}
+
+export async function passphraseSecret(passphrase: string, kdf: Omit<ScryptParams, 'salt'>, salt: Uint8Array): Promise<SlotSecret & { kind: 'passphrase' }> {
+  const params = { ...kdf, salt };
+  return { kind: 'passphrase', key: await deriveKey(passphrase, params), kdf: params };
+}

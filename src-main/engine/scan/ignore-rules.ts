@@ -1,0 +1,105 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+export const IGNORE_FILE = '.cofferignore';
+
+/**
+ * Temp and lock files that editors, browsers and OSes leave behind. Backing them up is noise, and they
+ * are often mid-write. `.git/` is deliberately absent: users may want their repositories backed up.
+ * A `.cofferignore` can re-include any of these with a `!pattern` line (its rules come after these).
+ */
+export const DEFAULT_IGNORES: readonly string[] = [
+  '*.tmp', '*.swp', '*.swo', '*~', '.#*', '\\#*#',
+  '.DS_Store', 'Thumbs.db', 'desktop.ini',
+  '~$*', '.~lock.*#', '*.crdownload', '*.part',
+  '.Trash-*/',
+];
+
+export interface IgnoreOptions {
+  /** Case-insensitive matching, as git does on case-insensitive file systems. Default: not on Linux. */
+  ignoreCase?: boolean;
+}
+
+/** What the scanner and the watcher need from ignore rules; IgnoreRules is the real one. */
+export interface PathFilter {
+  /** `relPath` is port-style ('/'-separated, relative). */
+  ignores(relPath: string, isDir: boolean): boolean;
+  /** Picks up edits to the rules; true when they changed (a full rescan is then due). */
+  refresh(): Promise<boolean>;
+}
+
+/**
+ * `.cofferignore` at the root (gitignore syntax, the `ignore` package) on top of DEFAULT_IGNORES.
+ * The scanner and the watcher share one instance so they agree on what is invisible.
+ */
+export class IgnoreRules implements PathFilter {
+  private matcher: Ignore;
+  private fileKey: string | null;
+  private text: string;
+
+  private constructor(
+    readonly root: string | null,
+    private readonly opts: IgnoreOptions,
+    text: string,
+    fileKey: string | null,
+  ) {
+    this.matcher = build(text, opts);
+    this.fileKey = fileKey;
+    this.text = text;
+  }
+
+  /** Reads `<root>/.cofferignore` if present; a missing file means defaults only. */
+  static async load(root: string, opts: IgnoreOptions = {}): Promise<IgnoreRules> {
+    const { text, key } = await readIgnoreFile(root);
+    return new IgnoreRules(root, opts, text, key);
+  }
+
+  /** Rules from text, with no file behind them (refresh() never changes them). */
+  static fromText(text: string, opts: IgnoreOptions = {}): IgnoreRules {
+    return new IgnoreRules(null, opts, text, null);
+  }
+
+  /** The user's patterns as loaded, for display. */
+  get userPatterns(): string {
+    return this.text;
+  }
+
+  /**
+   * Re-reads `.cofferignore` when its size, mtime or inode changed since the last load.
+   * Returns true when the rules changed, so the caller knows a full rescan is due.
+   */
+  async refresh(): Promise<boolean> {
+    if (this.root === null) return false;
+    const { text, key } = await readIgnoreFile(this.root);
+    if (key === this.fileKey) return false;
+    this.fileKey = key;
+    const changed = text !== this.text;
+    this.text = text;
+    this.matcher = build(text, this.opts);
+    return changed;
+  }
+
+  /** `relPath` is port-style ('/'-separated, relative). The root ('') is never ignored. */
+  ignores(relPath: string, isDir: boolean): boolean {
+    if (relPath === '') return false;
+    return this.matcher.ignores(isDir ? `${relPath}/` : relPath);
+  }
+}
+
+function build(text: string, opts: IgnoreOptions): Ignore {
+  const ignoreCase = opts.ignoreCase ?? process.platform !== 'linux';
+  return ignore({ ignorecase: ignoreCase }).add([...DEFAULT_IGNORES]).add(text);
+}
+
+async function readIgnoreFile(root: string): Promise<{ text: string; key: string | null }> {
+  const path = join(root, IGNORE_FILE);
+  try {
+    const st = await stat(path);
+    const text = await readFile(path, 'utf8');
+    return { text, key: `${st.ino}:${st.size}:${st.mtimeMs}:${text.length}` };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', key: null };
+    throw new Error(`Cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}

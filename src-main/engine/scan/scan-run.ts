@@ -1,0 +1,140 @@
+import { readdir, readlink } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import type { IndexedEntry, ScanResult } from '../ports/scanner.ts';
+import type { PathFilter } from './ignore-rules.ts';
+import { lstatBatch } from './lstat-batch.ts';
+import { isCandidate, isPermissionError, kindOfStats, toScanEntry } from './classify.ts';
+
+export interface RunContext {
+  root: string;
+  ignore: PathFilter;
+  index: ReadonlyMap<string, IndexedEntry>;
+  racyBefore: number;
+  /** True for a folder the scanner must never enter (the Coffer state dir). */
+  isExcluded(abs: string, st: Stats): boolean;
+  lstatConcurrency: number;
+  dirConcurrency: number;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * One scan: a work queue of folders drained by a few workers, each listing a folder and then lstat-ing
+ * its entries in a small pool. Holds what deletion detection needs afterwards: the paths seen and the
+ * paths that could not be read (those, and everything under them, must not count as deleted).
+ */
+export class ScanRun {
+  readonly result: ScanResult = { candidates: [], unchanged: 0, deleted: [], skipped: [], seen: 0 };
+  readonly seen = new Set<string>();
+  readonly unreadable = new Set<string>();
+  private readonly queue: string[] = [];
+
+  constructor(private readonly ctx: RunContext) {}
+
+  abs(rel: string): string {
+    return rel === '' ? this.ctx.root : `${this.ctx.root}/${rel}`;
+  }
+
+  /** Records one entry whose Stats are known; folders are queued for the walk. */
+  /** `checkedAsDir`: the ignore rules were already applied with this folder-ness (null: not yet). */
+  record(rel: string, st: Stats, checkedAsDir: boolean | null = null): void {
+    const kind = kindOfStats(st);
+    if (typeof kind !== 'string') {
+      if (!this.ctx.ignore.ignores(rel, false)) this.result.skipped.push({ path: rel, reason: kind.skip });
+      return;
+    }
+    const isDir = kind === 'dir';
+    if (checkedAsDir !== isDir && this.ctx.ignore.ignores(rel, isDir)) return;
+    if (kind === 'dir' && this.ctx.isExcluded(this.abs(rel), st)) return;
+    this.seen.add(rel);
+    this.result.seen++;
+    if (isCandidate(kind, st, this.ctx.index.get(rel), this.ctx.racyBefore)) {
+      this.result.candidates.push(toScanEntry(rel, kind, st));
+    } else {
+      this.result.unchanged++;
+    }
+    if (kind === 'dir') this.queue.push(rel);
+  }
+
+  skip(rel: string, err: NodeJS.ErrnoException): void {
+    if (err.code === 'ENOENT') return; // vanished between listing and lstat: simply absent
+    this.unreadable.add(rel);
+    this.result.skipped.push({ path: rel, reason: isPermissionError(err) ? 'permission denied' : `error ${err.code ?? err.message}` });
+  }
+
+  enqueue(dirRel: string): void {
+    this.queue.push(dirRel);
+  }
+
+  async walk(): Promise<void> {
+    let active = 0;
+    await new Promise<void>((resolve, reject) => {
+      const startMore = (): void => {
+        if (this.ctx.signal?.aborted) return reject(this.ctx.signal.reason ?? new Error('Scan aborted'));
+        while (active < this.ctx.dirConcurrency && this.queue.length > 0) {
+          const dir = this.queue.pop()!;
+          active++;
+          this.listDir(dir).then(() => {
+            active--;
+            if (active === 0 && this.queue.length === 0) resolve();
+            else startMore();
+          }, reject);
+        }
+        if (active === 0 && this.queue.length === 0) resolve();
+      };
+      startMore();
+    });
+    await this.resolveSymlinkTargets();
+  }
+
+  private async listDir(dirRel: string): Promise<void> {
+    let dirents: Dirent[];
+    try {
+      dirents = await readdir(this.abs(dirRel), { withFileTypes: true });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      // A folder that vanished just now has no children; one we cannot list keeps its indexed children.
+      if (e.code !== 'ENOENT') this.skip(dirRel, e);
+      return;
+    }
+    const prefix = dirRel === '' ? '' : `${dirRel}/`;
+    const toStat: string[] = [];
+    const checkedAsDir: (boolean | null)[] = [];
+    for (const d of dirents) {
+      const rel = prefix + d.name;
+      if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
+        // Known from the listing already; no lstat needed to skip it.
+        if (!this.ctx.ignore.ignores(rel, false)) {
+          this.result.skipped.push({ path: rel, reason: d.isFIFO() ? 'fifo' : d.isSocket() ? 'socket' : 'device' });
+        }
+        continue;
+      }
+      const known = d.isDirectory() || d.isFile() || d.isSymbolicLink();
+      // Skip lstat for ignored names; types the listing did not give (DT_UNKNOWN) are decided after lstat.
+      if (known && this.ctx.ignore.ignores(rel, d.isDirectory())) continue;
+      toStat.push(rel);
+      checkedAsDir.push(known ? d.isDirectory() : null);
+    }
+    const stats = await lstatBatch(toStat.map((r) => this.abs(r)), this.ctx.lstatConcurrency);
+    for (let i = 0; i < toStat.length; i++) {
+      const st = stats[i]!;
+      if (st instanceof Error) this.skip(toStat[i]!, st);
+      else this.record(toStat[i]!, st, checkedAsDir[i] ?? null);
+    }
+  }
+
+  /** Targets are read for candidate symlinks only: unchanged ones need no I/O beyond lstat. */
+  private async resolveSymlinkTargets(): Promise<void> {
+    const links = this.result.candidates.filter((c) => c.kind === 'symlink');
+    for (const link of links) {
+      try {
+        link.target = await readlink(this.abs(link.path));
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        this.result.candidates.splice(this.result.candidates.indexOf(link), 1);
+        this.seen.delete(link.path);
+        this.result.seen--;
+        this.skip(link.path, e);
+      }
+    }
+  }
+}

@@ -1,7 +1,9 @@
 // test/support/ts-loader.mjs lets plain Node 20 run TypeScript children for crash tests.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const loader = resolve('test/support/ts-loader.mjs');
 const run = (file: string, ...args: string[]) =>
@@ -18,9 +20,17 @@ describe('ts-loader', () => {
   });
 
   it('fails on invalid TypeScript, naming the file', () => {
-    const r = run('loader-broken.ts');
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('loader-broken.ts');
-    expect(r.stdout).toBe('');
+    // Written at run time: a broken .ts file in the repo would break lint.
+    const dir = mkdtempSync(join(tmpdir(), 'coffer-loader-'));
+    try {
+      const file = join(dir, 'broken.ts');
+      writeFileSync(file, 'const x: number = ;\nconsole.log("ran", x);\n');
+      const r = spawnSync(process.execPath, ['--import', loader, file], { encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(file);
+      expect(r.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,22 @@
+// Names for the contract's payload types, as the views use them.
+import type { Response, Request } from '../../src-main/ipc/contract.ts';
+
+export type {
+  ApiClient, CommandName, Transport, VaultEvent, ErrorCode,
+} from '../../src-main/ipc/contract.ts';
+export type VaultStatus = Response<'status'>;
+export type SyncState = VaultStatus['state'];
+export type SyncProgress = NonNullable<VaultStatus['progress']>;
+export type HistoryEntry = Response<'history'>['entries'][number];
+export type HistoryAction = HistoryEntry['action'];
+export type HistoryQuery = Request<'history'>;
+export type FileVersion = Response<'versions'>[number];
+export type KeyStatus = Response<'keys'>[number];
+export type KeyUsage = Response<'keyUsage'>;
+export type AuditLog = Response<'audit'>;
+export type AuditEntry = AuditLog['entries'][number];
+export type Settings = Response<'settings'>;
+export type SettingsPatch = Request<'updateSettings'>['patch'];
+export type ProviderView = Response<'providerView'>;
+export type CreateVaultRequest = Request<'createVault'>;
+export type DayBytes = Response<'bytesPerDay'>[number];

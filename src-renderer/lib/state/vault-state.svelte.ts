@@ -1,0 +1,72 @@
+// The running vault as the whole app sees it: status and live progress, kept current by engine events.
+import { ApiError } from '../../../src-main/ipc/contract.ts';
+import type { ApiClient, SyncProgress, VaultStatus, DayBytes } from '../api-types.ts';
+
+export class VaultState {
+  status = $state<VaultStatus | null>(null);
+  progress = $state<SyncProgress | null>(null);
+  loading = $state(true);
+  error = $state<ApiError | null>(null);
+  /** The last action's failure (sync now, pause, resume), shown beside the buttons. */
+  actionError = $state<string | null>(null);
+  busy = $state(false);
+  days = $state<DayBytes[]>([]);
+  notConfigured = $derived(this.status?.state === 'not-configured' || this.error?.code === 'not-configured');
+
+  constructor(private readonly api: ApiClient) {}
+
+  /** Starts listening to engine events and loads the status; returns the stop function. */
+  start(): () => void {
+    const stop = this.api.subscribe((event) => {
+      if (event.type === 'status') {
+        this.status = event.status;
+        this.progress = event.status.progress ?? null;
+        this.error = null;
+      } else if (event.type === 'progress') {
+        this.progress = event.progress;
+      }
+    });
+    void this.load();
+    return stop;
+  }
+
+  async load(): Promise<void> {
+    this.loading = true;
+    try {
+      const status = await this.api.status();
+      this.status = status;
+      this.progress = status.progress ?? null;
+      this.error = null;
+      if (status.state !== 'not-configured') void this.loadChart();
+    } catch (err) {
+      this.error = err instanceof ApiError ? err : new ApiError('internal', String(err));
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async loadChart(days = 14): Promise<void> {
+    try {
+      this.days = await this.api.bytesPerDay({ days });
+    } catch {
+      this.days = []; // The chart is a nicety: its failure must not hide the status.
+    }
+  }
+
+  syncNow = () => this.act(async () => { await this.api.syncNow(); });
+  pause = () => this.act(() => this.api.pause());
+  resume = () => this.act(() => this.api.resume());
+
+  private async act(fn: () => Promise<unknown>): Promise<void> {
+    this.busy = true;
+    this.actionError = null;
+    try {
+      await fn();
+      await this.load();
+    } catch (err) {
+      this.actionError = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+}

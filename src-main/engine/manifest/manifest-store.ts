@@ -1,0 +1,148 @@
+import type { BlobStore } from '../ports/blob-store.ts';
+import type { Sealer } from '../ports/sealer.ts';
+import type { RandomSource } from '../ports/clock.ts';
+import { NotFoundError, PreconditionFailedError } from '../ports/store-errors.ts';
+import { bufferBody, readAll } from '../store/body.ts';
+import { sealDoc, openDoc } from './sealed-doc.ts';
+import { HEAD_KEY, objectKey } from './layout.ts';
+import { HeadSchema, RootSchema, SegmentSchema, MANIFEST_FORMAT, type FileEntry, type Head, type Root, type Segment } from './schema.ts';
+import { shardBitsFor, splitIntoShards, digestOf } from './shards.ts';
+import { ObjectCache } from './object-cache.ts';
+import { newObjectId } from './object-id.ts';
+
+export type Tree = Map<string, FileEntry>;
+
+/** Another device committed since we read the head: the caller re-reads and retries, never overwrites. */
+export class ConcurrentWriterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrentWriterError';
+  }
+}
+
+/**
+ * Reads and writes the sealed manifest: segments, then the root naming them, then the head naming the
+ * root (FORMAT.md §Write ordering). Only the head is ever overwritten, and only with a conditional write.
+ */
+export class ManifestStore {
+  private readonly cache: ObjectCache;
+
+  constructor(
+    private readonly store: BlobStore,
+    private readonly sealer: Sealer,
+    private readonly vaultId: string,
+    private readonly random: RandomSource,
+    cacheDir: string | null,
+  ) {
+    this.cache = new ObjectCache(cacheDir);
+  }
+
+  async readHead(): Promise<{ head: Head; etag: string } | null> {
+    const info = await this.store.head(HEAD_KEY);
+    if (!info) return null;
+    let bytes: Buffer;
+    try {
+      bytes = await readAll(await this.store.get(HEAD_KEY));
+    } catch (err) {
+      if (err instanceof NotFoundError) return null;
+      throw err;
+    }
+    const head = await openDoc(this.sealer, bytes, this.ctx('head', 'head'), HeadSchema);
+    return { head, etag: info.etag ?? '' };
+  }
+
+  readRoot(rootId: string): Promise<Root> {
+    return this.cache.get(rootId, () => this.fetchDoc(rootId, 'root', RootSchema), (raw) => RootSchema.parse(raw));
+  }
+
+  readSegment(objectId: string): Promise<Segment> {
+    return this.cache.get(objectId, () => this.fetchDoc(objectId, 'manifest', SegmentSchema), (raw) => SegmentSchema.parse(raw));
+  }
+
+  async readTree(root: Root): Promise<Tree> {
+    const tree: Tree = new Map();
+    for (const seg of root.segments) {
+      const s = await this.readSegment(seg.object);
+      for (const e of s.entries) tree.set(e.path, e);
+    }
+    return tree;
+  }
+
+  /** Writes the segments that differ from `prev` and a new root; returns the root (not yet committed). */
+  async writeRoot(tree: Tree, prev: Root | null, meta: { device: string; seq: number; time: string }): Promise<Root> {
+    const bits = shardBitsFor(tree.size);
+    const prevByShard = new Map(prev && prev.shardBits === bits ? prev.segments.map((s) => [s.shard, s]) : []);
+    const segments: Root['segments'] = [];
+    let bytes = 0;
+    for (const e of tree.values()) bytes += e.type === 'file' ? e.size : 0;
+    for (const [shard, entries] of splitIntoShards(tree.values(), bits)) {
+      const digest = digestOf(entries);
+      const old = prevByShard.get(shard);
+      if (old && old.digest === digest) {
+        segments.push(old);
+        continue;
+      }
+      const object = newObjectId(this.random);
+      const doc: Segment = { format: MANIFEST_FORMAT, vaultId: this.vaultId, shard, entries };
+      await this.putNew(object, await sealDoc(this.sealer, doc, this.ctx(object, 'manifest')));
+      segments.push({ shard, object, count: entries.length, digest });
+    }
+    segments.sort((a, b) => a.shard - b.shard);
+    const rootId = newObjectId(this.random);
+    const root: Root = {
+      format: MANIFEST_FORMAT, vaultId: this.vaultId, rootId, parent: prev?.rootId ?? null,
+      device: meta.device, seq: meta.seq, time: meta.time, shardBits: bits, segments, files: tree.size, bytes,
+    };
+    await this.putNew(rootId, await sealDoc(this.sealer, root, this.ctx(rootId, 'root')));
+    return root;
+  }
+
+  /** Points the head at `root`, only if the head is still the one we read (`expectedEtag`, null = none yet). */
+  async commitHead(root: Root, expectedEtag: string | null, generation: number, time: string): Promise<Head> {
+    const head: Head = { format: MANIFEST_FORMAT, vaultId: this.vaultId, rootId: root.rootId, generation, device: root.device, time };
+    const body = bufferBody(await sealDoc(this.sealer, head, this.ctx('head', 'head')));
+    const cond = this.store.features.conditionalWrite
+      ? expectedEtag === null ? { ifNoneMatch: '*' as const } : { ifMatch: expectedEtag }
+      : {};
+    try {
+      await this.store.put(HEAD_KEY, body, cond);
+    } catch (err) {
+      if (err instanceof PreconditionFailedError) {
+        throw new ConcurrentWriterError('another device updated this vault while we were syncing; run sync again to include its changes');
+      }
+      throw err;
+    }
+    return head;
+  }
+
+  /** Roots from the head backwards, newest first, as far as retention kept them. */
+  async *roots(fromRootId: string): AsyncIterable<Root> {
+    let id: string | null = fromRootId;
+    while (id) {
+      let root: Root;
+      try {
+        root = await this.readRoot(id);
+      } catch (err) {
+        if (err instanceof NotFoundError) return; // pruned by retention
+        throw err;
+      }
+      yield root;
+      id = root.parent;
+    }
+  }
+
+  private async fetchDoc<T>(objectId: string, kind: 'root' | 'manifest', schema: import('zod').ZodType<T>): Promise<T> {
+    const bytes = await readAll(await this.store.get(objectKey(objectId)));
+    return openDoc(this.sealer, bytes, this.ctx(objectId, kind), schema);
+  }
+
+  private async putNew(objectId: string, bytes: Uint8Array): Promise<void> {
+    // Ids are random and fresh; create-only where the store can say so, so nothing is ever replaced.
+    const cond = this.store.features.conditionalWrite ? { ifNoneMatch: '*' as const } : {};
+    await this.store.put(objectKey(objectId), bufferBody(bytes), cond);
+  }
+
+  private ctx(objectId: string, kind: 'head' | 'root' | 'manifest') {
+    return { vaultId: this.vaultId, objectId, kind };
+  }
+}

@@ -1,0 +1,35 @@
+import { readFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../fsx/atomic-file.ts';
+
+/**
+ * Roots and segments are immutable once written (fresh random ids), so their opened form can be cached
+ * in the local state dir forever. The cache holds names, like the watched folder itself; it never leaves
+ * this machine.
+ */
+export class ObjectCache {
+  private readonly mem = new Map<string, unknown>();
+  constructor(private readonly dir: string | null) {}
+
+  async get<T>(id: string, load: () => Promise<T>, parse: (raw: unknown) => T): Promise<T> {
+    if (this.mem.has(id)) return this.mem.get(id) as T;
+    let value: T | undefined;
+    if (this.dir) {
+      try {
+        value = parse(JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')));
+      } catch {
+        value = undefined; // absent or damaged cache: fetch again
+      }
+    }
+    if (value === undefined) {
+      value = await load();
+      if (this.dir) {
+        await mkdir(this.dir, { recursive: true });
+        await writeFileAtomic(join(this.dir, `${id}.json`), JSON.stringify(value));
+      }
+    }
+    if (this.mem.size > 512) this.mem.clear();
+    this.mem.set(id, value);
+    return value;
+  }
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The manifest: the only place that knows names. It is sealed like any object (docs/FORMAT.md §Manifest).
+ * Every document carries `format`; readers refuse a format they do not know instead of guessing.
+ */
+export const MANIFEST_FORMAT = 1;
+
+/** Where a file's bytes live: a byte range of one object's plaintext. */
+export const ChunkSchema = z.strictObject({
+  object: z.string().regex(/^[0-9a-f]{32}$/),
+  offset: z.number().int().nonnegative(),
+  length: z.number().int().nonnegative(),
+});
+
+export const FileEntrySchema = z.strictObject({
+  path: z.string().min(1),
+  type: z.enum(['file', 'symlink', 'dir']),
+  size: z.number().int().nonnegative(),
+  mode: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+  /** sha256 of the plaintext (files) — binds the path to its content, so objects cannot be swapped. */
+  hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  chunks: z.array(ChunkSchema).optional(),
+  target: z.string().optional(),
+  /** The device that wrote this version and that device's sequence number at the time. */
+  device: z.string().min(1),
+  seq: z.number().int().nonnegative(),
+  /** Key version that wrapped the data keys of this version's objects (for usage scans). */
+  keyVersion: z.number().int().nonnegative().optional(),
+});
+
+export const SegmentSchema = z.strictObject({
+  format: z.literal(MANIFEST_FORMAT),
+  vaultId: z.string(),
+  shard: z.number().int().nonnegative(),
+  entries: z.array(FileEntrySchema),
+});
+
+export const RootSchema = z.strictObject({
+  format: z.literal(MANIFEST_FORMAT),
+  vaultId: z.string(),
+  rootId: z.string().regex(/^[0-9a-f]{32}$/),
+  parent: z.string().nullable(),
+  device: z.string(),
+  /** The writing device's own sequence number (each device counts its commits separately). */
+  seq: z.number().int().nonnegative(),
+  time: z.string(),
+  shardBits: z.number().int().min(0).max(12),
+  segments: z.array(z.strictObject({ shard: z.number().int(), object: z.string(), count: z.number().int(), digest: z.string() })),
+  files: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+
+export const HeadSchema = z.strictObject({
+  format: z.literal(MANIFEST_FORMAT),
+  vaultId: z.string(),
+  rootId: z.string(),
+  /** Increases by one with every commit from any device: a smaller value than seen before is a rollback. */
+  generation: z.number().int().nonnegative(),
+  device: z.string(),
+  time: z.string(),
+});
+
+export const VaultDescriptorSchema = z.strictObject({
+  format: z.literal('coffer-vault'),
+  version: z.literal(1),
+  vaultId: z.string().regex(/^[0-9a-f]{32}$/),
+});
+
+export type Chunk = z.infer<typeof ChunkSchema>;
+export type FileEntry = z.infer<typeof FileEntrySchema>;
+export type Segment = z.infer<typeof SegmentSchema>;
+export type Root = z.infer<typeof RootSchema>;
+export type Head = z.infer<typeof HeadSchema>;
+export type VaultDescriptor = z.infer<typeof VaultDescriptorSchema>;

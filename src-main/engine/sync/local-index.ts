@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { readJsonFile, writeFileAtomic } from '../fsx/atomic-file.ts';
+
+/**
+ * What this device remembers between passes: which head it last committed or saw (rollback detection),
+ * its own commit sequence number, and inode numbers (device-local, so never put in the manifest).
+ */
+const LocalIndexSchema = z.strictObject({
+  version: z.literal(1),
+  rootId: z.string().nullable(),
+  etag: z.string().nullable(),
+  generation: z.number().int().nonnegative(),
+  deviceSeq: z.number().int().nonnegative(),
+  inodes: z.record(z.string(), z.number()),
+  lastPrune: z.string().optional(),
+  lastSync: z.string().optional(),
+});
+export type LocalIndex = z.infer<typeof LocalIndexSchema>;
+
+export function emptyIndex(): LocalIndex {
+  return { version: 1, rootId: null, etag: null, generation: 0, deviceSeq: 0, inodes: {} };
+}
+
+export async function loadIndex(path: string): Promise<LocalIndex> {
+  try {
+    return (await readJsonFile(path, (raw) => LocalIndexSchema.parse(raw))) ?? emptyIndex();
+  } catch (err) {
+    throw new Error(`the local index ${path} is damaged (${(err as Error).message}); run "coffer reindex" to rebuild it from the bucket`);
+  }
+}
+
+export async function saveIndex(path: string, index: LocalIndex): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(index));
+}

@@ -1,0 +1,43 @@
+/**
+ * Collects small files into one object. Per-object cost dominates small files (about 0.8 ms per SDK
+ * message, plus one PUT each), so packing is what makes thousands of small files fast.
+ */
+export interface PackMember {
+  path: string;
+  hash: string;
+  data: Buffer;
+}
+
+export class PackBuilder {
+  private members: PackMember[] = [];
+  private bytes = 0;
+
+  constructor(private readonly targetBytes: number) {}
+
+  /** Adds a file; returns a full pack to write when the target size is reached. */
+  add(m: PackMember): PackMember[] | null {
+    this.members.push(m);
+    this.bytes += m.data.length;
+    return this.bytes >= this.targetBytes ? this.take() : null;
+  }
+
+  /** What is left at the end of a pass. */
+  take(): PackMember[] | null {
+    if (this.members.length === 0) return null;
+    const out = this.members;
+    this.members = [];
+    this.bytes = 0;
+    return out;
+  }
+}
+
+/** Lays members out back to back; the offsets become the manifest's chunk ranges. */
+export function layOut(members: PackMember[]): { plaintext: Buffer; ranges: { offset: number; length: number }[] } {
+  const ranges: { offset: number; length: number }[] = [];
+  let offset = 0;
+  for (const m of members) {
+    ranges.push({ offset, length: m.data.length });
+    offset += m.data.length;
+  }
+  return { plaintext: Buffer.concat(members.map((m) => m.data)), ranges };
+}

@@ -1,0 +1,193 @@
+import type { BlobStore } from '../ports/blob-store.ts';
+import type { Clock, RandomSource } from '../ports/clock.ts';
+import type { HistoryEntry, HistoryLog, Journal } from '../ports/journal.ts';
+import type { Scanner, IndexedEntry } from '../ports/scanner.ts';
+import type { SyncProgress, SyncSummary } from '../ports/vault-service.ts';
+import type { Chunk, FileEntry, Root } from '../manifest/schema.ts';
+import type { ManifestStore, Tree } from '../manifest/manifest-store.ts';
+import { ContentUploader, DEFAULT_TUNING, type UploadTuning } from './content-uploader.ts';
+import { ObjectWriter } from './object-writer.ts';
+import { ResumeMap } from './resume-map.ts';
+import { checkMassDelete } from './mass-delete-guard.ts';
+import { FileChangedError } from './file-read.ts';
+import type { LocalIndex } from './local-index.ts';
+import type { Sealer } from '../ports/sealer.ts';
+
+export class RollbackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RollbackError';
+  }
+}
+
+export interface SyncPassDeps {
+  root: string;
+  vaultId: string;
+  deviceId: string;
+  store: BlobStore;
+  sealer: Sealer;
+  manifest: ManifestStore;
+  journal: Journal;
+  history: HistoryLog;
+  scanner: Scanner;
+  clock: Clock;
+  random: RandomSource;
+  spoolDir: string;
+  keyVersion: () => Promise<number>;
+  massDeleteThreshold: number;
+  tuning?: Partial<UploadTuning>;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+export interface SyncRequest {
+  scope?: string[];
+  allowMassDelete?: boolean;
+  syncId?: string;
+}
+
+export interface SyncPassResult extends SyncSummary {
+  /** false when some file could not be stored this pass (changed while read, unreadable). */
+  complete: boolean;
+  index: LocalIndex;
+}
+
+/**
+ * One pass: read the head, scan, store new content, write the manifest, move the head. Nothing in the
+ * bucket changes meaning until the final conditional head write (FORMAT.md §Write ordering).
+ */
+export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: SyncRequest = {}): Promise<SyncPassResult> {
+  const now = () => new Date(deps.clock.now()).toISOString();
+  const syncId = req.syncId ?? Buffer.from(deps.random(6)).toString('hex');
+  const history: HistoryEntry[] = [];
+  const note = (e: Omit<HistoryEntry, 'time' | 'syncId'>) => history.push({ time: now(), syncId, ...e });
+
+  const headRes = await deps.manifest.readHead();
+  if (headRes && headRes.head.generation < index.generation) {
+    throw new RollbackError(`the bucket's manifest (generation ${headRes.head.generation}) is older than the one this device already saw (generation ${index.generation}): it may have been rolled back; refusing to sync`);
+  }
+  if (!headRes && index.generation > 0) {
+    throw new RollbackError('the bucket has no manifest head, but this device committed before: refusing to sync over a vault that lost its head');
+  }
+  const baseRoot: Root | null = headRes ? await deps.manifest.readRoot(headRes.head.rootId) : null;
+  const base: Tree = baseRoot ? await deps.manifest.readTree(baseRoot) : new Map();
+
+  const indexed = new Map<string, IndexedEntry>();
+  for (const e of base.values()) {
+    indexed.set(e.path, { kind: e.type, size: e.size, mtimeMs: e.mtimeMs, mode: e.mode, ino: index.inodes[e.path], hash: e.hash });
+  }
+  const scan = await deps.scanner.scan(indexed, { scope: req.scope });
+  for (const s of scan.skipped) note({ action: 'skip', path: s.path, reason: s.reason });
+
+  const deleted = scan.deleted.filter((p) => base.has(p));
+  const baseFiles = [...base.values()].filter((e) => e.type !== 'dir').length;
+  checkMassDelete(deleted.filter((p) => base.get(p)?.type !== 'dir').length, baseFiles, deps.massDeleteThreshold, !!req.allowMassDelete);
+
+  const next: Tree = new Map(base);
+  const inodes = { ...index.inodes };
+  for (const p of deleted) {
+    next.delete(p);
+    delete inodes[p];
+  }
+  const deletedHashes = new Map<string, string>();
+  for (const p of deleted) {
+    const h = base.get(p)?.hash;
+    if (h) deletedHashes.set(h, p);
+  }
+
+  const known = new Map<string, { chunks: Chunk[]; path: string }>();
+  for (const e of base.values()) if (e.hash && e.chunks) known.set(e.hash, { chunks: e.chunks, path: e.path });
+  const resume = new ResumeMap(await deps.journal.pending());
+  const writer = new ObjectWriter({ store: deps.store, sealer: deps.sealer, journal: deps.journal, vaultId: deps.vaultId, spoolDir: deps.spoolDir });
+  const uploader = new ContentUploader(deps.root, writer, resume, known, deps.random, { ...DEFAULT_TUNING, ...deps.tuning });
+  const keyVersion = await deps.keyVersion();
+  const seq = index.deviceSeq + 1;
+  const stamp = { device: deps.deviceId, seq };
+
+  const progress: SyncProgress = { filesDone: 0, filesTotal: scan.candidates.length, bytesDone: 0, bytesTotal: scan.candidates.reduce((n, c) => n + c.size, 0) };
+  const started = deps.clock.now();
+  const report = () => {
+    const elapsed = (deps.clock.now() - started) / 1000;
+    const rate = elapsed > 0 ? progress.bytesDone / elapsed : 0;
+    deps.onProgress?.({ ...progress, etaSeconds: rate > 0 ? Math.round((progress.bytesTotal - progress.bytesDone) / rate) : undefined });
+  };
+
+  let uploaded = 0, renamed = 0, skipped = 0, errors = 0, changed = deleted.length > 0;
+  let complete = true;
+  const movedFrom = new Set<string>();
+  const candidates = [...scan.candidates].sort((a, b) => a.size - b.size);
+  for (const c of candidates) {
+    const prev = base.get(c.path);
+    if (c.kind !== 'file') {
+      const entry: FileEntry = { path: c.path, type: c.kind, size: 0, mode: c.mode, mtimeMs: c.mtimeMs, ...stamp, ...(c.kind === 'symlink' ? { target: c.target ?? '' } : {}) };
+      if (!prev || prev.type !== entry.type || prev.target !== entry.target || prev.mode !== entry.mode) changed = true;
+      next.set(c.path, prev && prev.type === entry.type && prev.target === entry.target && prev.mode === entry.mode ? prev : entry);
+      inodes[c.path] = c.ino;
+      continue;
+    }
+    try {
+      const out = await uploader.upload(c, prev);
+      if (out.kind === 'same') {
+        if (prev && (prev.mtimeMs !== c.mtimeMs || prev.mode !== c.mode)) {
+          next.set(c.path, { ...prev, mtimeMs: c.mtimeMs, mode: c.mode });
+          changed = true;
+        }
+      } else {
+        next.set(c.path, { path: c.path, type: 'file', size: c.size, mode: c.mode, mtimeMs: c.mtimeMs, hash: out.hash, chunks: out.chunks, ...stamp, keyVersion });
+        changed = true;
+        if (out.kind === 'reused' && out.from && deletedHashes.get(out.hash) === out.from) {
+          renamed++;
+          movedFrom.add(out.from);
+          note({ action: 'rename', path: c.path, size: c.size, reason: `moved from ${out.from}; no upload needed` });
+        } else if (out.kind === 'reused') {
+          uploaded++;
+          note({ action: 'upload', path: c.path, size: c.size, reason: 'identical content already stored; no upload needed' });
+        } else {
+          uploaded++;
+          note({ action: 'upload', path: c.path, size: c.size });
+        }
+      }
+      inodes[c.path] = c.ino;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        if (prev) { next.delete(c.path); delete inodes[c.path]; changed = true; note({ action: 'delete', path: c.path, reason: 'deleted while syncing' }); }
+        else note({ action: 'skip', path: c.path, reason: 'deleted before it could be read' });
+        skipped++;
+      } else if (code === 'EACCES' || code === 'EPERM') {
+        errors++; complete = false;
+        note({ action: 'error', path: c.path, reason: 'permission denied; the stored version (if any) is kept' });
+      } else if (err instanceof FileChangedError) {
+        skipped++; complete = false;
+        note({ action: 'skip', path: c.path, reason: 'changed while being read; will be stored on the next pass' });
+      } else {
+        throw err;
+      }
+    }
+    progress.filesDone++;
+    progress.bytesDone += c.size;
+    report();
+  }
+  await uploader.flush();
+  for (const p of deleted) {
+    if (!movedFrom.has(p)) note({ action: 'delete', path: p, reason: 'deleted locally; old versions are kept for the retention period' });
+  }
+
+  let result: LocalIndex = { ...index, inodes, lastSync: now() };
+  if (changed || !headRes) {
+    const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() });
+    const generation = (headRes?.head.generation ?? 0) + 1;
+    await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());
+    await deps.journal.append({ type: 'committed', rootId: root.rootId, seq });
+    await deps.journal.compact();
+    const head = await deps.manifest.readHead();
+    result = { ...result, rootId: root.rootId, etag: head?.etag ?? null, generation, deviceSeq: seq };
+  } else if (headRes) {
+    result = { ...result, rootId: headRes.head.rootId, etag: headRes.etag, generation: headRes.head.generation };
+  }
+  note({ action: 'sync', reason: `uploaded ${uploaded}, renamed ${renamed}, deleted ${deleted.length}, skipped ${skipped}, errors ${errors}`, size: uploader.bytesStored });
+  await deps.history.append(history);
+  return {
+    uploaded, deleted: deleted.length, renamed, skipped, errors, bytes: uploader.bytesStored,
+    state: complete && errors === 0 ? 'up-to-date' : 'error', complete, index: result,
+  };
+}

@@ -17,3 +17,8 @@ export class MissingContainerError extends StoreError {}
 export class UnsupportedError extends StoreError {}
 /** 5xx, 429/SlowDown, resets and timeouts: safe to retry. */
 export class TransientStoreError extends StoreError {}
+/**
+ * The object is encrypted with a customer-provided key (SSE-C) that was not sent or does not match.
+ * A kind of AccessDeniedError: not retryable, and the fix is configuration (the right key).
+ */
+export class SseKeyError extends AccessDeniedError {}

@@ -1,0 +1,47 @@
+import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
+import type { BlobBody } from '../ports/blob-store.ts';
+
+/** A body over bytes already in memory. */
+export function bufferBody(data: Uint8Array | string): BlobBody {
+  const buf = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return {
+    size: buf.length,
+    // One chunk per open: cheap, and every open is independent of the others.
+    open: (start = 0) => Readable.from(start >= buf.length ? [] : [buf.subarray(start)], { objectMode: false }),
+  };
+}
+
+/** A body over a file that must not change while the store reads it (a spool file). */
+export function fileBody(path: string, size: number): BlobBody {
+  return {
+    size,
+    open: (start = 0) => (size === 0 || start >= size ? Readable.from([]) : createReadStream(path, { start, end: size - 1 })),
+  };
+}
+
+/** Reads a stream to the end. */
+export async function readAll(stream: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+  return Buffer.concat(chunks);
+}
+
+/** Reads exactly `length` bytes of a body from `start` (a multipart part); fails if the body is short. */
+export async function readRange(body: BlobBody, start: number, length: number): Promise<Buffer> {
+  const out = Buffer.alloc(length);
+  let got = 0;
+  const stream = body.open(start);
+  try {
+    for await (const c of stream as AsyncIterable<Buffer>) {
+      const take = Math.min(c.length, length - got);
+      c.copy(out, got, 0, take);
+      got += take;
+      if (got === length) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  if (got !== length) throw new Error(`body ended at ${start + got} bytes, expected at least ${start + length}`);
+  return out;
+}

@@ -1,0 +1,218 @@
+import { open, stat, mkdir, rename, unlink, link, rmdir, readdir } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import type {
+  BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions, PutResult, StoreFeatures,
+} from '../ports/blob-store.ts';
+import {
+  MissingContainerError, NotFoundError, PreconditionFailedError, StoreError, UnsupportedError,
+} from '../ports/store-errors.ts';
+import { fsyncDir } from '../fsx/atomic-file.ts';
+import { FsKeyLock } from './fs-lock.ts';
+import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
+
+const TMP = '.coffer-tmp';
+const LOCKS = '.coffer-locks';
+const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+/**
+ * A local folder as a store (file:///abs/path). Each key is a file under the root; writes go to a temp
+ * file, are fsync'd and renamed into place, so readers see old or new, never a part. Conditional and
+ * plain writes of one key are serialised by a lock file, so ifMatch holds between processes too.
+ * The etag is inode + mtime (ns) + size: stable while the file is untouched, new on every put.
+ * A folder cannot hold both 'a' and 'a/b'; such a put fails with UnsupportedError.
+ */
+export class FsStore implements BlobStore {
+  readonly features: StoreFeatures = { conditionalWrite: true, multipart: false };
+  readonly location: string;
+  private readonly base: string;
+  private readonly lock: FsKeyLock;
+
+  constructor(readonly root: string, opts: { prefix?: string } = {}) {
+    if (!root.startsWith('/')) throw new UnsupportedError(`folder store root must be absolute: ${root}`);
+    const prefix = normalizePrefix(opts.prefix);
+    this.base = prefix ? join(root, ...prefix.split('/').filter(Boolean)) : root;
+    this.location = `file://${this.base}`;
+    this.lock = new FsKeyLock(join(root, LOCKS));
+  }
+
+  async put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
+    const dest = this.pathOf(key);
+    opts.signal?.throwIfAborted();
+    await this.requireRoot();
+    await mkdir(join(this.root, TMP), { recursive: true });
+    const tmp = join(this.root, TMP, randomBytes(12).toString('hex'));
+    try {
+      await this.spool(tmp, body, opts.signal);
+      return await this.lock.with(key, async () => {
+        const cur = await statOrNull(dest);
+        if (opts.ifNoneMatch === '*' && cur) throw new PreconditionFailedError(`${key} already exists`);
+        if (opts.ifMatch !== undefined && (!cur || etagOf(cur) !== opts.ifMatch)) {
+          throw new PreconditionFailedError(`${key} is not at version ${opts.ifMatch}`);
+        }
+        await this.place(key, tmp, dest, opts.ifNoneMatch === '*');
+        const st = await stat(dest, { bigint: true });
+        return { etag: etagOf(st) };
+      });
+    } finally {
+      await unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
+    const path = this.pathOf(key);
+    assertValidRange(opts.range);
+    let fh;
+    try {
+      fh = await open(path, 'r');
+    } catch (err) {
+      throw await this.missing(err, key);
+    }
+    const st = await fh.stat();
+    if (st.isDirectory()) {
+      await fh.close();
+      throw new NotFoundError(`${key} not found in ${this.location}`);
+    }
+    const start = opts.range?.start ?? 0;
+    const end = Math.min(opts.range?.end ?? st.size - 1, st.size - 1);
+    if (opts.range && start >= st.size) {
+      await fh.close();
+      throw new StoreError(`range ${start}-${opts.range.end} starts past the end of ${key} (${st.size} bytes)`);
+    }
+    if (st.size === 0) {
+      await fh.close();
+      return Readable.from([]);
+    }
+    return fh.createReadStream({ start, end, signal: opts.signal });
+  }
+
+  async head(key: string): Promise<BlobInfo | null> {
+    const st = await statOrNull(this.pathOf(key));
+    if (!st || !st.isFile()) {
+      await this.requireRoot();
+      return null;
+    }
+    return infoOf(key, st);
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    const cut = prefix.lastIndexOf('/');
+    const dirKey = cut < 0 ? '' : prefix.slice(0, cut);
+    if (dirKey) assertValidKey(dirKey);
+    await this.requireRoot();
+    yield* this.walk(dirKey ? join(this.base, ...dirKey.split('/')) : this.base, dirKey, prefix);
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    await this.requireRoot();
+    await this.lock.with(key, async () => {
+      try {
+        await unlink(path);
+      } catch (err) {
+        if (['ENOENT', 'ENOTDIR', 'EISDIR', 'EPERM'].includes(code(err) ?? '')) return;
+        throw err;
+      }
+      await fsyncDir(dirname(path));
+    });
+    // Prune now-empty folders so the tree does not grow without bound; a racing put recreates them.
+    for (let dir = dirname(path); dir.length > this.base.length; dir = dirname(dir)) {
+      if (!(await rmdir(dir).then(() => true, () => false))) break;
+    }
+  }
+
+  private async *walk(dir: string, rel: string, prefix: string): AsyncIterable<BlobInfo> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (['ENOENT', 'ENOTDIR'].includes(code(err) ?? '')) return;
+      throw err;
+    }
+    for (const e of entries) {
+      if (dir === this.root && (e.name === TMP || e.name === LOCKS)) continue;
+      const key = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(join(dir, e.name), key, prefix);
+      } else if (e.isFile() && key.startsWith(prefix)) {
+        const st = await statOrNull(join(dir, e.name));
+        if (st) yield infoOf(key, st);
+      }
+    }
+  }
+
+  private async spool(tmp: string, body: BlobBody, signal?: AbortSignal): Promise<void> {
+    const fh = await open(tmp, 'wx', 0o600);
+    let n = 0;
+    try {
+      for await (const chunk of body.open(0) as AsyncIterable<Buffer>) {
+        signal?.throwIfAborted();
+        await fh.write(chunk);
+        n += chunk.length;
+      }
+      if (n !== body.size) throw new StoreError(`body yielded ${n} bytes, declared ${body.size}`);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Moves the temp file into place; retries when a concurrent delete pruned the parent folder. */
+  private async place(key: string, tmp: string, dest: string, exclusive: boolean): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await mkdir(dirname(dest), { recursive: true });
+        // link() fails with EEXIST atomically, even against a writer that ignores our lock files.
+        if (exclusive) await link(tmp, dest);
+        else await rename(tmp, dest);
+        await fsyncDir(dirname(dest));
+        return;
+      } catch (err) {
+        const c = code(err);
+        if (c === 'EEXIST' && exclusive) throw new PreconditionFailedError(`${key} already exists`);
+        if (c === 'ENOTDIR' || c === 'EEXIST' || c === 'EISDIR') {
+          throw new UnsupportedError(`${key} collides with another key in ${this.location}: a folder cannot hold both 'a' and 'a/b'`, { cause: err });
+        }
+        if (c !== 'ENOENT' || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private pathOf(key: string): string {
+    assertValidKey(key);
+    if (this.base === this.root && (key.startsWith(`${TMP}/`) || key === TMP || key.startsWith(`${LOCKS}/`) || key === LOCKS)) {
+      throw new StoreError(`invalid store key ${JSON.stringify(key)}: reserved by the folder store`);
+    }
+    return join(this.base, ...key.split('/'));
+  }
+
+  private async requireRoot(): Promise<void> {
+    const st = await stat(this.root).catch(() => null);
+    if (!st?.isDirectory()) throw new MissingContainerError(`destination folder ${this.root} does not exist`);
+  }
+
+  private async missing(err: unknown, key: string): Promise<Error> {
+    if (!['ENOENT', 'ENOTDIR', 'EISDIR'].includes(code(err) ?? '')) return err as Error;
+    await this.requireRoot();
+    return new NotFoundError(`${key} not found in ${this.location}`, { cause: err });
+  }
+}
+
+async function statOrNull(path: string): Promise<BigIntStats | null> {
+  try {
+    return await stat(path, { bigint: true });
+  } catch (err) {
+    if (['ENOENT', 'ENOTDIR'].includes(code(err) ?? '')) return null;
+    throw err;
+  }
+}
+
+function etagOf(st: BigIntStats): string {
+  return `"${st.ino.toString(16)}-${st.mtimeNs.toString(16)}-${st.size.toString(16)}"`;
+}
+
+function infoOf(key: string, st: BigIntStats): BlobInfo {
+  return { key, size: Number(st.size), etag: etagOf(st), lastModified: new Date(Number(st.mtimeMs)) };
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type {
+  BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions, PutResult, StoreFeatures,
+} from '../ports/blob-store.ts';
+import { NotFoundError, PreconditionFailedError, StoreError } from '../ports/store-errors.ts';
+import { readAll } from './body.ts';
+import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
+
+export interface MemoryEntry {
+  data: Buffer;
+  etag: string;
+  lastModified: Date;
+}
+
+/** An in-process store for tests. Conditional writes are exact: check and set happen in one turn. */
+export class MemoryStore implements BlobStore {
+  readonly features: StoreFeatures = { conditionalWrite: true, multipart: false };
+  readonly location: string;
+  private readonly prefix: string;
+  private readonly objects: Map<string, MemoryEntry>;
+
+  /** Stores sharing `objects` see each other's writes, like two clients of one bucket. */
+  constructor(opts: { prefix?: string; objects?: Map<string, MemoryEntry> } = {}) {
+    this.prefix = normalizePrefix(opts.prefix);
+    this.objects = opts.objects ?? new Map();
+    this.location = `memory:${this.prefix}`;
+  }
+
+  /** The shared backing map, so a second MemoryStore can open the same "bucket". */
+  get backing(): Map<string, MemoryEntry> {
+    return this.objects;
+  }
+
+  async put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
+    assertValidKey(key);
+    opts.signal?.throwIfAborted();
+    const data = await readAll(body.open(0));
+    if (data.length !== body.size) throw new Error(`body for ${key} yielded ${data.length} bytes, declared ${body.size}`);
+    opts.signal?.throwIfAborted();
+    const full = this.prefix + key;
+    const current = this.objects.get(full);
+    if (opts.ifNoneMatch === '*' && current) throw new PreconditionFailedError(`${key} already exists`);
+    if (opts.ifMatch !== undefined && current?.etag !== opts.ifMatch) {
+      throw new PreconditionFailedError(`${key} is not at version ${opts.ifMatch}`);
+    }
+    const etag = `"${createHash('sha256').update(data).digest('hex').slice(0, 32)}"`;
+    this.objects.set(full, { data, etag, lastModified: new Date() });
+    return { etag };
+  }
+
+  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
+    assertValidKey(key);
+    assertValidRange(opts.range);
+    const e = this.objects.get(this.prefix + key);
+    if (!e) throw new NotFoundError(`${key} not found in ${this.location}`);
+    const { start, end } = opts.range ?? { start: 0, end: e.data.length - 1 };
+    if (opts.range && start >= e.data.length) {
+      throw new StoreError(`range ${start}-${end} starts past the end of ${key} (${e.data.length} bytes)`);
+    }
+    return Readable.from([e.data.subarray(start, Math.min(end, e.data.length - 1) + 1)]);
+  }
+
+  async head(key: string): Promise<BlobInfo | null> {
+    assertValidKey(key);
+    const e = this.objects.get(this.prefix + key);
+    return e ? { key, size: e.data.length, etag: e.etag, lastModified: e.lastModified } : null;
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    const full = this.prefix + prefix;
+    // Snapshot first: callers may delete while iterating.
+    const hits = [...this.objects].filter(([k]) => k.startsWith(full));
+    for (const [k, e] of hits) {
+      yield { key: k.slice(this.prefix.length), size: e.data.length, etag: e.etag, lastModified: e.lastModified };
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    assertValidKey(key);
+    this.objects.delete(this.prefix + key);
+  }
+}

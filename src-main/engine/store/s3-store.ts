@@ -1,0 +1,170 @@
+import {
+  AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
+  ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PassThrough, pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
+import type {
+  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
+} from '../ports/blob-store.ts';
+import { MissingContainerError, NotFoundError } from '../ports/store-errors.ts';
+import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
+import { makeS3Client } from './s3-client.ts';
+import type { S3ConnectOptions } from './s3-client.ts';
+import { mapS3Error } from './s3-errors.ts';
+import { putMultipart } from './s3-multipart.ts';
+import { checkSse, sseReadParams, sseWriteParams } from './sse.ts';
+import type { SseReadParams, SseWriteParams } from './sse.ts';
+
+const MiB = 1024 * 1024;
+
+export interface S3StoreOptions extends S3ConnectOptions {
+  bucket: string;
+  prefix?: string;
+  /** Bodies above this go multipart. Default 64 MiB. */
+  multipartThreshold?: number;
+  /** Default 16 MiB; grown so a body needs at most 10,000 parts. S3 needs at least 5 MiB. */
+  partSize?: number;
+}
+
+/** Amazon S3 or an S3-compatible server (Ceph RGW, MinIO...). Conditional writes use If-None-Match / If-Match. */
+export class S3Store implements BlobStore {
+  readonly features: StoreFeatures = { conditionalWrite: true, multipart: true };
+  readonly location: string;
+  /** The SDK client, exposed so tests can add middleware (e.g. count UploadPart calls). */
+  readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private readonly threshold: number;
+  private readonly partSize: number;
+  private readonly sseWrite: SseWriteParams;
+  private readonly sseRead: SseReadParams;
+  private bucketSeen = false;
+
+  constructor(opts: S3StoreOptions) {
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.bucket)) {
+      throw new MissingContainerError(`invalid S3 bucket name ${JSON.stringify(opts.bucket)}`);
+    }
+    const sse = opts.sse ?? { mode: 'none' };
+    checkSse(sse);
+    this.client = makeS3Client(opts);
+    this.bucket = opts.bucket;
+    this.prefix = normalizePrefix(opts.prefix);
+    this.location = `s3://${this.bucket}/${this.prefix}`;
+    this.threshold = opts.multipartThreshold ?? 64 * MiB;
+    this.partSize = opts.partSize ?? 16 * MiB;
+    this.sseWrite = sseWriteParams(sse);
+    this.sseRead = sseReadParams(sse);
+  }
+
+  async put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
+    assertValidKey(key);
+    const Key = this.prefix + key;
+    if (body.size > this.threshold) {
+      const etag = await putMultipart({
+        client: this.client, bucket: this.bucket, objectKey: Key, key, partSize: this.partSize,
+        sseWrite: this.sseWrite, sseRead: this.sseRead,
+      }, body, opts);
+      return { etag };
+    }
+    const res = await this.call(`PutObject ${key}`, () => this.client.send(new PutObjectCommand({
+      Bucket: this.bucket, Key, Body: body.open(0), ContentLength: body.size, ...this.sseWrite,
+      ...(opts.ifNoneMatch ? { IfNoneMatch: opts.ifNoneMatch } : {}),
+      ...(opts.ifMatch ? { IfMatch: opts.ifMatch } : {}),
+    }), { abortSignal: opts.signal }));
+    return { etag: res.ETag! };
+  }
+
+  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
+    assertValidKey(key);
+    assertValidRange(opts.range);
+    const range = opts.range ? `bytes=${opts.range.start}-${opts.range.end}` : undefined;
+    const res = await this.call(`GetObject ${key}`, () => this.client.send(new GetObjectCommand({
+      Bucket: this.bucket, Key: this.prefix + key, Range: range, ...this.sseRead,
+    }), { abortSignal: opts.signal }), true);
+    // Errors mid-body (a reset socket) become store errors too, so callers can tell what to retry.
+    const out = new PassThrough();
+    pipeline(res.Body as Readable, out, (err) => {
+      if (err) out.destroy(mapS3Error(err, `GetObject ${key} (reading)`));
+    });
+    return out;
+  }
+
+  async head(key: string): Promise<BlobInfo | null> {
+    assertValidKey(key);
+    try {
+      const res = await this.call(`HeadObject ${key}`, () => this.client.send(new HeadObjectCommand({
+        Bucket: this.bucket, Key: this.prefix + key, ...this.sseRead,
+      })), true);
+      this.bucketSeen = true;
+      return { key, size: res.ContentLength ?? 0, etag: res.ETag, lastModified: res.LastModified };
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      // A HEAD 404 has no body, so a missing bucket looks like a missing key: tell them apart once.
+      await this.requireBucket();
+      return null;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    let token: string | undefined;
+    do {
+      const page = await this.call(`ListObjectsV2 ${this.prefix}${prefix}`, () => this.client.send(new ListObjectsV2Command({
+        Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token,
+      })));
+      for (const o of page.Contents ?? []) {
+        yield { key: o.Key!.slice(this.prefix.length), size: o.Size ?? 0, etag: o.ETag, lastModified: o.LastModified };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async delete(key: string): Promise<void> {
+    assertValidKey(key);
+    await this.call(`DeleteObject ${key}`, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key })));
+  }
+
+  async *pendingUploads(): AsyncIterable<PendingUpload> {
+    let keyMarker: string | undefined;
+    let idMarker: string | undefined;
+    do {
+      const page = await this.call('ListMultipartUploads', () => this.client.send(new ListMultipartUploadsCommand({
+        Bucket: this.bucket, Prefix: this.prefix, KeyMarker: keyMarker, UploadIdMarker: idMarker,
+      })));
+      for (const u of page.Uploads ?? []) {
+        yield { key: u.Key!.slice(this.prefix.length), uploadId: u.UploadId!, initiated: u.Initiated };
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      idMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker);
+  }
+
+  async abortUpload(upload: PendingUpload): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.prefix + upload.key, UploadId: upload.uploadId }));
+    } catch (err) {
+      // Already completed or aborted: the goal (no pending upload) holds.
+      if ((err as { name?: string }).name === 'NoSuchUpload') return;
+      throw mapS3Error(err, `AbortMultipartUpload ${upload.key}`);
+    }
+  }
+
+  private async requireBucket(): Promise<void> {
+    if (this.bucketSeen) return;
+    await this.call(`HeadBucket ${this.bucket}`, () => this.client.send(new HeadBucketCommand({ Bucket: this.bucket })))
+      .catch((err: unknown) => {
+        if (err instanceof NotFoundError) throw new MissingContainerError(`bucket ${this.bucket} does not exist`, { cause: err });
+        throw err;
+      });
+    this.bucketSeen = true;
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>, readsData = false): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw mapS3Error(err, `${what} in ${this.location}`, readsData);
+    }
+  }
+}

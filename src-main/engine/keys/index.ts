@@ -83,7 +83,7 @@ export async function createVaultKey(ref: string, ctx: KeyContext): Promise<{ ke
   const set = newKeySet(ctx.vaultId, d.random, d.clock.now());
   const custody = await custodyFor(parsed, ctx, set);
   const key = new LocalManagedKey(formatKeyRef(parsed), set, custody, d);
-  await key.persist(set);
+  await key.persist(set, { custodyFirst: true });
   await d.audit.append({ op: 'create', key: key.ref, version: 1 });
   return { key, recoveryKey: encodeRecoveryKey(set.recoveryKey) };
 }
@@ -128,7 +128,7 @@ export async function saveToProvider(from: ManagedKey, ref: string, ctx: KeyCont
   const custody = await custodyFor(parsed, ctx, set);
   const d = deps(ctx);
   const to = new LocalManagedKey(formatKeyRef(parsed), set, custody, d);
-  await to.persist(set);
+  await to.persist(set, { custodyFirst: true });
   const sameKeychain = from.custody instanceof KeychainCustody && custody instanceof KeychainCustody
     && from.custody.entry.account === custody.entry.account;
   const samePlace = sameKeychain || (from.custody.provider === 'passphrase' && custody.provider === 'passphrase');

@@ -53,9 +53,14 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
     return this.set;
   }
 
-  async persist(next: VaultKeySet): Promise<void> {
+  /**
+   * A changed set goes to the recovery slot first, so that slot is never behind. A new or moved set
+   * (`custodyFirst`) goes to its custody first, so an unreachable keychain leaves the bucket untouched.
+   */
+  async persist(next: VaultKeySet, opts: { custodyFirst?: boolean } = {}): Promise<void> {
+    if (opts.custodyFirst) await this.custody.save(next);
     await writeSlot(this.deps.store, next, { kind: 'recovery', key: next.recoveryKey });
-    await this.custody.save(next);
+    if (!opts.custodyFirst) await this.custody.save(next);
     this.set = next;
   }
 

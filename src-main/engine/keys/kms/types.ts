@@ -1,33 +1,8 @@
-import type { BlobStore } from '../../ports/blob-store.ts';
-import type { Clock, RandomSource } from '../../ports/clock.ts';
-import type { KeyProvider, KeyStatus } from '../../ports/key-provider.ts';
 import type { AuditLog } from '../audit-log.ts';
 
-/*
- * Structural copies of ManagedKey and KeyContext from src-main/engine/keys/index.ts (owned by the
- * local-keys part). Same shape, so either side's values fit the other; kept here so the remote
- * providers build before and independently of the dispatcher.
- */
-
-/** A KeyProvider the user can also manage: rotate, schedule or cancel deletion, set a rotation period. */
-export interface ManagedKey extends KeyProvider {
-  currentVersion(): Promise<number>;
-  rotate(): Promise<KeyStatus>;
-  scheduleDeletion(days: number, opts?: { force?: boolean; inUse?: boolean }): Promise<KeyStatus>;
-  cancelDeletion(): Promise<KeyStatus>;
-  setRotationPeriod(days: number): Promise<KeyStatus>;
-  rotateIfDue(): Promise<boolean>;
-}
-
-export interface KeyContext {
-  vaultId: string;
-  store: BlobStore;
-  stateDir: string;
-  passphrase?: () => Promise<string>;
-  clock?: Clock;
-  random?: RandomSource;
-  audit?: AuditLog;
-}
+// ManagedKey and KeyContext are defined by the keys module (src-main/engine/keys/index.ts), whose
+// dispatcher loads these providers on demand. Type-only imports, so no load-time cycle.
+export type { KeyContext, ManagedKey } from '../index.ts';
 
 /** Only append is used here; tests may pass a recorder. */
 export type AuditSink = Pick<AuditLog, 'append'>;

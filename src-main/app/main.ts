@@ -1,0 +1,142 @@
+// Electron main: wires the engine (through a VaultHost), the window, the tray, notifications and IPC.
+// Closing the window hides it; the engine keeps syncing until Quit.
+import { app, ipcMain, session, type BrowserWindow } from 'electron';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { systemClock } from '../engine/ports/clock.ts';
+import type { VaultHost, VaultStatus } from '../engine/ports/vault-service.ts';
+import { openVaultHost } from '../engine/vault/host.ts';
+import { createDispatcher } from '../ipc/dispatch.ts';
+import { EventRelay } from '../ipc/event-relay.ts';
+import { forwardEvents, registerIpcHandlers } from './ipc-main.ts';
+import { HIDDEN_ARG, applyLoginItem, syncLoginItem } from './login-item.ts';
+import { NoticePlanner } from './notice-planner.ts';
+import { showNotices } from './notifications.ts';
+import { hardenSession, registerAppScheme, serveAppScheme } from './protocol.ts';
+import { AppTray } from './tray.ts';
+import { createMainWindow, guardWebContents } from './windows.ts';
+
+const KEY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+
+let mainWindow: BrowserWindow | null = null;
+let quitting = false;
+
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => openWindow());
+  app.on('web-contents-created', (_e, contents) => guardWebContents(contents));
+  // The tray keeps the app (and the engine) alive with no window open.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', () => openWindow());
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.whenReady().then(start).catch((err: unknown) => {
+    console.error('Coffer failed to start:', err instanceof Error ? err.message : err);
+    app.exit(1);
+  });
+}
+
+function openWindow(): void {
+  if (!app.isReady()) return;
+  if (mainWindow === null || mainWindow.isDestroyed()) {
+    const icon = path.join(app.getAppPath(), 'assets', 'icon.png');
+    mainWindow = createMainWindow({
+      ...(existsSync(icon) ? { iconPath: icon } : {}),
+      onCloseRequested: (win) => {
+        if (quitting) return false;
+        win.hide();
+        return true;
+      },
+    });
+    return;
+  }
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+async function start(): Promise<void> {
+  hardenSession(session.defaultSession);
+  serveAppScheme(path.join(app.getAppPath(), 'dist-renderer'));
+  const stateDir = app.getPath('userData');
+  const host: VaultHost = await openVaultHost({ stateDir });
+  const relay = new EventRelay();
+  const planner = new NoticePlanner(systemClock);
+  const notify = (n: ReturnType<NoticePlanner['fromStatus']>): void => showNotices(n, openWindow);
+
+  const tray = new AppTray({
+    open: openWindow,
+    syncNow: () => void host.service()?.syncNow().catch(() => undefined),
+    pause: () => void host.service()?.pause().then(refresh),
+    resume: () => void host.service()?.resume().then(refresh),
+    quit: () => app.quit(),
+  });
+  const onStatus = (s: VaultStatus): void => {
+    tray.update(s);
+    notify(planner.fromStatus(s));
+  };
+  async function refresh(): Promise<void> {
+    const svc = host.service();
+    if (svc === null) return tray.update(null);
+    onStatus(await svc.status());
+  }
+  async function checkKeys(): Promise<void> {
+    const svc = host.service();
+    if (svc !== null) notify(planner.fromKeys(await svc.keys()));
+  }
+
+  relay.listen((e) => {
+    if (e.type === 'status') onStatus(e.status);
+    if (e.type === 'key') notify(planner.fromKeys([e.status]));
+  });
+  relay.attach(host.service());
+  const dispatch = createDispatcher({
+    host,
+    onVaultCreated: (svc) => {
+      relay.attach(svc);
+      void refresh();
+    },
+    onRecoverySaved: () => writeFile(path.join(stateDir, 'recovery-kit-saved'), new Date().toISOString()),
+  });
+  registerIpcHandlers(ipcMain, syncLoginItem(dispatch, app), () => liveWebContentsId());
+  forwardEvents(relay, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
+
+  const svc = host.service();
+  if (svc !== null) {
+    void svc.settings().then((s) => applyLoginItem(app, s.launchAtLogin)).catch(() => undefined);
+  }
+  void refresh().catch(() => undefined);
+  void checkKeys().catch(() => undefined);
+  const keyTimer = setInterval(() => void checkKeys().catch(() => undefined), KEY_CHECK_INTERVAL_MS);
+
+  app.on('will-quit', (event) => {
+    // Close the engine (journal, watcher) before exiting; only once.
+    clearInterval(keyTimer);
+    event.preventDefault();
+    relay.close();
+    tray.destroy();
+    void closeThenExit(host);
+  });
+
+  const startedHidden = process.argv.includes(HIDDEN_ARG) || app.getLoginItemSettings().wasOpenedAtLogin === true;
+  if (!startedHidden) openWindow();
+}
+
+function liveWebContentsId(): number | null {
+  return mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null;
+}
+
+let closing = false;
+async function closeThenExit(host: VaultHost): Promise<void> {
+  if (closing) return;
+  closing = true;
+  try {
+    await host.close();
+  } finally {
+    app.exit(0);
+  }
+}

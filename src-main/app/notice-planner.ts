@@ -1,0 +1,90 @@
+// Decides which OS notifications to show, as plain data and with an injected clock, so the rules are
+// testable without Electron: sync failures, and keys reaching their rotation or deletion date.
+// Each notice has an id; a notice is shown once per id (a failure at the same path and time, a key's
+// rotation on one date), however often the state is re-checked.
+import type { Clock } from '../engine/ports/clock.ts';
+import type { KeyStatus } from '../engine/ports/key-provider.ts';
+import type { VaultStatus } from '../engine/ports/vault-service.ts';
+
+export interface Notice {
+  id: string;
+  title: string;
+  body: string;
+  urgency: 'normal' | 'critical';
+}
+
+const DAY = 86_400_000;
+/** How far ahead a deletion or rotation date is announced. */
+export const KEY_DATE_LEAD_DAYS = 3;
+
+export class NoticePlanner {
+  readonly #seen = new Set<string>();
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Notices for a new engine status: the error state and each new failure. */
+  fromStatus(status: VaultStatus): Notice[] {
+    const out: Notice[] = [];
+    if (status.state === 'error') {
+      out.push({ id: `error:${status.error ?? ''}`, title: 'Coffer cannot sync', body: status.error ?? 'Sync stopped with an error. Open Coffer to retry.', urgency: 'critical' });
+    }
+    for (const f of status.failures.slice(0, 20)) {
+      out.push({ id: `failure:${f.path}:${f.time}`, title: 'A file did not sync', body: `${f.path}: ${f.reason}`, urgency: 'normal' });
+    }
+    // A recovered vault may fail the same way again later: forget old error ids once it is healthy.
+    if (status.state === 'up-to-date') for (const id of [...this.#seen]) if (id.startsWith('error:')) this.#seen.delete(id);
+    return this.#fresh(out);
+  }
+
+  /** Notices for keys whose rotation or deletion date is near or past. */
+  fromKeys(keys: readonly KeyStatus[]): Notice[] {
+    const now = this.#clock.now();
+    const out: Notice[] = [];
+    for (const k of keys) {
+      const deletion = parseTime(k.deletionDate);
+      if (k.state === 'pending-deletion' && deletion !== null && deletion - now <= KEY_DATE_LEAD_DAYS * DAY) {
+        const past = deletion <= now;
+        out.push({
+          id: `deletion:${k.ref}:${k.deletionDate}:${past ? 'past' : 'soon'}`,
+          title: past ? 'Key deleted' : 'Key deletion is near',
+          body: past
+            ? `${k.ref} reached its deletion date. Files sealed only under it can no longer be opened.`
+            : `${k.ref} will be deleted on ${day(deletion)}. Cancel the deletion in Keys if this is a mistake.`,
+          urgency: 'critical',
+        });
+      }
+      const next = parseTime(k.rotation?.nextRotation);
+      if (k.rotation?.enabled && next !== null && next - now <= KEY_DATE_LEAD_DAYS * DAY) {
+        const due = next <= now;
+        out.push({
+          id: `rotation:${k.ref}:${k.rotation.nextRotation}:${due ? 'due' : 'soon'}`,
+          title: due ? 'Key rotation is due' : 'Key rotation is near',
+          body: due ? `${k.ref} reached its rotation date.` : `${k.ref} rotates on ${day(next)}.`,
+          urgency: 'normal',
+        });
+      }
+    }
+    return this.#fresh(out);
+  }
+
+  #fresh(notices: Notice[]): Notice[] {
+    return notices.filter((n) => {
+      if (this.#seen.has(n.id)) return false;
+      this.#seen.add(n.id);
+      return true;
+    });
+  }
+}
+
+function parseTime(iso: string | undefined): number | null {
+  if (iso === undefined) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

@@ -1,0 +1,55 @@
+// The tray: state icon and the Pause / Resume / Open / Sync now / Quit menu. It is what stays when the
+// window is closed, so the engine keeps running and the user can still see it.
+import { Menu, Tray, nativeImage } from 'electron';
+import type { VaultStatus } from '../engine/ports/vault-service.ts';
+import { menuEnablement, trayIconBitmap, trayStateOf, trayTooltip, type TrayState } from './tray-state.ts';
+
+export interface TrayActions {
+  open(): void;
+  syncNow(): void;
+  pause(): void;
+  resume(): void;
+  quit(): void;
+}
+
+export class AppTray {
+  readonly #tray: Tray;
+  readonly #actions: TrayActions;
+  #shown: TrayState | null = null;
+
+  constructor(actions: TrayActions) {
+    this.#actions = actions;
+    this.#tray = new Tray(iconFor('idle'));
+    this.#tray.on('click', () => actions.open());
+    this.update(null);
+  }
+
+  update(status: VaultStatus | null): void {
+    const state = trayStateOf(status?.state ?? 'not-configured');
+    if (state !== this.#shown) {
+      this.#tray.setImage(iconFor(state));
+      this.#shown = state;
+    }
+    this.#tray.setToolTip(trayTooltip(status));
+    const on = menuEnablement(status?.state ?? null);
+    const a = this.#actions;
+    this.#tray.setContextMenu(Menu.buildFromTemplate([
+      { label: 'Open Coffer', click: () => a.open() },
+      { type: 'separator' },
+      { label: 'Sync now', enabled: on.syncNow, click: () => a.syncNow() },
+      { label: 'Pause', enabled: on.pause, click: () => a.pause() },
+      { label: 'Resume', enabled: on.resume, click: () => a.resume() },
+      { type: 'separator' },
+      { label: 'Quit Coffer', click: () => a.quit() },
+    ]));
+  }
+
+  destroy(): void {
+    this.#tray.destroy();
+  }
+}
+
+function iconFor(state: TrayState): Electron.NativeImage {
+  // 32 px drawn at scale factor 2: a crisp 16-point icon on HiDPI screens.
+  return nativeImage.createFromBitmap(trayIconBitmap(state, 32), { width: 32, height: 32, scaleFactor: 2 });
+}

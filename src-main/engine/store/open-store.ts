@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import type { BlobStore } from '../ports/blob-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import { UnsupportedError } from '../ports/store-errors.ts';
+import { BandwidthLimitedStore } from './bandwidth-limited-store.ts';
+import { FsStore } from './fs-store.ts';
+import { RetryingStore } from './retrying-store.ts';
+import type { RetryOptions } from './retrying-store.ts';
+import { S3Store } from './s3-store.ts';
+import type { SseMode } from './sse.ts';
+
+export interface OpenStoreOptions {
+  /** S3-compatible endpoint; default AWS_ENDPOINT_URL_S3, then AWS. */
+  endpoint?: string;
+  allowHttp?: boolean;
+  sse?: SseMode;
+  /** KiB/s each way; absent or 0: unlimited. */
+  bwlimitKiBps?: number;
+  retry?: RetryOptions;
+  clock?: Clock;
+}
+
+export type StoreLocation = { kind: 's3'; bucket: string; prefix: string } | { kind: 'file'; path: string };
+
+/** Parses `s3://bucket[/prefix]` or `file:///abs/path`; anything else is an UnsupportedError. */
+export function parseStoreUrl(url: string): StoreLocation {
+  const s3 = /^s3:\/\/([^/?#]+)(?:\/([^?#]*))?$/.exec(url);
+  if (s3) return { kind: 's3', bucket: s3[1]!, prefix: (s3[2] ?? '').replace(/\/+$/, '') };
+  if (url.startsWith('file://')) {
+    let path: string;
+    try {
+      path = fileURLToPath(url);
+    } catch (err) {
+      throw new UnsupportedError(`not a local folder URL: ${url} (expected file:///absolute/path)`, { cause: err });
+    }
+    return { kind: 'file', path: path.replace(/\/+$/, '') || '/' };
+  }
+  throw new UnsupportedError(`unsupported destination ${JSON.stringify(url)}: use s3://bucket[/prefix] or file:///absolute/path`);
+}
+
+/**
+ * Opens a destination with the standard wrappers: retry always (outermost, so each try is limited
+ * and counted), bandwidth limit when set. Credentials come from the SDK's default chain.
+ */
+export function openStore(url: string, opts: OpenStoreOptions = {}): BlobStore {
+  const loc = parseStoreUrl(url);
+  let store: BlobStore;
+  if (loc.kind === 's3') {
+    store = new S3Store({
+      bucket: loc.bucket,
+      prefix: loc.prefix,
+      ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+      ...(opts.allowHttp !== undefined ? { allowHttp: opts.allowHttp } : {}),
+      ...(opts.sse ? { sse: opts.sse } : {}),
+    });
+  } else {
+    if (opts.sse && opts.sse.mode !== 'none') {
+      throw new UnsupportedError(`server-side encryption (${opts.sse.mode}) applies to S3 only, not to ${url}`);
+    }
+    store = new FsStore(loc.path);
+  }
+  if (opts.bwlimitKiBps && opts.bwlimitKiBps > 0) {
+    store = new BandwidthLimitedStore(store, { kibps: opts.bwlimitKiBps, ...(opts.clock ? { clock: opts.clock } : {}) });
+  }
+  return new RetryingStore(store, { ...opts.retry, ...(opts.clock ? { clock: opts.clock } : {}) });
+}

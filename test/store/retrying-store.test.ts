@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
+import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
+import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
+import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
+import type { BlobBody } from '../../src-main/engine/ports/blob-store.ts';
+import {
+  AccessDeniedError, NotFoundError, TransientStoreError,
+} from '../../src-main/engine/ports/store-errors.ts';
+import { FakeClock, seededRandom } from './fake-clock.ts';
+
+function setup(maxAttempts = 5) {
+  const inner = new MemoryStore();
+  const faulty = new FaultyStore(inner);
+  const clock = new FakeClock();
+  const store = new RetryingStore(faulty, { maxAttempts, baseDelayMs: 100, maxDelayMs: 1000, clock, random: seededRandom(3) });
+  return { inner, faulty, clock, store };
+}
+
+describe('RetryingStore', () => {
+  it('retries a transient failure with growing, jittered, capped delays', async () => {
+    const { faulty, clock, store } = setup(8);
+    faulty.rules.push({ ops: ['head'], times: 6 });
+    await store.head('k');
+    expect(faulty.calls.head).toBe(7);
+    expect(clock.sleeps).toHaveLength(6);
+    clock.sleeps.forEach((d, i) => {
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThanOrEqual(Math.min(1000, 100 * 2 ** i));
+    });
+    // Full jitter: the delays are not all the same fixed value.
+    expect(new Set(clock.sleeps).size).toBeGreaterThan(1);
+  });
+
+  it('gives up after maxAttempts and throws the last transient error', async () => {
+    const { faulty, store } = setup(3);
+    faulty.rules.push({ ops: ['get'] });
+    await expect(store.get('k')).rejects.toBeInstanceOf(TransientStoreError);
+    expect(faulty.calls.get).toBe(3);
+  });
+
+  it('never retries other errors', async () => {
+    const { faulty, clock, store } = setup();
+    faulty.rules.push({ ops: ['put'], times: 1, error: () => new AccessDeniedError('denied') });
+    await expect(store.put('k', bufferBody('x'))).rejects.toBeInstanceOf(AccessDeniedError);
+    await expect(store.get('missing')).rejects.toBeInstanceOf(NotFoundError);
+    expect(faulty.calls.put).toBe(1);
+    expect(faulty.calls.get).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('re-opens the body from the start on every attempt', async () => {
+    const { inner, faulty, store } = setup();
+    const base = bufferBody('payload');
+    let opens = 0;
+    const body: BlobBody = { size: base.size, open: (s) => { opens++; return base.open(s); } };
+    faulty.rules.push({ ops: ['put'], times: 2, afterWrite: true });
+    await store.put('k', body);
+    expect(opens).toBe(3);
+    expect((await readAll(await inner.get('k'))).toString()).toBe('payload');
+  });
+
+  it('list restarts after a failure without yielding any key twice', async () => {
+    const { inner, faulty, store } = setup();
+    for (let i = 0; i < 20; i++) await inner.put(`p/${i}`, bufferBody('x'));
+    // Fail the listing mid-way: the inner iterator throws after yielding some keys.
+    let calls = 0;
+    const orig = inner.list.bind(inner);
+    inner.list = async function* (prefix: string) {
+      calls++;
+      let n = 0;
+      for await (const b of orig(prefix)) {
+        if (calls === 1 && ++n > 7) throw new TransientStoreError('reset mid-list');
+        yield b;
+      }
+    };
+    const keys = [];
+    for await (const b of store.list('p/')) keys.push(b.key);
+    expect(keys).toHaveLength(20);
+    expect(new Set(keys).size).toBe(20);
+    expect(calls).toBe(2);
+    expect(faulty.failures).toBe(0);
+  });
+
+  it('stops waiting when the caller aborts', async () => {
+    const { faulty, store } = setup();
+    faulty.rules.push({ ops: ['put'] });
+    const ac = new AbortController();
+    ac.abort(new Error('user cancelled'));
+    await expect(store.put('k', bufferBody('x'), { signal: ac.signal })).rejects.toThrow('user cancelled');
+    expect(faulty.calls.put).toBe(1);
+  });
+
+  it('claims only the features and optional methods its inner store has', () => {
+    const { store } = setup();
+    expect(store.features).toEqual({ conditionalWrite: true, multipart: false });
+    expect(store.pendingUploads).toBeUndefined();
+    expect(store.abortUpload).toBeUndefined();
+  });
+});

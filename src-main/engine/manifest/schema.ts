@@ -9,6 +9,8 @@ export const MANIFEST_FORMAT = 1;
 /** Where a file's bytes live: a byte range of one object's plaintext. */
 export const ChunkSchema = z.strictObject({
   object: z.string().regex(/^[0-9a-f]{32}$/),
+  /** 'data': the object is exactly this file range; 'pack': the range is a slice of a pack of small files. */
+  kind: z.enum(['data', 'pack']),
   offset: z.number().int().nonnegative(),
   length: z.number().int().nonnegative(),
 });

@@ -98,7 +98,7 @@ export class ContentUploader {
   private async writePack(members: PackMember[]): Promise<void> {
     const objectId = newObjectId(this.random);
     const { plaintext, ranges } = layOut(members);
-    members.forEach((m, i) => this.pendingPackChunks.get(m.hash)?.push({ object: objectId, ...ranges[i]! }));
+    members.forEach((m, i) => this.pendingPackChunks.get(m.hash)?.push({ object: objectId, kind: 'pack', ...ranges[i]! }));
     for (const m of members) this.pendingPackChunks.delete(m.hash);
     const files = members.map((m, i) => ({ path: m.path, hash: m.hash, ...ranges[i]! }));
     await this.limiter.run(async () => {
@@ -125,7 +125,7 @@ export class ContentUploader {
         objectId = newObjectId(this.random);
         this.bytesStored += await this.writer.writeFileRange(objectId, abs, { offset, length }, files, hasher);
       }
-      chunks.push({ object: objectId, offset: 0, length });
+      chunks.push({ object: objectId, kind: 'data', offset: 0, length });
       if (size === 0) break;
     }
     if (hasher.digest('hex') !== hash) throw new FileChangedError(abs);

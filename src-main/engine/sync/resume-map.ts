@@ -23,7 +23,7 @@ export class ResumeMap {
       this.objectIds.add(r.objectId);
       for (const f of r.files) {
         if (r.kind === 'pack') {
-          if (uploaded.has(r.objectId)) this.packed.set(f.hash, { object: r.objectId, offset: f.offset, length: f.length });
+          if (uploaded.has(r.objectId)) this.packed.set(f.hash, { object: r.objectId, kind: 'pack', offset: f.offset, length: f.length });
         } else if (uploaded.has(r.objectId)) {
           this.ranges.set(`${f.hash}@${f.offset}`, r.objectId);
         } else if (r.spool && existsSync(r.spool)) {

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { BlobStore } from '../ports/blob-store.ts';
+import type { Sealer } from '../ports/sealer.ts';
+import { OpenError } from '../ports/sealer.ts';
+import { objectKey } from '../manifest/layout.ts';
+import type { Chunk, FileEntry } from '../manifest/schema.ts';
+import { readAll } from '../store/body.ts';
+
+/**
+ * Reads a file's content back out of the vault, authenticating every object and checking the manifest's
+ * plaintext hash at the end: the stream errors instead of ending cleanly if anything does not match, so a
+ * caller that renames only after a clean end never publishes bad bytes.
+ */
+export class ContentReader {
+  /** Packs hold many small files; restore and verify visit them in object order, so one is enough. */
+  private lastPack: { id: string; data: Promise<Buffer> } | null = null;
+
+  constructor(private readonly deps: { store: BlobStore; sealer: Sealer; vaultId: string }) {}
+
+  fileContent(entry: FileEntry): Readable {
+    const chunks = entry.chunks ?? [];
+    const expected = entry.hash;
+    const hasher = createHash('sha256');
+    const self = this;
+    let size = 0;
+    async function* generate(): AsyncGenerator<Buffer> {
+      for (const c of chunks) {
+        for await (const part of self.chunkContent(c)) {
+          hasher.update(part);
+          size += part.length;
+          yield part;
+        }
+      }
+      if (size !== entry.size || (expected && hasher.digest('hex') !== expected)) {
+        throw new OpenError(`${entry.path}: content does not match the manifest (wrong size or hash)`);
+      }
+    }
+    return Readable.from(generate(), { objectMode: false });
+  }
+
+  private async *chunkContent(c: Chunk): AsyncGenerator<Buffer> {
+    const { store, sealer, vaultId } = this.deps;
+    if (c.kind === 'data') {
+      // A file range stored as its own object: stream it, memory stays flat for any size.
+      const plain = sealer.open(await store.get(objectKey(c.object)), { vaultId, objectId: c.object, kind: 'data' });
+      let got = 0;
+      for await (const part of plain as AsyncIterable<Buffer>) {
+        got += part.length;
+        yield part;
+      }
+      if (got !== c.length) throw new OpenError(`object ${c.object} holds ${got} bytes, the manifest says ${c.length}`);
+      return;
+    }
+    const pack = await this.pack(c.object);
+    if (c.offset + c.length > pack.length) throw new OpenError(`object ${c.object} is shorter than the manifest says`);
+    yield pack.subarray(c.offset, c.offset + c.length);
+  }
+
+  private pack(id: string): Promise<Buffer> {
+    if (this.lastPack?.id !== id) {
+      const { store, sealer, vaultId } = this.deps;
+      const data = (async () => {
+        const cipher = await readAll(await store.get(objectKey(id)));
+        return Buffer.from(await sealer.openBytes(cipher, { vaultId, objectId: id, kind: 'pack' }));
+      })();
+      data.catch(() => undefined);
+      this.lastPack = { id, data };
+    }
+    return this.lastPack.data;
+  }
+}

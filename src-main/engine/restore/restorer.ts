@@ -1,0 +1,77 @@
+import { mkdir } from 'node:fs/promises';
+import type { FileEntry } from '../manifest/schema.ts';
+import type { Tree } from '../manifest/manifest-store.ts';
+import { ContentReader } from '../read/content-reader.ts';
+import { UnsafePathError, detectCollisions, resolveRestoreTarget } from './safe-path.ts';
+import { writeRestoredFile, writeRestoredSymlink } from './safe-writer.ts';
+import { isCaseInsensitive } from './case-probe.ts';
+
+export interface RestoreOptions {
+  /** Restore only this path, or everything under it when it names a folder. */
+  path?: string;
+  overwrite?: boolean;
+  onProgress?: (done: number, total: number, bytes: number) => void;
+}
+
+export interface RestoreReport {
+  restored: number;
+  bytes: number;
+  problems: { path: string; reason: string }[];
+}
+
+/**
+ * Writes a tree into `toDir`. Order matters for safety: folders, then files, then symlinks last, so no
+ * write ever passes through a link the restore itself created. Every file is verified against the
+ * manifest hash before it is renamed into place; a bad one is reported and the rest still restored.
+ */
+export async function restoreTree(reader: ContentReader, tree: Tree, toDir: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
+  const selected = [...tree.values()].filter((e) => !opts.path || e.path === opts.path || e.path.startsWith(`${opts.path}/`));
+  if (opts.path && selected.length === 0) throw new Error(`${opts.path} is not in the vault at that time`);
+  await mkdir(toDir, { recursive: true });
+  const report: RestoreReport = { restored: 0, bytes: 0, problems: [] };
+  const renamed = await collisionRenames(selected.map((e) => e.path), toDir);
+
+  const ordered = [
+    ...selected.filter((e) => e.type === 'dir').sort((a, b) => a.path.length - b.path.length),
+    ...selected.filter((e) => e.type === 'file').sort((a, b) => firstObject(a).localeCompare(firstObject(b))),
+    ...selected.filter((e) => e.type === 'symlink'),
+  ];
+  let done = 0;
+  for (const e of ordered) {
+    const rel = renamed.get(e.path) ?? e.path;
+    try {
+      const target = resolveRestoreTarget(toDir, rel);
+      if (e.type === 'dir') await mkdir(target, { recursive: true });
+      else if (e.type === 'symlink') await writeRestoredSymlink(toDir, rel, e.target ?? '', { mtimeMs: e.mtimeMs, overwrite: opts.overwrite });
+      else {
+        await writeRestoredFile(toDir, rel, reader.fileContent(e), { mode: e.mode, mtimeMs: e.mtimeMs, overwrite: opts.overwrite });
+        report.bytes += e.size;
+      }
+      if (rel !== e.path) report.problems.push({ path: e.path, reason: `restored as ${rel}: its name collides with another on this file system` });
+      report.restored++;
+    } catch (err) {
+      const reason = err instanceof UnsafePathError ? `unsafe path refused: ${err.message}` : (err as Error).message;
+      report.problems.push({ path: e.path, reason });
+    }
+    opts.onProgress?.(++done, ordered.length, report.bytes);
+  }
+  return report;
+}
+
+function firstObject(e: FileEntry): string {
+  return e.chunks?.[0]?.object ?? '';
+}
+
+/**
+ * On a case-insensitive or normalising file system two vault names can land on one file; the later ones
+ * get a visible suffix instead of silently overwriting (nothing lost).
+ */
+async function collisionRenames(paths: string[], toDir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const collisions = detectCollisions(paths);
+  if (collisions.length === 0 || !(await isCaseInsensitive(toDir))) return out;
+  for (const c of collisions) {
+    c.paths.slice(1).forEach((p, i) => out.set(p, `${p} (name collision ${i + 2})`));
+  }
+  return out;
+}

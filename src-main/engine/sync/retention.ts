@@ -1,0 +1,58 @@
+import type { BlobStore } from '../ports/blob-store.ts';
+import type { ManifestStore } from '../manifest/manifest-store.ts';
+import type { Root } from '../manifest/schema.ts';
+import { OBJECTS_PREFIX, objectIdFromKey, objectKey } from '../manifest/layout.ts';
+
+export interface PruneReport {
+  rootsDeleted: number;
+  objectsDeleted: number;
+  bytesFreed: number;
+}
+
+/**
+ * Deletes what retention no longer needs. Kept: every root newer than the cutoff, plus the newest root
+ * before it (the folder as it was at the cutoff), and every object those roots reach. An unreferenced
+ * object is deleted only once it is older than `graceMs`: it may belong to a pass in progress on this or
+ * another device, whose manifest does not name it yet.
+ */
+export async function pruneVault(
+  deps: { store: BlobStore; manifest: ManifestStore },
+  headRootId: string,
+  opts: { now: number; retentionDays: number; graceMs: number; protect?: Set<string> },
+): Promise<PruneReport> {
+  const cutoff = opts.now - opts.retentionDays * 86_400_000;
+  const kept: Root[] = [];
+  const dropped: string[] = [];
+  let crossed = false;
+  for await (const root of deps.manifest.roots(headRootId)) {
+    if (!crossed) kept.push(root);
+    else dropped.push(root.rootId);
+    if (Date.parse(root.time) < cutoff) crossed = true;
+  }
+  const live = new Set<string>(opts.protect ?? []);
+  for (const root of kept) {
+    live.add(root.rootId);
+    for (const seg of root.segments) {
+      live.add(seg.object);
+      for (const e of (await deps.manifest.readSegment(seg.object)).entries) {
+        for (const c of e.chunks ?? []) live.add(c.object);
+      }
+    }
+  }
+  const report: PruneReport = { rootsDeleted: 0, objectsDeleted: 0, bytesFreed: 0 };
+  // Roots go first, so a crash mid-prune never leaves a kept root that names a deleted object.
+  for (const id of dropped) {
+    await deps.store.delete(objectKey(id));
+    report.rootsDeleted++;
+  }
+  for await (const info of deps.store.list(OBJECTS_PREFIX)) {
+    const id = objectIdFromKey(info.key);
+    if (!id || live.has(id) || dropped.includes(id)) continue;
+    const age = info.lastModified ? opts.now - info.lastModified.getTime() : Infinity;
+    if (age < opts.graceMs) continue;
+    await deps.store.delete(info.key);
+    report.objectsDeleted++;
+    report.bytesFreed += info.size;
+  }
+  return report;
+}

@@ -25,6 +25,12 @@ describe('key references', () => {
     expect(() => parseKeyRef('pkcs11:token-only')).toThrow(/expected pkcs11:<token label>\/<key label>/);
   });
 
+  it('aws-kms references are handed to the KMS module (opening makes no call yet)', async () => {
+    const ctx = await makeContext();
+    const key = await openVaultKey('aws-kms:alias/coffer-test', ctx);
+    expect(key.ref).toBe('aws-kms:alias/coffer-test');
+  });
+
   it('an external provider that is not built in says so', async () => {
     const ctx = await makeContext();
     const err = await openVaultKey('pkcs11:none/none', ctx).catch((e: unknown) => e as Error);

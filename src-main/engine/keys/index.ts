@@ -18,6 +18,7 @@ export type { AuditLog } from './audit-log.ts';
 export { FileAuditLog } from './audit-log.ts';
 export { parseKeyRef, formatKeyRef, type KeyRef } from './key-ref.ts';
 export * from './key-errors.ts';
+export { createAsymmetricKey, RsaKeyProvider, type AsymmetricKeyPair, type AsymmetricType } from './asymmetric-key.ts';
 
 export interface KeyContext {
   vaultId: string;

@@ -1,6 +1,7 @@
-import { readdir, readlink } from 'node:fs/promises';
+import { access, readdir, readlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import type { Dirent, Stats } from 'node:fs';
-import type { IndexedEntry, ScanResult } from '../ports/scanner.ts';
+import type { IndexedEntry, ScanEntry, ScanResult } from '../ports/scanner.ts';
 import type { PathFilter } from './ignore-rules.ts';
 import { lstatBatch } from './lstat-batch.ts';
 import { isCandidate, isPermissionError, kindOfStats, toScanEntry } from './classify.ts';
@@ -83,7 +84,7 @@ export class ScanRun {
       };
       startMore();
     });
-    await this.resolveSymlinkTargets();
+    await this.finishCandidates();
   }
 
   private async listDir(dirRel: string): Promise<void> {
@@ -122,19 +123,34 @@ export class ScanRun {
     }
   }
 
-  /** Targets are read for candidate symlinks only: unchanged ones need no I/O beyond lstat. */
-  private async resolveSymlinkTargets(): Promise<void> {
-    const links = this.result.candidates.filter((c) => c.kind === 'symlink');
-    for (const link of links) {
+  /**
+   * Second pass over candidates only, so unchanged entries cost no I/O beyond lstat: read symlink
+   * targets, and check that candidate files are readable (lstat succeeds on a file we cannot open).
+   */
+  private async finishCandidates(): Promise<void> {
+    const drop = new Set<ScanEntry>();
+    await forEachPooled(this.result.candidates, this.ctx.lstatConcurrency, async (c) => {
       try {
-        link.target = await readlink(this.abs(link.path));
+        if (c.kind === 'symlink') c.target = await readlink(this.abs(c.path));
+        else if (c.kind === 'file') await access(this.abs(c.path), constants.R_OK);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        this.result.candidates.splice(this.result.candidates.indexOf(link), 1);
-        this.seen.delete(link.path);
-        this.result.seen--;
-        this.skip(link.path, e);
+        drop.add(c);
+        // Gone since lstat: absent (so deleted if indexed). Unreadable: skipped, and kept in the index.
+        if (e.code === 'ENOENT') this.seen.delete(c.path);
+        this.skip(c.path, e);
       }
-    }
+    });
+    if (drop.size === 0) return;
+    this.result.candidates = this.result.candidates.filter((c) => !drop.has(c));
+    this.result.seen -= drop.size;
   }
+}
+
+async function forEachPooled<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

@@ -61,8 +61,9 @@ export interface StableReadOptions {
 
 /**
  * Runs `consume` over an opened file and keeps its result only if the file did not change meanwhile;
- * otherwise reopens and runs it again. `consume` must read from `file.handle` (from position 0) and
- * must not close it.
+ * otherwise reopens and runs it again. `consume` must read from `file.handle` (from position 0), should
+ * read at most `file.stat.size` bytes (so a fast-growing file cannot keep it reading forever), and must
+ * not close the handle.
  */
 export async function readStable<T>(
   absPath: string,
@@ -97,8 +98,10 @@ export async function sha256File(absPath: string, opts: HashOptions = {}): Promi
     const h = createHash('sha256');
     const buf = Buffer.allocUnsafe(chunkSize);
     let pos = 0;
-    for (;;) {
-      const { bytesRead } = await file.handle.read(buf, 0, chunkSize, pos);
+    // Bounded by the size at open: a file growing as fast as it is read must not keep the loop going.
+    // Growth, like any other change, is caught by verifyUnchanged().
+    while (pos < file.stat.size) {
+      const { bytesRead } = await file.handle.read(buf, 0, Math.min(chunkSize, file.stat.size - pos), pos);
       if (bytesRead === 0) break;
       h.update(buf.subarray(0, bytesRead));
       pos += bytesRead;

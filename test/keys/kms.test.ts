@@ -160,7 +160,7 @@ describe('aws-kms key provider', () => {
       expect((err as KmsKeyError).problem).toBe('throttled');
       expect(sleeps).toHaveLength(3 + 5); // six attempts, five waits
     } finally {
-      server.throttle(-1000, 'GenerateDataKey');
+      server.throttle(0, 'GenerateDataKey');
     }
   });
 

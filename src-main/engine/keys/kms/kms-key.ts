@@ -7,6 +7,7 @@ import { KmsKeyError } from './kms-errors.ts';
 import { CofferKmsKeyring } from './kms-keyring.ts';
 import { kmsStatus, listRotations } from './kms-status.ts';
 import { auditQuietly, type AuditSink, type ManagedKey } from './types.ts';
+import { UseAudit } from './use-audit.ts';
 
 /** AWS's limits, checked here too so a typo gets a local, immediate answer. */
 export const DELETION_WINDOW_DAYS = { min: 7, max: 30 };
@@ -22,6 +23,7 @@ const STATE_TTL_MS = 60_000;
 export class KmsManagedKey implements ManagedKey {
   private arn: string | undefined;
   private seen: { state: KeyStatus['state']; detail?: string; at: number } | undefined;
+  private readonly uses: UseAudit;
 
   constructor(
     readonly ref: string,
@@ -31,6 +33,7 @@ export class KmsManagedKey implements ManagedKey {
     private readonly audit?: AuditSink,
   ) {
     if (keyId.startsWith('arn:') && keyId.includes(':key/')) this.arn = keyId;
+    this.uses = new UseAudit(ref, audit);
   }
 
   /** Refuses at once when the key is known to be unusable, so no object starts sealing in vain. */
@@ -41,7 +44,7 @@ export class KmsManagedKey implements ManagedKey {
       throw new KmsKeyError(seen.state === 'missing' ? 'not-found' : seen.state === 'disabled' ? 'disabled' : 'pending-deletion',
         seen.detail ?? `the KMS key ${this.keyId} cannot wrap new data keys`);
     }
-    return new CofferKmsKeyring(this.api, this.keyId, undefined, this.onFailure);
+    return new CofferKmsKeyring(this.api, this.keyId, undefined, this.uses);
   }
 
   async decryptKeyring(): Promise<KeyringNode> {
@@ -50,7 +53,7 @@ export class KmsManagedKey implements ManagedKey {
       if (!md?.Arn) throw new KmsKeyError('not-found', `KMS returned no ARN for ${this.keyId}`);
       this.arn = md.Arn;
     }
-    return new CofferKmsKeyring(this.api, this.keyId, this.arn, this.onFailure);
+    return new CofferKmsKeyring(this.api, this.keyId, this.arn, this.uses);
   }
 
   async status(): Promise<KeyStatus> {
@@ -105,9 +108,9 @@ export class KmsManagedKey implements ManagedKey {
     return false;
   }
 
-  private readonly onFailure = async (op: 'wrap' | 'unwrap', err: Error): Promise<void> => {
-    await auditQuietly(this.audit, { op: op === 'wrap' ? 'wrap' : 'unwrap-failed', key: this.ref, detail: `failed: ${err.message}` });
-  };
+  async flushAudit(): Promise<void> {
+    await this.uses.flush();
+  }
 
   /** Runs one management call, audits it (or its failure), and returns the fresh status. */
   private async manage(

@@ -6,6 +6,7 @@ import {
   type EncryptedDataKey,
 } from '@aws-crypto/client-node';
 import type { KmsApi } from './kms-client.ts';
+import type { UseAudit } from './use-audit.ts';
 
 /**
  * The ESDK's KmsKeyringNode, with one change: when KMS refuses, the caller gets our plain error
@@ -20,7 +21,7 @@ export class CofferKmsKeyring extends KeyringNode {
     private readonly api: KmsApi,
     private readonly keyId: string,
     private readonly keyArn: string | undefined,
-    private readonly onFailure: (op: 'wrap' | 'unwrap', err: Error) => Promise<void>,
+    private readonly uses: UseAudit,
   ) {
     super();
   }
@@ -28,9 +29,11 @@ export class CofferKmsKeyring extends KeyringNode {
   override async _onEncrypt(material: NodeEncryptionMaterial): Promise<NodeEncryptionMaterial> {
     const inner = new KmsKeyringNode({ clientProvider: () => this.api, generatorKeyId: this.keyId });
     try {
-      return await inner._onEncrypt(material);
+      const out = await inner._onEncrypt(material);
+      await this.uses.used('wrap');
+      return out;
     } catch (err) {
-      await this.onFailure('wrap', err as Error);
+      await this.uses.failed('wrap', err as Error);
       throw err;
     }
   }
@@ -42,10 +45,12 @@ export class CofferKmsKeyring extends KeyringNode {
     const recording = recordErrors(this.api, seen);
     const inner = new KmsKeyringNode({ clientProvider: () => recording, keyIds: [this.keyArn] });
     try {
-      return await inner._onDecrypt(material, edks);
+      const out = await inner._onDecrypt(material, edks);
+      if (out.hasValidKey()) await this.uses.used('unwrap');
+      return out;
     } catch (err) {
       const plain = seen[0] ?? (err as Error);
-      await this.onFailure('unwrap', plain);
+      await this.uses.failed('unwrap', plain);
       throw plain;
     }
   }

@@ -38,9 +38,10 @@ export async function kmsStatus(api: KmsApi, ref: string, keyId: string): Promis
   if (!md) return { ...base, state: 'error', detail: 'KMS returned no key metadata' };
   const state = stateOf(md.KeyState);
   const status: KeyStatus = { ...base, state };
-  if (state === 'disabled') status.detail = `the KMS key ${keyId} is disabled`;
+  if (state === 'disabled') status.detail = `the KMS key ${keyId} is disabled: enable it in AWS KMS to use it again`;
   if (state === 'pending-deletion') {
-    status.detail = `the KMS key ${keyId} is scheduled for deletion`;
+    status.detail = `the KMS key ${keyId} is pending deletion on ${md.DeletionDate?.toISOString() ?? 'a set date'}: ` +
+      'cancel the deletion to use it again';
     if (md.DeletionDate) status.deletionDate = md.DeletionDate.toISOString();
   }
   if (state === 'error') status.detail = `the KMS key ${keyId} is in state ${md.KeyState}`;

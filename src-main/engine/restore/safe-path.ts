@@ -1,0 +1,108 @@
+import { join, resolve, sep } from 'node:path';
+
+export type UnsafeReason =
+  | 'not-a-string' | 'empty' | 'nul' | 'backslash' | 'absolute' | 'dot-segment' | 'empty-segment'
+  | 'reserved-name' | 'trailing-dot-or-space' | 'name-too-long' | 'outside-target'
+  | 'symlink-on-path' | 'symlink-escapes' | 'not-a-directory';
+
+/** A manifest path or symlink target that restore refuses to write. The restore reports it and moves on. */
+export class UnsafePathError extends Error {
+  constructor(readonly path: string, readonly reason: UnsafeReason, detail?: string) {
+    super(`unsafe restore path ${JSON.stringify(path)}: ${detail ?? reason}`);
+    this.name = 'UnsafePathError';
+  }
+}
+
+/**
+ * Windows device names, reserved with any extension and in any case ("con.txt", "Aux"). They are refused
+ * on every OS: a vault restored here today may be restored on Windows tomorrow, and there such a name
+ * opens a device instead of a file. Windows also counts the superscript digits ¹²³ as port numbers.
+ */
+const RESERVED = new Set([
+  'CON', 'PRN', 'AUX', 'NUL', 'CONIN$', 'CONOUT$',
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9, '¹', '²', '³'].flatMap((n) => [`COM${n}`, `LPT${n}`]),
+]);
+
+const MAX_NAME_BYTES = 255;
+
+/** Checks one path segment; the same rules apply to every segment, directories included. */
+export function checkSegment(whole: string, seg: string): void {
+  if (seg === '') throw new UnsafePathError(whole, 'empty-segment', 'empty path segment');
+  if (seg === '.' || seg === '..') throw new UnsafePathError(whole, 'dot-segment', `"${seg}" segment`);
+  if (/[. ]$/.test(seg)) throw new UnsafePathError(whole, 'trailing-dot-or-space', `"${seg}" ends with a dot or space (Windows drops it)`);
+  // Windows ignores trailing spaces before the extension too: "CON .txt" is the console.
+  const stem = seg.split('.')[0]!.trimEnd().toUpperCase();
+  if (RESERVED.has(stem)) throw new UnsafePathError(whole, 'reserved-name', `"${seg}" is a reserved device name on Windows`);
+  if (Buffer.byteLength(seg, 'utf8') > MAX_NAME_BYTES) throw new UnsafePathError(whole, 'name-too-long', `a name is longer than ${MAX_NAME_BYTES} bytes`);
+}
+
+/**
+ * Splits a manifest path into checked segments. Manifest paths are relative, '/'-separated and canonical:
+ * no '.', '..' or empty segment, no NUL, and no backslash (a separator on Windows, so treated as hostile).
+ */
+export function restoreSegments(manifestPath: unknown): string[] {
+  if (typeof manifestPath !== 'string') throw new UnsafePathError(String(manifestPath), 'not-a-string', 'path is not a string');
+  const p = manifestPath;
+  if (p === '') throw new UnsafePathError(p, 'empty', 'empty path');
+  if (p.includes('\0')) throw new UnsafePathError(p, 'nul', 'contains a NUL byte');
+  if (p.includes('\\')) throw new UnsafePathError(p, 'backslash', 'contains a backslash');
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) throw new UnsafePathError(p, 'absolute', 'absolute path');
+  const segs = p.split('/');
+  for (const s of segs) checkSegment(p, s);
+  return segs;
+}
+
+/** The absolute path under toDir where manifestPath is restored; throws UnsafePathError otherwise. */
+export function resolveRestoreTarget(toDir: string, manifestPath: string): string {
+  const segs = restoreSegments(manifestPath);
+  const root = resolve(toDir);
+  const target = join(root, ...segs);
+  // Belt and braces: the checks above already make this impossible.
+  if (!target.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    throw new UnsafePathError(manifestPath, 'outside-target', 'resolves outside the restore folder');
+  }
+  return target;
+}
+
+export interface Collision {
+  paths: string[];
+  reason: 'case' | 'unicode-normalization';
+}
+
+/**
+ * Paths that would land on the same file on a case-insensitive or normalizing file system (macOS APFS and
+ * HFS+, Windows NTFS). Groups that differ only in Unicode normalization (NFC vs NFD) are reported as
+ * 'unicode-normalization'; groups whose NFC forms still differ only by case as 'case'. A file that collides
+ * with another path's parent folder ("a" and "A/b") is reported too.
+ */
+export function detectCollisions(paths: string[]): Collision[] {
+  const nfc = (s: string) => s.normalize('NFC');
+  const fold = (s: string) => s.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+  const byFold = new Map<string, Set<string>>();
+  const add = (key: string, p: string) => {
+    let set = byFold.get(key);
+    if (!set) byFold.set(key, (set = new Set()));
+    set.add(p);
+  };
+  const files = new Set(paths);
+  for (const p of files) add(fold(p), p);
+  // Folders only matter where a file folds onto them: note each folder under the folded name of the file.
+  for (const p of files) {
+    const segs = p.split('/');
+    for (let i = 1; i < segs.length; i++) {
+      const dir = segs.slice(0, i).join('/');
+      const key = fold(dir);
+      if (byFold.has(key) && !files.has(dir)) add(key, dir);
+    }
+  }
+  const out: Collision[] = [];
+  for (const group of byFold.values()) {
+    if (group.size < 2) continue;
+    const members = [...group].sort();
+    const byNfc = new Map<string, string[]>();
+    for (const m of members) byNfc.set(nfc(m), [...(byNfc.get(nfc(m)) ?? []), m]);
+    for (const same of byNfc.values()) if (same.length > 1) out.push({ paths: same, reason: 'unicode-normalization' });
+    if (byNfc.size > 1) out.push({ paths: members, reason: 'case' });
+  }
+  return out;
+}

@@ -56,3 +56,11 @@ export function mapS3Error(err: unknown, what: string, readsData = false): Error
   }
   return new StoreError(msg, opts);
 }
+
+/**
+ * ETags travel without quotes: Ceph RGW 16 compares If-Match against the bare value (a quoted one
+ * never matches), and AWS accepts either form.
+ */
+export function bareEtag(etag: string): string {
+  return etag.replace(/^(W\/)?"(.*)"$/, '$2');
+}

@@ -5,7 +5,8 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlobBody, PutOptions, UploadCheckpoint } from '../ports/blob-store.ts';
 import { readRange } from './body.ts';
-import { mapS3Error } from './s3-errors.ts';
+import { bareEtag, mapS3Error } from './s3-errors.ts';
+import { PreconditionFailedError } from '../ports/store-errors.ts';
 import type { SseReadParams, SseWriteParams } from './sse.ts';
 
 const MAX_PARTS = 10_000;
@@ -21,6 +22,10 @@ export interface MultipartContext {
   partSize: number;
   sseWrite: SseWriteParams;
   sseRead: SseReadParams;
+  /** Throws PreconditionFailedError when the put's condition does not hold now. */
+  precheck(opts: PutOptions): Promise<void>;
+  /** The completed object's ETag. */
+  etagOf(): Promise<string>;
 }
 
 /** Grows the part size (in whole MiB) until the body fits in S3's 10,000 parts. */
@@ -46,6 +51,9 @@ export async function putMultipart(ctx: MultipartContext, body: BlobBody, opts: 
     }
   };
 
+  // Servers that ignore conditions on CompleteMultipartUpload (Ceph RGW 16) still get a check here
+  // and just before completion; AWS enforces the headers sent with Complete atomically.
+  await ctx.precheck(opts);
   let cp = opts.checkpoint ? await resume(ctx, await opts.checkpoint.load(), body.size) : null;
   if (!cp) {
     const created = await send('CreateMultipartUpload', () =>
@@ -69,17 +77,20 @@ export async function putMultipart(ctx: MultipartContext, body: BlobBody, opts: 
       cp = { ...cp, parts: [...cp.parts, { partNumber: n, etag: res.ETag! }] };
       await opts.checkpoint?.save(cp);
     }
+    await ctx.precheck(opts);
     const parts = [...cp.parts].sort((a, b) => a.partNumber - b.partNumber).map((p) => ({ PartNumber: p.partNumber, ETag: p.etag }));
-    const res = await send('CompleteMultipartUpload', () =>
+    await send('CompleteMultipartUpload', () =>
       client.send(new CompleteMultipartUploadCommand({
         Bucket: bucket, Key, UploadId, MultipartUpload: { Parts: parts }, ...ctx.sseRead,
         ...(opts.ifNoneMatch ? { IfNoneMatch: opts.ifNoneMatch } : {}),
-        ...(opts.ifMatch ? { IfMatch: opts.ifMatch } : {}),
+        ...(opts.ifMatch ? { IfMatch: bareEtag(opts.ifMatch) } : {}),
       }), { abortSignal: signal }));
     await opts.checkpoint?.clear();
-    return res.ETag!;
+    // Some servers (Ceph RGW) answer Complete with an empty ETag: ask for the real one.
+    return await ctx.etagOf();
   } catch (err) {
-    if (!opts.checkpoint) {
+    if (!opts.checkpoint || err instanceof PreconditionFailedError) {
+      await opts.checkpoint?.clear();
       await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId })).catch(() => undefined);
     }
     throw err;

@@ -8,11 +8,11 @@ import type { Readable } from 'node:stream';
 import type {
   BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
 } from '../ports/blob-store.ts';
-import { MissingContainerError, NotFoundError } from '../ports/store-errors.ts';
+import { MissingContainerError, NotFoundError, PreconditionFailedError } from '../ports/store-errors.ts';
 import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
 import { makeS3Client } from './s3-client.ts';
 import type { S3ConnectOptions } from './s3-client.ts';
-import { mapS3Error } from './s3-errors.ts';
+import { bareEtag, mapS3Error } from './s3-errors.ts';
 import { putMultipart } from './s3-multipart.ts';
 import { checkSse, sseReadParams, sseWriteParams } from './sse.ts';
 import type { SseReadParams, SseWriteParams } from './sse.ts';
@@ -65,15 +65,17 @@ export class S3Store implements BlobStore {
       const etag = await putMultipart({
         client: this.client, bucket: this.bucket, objectKey: Key, key, partSize: this.partSize,
         sseWrite: this.sseWrite, sseRead: this.sseRead,
+        precheck: (o) => this.precheck(key, o),
+        etagOf: async () => (await this.head(key))?.etag ?? '',
       }, body, opts);
       return { etag };
     }
     const res = await this.call(`PutObject ${key}`, () => this.client.send(new PutObjectCommand({
       Bucket: this.bucket, Key, Body: body.open(0), ContentLength: body.size, ...this.sseWrite,
       ...(opts.ifNoneMatch ? { IfNoneMatch: opts.ifNoneMatch } : {}),
-      ...(opts.ifMatch ? { IfMatch: opts.ifMatch } : {}),
+      ...(opts.ifMatch ? { IfMatch: bareEtag(opts.ifMatch) } : {}),
     }), { abortSignal: opts.signal }));
-    return { etag: res.ETag! };
+    return { etag: bareEtag(res.ETag ?? '') };
   }
 
   async get(key: string, opts: GetOptions = {}): Promise<Readable> {
@@ -98,7 +100,7 @@ export class S3Store implements BlobStore {
         Bucket: this.bucket, Key: this.prefix + key, ...this.sseRead,
       })), true);
       this.bucketSeen = true;
-      return { key, size: res.ContentLength ?? 0, etag: res.ETag, lastModified: res.LastModified };
+      return { key, size: res.ContentLength ?? 0, etag: bareEtag(res.ETag ?? ''), lastModified: res.LastModified };
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
       // A HEAD 404 has no body, so a missing bucket looks like a missing key: tell them apart once.
@@ -114,7 +116,7 @@ export class S3Store implements BlobStore {
         Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token,
       })));
       for (const o of page.Contents ?? []) {
-        yield { key: o.Key!.slice(this.prefix.length), size: o.Size ?? 0, etag: o.ETag, lastModified: o.LastModified };
+        yield { key: o.Key!.slice(this.prefix.length), size: o.Size ?? 0, etag: bareEtag(o.ETag ?? ''), lastModified: o.LastModified };
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -147,6 +149,15 @@ export class S3Store implements BlobStore {
       // Already completed or aborted: the goal (no pending upload) holds.
       if ((err as { name?: string }).name === 'NoSuchUpload') return;
       throw mapS3Error(err, `AbortMultipartUpload ${upload.key}`);
+    }
+  }
+
+  private async precheck(key: string, opts: PutOptions): Promise<void> {
+    if (!opts.ifNoneMatch && !opts.ifMatch) return;
+    const cur = await this.head(key);
+    if (opts.ifNoneMatch === '*' && cur) throw new PreconditionFailedError(`${key} already exists in ${this.location}`);
+    if (opts.ifMatch && cur?.etag !== bareEtag(opts.ifMatch)) {
+      throw new PreconditionFailedError(`${key} in ${this.location} is not at version ${opts.ifMatch}`);
     }
   }
 

@@ -155,6 +155,7 @@ describe('FsScanner', () => {
     // The filter runs after readdir and before lstat: the exact window of the race.
     const racing: PathFilter = {
       refresh: () => base.refresh(),
+      generation: 0,
       ignores(rel, isDir) {
         if (rel === 'victim.txt') unlinkSync(join(root, rel));
         return base.ignores(rel, isDir);

@@ -27,6 +27,11 @@ export interface PathFilter {
   ignores(relPath: string, isDir: boolean): boolean;
   /** Picks up edits to the rules; true when they changed (a full rescan is then due). */
   refresh(): Promise<boolean>;
+  /**
+   * Bumped on every change of the rules. Scanner and watcher share one instance and both refresh it,
+   * so "did refresh() return true" is not enough for the second one to notice; comparing this is.
+   */
+  readonly generation: number;
 }
 
 /**
@@ -37,6 +42,7 @@ export class IgnoreRules implements PathFilter {
   private matcher: Ignore;
   private fileKey: string | null;
   private text: string;
+  private gen = 0;
 
   private constructor(
     readonly root: string | null,
@@ -60,6 +66,10 @@ export class IgnoreRules implements PathFilter {
     return new IgnoreRules(null, opts, text, null);
   }
 
+  get generation(): number {
+    return this.gen;
+  }
+
   /** The user's patterns as loaded, for display. */
   get userPatterns(): string {
     return this.text;
@@ -75,9 +85,11 @@ export class IgnoreRules implements PathFilter {
     if (key === this.fileKey) return false;
     this.fileKey = key;
     const changed = text !== this.text;
+    if (!changed) return false;
     this.text = text;
     this.matcher = build(text, this.opts);
-    return changed;
+    this.gen++;
+    return true;
   }
 
   /** `relPath` is port-style ('/'-separated, relative). The root ('') is never ignored. */

@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../fsx/atomic-file.ts';
+
+export const SETTINGS_VERSION = 1;
+
+const url = (what: string, pattern: RegExp) => z.string().regex(pattern, `${what} must match ${pattern.source}`);
+
+/** The per-vault settings document (settings.json in the vault's state folder). */
+export const vaultSettingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION),
+  vaultId: z.string().min(1),
+  folder: z.string().refine(isAbsolute, 'folder must be an absolute path'),
+  remote: url('remote', /^(s3|file):\/\//),
+  endpoint: url('endpoint', /^https?:\/\//).optional(),
+  allowHttp: z.boolean().optional(),
+  keyRef: z.string().min(1),
+  deviceId: z.string().min(1),
+  /** This device's own root sequence number: each device numbers the roots it writes. */
+  deviceSeq: z.number().int().nonnegative(),
+  retentionDays: z.number().int().min(0).max(36_500),
+  /** Share of tracked files that one pass may delete before sync stops and asks. */
+  massDeleteThreshold: z.number().gt(0).max(1),
+  packTargetBytes: z.number().int().min(64 << 10).max(1 << 30),
+  rescanIntervalSec: z.number().int().min(10).max(7 * 86_400),
+  /** Upload bandwidth cap; absent or 0 means unlimited. */
+  bwlimitKiBps: z.number().int().nonnegative().optional(),
+  sse: z.enum(['none', 'aes256', 'aws:kms', 'c']),
+  sseKmsKeyId: z.string().min(1).optional(),
+  rotationPeriodDays: z.number().int().min(1).max(3650),
+  launchAtLogin: z.boolean(),
+  /** The newest head this device has seen: a remote head older than this is a rollback. */
+  lastSeenHead: z.object({ seq: z.number().int().nonnegative(), rootId: z.string().min(1) }).optional(),
+});
+
+export type VaultSettings = z.infer<typeof vaultSettingsSchema>;
+
+type RequiredKeys = 'vaultId' | 'folder' | 'remote' | 'keyRef' | 'deviceId';
+export type SettingsInit = Pick<VaultSettings, RequiredKeys> & Partial<Omit<VaultSettings, RequiredKeys | 'version'>>;
+
+/** The defaults, overridden by `init`; validated, so a bad value fails here and not at first use. */
+export function defaultSettings(init: SettingsInit): VaultSettings {
+  const s = {
+    version: SETTINGS_VERSION,
+    deviceSeq: 0,
+    retentionDays: 30,
+    massDeleteThreshold: 0.5,
+    packTargetBytes: 16 << 20,
+    rescanIntervalSec: 3600,
+    sse: 'none',
+    rotationPeriodDays: 365,
+    launchAtLogin: false,
+    ...stripUndefined(init),
+  };
+  const r = vaultSettingsSchema.safeParse(s);
+  if (!r.success) throw new TypeError(`invalid vault settings: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+/** A settings file that cannot be used: missing, not JSON, an unknown version, or invalid values. */
+export class SettingsError extends Error {
+  constructor(readonly path: string, detail: string, options?: { cause?: unknown }) {
+    super(`${path}: ${detail}`, options);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Upgrades a document of version n to n+1. Version 1 is the first, so there is none yet. */
+export type SettingsMigration = (doc: Record<string, unknown>) => Record<string, unknown>;
+export const SETTINGS_MIGRATIONS: Readonly<Record<number, SettingsMigration>> = {};
+
+/** Brings a parsed document to the current version; throws SettingsError naming the file otherwise. */
+export function migrateSettings(
+  path: string,
+  raw: unknown,
+  migrations: Readonly<Record<number, SettingsMigration>> = SETTINGS_MIGRATIONS,
+  current: number = SETTINGS_VERSION,
+): { doc: unknown; migrated: boolean } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SettingsError(path, 'not a settings document (expected a JSON object)');
+  let doc = raw as Record<string, unknown>;
+  const from = doc.version;
+  if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) throw new SettingsError(path, 'settings have no valid version field');
+  if (from > current) throw new SettingsError(path, `settings version ${from} is newer than this Coffer understands (${current}); update Coffer`);
+  for (let v = from; v < current; v++) {
+    const step = migrations[v];
+    if (!step) throw new SettingsError(path, `no migration from settings version ${v}`);
+    doc = { ...step(doc), version: v + 1 };
+  }
+  return { doc, migrated: from !== current };
+}
+
+/** Reads, migrates and validates the settings; a migrated document is written back atomically. */
+export async function loadSettings(path: string): Promise<VaultSettings> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new SettingsError(path, code === 'ENOENT' ? 'no settings file (is this vault set up?)' : `cannot read settings (${code})`, { cause: err });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(path, 'settings file is corrupt (not valid JSON)', { cause: err });
+  }
+  const { doc, migrated } = migrateSettings(path, raw);
+  const r = vaultSettingsSchema.safeParse(doc);
+  if (!r.success) throw new SettingsError(path, `invalid settings: ${z.prettifyError(r.error)}`);
+  if (migrated) await saveSettings(path, r.data);
+  return r.data;
+}
+
+/** Validates and writes atomically (temp, fsync, rename, fsync folder), readable by the owner only. */
+export async function saveSettings(path: string, s: VaultSettings): Promise<void> {
+  const r = vaultSettingsSchema.safeParse(s);
+  if (!r.success) throw new SettingsError(path, `refusing to save invalid settings: ${z.prettifyError(r.error)}`);
+  await writeFileAtomic(path, `${JSON.stringify(r.data, null, 2)}\n`, 0o600);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

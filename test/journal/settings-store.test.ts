@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  SettingsError, defaultSettings, loadSettings, migrateSettings, saveSettings, vaultSettingsSchema,
+} from '../../src-main/engine/journal/settings-store.ts';
+import type { SettingsMigration } from '../../src-main/engine/journal/settings-store.ts';
+
+let dir: string;
+let file: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'coffer-settings-'));
+  file = join(dir, 'settings.json');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const base = { vaultId: 'v1', folder: '/home/u/Vault', remote: 's3://bucket/prefix', keyRef: 'keychain:coffer', deviceId: 'dev-a' };
+
+describe('vault settings', () => {
+  it('fills the documented defaults', () => {
+    const s = defaultSettings({ ...base, endpoint: undefined });
+    expect(s).toMatchObject({ version: 1, deviceSeq: 0, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false });
+    expect('endpoint' in s).toBe(false);
+    expect(vaultSettingsSchema.parse(s)).toEqual(s);
+  });
+
+  it('round-trips through an atomic, owner-only file', async () => {
+    const s = defaultSettings({ ...base, endpoint: 'http://127.0.0.1:7480', allowHttp: true, bwlimitKiBps: 512, lastSeenHead: { seq: 4, rootId: 'r4' } });
+    await saveSettings(file, s);
+    expect(await loadSettings(file)).toEqual(s);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['settings.json']);
+  });
+
+  it('rejects bad values, naming the field', () => {
+    expect(() => defaultSettings({ ...base, folder: 'relative/path' })).toThrow(/folder must be an absolute path/);
+    expect(() => defaultSettings({ ...base, remote: 'ftp://x' })).toThrow(/remote/);
+    expect(() => defaultSettings({ ...base, massDeleteThreshold: 0 })).toThrow(/massDeleteThreshold/);
+    expect(() => defaultSettings({ ...base, sse: 'rot13' as 'none' })).toThrow(/sse/);
+  });
+
+  it('refuses to save an invalid document, leaving the old file', async () => {
+    const good = defaultSettings(base);
+    await saveSettings(file, good);
+    await expect(saveSettings(file, { ...good, retentionDays: -1 })).rejects.toThrow(/retentionDays/);
+    expect(await loadSettings(file)).toEqual(good);
+  });
+
+  it.each([
+    ['missing', null, /no settings file/],
+    ['not JSON', '{"version": 1,', /corrupt \(not valid JSON\)/],
+    ['not an object', '[1,2]', /expected a JSON object/],
+    ['without version', '{"vaultId":"v"}', /no valid version/],
+    ['from the future', '{"version": 99}', /version 99 is newer than this Coffer understands/],
+    ['with a bad field', JSON.stringify({ ...defaultSettings(base), deviceSeq: 'x' }), /deviceSeq/],
+  ])('a %s file gives a SettingsError naming the file', async (_name, content, message) => {
+    if (content !== null) await writeFile(file, content);
+    const err = await loadSettings(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SettingsError);
+    expect(String(err)).toContain(file);
+    expect(String(err)).toMatch(message);
+  });
+});
+
+describe('settings migration', () => {
+  // A hypothetical history: v1 named the cap "bandwidth", v2 renamed it; v3 added "colour".
+  const migrations: Record<number, SettingsMigration> = {
+    1: ({ bandwidth, ...rest }) => ({ ...rest, bwlimitKiBps: bandwidth }),
+    2: (doc) => ({ ...doc, colour: 'blue' }),
+  };
+
+  it('runs each step in order and stamps the new version', () => {
+    const { doc, migrated } = migrateSettings(file, { version: 1, bandwidth: 64, vaultId: 'v' }, migrations, 3);
+    expect(migrated).toBe(true);
+    expect(doc).toEqual({ version: 3, bwlimitKiBps: 64, vaultId: 'v', colour: 'blue' });
+  });
+
+  it('leaves a current document alone and names a missing step', () => {
+    expect(migrateSettings(file, { version: 3 }, migrations, 3)).toEqual({ doc: { version: 3 }, migrated: false });
+    expect(() => migrateSettings(file, { version: 1 }, { 2: migrations[2]! }, 3)).toThrow(/no migration from settings version 1/);
+  });
+
+  it('a loaded current file is not rewritten', async () => {
+    await saveSettings(file, defaultSettings(base));
+    const before = await readFile(file, 'utf8');
+    await writeFile(file, before.replace('\n', '\n  '));
+    const edited = await readFile(file, 'utf8');
+    await loadSettings(file);
+    expect(await readFile(file, 'utf8')).toBe(edited);
+  });
+});

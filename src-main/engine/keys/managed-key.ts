@@ -5,6 +5,7 @@ import { KeyUnavailableError, type KeyProvider, type KeyStatus } from '../ports/
 import type { AuditLog } from './audit-log.ts';
 import type { Custody } from './custody.ts';
 import { KeyUsageError } from './key-errors.ts';
+import { encodeRecoveryKey } from './recovery-code.ts';
 import {
   addDays, checkDeletionWindow, checkRotationPeriod, nextRotation, withNewVersion, type VaultKeySet,
 } from './key-set.ts';
@@ -21,6 +22,8 @@ export interface ManagedKey extends KeyProvider {
   rotateIfDue(): Promise<boolean>;
   /** Appends one audit entry per (op, version) with the number of wraps/unwraps since the last flush. */
   flushAudit(): Promise<void>;
+  /** The recovery key, for `coffer keys export-recovery`; absent for keys held outside (KMS, HSM). */
+  exportRecoveryKey?(): string;
 }
 
 export interface ManagedKeyDeps {
@@ -47,6 +50,10 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
     readonly custody: Custody,
     private readonly deps: ManagedKeyDeps,
   ) {}
+
+  exportRecoveryKey(): string {
+    return encodeRecoveryKey(this.set.recoveryKey);
+  }
 
   /** For moving the key between providers inside this module only; never sent to the UI. */
   keySet(): VaultKeySet {

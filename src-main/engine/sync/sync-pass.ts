@@ -48,6 +48,8 @@ export interface SyncRequest {
 export interface SyncPassResult extends SyncSummary {
   /** false when some file could not be stored this pass (changed while read, unreadable). */
   complete: boolean;
+  /** The files behind complete=false / errors, for the dashboard's failure list. */
+  problems: { path: string; reason: string }[];
   index: LocalIndex;
 }
 
@@ -189,5 +191,6 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   return {
     uploaded, deleted: deleted.length, renamed, skipped, errors, bytes: uploader.bytesStored,
     state: complete && errors === 0 ? 'up-to-date' : 'error', complete, index: result,
+    problems: history.filter((h) => h.action === 'error' || (h.action === 'skip' && h.reason?.includes('next pass'))).map((h) => ({ path: h.path ?? '', reason: h.reason ?? '' })),
   };
 }

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The CLI entry point. `npm install` builds dist/ through the prepare script.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const entry = new URL('../dist/src-main/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(entry))) {
+  process.stderr.write('coffer: not built yet; run "npm install" (or "npm run build") in the Coffer folder\n');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
+process.exitCode = await main(process.argv.slice(2));

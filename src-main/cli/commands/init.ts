@@ -1,0 +1,48 @@
+import { writeFile } from 'node:fs/promises';
+import { Vault } from '../../engine/vault/vault.ts';
+import { str, type CommandContext } from '../context.ts';
+import { UsageError } from '../prompt.ts';
+
+export async function initCommand(ctx: CommandContext): Promise<number> {
+  const folder = ctx.args[0];
+  const remote = str(ctx.flags, 'remote');
+  if (!folder || !remote) throw new UsageError('usage: coffer init <folder> --remote <s3://bucket[/prefix] | file:///abs/path> [--key keychain:<name> | --key passphrase]');
+  const keyRef = str(ctx.flags, 'key') ?? 'keychain:coffer';
+  const { vault, recoveryKey } = await Vault.init(ctx.env, {
+    folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true,
+  });
+  const kitFile = str(ctx.flags, 'recovery-kit');
+  if (kitFile && recoveryKey) await writeFile(kitFile, recoveryKitText(vault.vaultId, remote, recoveryKey), { mode: 0o600, flag: 'wx' });
+  ctx.out.result(
+    [
+      `Created vault ${vault.vaultId} for ${vault.settings!.folder}`,
+      `  remote: ${remote}`,
+      `  key:    ${keyRef}`,
+      '',
+      ...(recoveryKey ? [
+        'RECOVERY KEY (write it down and keep it somewhere safe; with it alone you can restore everything):',
+        '',
+        `  ${recoveryKey}`,
+        '',
+        kitFile ? `The recovery kit was also saved to ${kitFile}.` : 'Save it to a file with: coffer keys export-recovery > kit.txt',
+      ] : []),
+      'Next: coffer sync',
+    ].join('\n'),
+    { vaultId: vault.vaultId, folder: vault.settings!.folder, remote, keyRef, recoveryKey },
+  );
+  await vault.close();
+  return 0;
+}
+
+export function recoveryKitText(vaultId: string, remote: string, recoveryKey: string): string {
+  return [
+    'Coffer recovery kit',
+    `vault:        ${vaultId}`,
+    `remote:       ${remote}`,
+    `recovery key: ${recoveryKey}`,
+    '',
+    'To restore on any machine:',
+    `  coffer restore --remote ${remote} --recovery-key <this key or @this-file> --to <folder>`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,33 @@
+import { Vault } from '../../engine/vault/vault.ts';
+import { readSecretArg, str, type CommandContext } from '../context.ts';
+import { UsageError } from '../prompt.ts';
+import { formatBytes } from '../output.ts';
+
+export async function restoreCommand(ctx: CommandContext): Promise<number> {
+  const to = str(ctx.flags, 'to');
+  if (!to) throw new UsageError('usage: coffer restore [<folder>] --to <dir> [--path <relpath>] [--at <time>]  |  coffer restore --remote <url> (--key <ref> | --recovery-key <key|@file>) --to <dir>');
+  const atText = str(ctx.flags, 'at');
+  const at = atText ? new Date(atText) : undefined;
+  if (at && Number.isNaN(at.getTime())) throw new UsageError(`--at: "${atText}" is not an ISO-8601 time (e.g. 2026-11-27T10:00:00Z)`);
+  const remote = str(ctx.flags, 'remote');
+  const recovery = str(ctx.flags, 'recovery-key');
+  const vault = remote
+    ? await Vault.openRemote(ctx.env, {
+        remote, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true,
+        keyRef: str(ctx.flags, 'key'), recoveryKey: recovery ? await readSecretArg(recovery) : undefined,
+      })
+    : await Vault.open(ctx.env, ctx.args[0]);
+  try {
+    const report = await vault.restore(to, {
+      path: str(ctx.flags, 'path'), at,
+      onProgress: (d, t, b) => ctx.out.progress('restore', d, t, b),
+    });
+    ctx.out.endProgress();
+    const lines = [`Restored ${report.restored} entries (${formatBytes(report.bytes)}) to ${to}`];
+    for (const p of report.problems) lines.push(`  problem: ${p.path}: ${p.reason}`);
+    ctx.out.result(lines.join('\n'), report);
+    return report.problems.length ? 3 : 0;
+  } finally {
+    await vault.close();
+  }
+}

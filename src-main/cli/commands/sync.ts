@@ -1,0 +1,28 @@
+import { Vault } from '../../engine/vault/vault.ts';
+import { VaultSyncer } from '../../engine/vault/vault-sync.ts';
+import type { CommandContext } from '../context.ts';
+import { formatBytes } from '../output.ts';
+
+/** One pass. Exit 0 only when everything is synced; 3 when some file could not be stored this time. */
+export async function syncCommand(ctx: CommandContext): Promise<number> {
+  const vault = await Vault.open(ctx.env, ctx.args[0]);
+  const syncer = new VaultSyncer(vault, {
+    onProgress: (p) => ctx.out.progress('sync', p.filesDone, p.filesTotal, p.bytesDone),
+  });
+  try {
+    const r = await syncer.sync({ allowMassDelete: ctx.flags['allow-mass-delete'] === true });
+    ctx.out.endProgress();
+    const { index: _index, ...summary } = r;
+    ctx.out.result(
+      `${r.complete && r.errors === 0 ? 'Up to date' : 'Synced with problems'}: ${r.uploaded} uploaded, ${r.renamed} renamed, ` +
+        `${r.deleted} deleted, ${r.skipped} skipped, ${r.errors} errors (${formatBytes(r.bytes)} stored)` +
+        (r.complete ? '' : '\nSome files could not be stored; see "coffer history --limit 20".'),
+      summary,
+    );
+    return r.complete && r.errors === 0 ? 0 : 3;
+  } finally {
+    ctx.out.endProgress();
+    await syncer.close();
+    await vault.close();
+  }
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { openVaultHost } from '../../engine/vault/host.ts';
+import { startUiServer } from '../../ui-server/server.ts';
+import { str, type CommandContext } from '../context.ts';
+import { UsageError } from '../prompt.ts';
+
+/** The renderer built by `npm install` (prepare) lives in dist-renderer/ at the package root. */
+function rendererDir(): string {
+  for (const rel of ['../../../../dist-renderer', '../../../dist-renderer']) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(dir)) return dir;
+  }
+  throw new Error('the web UI is not built; run "npm install" (or "npm run build") in the Coffer folder');
+}
+
+/** Serves the app's UI and the same IPC contract on 127.0.0.1 for browsers (headless machines, servers). */
+export async function uiCommand(ctx: CommandContext): Promise<number> {
+  const portText = str(ctx.flags, 'port');
+  const port = portText === undefined ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a number from 0 to 65535');
+  const host = await openVaultHost({ stateDir: ctx.env.home, passphrase: ctx.env.passphrase });
+  const server = await startUiServer({ host, port, staticDir: rendererDir() });
+  ctx.out.result(`Coffer UI: open ${server.url}\n(the link carries a one-time token; keep it private. Ctrl-C to stop)`, { url: server.url, port: server.port });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await host.close();
+  return 0;
+}

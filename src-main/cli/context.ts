@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import type { VaultEnv } from '../engine/vault/remote-vault.ts';
+import { cofferHome } from '../engine/vault/state-dir.ts';
+import type { Output } from './output.ts';
+import { promptSecret } from './prompt.ts';
+
+/** What every command gets: parsed flags, positional args, output, and the engine environment. */
+export interface CommandContext {
+  args: string[];
+  flags: Record<string, string | boolean | undefined>;
+  out: Output;
+  env: VaultEnv;
+}
+
+export function engineEnv(): VaultEnv {
+  return {
+    home: cofferHome(),
+    passphrase: async () => process.env.COFFER_PASSPHRASE ?? promptSecret('Coffer passphrase: '),
+  };
+}
+
+/** `--recovery-key @file` reads the key from a file (kept out of shell history): a bare key or a recovery kit. */
+export async function readSecretArg(value: string): Promise<string> {
+  if (!value.startsWith('@')) return value.trim();
+  const text = await readFile(value.slice(1), 'utf8');
+  return (/^recovery key:\s*(\S+)/m.exec(text)?.[1] ?? text).trim();
+}
+
+export function str(flags: CommandContext['flags'], name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,77 @@
+import { parseArgs } from 'node:util';
+import { makeOutput } from './output.ts';
+import { engineEnv, type CommandContext } from './context.ts';
+import { UsageError } from './prompt.ts';
+import { describeError } from './error-text.ts';
+import { initCommand } from './commands/init.ts';
+import { syncCommand } from './commands/sync.ts';
+import { watchCommand } from './commands/watch.ts';
+import { restoreCommand } from './commands/restore.ts';
+import { verifyCommand } from './commands/verify.ts';
+import { statusCommand, historyCommand, versionsCommand } from './commands/info.ts';
+import { reindexCommand } from './commands/reindex.ts';
+import { keysCommand } from './commands/keys.ts';
+import { uiCommand } from './commands/ui.ts';
+
+const HELP = `coffer: encrypt a folder on this machine and sync only ciphertext to S3 or a folder.
+
+Usage:
+  coffer init <folder> --remote <s3://bucket[/prefix] | file:///abs/path> [--key keychain:<name> | --key passphrase] [--endpoint <url>]
+  coffer sync [<folder>] [--json] [--allow-mass-delete]
+  coffer watch [<folder>]
+  coffer restore [<folder>] --to <dir> [--path <relpath>] [--at <ISO-8601 time>] [--json]
+  coffer restore --remote <url> --key <keyref> --to <dir>
+  coffer restore --remote <url> --recovery-key <key | @file> --to <dir>
+  coffer verify [<folder>] [--sample <percent>] [--json]
+  coffer status [<folder>] [--json]
+  coffer history [<folder>] [--limit <n>] [--json]
+  coffer versions <path> [--json]
+  coffer reindex [<folder>]
+  coffer keys list | show | rotate | set-rotation --days N | schedule-deletion --days N [--force] | cancel-deletion | audit [--verify] | export-recovery
+  coffer ui [--port <n>]
+
+Options: --json (machine-readable output), --debug (stack traces), --endpoint <url> (S3-compatible server),
+--allow-http (plain http to a non-loopback endpoint). Environment: COFFER_HOME (state folder),
+COFFER_PASSPHRASE, AWS_* (credentials, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_KMS).
+`;
+
+const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
+  init: initCommand, sync: syncCommand, watch: watchCommand, restore: restoreCommand, verify: verifyCommand,
+  status: statusCommand, history: historyCommand, versions: versionsCommand, reindex: reindexCommand,
+  keys: keysCommand, ui: uiCommand,
+};
+
+const OPTIONS = {
+  json: { type: 'boolean' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  remote: { type: 'string' }, key: { type: 'string' }, endpoint: { type: 'string' }, 'allow-http': { type: 'boolean' },
+  'recovery-kit': { type: 'string' }, to: { type: 'string' }, path: { type: 'string' }, at: { type: 'string' },
+  'recovery-key': { type: 'string' }, sample: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' },
+  port: { type: 'string' }, days: { type: 'string' }, force: { type: 'boolean' }, verify: { type: 'boolean' },
+  folder: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
+} as const;
+
+/** Runs the CLI; returns the exit code. Errors are one clear line unless --debug. */
+export async function main(argv: string[]): Promise<number> {
+  let debug = argv.includes('--debug');
+  const json = argv.includes('--json');
+  const out = makeOutput({ json, debug });
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    debug = !!values.debug;
+    const [name, ...args] = positionals;
+    if (!name || values.help || name === 'help') {
+      process.stdout.write(HELP);
+      return name || values.help ? 0 : 2;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command "${name}"; see coffer --help`);
+    return await command({ args, flags: values as CommandContext['flags'], out, env: engineEnv() });
+  } catch (err) {
+    out.endProgress();
+    if (debug) process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    const usage = err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+    if (json) process.stdout.write(`${JSON.stringify({ error: describeError(err) })}\n`);
+    else process.stderr.write(`coffer: ${describeError(err)}\n`);
+    return usage ? 2 : 1;
+  }
+}

@@ -1,0 +1,107 @@
+import type { SyncProgress, SyncState, SyncSummary } from '../ports/vault-service.ts';
+import { ChokidarChangeSource } from '../watch/chokidar-change-source.ts';
+import { HintAggregator, type ScanBatch } from '../watch/hint-aggregator.ts';
+import type { Timers } from '../watch/timers.ts';
+import { IgnoreRules } from '../scan/ignore-rules.ts';
+import type { ChangeSource } from '../ports/change-source.ts';
+import { VaultSyncer } from './vault-sync.ts';
+import type { Vault } from './vault.ts';
+
+export interface RunnerEvents {
+  onState?: (state: SyncState, detail?: string) => void;
+  onProgress?: (p: SyncProgress) => void;
+  onPass?: (summary: SyncSummary & { problems: { path: string; reason: string }[] }) => void;
+}
+
+/**
+ * Keeps a folder synced: a full pass at start (catches changes made while Coffer was not running), then
+ * watch hints through the aggregator, plus a periodic full rescan. One pass at a time; a failed pass
+ * leaves the state 'error' and is retried by the aggregator.
+ */
+export class VaultRunner {
+  state: SyncState = 'up-to-date';
+  lastError: string | undefined;
+  lastSync: string | undefined;
+  problems: { path: string; reason: string; time: string }[] = [];
+  private readonly syncer: VaultSyncer;
+  private aggregator: HintAggregator | null = null;
+  private source: ChangeSource | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private paused = false;
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly events: RunnerEvents = {},
+    private readonly opts: { timers?: Timers; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource } = {},
+  ) {
+    this.syncer = new VaultSyncer(vault, { onProgress: (p) => events.onProgress?.(p) });
+  }
+
+  async start(): Promise<void> {
+    const folder = this.syncer.folder;
+    this.aggregator = new HintAggregator((batch) => this.onBatch(batch), {
+      timers: this.opts.timers, quietMs: this.opts.quietMs, fullRescanMs: this.opts.fullRescanMs ?? (this.vault.settings?.rescanIntervalSec ?? 3600) * 1000,
+    });
+    this.source = this.opts.changeSource ?? new ChokidarChangeSource({ root: folder, ignore: await IgnoreRules.load(folder), excludeAbsolute: [this.vault.env.home] });
+    await this.source.start((hint) => this.aggregator?.push(hint));
+    this.aggregator.start();
+    this.aggregator.requestFullScan();
+  }
+
+  /** A full pass now, after any pass in flight. */
+  syncNow(opts: { allowMassDelete?: boolean } = {}): Promise<SyncSummary> {
+    return this.exclusive(() => this.pass({ scope: 'all', reason: 'requested' }, opts.allowMassDelete));
+  }
+
+  async pause(): Promise<void> {
+    this.paused = true;
+    this.setState('paused');
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    this.setState(this.lastError ? 'error' : 'up-to-date');
+    this.aggregator?.requestFullScan();
+  }
+
+  async stop(): Promise<void> {
+    await this.source?.stop();
+    await this.aggregator?.stop();
+    await this.chain.catch(() => undefined);
+    await this.syncer.close();
+  }
+
+  private onBatch(batch: ScanBatch): Promise<void> {
+    if (this.paused) return Promise.resolve();
+    return this.exclusive(() => this.pass(batch)).then(() => undefined);
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.catch(() => undefined).then(fn);
+    this.chain = run;
+    return run;
+  }
+
+  private async pass(batch: ScanBatch, allowMassDelete = false): Promise<SyncSummary> {
+    this.setState('syncing');
+    try {
+      const r = await this.syncer.sync({ scope: batch.scope === 'all' ? undefined : batch.scope, allowMassDelete });
+      this.lastSync = new Date(this.vault.clock.now()).toISOString();
+      this.lastError = undefined;
+      this.problems = r.problems.map((p) => ({ ...p, time: this.lastSync! }));
+      const { index: _i, pruned: _p, ...summary } = r;
+      this.events.onPass?.(summary);
+      this.setState(this.paused ? 'paused' : r.state);
+      return summary;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.setState('error', this.lastError);
+      throw err;
+    }
+  }
+
+  private setState(state: SyncState, detail?: string): void {
+    this.state = state;
+    this.events.onState?.(state, detail);
+  }
+}

@@ -1,0 +1,175 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type {
+  AuditEntry, FileVersion, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
+} from '../ports/vault-service.ts';
+import type { HistoryQuery } from '../ports/journal.ts';
+import type { KeyStatus } from '../ports/key-provider.ts';
+import { FileAuditLog } from '../keys/index.ts';
+import { saveSettings } from '../journal/settings-store.ts';
+import { writeRestoredFile } from '../restore/safe-writer.ts';
+import { OBJECTS_PREFIX } from '../manifest/layout.ts';
+import { scanKeyUsage } from './key-usage.ts';
+import { VaultRunner } from './vault-runner.ts';
+import type { Vault } from './vault.ts';
+
+/** The engine behind the desktop app and `coffer ui`: a Vault plus its runner, speaking VaultService. */
+export class EngineVaultService implements VaultService {
+  private readonly listeners = new Set<(e: VaultEvent) => void>();
+  readonly runner: VaultRunner;
+  private progress: VaultStatus['progress'];
+
+  constructor(private readonly vault: Vault) {
+    this.runner = new VaultRunner(vault, {
+      onState: () => void this.status().then((status) => this.emit({ type: 'status', status })),
+      onProgress: (p) => {
+        this.progress = p;
+        this.emit({ type: 'progress', progress: p });
+      },
+      onPass: () => void this.history({ limit: 50 }).then(({ entries }) => this.emit({ type: 'history', entries })),
+    });
+  }
+
+  async status(): Promise<VaultStatus> {
+    const head = await this.vault.manifest.readHead().catch(() => null);
+    const root = head ? await this.vault.manifest.readRoot(head.head.rootId).catch(() => null) : null;
+    const s = this.vault.settings!;
+    return {
+      state: this.runner.state, folder: s.folder, remote: s.remote, vaultId: this.vault.vaultId,
+      lastSync: this.runner.lastSync, files: root?.files ?? 0, bytes: root?.bytes ?? 0,
+      failures: this.runner.problems, progress: this.runner.state === 'syncing' ? this.progress : undefined,
+      error: this.runner.lastError,
+    };
+  }
+
+  syncNow(): Promise<SyncSummary> {
+    return this.runner.syncNow();
+  }
+
+  pause = () => this.runner.pause();
+  resume = () => this.runner.resume();
+
+  async history(q: HistoryQuery) {
+    return this.vault.queryHistory(q);
+  }
+
+  async bytesPerDay(days: number) {
+    return (await this.vault.history()).bytesPerDay(days);
+  }
+
+  async versions(path: string): Promise<FileVersion[]> {
+    return (await this.vault.versions(path)).map((v) => ({
+      versionId: v.rootId, time: v.time, size: v.entry?.size ?? 0, hash: v.entry?.hash ?? '',
+      deleted: !v.entry, device: v.entry?.device ?? '',
+    }));
+  }
+
+  async restoreCopy(path: string, versionId: string): Promise<{ restoredPath: string }> {
+    const root = await this.vault.manifest.readRoot(versionId);
+    const entry = (await this.vault.manifest.readTree(root)).get(path);
+    if (!entry || entry.type !== 'file') throw new Error(`${path} has no stored content in that version`);
+    const stamp = root.time.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+    const name = `${basename(path)} (restored ${stamp})`;
+    const rel = dirname(path) === '.' ? name : `${dirname(path)}/${name}`;
+    await writeRestoredFile(this.vault.settings!.folder, rel, this.vault.reader.fileContent(entry), { mode: entry.mode, mtimeMs: entry.mtimeMs });
+    return { restoredPath: rel };
+  }
+
+  async keys(): Promise<KeyStatus[]> {
+    return [await this.vault.key.status()];
+  }
+
+  async rotateKey(ref: string): Promise<KeyStatus> {
+    this.assertKey(ref);
+    return this.keyChanged(await this.vault.key.rotate());
+  }
+
+  async keyUsage(ref: string): Promise<KeyUsage> {
+    this.assertKey(ref);
+    const { versions: _v, ...usage } = await scanKeyUsage(this.vault.manifest, ref);
+    return usage;
+  }
+
+  async scheduleKeyDeletion(ref: string, days: number, force: boolean): Promise<KeyStatus> {
+    const usage = await this.keyUsage(ref);
+    const inUse = usage.byVersion.some((u) => u.files > 0);
+    if (inUse && !force) throw new Error(`${ref} still protects ${usage.byVersion.reduce((n, u) => n + u.files, 0)} files; confirm with force to schedule its deletion anyway`);
+    return this.keyChanged(await this.vault.key.scheduleDeletion(days, { force, inUse }));
+  }
+
+  async cancelKeyDeletion(ref: string): Promise<KeyStatus> {
+    this.assertKey(ref);
+    return this.keyChanged(await this.vault.key.cancelDeletion());
+  }
+
+  async audit(): Promise<{ entries: AuditEntry[]; verified: boolean; problem?: string }> {
+    const log = new FileAuditLog(this.vault.paths.dir, this.vault.clock);
+    const v = await log.verify();
+    return { entries: (await log.list()).slice(-500).reverse(), verified: v.ok, ...(v.ok ? {} : { problem: v.problem }) };
+  }
+
+  async settings(): Promise<VaultSettingsView> {
+    const s = this.vault.settings!;
+    const ignoreRules = await readFile(join(s.folder, '.cofferignore'), 'utf8').catch(() => '');
+    const key = await this.vault.key.status();
+    return {
+      folder: s.folder, ignoreRules, remote: s.remote, sse: s.sse, bandwidthLimitKiBps: s.bwlimitKiBps ?? 0,
+      retentionDays: s.retentionDays, rotationPeriodDays: key.rotation?.periodDays ?? s.rotationPeriodDays, launchAtLogin: s.launchAtLogin,
+    };
+  }
+
+  async updateSettings(patch: Partial<VaultSettingsView>): Promise<VaultSettingsView> {
+    const s = this.vault.settings!;
+    if (patch.folder !== undefined && patch.folder !== s.folder) throw new Error('the folder of a vault cannot be changed here; create a new vault for another folder');
+    if (patch.remote !== undefined && patch.remote !== s.remote) throw new Error('the destination cannot be changed here; restore into a new vault to move it');
+    if (patch.ignoreRules !== undefined) await writeFile(join(s.folder, '.cofferignore'), patch.ignoreRules);
+    if (patch.rotationPeriodDays !== undefined) this.keyChanged(await this.vault.key.setRotationPeriod(patch.rotationPeriodDays));
+    Object.assign(s, {
+      ...(patch.sse !== undefined ? { sse: patch.sse } : {}),
+      ...(patch.bandwidthLimitKiBps !== undefined ? { bwlimitKiBps: patch.bandwidthLimitKiBps || undefined } : {}),
+      ...(patch.retentionDays !== undefined ? { retentionDays: patch.retentionDays } : {}),
+      ...(patch.rotationPeriodDays !== undefined ? { rotationPeriodDays: patch.rotationPeriodDays } : {}),
+      ...(patch.launchAtLogin !== undefined ? { launchAtLogin: patch.launchAtLogin } : {}),
+    });
+    await saveSettings(this.vault.paths.settings, s);
+    return this.settings();
+  }
+
+  async providerView(): Promise<ProviderView> {
+    let count = 0, bytes = 0, first: Date | undefined, last: Date | undefined;
+    for await (const o of this.vault.store.list(OBJECTS_PREFIX)) {
+      count++;
+      bytes += o.size;
+      if (o.lastModified && (!first || o.lastModified < first)) first = o.lastModified;
+      if (o.lastModified && (!last || o.lastModified > last)) last = o.lastModified;
+    }
+    return {
+      reveals: [
+        { fact: 'Number of stored objects', value: String(count) },
+        { fact: 'Total stored bytes (ciphertext)', value: String(bytes) },
+        { fact: 'Upload times', value: first && last ? `${first.toISOString()} to ${last.toISOString()}` : 'none yet' },
+        { fact: 'Approximate size of large files (one object per 64 MiB range)', value: 'visible as object sizes' },
+        { fact: 'KMS logs (with a KMS key)', value: 'vault id, object id and time of each key use; no names' },
+      ],
+      hides: ['File and folder names', 'The folder tree', 'File contents', 'Sizes of small files (packed together)', 'Which objects belong to which file'],
+    };
+  }
+
+  subscribe(listener: (event: VaultEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: VaultEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private keyChanged(status: KeyStatus): KeyStatus {
+    this.emit({ type: 'key', status });
+    return status;
+  }
+
+  private assertKey(ref: string): void {
+    if (ref !== this.vault.key.ref) throw new Error(`this vault's key is ${this.vault.key.ref}, not ${ref}`);
+  }
+}

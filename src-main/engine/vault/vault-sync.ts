@@ -1,0 +1,71 @@
+import type { UploadTuning } from '../sync/content-uploader.ts';
+import type { SyncProgress } from '../ports/vault-service.ts';
+import { FileJournal } from '../journal/file-journal.ts';
+import { FsScanner } from '../scan/fs-scanner.ts';
+import { IgnoreRules } from '../scan/ignore-rules.ts';
+import { loadIndex, saveIndex } from '../sync/local-index.ts';
+import { runSyncPass, type SyncPassResult, type SyncRequest } from '../sync/sync-pass.ts';
+import { pruneVault, type PruneReport } from '../sync/retention.ts';
+import type { Vault } from './vault.ts';
+
+const DAY = 86_400_000;
+
+/**
+ * Syncs one vault's folder. Holds the journal (and so the one-writer lock) for its lifetime, so two
+ * `coffer` processes never sync the same vault at once.
+ */
+export class VaultSyncer {
+  private journal: FileJournal | null = null;
+  private ignore: IgnoreRules | null = null;
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly opts: { tuning?: Partial<UploadTuning>; onProgress?: (p: SyncProgress) => void } = {},
+  ) {}
+
+  get folder(): string {
+    const s = this.vault.settings;
+    if (!s) throw new Error('this vault has no local folder on this machine');
+    return s.folder;
+  }
+
+  async sync(req: SyncRequest = {}): Promise<SyncPassResult & { pruned?: PruneReport }> {
+    const { vault } = this;
+    const settings = vault.settings!;
+    const journal = (this.journal ??= await FileJournal.open(vault.paths.dir));
+    const ignore = (this.ignore ??= await IgnoreRules.load(this.folder));
+    const history = await vault.history();
+    const scanner = new FsScanner({ root: this.folder, ignore, clock: vault.clock, excludeAbsolute: [vault.env.home] });
+    const index = await loadIndex(vault.paths.index);
+    const syncId = Buffer.from(vault.random(6)).toString('hex');
+    try {
+      await vault.key.rotateIfDue();
+      const result = await runSyncPass({
+        root: this.folder, vaultId: vault.vaultId, deviceId: settings.deviceId, store: vault.store, sealer: vault.sealer,
+        manifest: vault.manifest, journal, history, scanner, clock: vault.clock, random: vault.random,
+        spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
+        massDeleteThreshold: settings.massDeleteThreshold, tuning: this.opts.tuning, onProgress: this.opts.onProgress,
+      }, index, { ...req, syncId });
+      let next = result.index;
+      let pruned: PruneReport | undefined;
+      const now = vault.clock.now();
+      if (next.rootId && (!next.lastPrune || now - Date.parse(next.lastPrune) > DAY)) {
+        pruned = await pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId, {
+          now, retentionDays: settings.retentionDays, graceMs: DAY,
+        });
+        next = { ...next, lastPrune: new Date(now).toISOString() };
+      }
+      await saveIndex(vault.paths.index, next);
+      await vault.key.flushAudit();
+      return { ...result, index: next, pruned };
+    } catch (err) {
+      await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.journal?.close();
+    this.journal = null;
+  }
+}

@@ -1,0 +1,160 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { BlobStore } from '../ports/blob-store.ts';
+import { systemClock, systemRandom, type Clock, type RandomSource } from '../ports/clock.ts';
+import type { HistoryLog, HistoryQuery } from '../ports/journal.ts';
+import { EsdkSealer } from '../crypto/esdk-sealer.ts';
+import { ManifestStore, type Tree } from '../manifest/manifest-store.ts';
+import { rootAt, versionsOf, type PathVersion } from '../manifest/history-walk.ts';
+import { ContentReader } from '../read/content-reader.ts';
+import { restoreTree, type RestoreReport } from '../restore/restorer.ts';
+import { verifyTree, type VerifyReport } from '../verify/verifier.ts';
+import { openStore } from '../store/open-store.ts';
+import { createVaultKey, openVaultKey, openWithRecoveryKey, type ManagedKey } from '../keys/index.ts';
+import { FileHistoryLog } from '../journal/history-log.ts';
+import { loadSettings, saveSettings, defaultSettings, type VaultSettings } from '../journal/settings-store.ts';
+import { assertStateOutside, vaultPaths, type VaultPaths } from './state-dir.ts';
+import { VaultRegistry } from './registry.ts';
+import { readDescriptor, writeDescriptor, type VaultEnv } from './remote-vault.ts';
+
+export interface InitRequest {
+  folder: string;
+  remote: string;
+  endpoint?: string;
+  keyRef: string;
+  allowHttp?: boolean;
+}
+
+export interface RemoteRequest {
+  remote: string;
+  endpoint?: string;
+  allowHttp?: boolean;
+  keyRef?: string;
+  recoveryKey?: string;
+}
+
+/**
+ * One vault as seen from this machine: its store, key, manifest and local state. Read-side operations
+ * (restore, verify, versions) live here; the sync loop is in vault-sync.ts.
+ */
+export class Vault {
+  readonly clock: Clock;
+  readonly random: RandomSource;
+  readonly manifest: ManifestStore;
+  readonly reader: ContentReader;
+  private historyLog: HistoryLog | null = null;
+
+  constructor(
+    readonly env: VaultEnv,
+    readonly vaultId: string,
+    readonly paths: VaultPaths,
+    readonly store: BlobStore,
+    readonly key: ManagedKey,
+    readonly settings: VaultSettings | null,
+  ) {
+    this.clock = env.clock ?? systemClock;
+    this.random = env.random ?? systemRandom;
+    const sealer = new EsdkSealer(key);
+    this.manifest = new ManifestStore(store, sealer, vaultId, this.random, paths.cache);
+    this.reader = new ContentReader({ store, sealer, vaultId });
+  }
+
+  get sealer(): EsdkSealer {
+    return new EsdkSealer(this.key);
+  }
+
+  static async init(env: VaultEnv, req: InitRequest): Promise<{ vault: Vault; recoveryKey: string }> {
+    const folder = resolve(req.folder);
+    const st = await stat(folder).catch(() => null);
+    if (!st?.isDirectory()) throw new Error(`${folder} is not a folder`);
+    assertStateOutside(folder, env.home);
+    const registry = new VaultRegistry(env.home);
+    if ((await registry.list()).some((v) => v.folder === folder)) throw new Error(`${folder} is already a Coffer folder`);
+    const store = wrap(env, openStore(req.remote, { endpoint: req.endpoint, allowHttp: req.allowHttp }));
+    const existing = await readDescriptor(store, req.remote).catch(() => null);
+    if (existing) throw new Error(`${req.remote} already holds a Coffer vault; restore it with "coffer restore --remote ${req.remote} ..." instead`);
+    const random = env.random ?? systemRandom;
+    const vaultId = Buffer.from(random(16)).toString('hex');
+    const paths = vaultPaths(env.home, vaultId);
+    const { key, recoveryKey } = await createVaultKey(req.keyRef, { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random });
+    await writeDescriptor(store, vaultId);
+    const settings = defaultSettings({
+      vaultId, folder, remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, keyRef: req.keyRef,
+      deviceId: Buffer.from(random(8)).toString('hex'),
+    });
+    await saveSettings(paths.settings, settings);
+    await registry.add(vaultId, folder);
+    return { vault: new Vault(env, vaultId, paths, store, key, settings), recoveryKey };
+  }
+
+  /** The vault of a local folder (or the only one). */
+  static async open(env: VaultEnv, folder?: string): Promise<Vault> {
+    const { vaultId } = await new VaultRegistry(env.home).find(folder);
+    const paths = vaultPaths(env.home, vaultId);
+    const settings = await loadSettings(paths.settings);
+    const store = wrap(env, openStore(settings.remote, { endpoint: settings.endpoint, allowHttp: settings.allowHttp, bwlimitKiBps: settings.bwlimitKiBps }));
+    const key = await openVaultKey(settings.keyRef, { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random });
+    return new Vault(env, vaultId, paths, store, key, settings);
+  }
+
+  /** A vault reached from the bucket alone: a new machine with a key reference or the recovery key. */
+  static async openRemote(env: VaultEnv, req: RemoteRequest): Promise<Vault> {
+    const store = wrap(env, openStore(req.remote, { endpoint: req.endpoint, allowHttp: req.allowHttp }));
+    const { vaultId } = await readDescriptor(store, req.remote);
+    const paths = vaultPaths(env.home, vaultId);
+    const ctx = { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random };
+    let key: ManagedKey;
+    if (req.recoveryKey) key = await openWithRecoveryKey(req.recoveryKey, ctx);
+    else if (req.keyRef) key = await openVaultKey(req.keyRef, ctx);
+    else throw new Error('give --key <ref> or --recovery-key <key> to open a vault from the bucket');
+    return new Vault(env, vaultId, paths, store, key, null);
+  }
+
+  async history(): Promise<HistoryLog> {
+    const log = this.historyLog ?? (await FileHistoryLog.open(this.paths.dir));
+    this.historyLog = log;
+    return log;
+  }
+
+  /** The committed tree, as of now or of a past time. */
+  async tree(at?: Date): Promise<{ tree: Tree; rootId: string | null; time?: string }> {
+    const head = await this.manifest.readHead();
+    if (!head) return { tree: new Map(), rootId: null };
+    const root = at ? await rootAt(this.manifest, head.head.rootId, at) : await this.manifest.readRoot(head.head.rootId);
+    if (!root) throw new Error(`the vault has no version as old as ${at!.toISOString()} (within the retention period)`);
+    return { tree: await this.manifest.readTree(root), rootId: root.rootId, time: root.time };
+  }
+
+  async restore(toDir: string, opts: { path?: string; at?: Date; onProgress?: (d: number, t: number, b: number) => void } = {}): Promise<RestoreReport> {
+    const { tree } = await this.tree(opts.at);
+    const report = await restoreTree(this.reader, tree, resolve(toDir), { path: opts.path, onProgress: opts.onProgress });
+    await this.key.flushAudit();
+    return report;
+  }
+
+  async verify(opts: { samplePercent?: number } = {}): Promise<VerifyReport> {
+    const { tree } = await this.tree();
+    const report = await verifyTree(this.reader, tree, { samplePercent: opts.samplePercent, random: this.random });
+    await this.key.flushAudit();
+    return report;
+  }
+
+  async versions(path: string): Promise<PathVersion[]> {
+    const head = await this.manifest.readHead();
+    return head ? versionsOf(this.manifest, head.head.rootId, path) : [];
+  }
+
+  async queryHistory(q: HistoryQuery) {
+    return (await this.history()).query(q);
+  }
+
+  async close(): Promise<void> {
+    await this.key.flushAudit().catch(() => undefined);
+    await this.historyLog?.close();
+    this.historyLog = null;
+  }
+}
+
+function wrap(env: VaultEnv, store: BlobStore): BlobStore {
+  return env.wrapStore ? env.wrapStore(store) : store;
+}

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnsafePathError } from '../../src-main/engine/restore/safe-path.ts';
-import { writeRestoredFile, writeRestoredSymlink } from '../../src-main/engine/restore/safe-writer.ts';
+import { writeRestoredDir, writeRestoredFile, writeRestoredSymlink } from '../../src-main/engine/restore/safe-writer.ts';
 
 let base: string;
 let to: string;
@@ -91,6 +91,22 @@ describe('writeRestoredFile', () => {
   it('refuses when a parent exists as a file', async () => {
     await writeFile(join(to, 'plain'), 'x');
     await expect(writeRestoredFile(to, 'plain/child', src('x'), opts)).rejects.toMatchObject({ reason: 'not-a-directory' });
+  });
+});
+
+describe('writeRestoredDir', () => {
+  it('creates nested folders, accepts an existing one, and masks special bits', async () => {
+    const p = await writeRestoredDir(to, 'x/y', { mode: 0o3755 });
+    expect((await stat(p)).mode & 0o7777).toBe(0o755);
+    await writeRestoredDir(to, 'x/y');
+    expect(await tree(to)).toEqual(['x', 'x/y']);
+  });
+
+  it('does not create folders through a symlink to outside (unlike mkdir -p)', async () => {
+    await symlink(outside, join(to, 'a'));
+    await expect(writeRestoredDir(to, 'a/b')).rejects.toMatchObject({ reason: 'symlink-on-path' });
+    await expect(writeRestoredDir(to, 'a')).rejects.toMatchObject({ reason: 'symlink-on-path' });
+    expect(await tree(outside)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { lstat, link, lutimes, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
+import { chmod, lstat, link, lutimes, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -78,6 +78,19 @@ export async function writeRestoredSymlink(toDir: string, relPath: string, targe
   }
   if (opts.mtimeMs !== undefined) await lutimes(path, new Date(opts.mtimeMs), new Date(opts.mtimeMs));
   await fsyncDir(dir);
+  return path;
+}
+
+/**
+ * Creates a restored folder (and its parents) under toDir with the same no-symlink walk as files. Use it
+ * instead of mkdir({recursive: true}), which follows a symlinked parent out of toDir. An existing real
+ * folder is fine; a symlink or a file in the way is refused.
+ */
+export async function writeRestoredDir(toDir: string, relPath: string, opts: { mode?: number } = {}): Promise<string> {
+  const { dir, name } = await prepareParent(toDir, relPath);
+  const path = join(dir, name);
+  await ensureRealDir(relPath, path);
+  if (opts.mode !== undefined) await chmod(path, (opts.mode & 0o777) | 0o700); // keep it writable for what follows
   return path;
 }
 

@@ -93,6 +93,8 @@ export class ScanRun {
       dirents = await readdir(this.abs(dirRel), { withFileTypes: true });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
+      // An unlistable root is a setup problem to surface, not an empty folder.
+      if (dirRel === '') throw new Error(`Cannot scan ${this.ctx.root}: ${e.message}`, { cause: e });
       // A folder that vanished just now has no children; one we cannot list keeps its indexed children.
       if (e.code !== 'ENOENT') this.skip(dirRel, e);
       return;

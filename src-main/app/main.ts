@@ -13,7 +13,8 @@ import { forwardEvents, registerIpcHandlers } from './ipc-main.ts';
 import { HIDDEN_ARG, applyLoginItem, syncLoginItem } from './login-item.ts';
 import { NoticePlanner } from './notice-planner.ts';
 import { showNotices } from './notifications.ts';
-import { hardenSession, registerAppScheme, serveAppScheme } from './protocol.ts';
+import { registerAppScheme, serveAppScheme } from './protocol.ts';
+import { hardenSession } from './session.ts';
 import { AppTray } from './tray.ts';
 import { createMainWindow, guardWebContents } from './windows.ts';
 
@@ -74,7 +75,7 @@ async function start(): Promise<void> {
     pause: () => void host.service()?.pause().then(refresh),
     resume: () => void host.service()?.resume().then(refresh),
     quit: () => app.quit(),
-  });
+  }, path.join(app.getAppPath(), 'assets'));
   const onStatus = (s: VaultStatus): void => {
     tray.update(s);
     notify(planner.fromStatus(s));

@@ -1,9 +1,9 @@
 // app://coffer/… serves the built renderer from dist-renderer/ (Electron's advice: a custom scheme, not
 // file://). The same path resolution and headers as `coffer ui`, without network access for the page.
-import { protocol, type Session } from 'electron';
+import { protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { mimeType, resolveStaticFile, securityHeaders } from '../ui-server/static-files.ts';
-import { APP_HOST, APP_SCHEME, isAppUrl } from './security.ts';
+import { APP_HOST, APP_SCHEME } from './security.ts';
 
 /** Must run before app 'ready'. 'standard' + 'secure' give the scheme a real origin for the CSP 'self'. */
 export function registerAppScheme(): void {
@@ -24,30 +24,4 @@ export function serveAppScheme(staticDir: string): void {
     headers.set('Content-Type', mimeType(file));
     return new Response(body, { status: 200, headers });
   });
-}
-
-/**
- * Session-wide hardening: our pages get the CSP header on every response (belt and braces with the
- * protocol handler), no permission is ever granted, and nothing outside our origin is fetched.
- */
-export function hardenSession(session: Session): void {
-  session.webRequest.onHeadersReceived((details, callback) => {
-    if (!isAppUrl(details.url)) {
-      callback({ responseHeaders: details.responseHeaders ?? {} });
-      return;
-    }
-    const ours = securityHeaders({ connectSelf: false });
-    const names = new Set(Object.keys(ours).map((k) => k.toLowerCase()));
-    const headers: Record<string, string[]> = {};
-    for (const [k, v] of Object.entries(details.responseHeaders ?? {})) if (!names.has(k.toLowerCase())) headers[k] = v;
-    for (const [k, v] of Object.entries(ours)) headers[k] = [v];
-    callback({ responseHeaders: headers });
-  });
-  session.webRequest.onBeforeRequest((details, callback) => {
-    // The renderer needs nothing from the network; devtools:// and our scheme are all it loads.
-    const allowed = isAppUrl(details.url) || details.url.startsWith('devtools://');
-    callback({ cancel: !allowed });
-  });
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
 }

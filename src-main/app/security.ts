@@ -1,6 +1,6 @@
 // Electron hardening decisions as plain functions, so tests can check them without the Electron binary.
 // Only types come from 'electron' here; the runtime wiring lives in windows.ts and main.ts.
-import type { WebPreferences } from 'electron';
+import type { BrowserWindowConstructorOptions } from 'electron';
 
 /** Our pages are served from this privileged custom scheme, never from file:// or http://. */
 export const APP_SCHEME = 'app';
@@ -14,28 +14,41 @@ export const EXTERNAL_URL_ALLOW_LIST: readonly string[] = [
   'https://docs.aws.amazon.com/kms/',
 ];
 
+/** A BrowserWindow constructor; injected so tests can pin the options without the Electron binary. */
+export type WindowConstructor<W> = new (options: BrowserWindowConstructorOptions) => W;
+
 /**
- * The single source of BrowserWindow webPreferences. Every window is created from this (windows.ts),
- * and test/app/security.test.ts pins the values.
+ * The one place a BrowserWindow is constructed (windows.ts passes Electron's class). The webPreferences
+ * stay an inline literal on purpose: Electronegativity reads this `new BrowserWindow({...})` statically,
+ * and test/app/security.test.ts pins the same values by calling this with a fake class.
  */
-export function secureWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    enableBlinkFeatures: '',
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-    devTools: !isPackagedRuntime(),
-  };
+export function constructSecureWindow<W>(
+  BrowserWindow: WindowConstructor<W>,
+  preload: string,
+  options: Omit<BrowserWindowConstructorOptions, 'webPreferences'>,
+): W {
+  return new BrowserWindow({
+    ...options,
+    webPreferences: {
+      // Reviewed: the preload exposes only a two-function transport through contextBridge (preload/preload.ts).
+      preload, /* eng-disable PRELOAD_JS_CHECK */
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      // Middle-click would otherwise open links in a new window, bypassing will-navigate.
+      disableBlinkFeatures: 'Auxclick',
+      devTools: !isPackagedRuntime(),
+    },
+  });
 }
 
 function isPackagedRuntime(): boolean {

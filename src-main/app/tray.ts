@@ -1,6 +1,8 @@
 // The tray: state icon and the Pause / Resume / Open / Sync now / Quit menu. It is what stays when the
 // window is closed, so the engine keeps running and the user can still see it.
 import { Menu, Tray, nativeImage } from 'electron';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { VaultStatus } from '../engine/ports/vault-service.ts';
 import { menuEnablement, trayIconBitmap, trayStateOf, trayTooltip, type TrayState } from './tray-state.ts';
 
@@ -17,9 +19,13 @@ export class AppTray {
   readonly #actions: TrayActions;
   #shown: TrayState | null = null;
 
-  constructor(actions: TrayActions) {
+  readonly #assetsDir: string;
+
+  /** `assetsDir` holds tray-<state>.png (+ @2x); a state without a file gets a drawn dot. */
+  constructor(actions: TrayActions, assetsDir: string) {
     this.#actions = actions;
-    this.#tray = new Tray(iconFor('idle'));
+    this.#assetsDir = assetsDir;
+    this.#tray = new Tray(this.#icon('idle'));
     this.#tray.on('click', () => actions.open());
     this.update(null);
   }
@@ -27,7 +33,7 @@ export class AppTray {
   update(status: VaultStatus | null): void {
     const state = trayStateOf(status?.state ?? 'not-configured');
     if (state !== this.#shown) {
-      this.#tray.setImage(iconFor(state));
+      this.#tray.setImage(this.#icon(state));
       this.#shown = state;
     }
     this.#tray.setToolTip(trayTooltip(status));
@@ -47,9 +53,12 @@ export class AppTray {
   destroy(): void {
     this.#tray.destroy();
   }
-}
 
-function iconFor(state: TrayState): Electron.NativeImage {
-  // 32 px drawn at scale factor 2: a crisp 16-point icon on HiDPI screens.
-  return nativeImage.createFromBitmap(trayIconBitmap(state, 32), { width: 32, height: 32, scaleFactor: 2 });
+  #icon(state: TrayState): Electron.NativeImage {
+    // Electron picks tray-<state>@2x.png by itself on HiDPI screens.
+    const file = path.join(this.#assetsDir, `tray-${state}.png`);
+    if (existsSync(file)) return nativeImage.createFromPath(file);
+    // 32 px drawn at scale factor 2: a crisp 16-point icon on HiDPI screens.
+    return nativeImage.createFromBitmap(trayIconBitmap(state, 32), { width: 32, height: 32, scaleFactor: 2 });
+  }
 }

@@ -4,8 +4,11 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { commandHandler, FORBIDDEN_SENDER, registerIpcHandlers, type IpcMainLike } from '../../src-main/app/ipc-main.ts';
 import {
-  APP_ORIGIN, isAllowedExternalUrl, isAppUrl, isTrustedSender, secureWebPreferences, type SenderLike,
+  APP_ORIGIN, constructSecureWindow, isAllowedExternalUrl, isAppUrl, isTrustedSender, type SenderLike,
 } from '../../src-main/app/security.ts';
+import { hardenSession, type SessionLike } from '../../src-main/app/session.ts';
+import { contentSecurityPolicy } from '../../src-main/ui-server/static-files.ts';
+import type { BrowserWindowConstructorOptions } from 'electron';
 import { commandNames, EVENT_CHANNEL, ipcChannel } from '../../src-main/ipc/contract.ts';
 import { createDispatcher } from '../../src-main/ipc/dispatch.ts';
 import { fakeHost } from './fake-host.ts';
@@ -16,10 +19,16 @@ const ev = (over: { id?: number; url?: string; parent?: unknown; frame?: null })
   senderFrame: over.frame === null ? null : { url: over.url ?? `${APP_ORIGIN}/index.html`, parent: over.parent ?? null },
 });
 
-describe('webPreferences', () => {
-  it('isolate, sandbox and disable node for every window', () => {
-    const p = secureWebPreferences('/x/preload.js');
-    expect(p).toMatchObject({
+class FakeWindow {
+  constructor(readonly options: BrowserWindowConstructorOptions) {}
+}
+
+describe('window construction', () => {
+  it('isolates, sandboxes and disables node for every window, whatever the caller passes', () => {
+    const hostile = { width: 10, webPreferences: { nodeIntegration: true, sandbox: false } } as BrowserWindowConstructorOptions;
+    const win = constructSecureWindow(FakeWindow, '/x/preload.js', hostile);
+    expect(win.options.width).toBe(10);
+    expect(win.options.webPreferences).toMatchObject({
       preload: '/x/preload.js',
       contextIsolation: true,
       sandbox: true,
@@ -30,18 +39,71 @@ describe('webPreferences', () => {
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
-    expect(p.enableBlinkFeatures ?? '').toBe('');
+    expect(win.options.webPreferences?.enableBlinkFeatures).toBeUndefined();
   });
 
-  it('windows.ts builds windows only from secureWebPreferences, and nothing else constructs one', async () => {
+  it('windows.ts builds windows only through constructSecureWindow, and nothing else constructs one', async () => {
     const src = await readFile('src-main/app/windows.ts', 'utf8');
-    expect(src).toMatch(/webPreferences:\s*secureWebPreferences\(/);
-    for (const f of ['main.ts', 'tray.ts', 'notifications.ts', 'protocol.ts', 'ipc-main.ts']) {
-      expect(await readFile(`src-main/app/${f}`, 'utf8')).not.toMatch(/new BrowserWindow\(/);
-    }
+    expect(src).toMatch(/constructSecureWindow\(BrowserWindow, PRELOAD_PATH/);
     expect(src).toMatch(/setWindowOpenHandler[\s\S]*action: 'deny'/);
     expect(src).toMatch(/will-navigate/);
+    for (const f of ['windows.ts', 'main.ts', 'tray.ts', 'notifications.ts', 'protocol.ts', 'ipc-main.ts', 'session.ts']) {
+      const text = await readFile(`src-main/app/${f}`, 'utf8');
+      expect(text).not.toMatch(/new BrowserWindow\(/);
+      expect(text).not.toMatch(/new BrowserView\(|WebContentsView/);
+    }
+    const openExternalCalls = (src.match(/shell\.openExternal\(/g) ?? []).length;
+    expect(openExternalCalls).toBe(1);
+  });
+});
+
+describe('session hardening', () => {
+  function fakeSession() {
+    const s = {
+      headers: null as null | ((d: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void),
+      before: null as null | ((d: { url: string }, cb: (r: { cancel?: boolean }) => void) => void),
+      permission: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
+      check: null as null | (() => boolean),
+    };
+    const session = {
+      webRequest: {
+        onHeadersReceived: (l: typeof s.headers) => void (s.headers = l),
+        onBeforeRequest: (l: typeof s.before) => void (s.before = l),
+      },
+      setPermissionRequestHandler: (h: typeof s.permission) => void (s.permission = h),
+      setPermissionCheckHandler: (h: typeof s.check) => void (s.check = h),
+    } as unknown as SessionLike;
+    hardenSession(session);
+    return s;
+  }
+
+  it('puts the same CSP as the static server (minus network) on our pages, replacing any other', () => {
+    const s = fakeSession();
+    let got: Record<string, string[]> = {};
+    s.headers!({ url: `${APP_ORIGIN}/index.html`, responseHeaders: { 'content-security-policy': ['default-src *'], 'X-Other': ['1'] } }, (r) => (got = r.responseHeaders ?? {}));
+    const cspKeys = Object.keys(got).filter((k) => k.toLowerCase() === 'content-security-policy');
+    expect(cspKeys).toEqual(['Content-Security-Policy']);
+    expect(got['Content-Security-Policy']).toEqual([contentSecurityPolicy({ connectSelf: false })]);
+    expect(got['X-Content-Type-Options']).toEqual(['nosniff']);
+    expect(got['X-Other']).toEqual(['1']);
+  });
+
+  it('cancels every request that is not for our own pages and grants no permission', () => {
+    const s = fakeSession();
+    const cancel = (url: string) => {
+      let c: boolean | undefined;
+      s.before!({ url }, (r) => (c = r.cancel));
+      return c;
+    };
+    expect(cancel(`${APP_ORIGIN}/assets/app.js`)).toBe(false);
+    expect(cancel('https://evil.example/x.js')).toBe(true);
+    expect(cancel('file:///etc/passwd')).toBe(true);
+    let granted: boolean | undefined;
+    s.permission!({}, 'media', (ok) => (granted = ok));
+    expect(granted).toBe(false);
+    expect(s.check!()).toBe(false);
   });
 });
 

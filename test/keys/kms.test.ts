@@ -181,12 +181,15 @@ describe('aws-kms key provider', () => {
 
   it('a write-only device seals but cannot open, and only for its own vault', async () => {
     const { ctx, key } = await newKey();
-    server.setPolicy('AKIDWRITEONLY', { allow: ['GenerateDataKey', 'Encrypt', 'DescribeKey'], vault: ctx.vaultId });
+    // As docs/WRITE-ONLY-DEVICES.md: not even DescribeKey is needed to seal.
+    server.setPolicy('AKIDWRITEONLY', { allow: ['GenerateDataKey', 'Encrypt'], vault: ctx.vaultId });
     const client = new KMS({
       endpoint: server.endpoint, region: KMS_TEST_ENV.AWS_REGION, maxAttempts: 1,
       credentials: { accessKeyId: 'AKIDWRITEONLY', secretAccessKey: 'device-secret' },
     });
-    const device = new EsdkSealer(await openKmsKey(key.ref, ctx, { client }));
+    const deviceKey = await openKmsKey(key.ref, ctx, { client });
+    expect(await deviceKey.status()).toMatchObject({ state: 'error', detail: expect.stringMatching(/denied for kms:DescribeKey/) });
+    const device = new EsdkSealer(deviceKey);
     const ct = await device.sealBytes(Buffer.from('from the scanner'), obj(ctx.vaultId));
     await expect(device.openBytes(ct, obj(ctx.vaultId))).rejects.toThrow(/denied for kms:Decrypt/);
     await expect(device.sealBytes(Buffer.from('x'), obj('another-vault'))).rejects.toThrow(/denied for kms:GenerateDataKey/);

@@ -36,7 +36,11 @@ export class KmsManagedKey implements ManagedKey {
     this.uses = new UseAudit(ref, audit);
   }
 
-  /** Refuses at once when the key is known to be unusable, so no object starts sealing in vain. */
+  /**
+   * Refuses at once when the key is known to be unusable, so no object starts sealing in vain. An
+   * 'error' status (KMS unreachable, or DescribeKey not granted, as for a write-only device) does not
+   * block: GenerateDataKey itself then succeeds or says why.
+   */
   async encryptKeyring(): Promise<KeyringNode> {
     if (!this.seen || this.clock.now() - this.seen.at > STATE_TTL_MS) await this.status();
     const seen = this.seen;

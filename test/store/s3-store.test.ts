@@ -17,8 +17,10 @@ describe.skipIf(!cfg)(`S3Store on a real S3 server${cfg ? '' : ` (skipped: ${s3S
   describeBlobStoreConformance('S3Store', async () => ({ store: open(await makeTestBucket()), cleanup: async () => undefined }), { manyKeys: 1010 });
 
   describeBlobStoreConformance('S3Store with a prefix, small multipart threshold, retry-wrapped', async () => ({
-    // 150 KB threshold: the 200 KB object of the suite goes multipart (64 KiB parts).
-    store: new RetryingStore(open(await makeTestBucket(), { prefix: 'vaults/laptop', multipartThreshold: 150_000, partSize: 64 * 1024 })),
+    // 150 KB threshold: the 200 KB object of the suite goes multipart (64 KiB parts); 7-key list pages.
+    store: new RetryingStore(open(await makeTestBucket(), {
+      prefix: 'vaults/laptop', multipartThreshold: 150_000, partSize: 64 * 1024, listPageSize: 7,
+    })),
     cleanup: async () => undefined,
   }), { manyKeys: 20 });
 

@@ -26,6 +26,8 @@ export interface S3StoreOptions extends S3ConnectOptions {
   multipartThreshold?: number;
   /** Default 16 MiB; grown so a body needs at most 10,000 parts. S3 needs at least 5 MiB. */
   partSize?: number;
+  /** Keys per ListObjectsV2 page (S3 caps it at 1000). Tests lower it to cross pages cheaply. */
+  listPageSize?: number;
 }
 
 /** Amazon S3 or an S3-compatible server (Ceph RGW, MinIO...). Conditional writes use If-None-Match / If-Match. */
@@ -38,6 +40,7 @@ export class S3Store implements BlobStore {
   private readonly prefix: string;
   private readonly threshold: number;
   private readonly partSize: number;
+  private readonly listPageSize: number | undefined;
   private readonly sseWrite: SseWriteParams;
   private readonly sseRead: SseReadParams;
   private bucketSeen = false;
@@ -54,6 +57,7 @@ export class S3Store implements BlobStore {
     this.location = `s3://${this.bucket}/${this.prefix}`;
     this.threshold = opts.multipartThreshold ?? 64 * MiB;
     this.partSize = opts.partSize ?? 16 * MiB;
+    this.listPageSize = opts.listPageSize;
     this.sseWrite = sseWriteParams(sse);
     this.sseRead = sseReadParams(sse);
   }
@@ -113,7 +117,7 @@ export class S3Store implements BlobStore {
     let token: string | undefined;
     do {
       const page = await this.call(`ListObjectsV2 ${this.prefix}${prefix}`, () => this.client.send(new ListObjectsV2Command({
-        Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token,
+        Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token, MaxKeys: this.listPageSize,
       })));
       for (const o of page.Contents ?? []) {
         yield { key: o.Key!.slice(this.prefix.length), size: o.Size ?? 0, etag: bareEtag(o.ETag ?? ''), lastModified: o.LastModified };

@@ -22,11 +22,11 @@ export class ContentReader {
     const chunks = entry.chunks ?? [];
     const expected = entry.hash;
     const hasher = createHash('sha256');
-    const self = this;
+    const chunkContent = (c: Chunk) => this.chunkContent(c);
     let size = 0;
     async function* generate(): AsyncGenerator<Buffer> {
       for (const c of chunks) {
-        for await (const part of self.chunkContent(c)) {
+        for await (const part of chunkContent(c)) {
           hasher.update(part);
           size += part.length;
           yield part;

@@ -3,7 +3,7 @@ import type { FileEntry } from '../manifest/schema.ts';
 import type { Tree } from '../manifest/manifest-store.ts';
 import { ContentReader } from '../read/content-reader.ts';
 import { UnsafePathError, detectCollisions, resolveRestoreTarget } from './safe-path.ts';
-import { writeRestoredFile, writeRestoredSymlink } from './safe-writer.ts';
+import { writeRestoredDir, writeRestoredFile, writeRestoredSymlink } from './safe-writer.ts';
 import { isCaseInsensitive } from './case-probe.ts';
 
 export interface RestoreOptions {
@@ -40,8 +40,8 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
   for (const e of ordered) {
     const rel = renamed.get(e.path) ?? e.path;
     try {
-      const target = resolveRestoreTarget(toDir, rel);
-      if (e.type === 'dir') await mkdir(target, { recursive: true });
+      resolveRestoreTarget(toDir, rel);
+      if (e.type === 'dir') await writeRestoredDir(toDir, rel, { mode: e.mode });
       else if (e.type === 'symlink') await writeRestoredSymlink(toDir, rel, e.target ?? '', { mtimeMs: e.mtimeMs, overwrite: opts.overwrite });
       else {
         await writeRestoredFile(toDir, rel, reader.fileContent(e), { mode: e.mode, mtimeMs: e.mtimeMs, overwrite: opts.overwrite });

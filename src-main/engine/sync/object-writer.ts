@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -56,7 +56,12 @@ export class ObjectWriter {
       },
     });
     const sealed = sealer.seal(tap, { vaultId, objectId, kind: 'data' });
-    await Promise.all([pipeline(source, tap), pipeline(sealed, createWriteStream(spool, { mode: 0o600 }))]);
+    // Sealed under a temporary name: a spool file under its final name is always complete, which is
+    // what lets a restarted pass trust it (resume-map.ts).
+    const partial = `${spool}.partial`;
+    const out = createWriteStream(partial, { mode: 0o600, flush: true });
+    await Promise.all([pipeline(source, tap), pipeline(sealed, out)]);
+    await rename(partial, spool);
     return this.uploadSpool(objectId, spool);
   }
 

@@ -7,6 +7,7 @@ import { loadIndex, saveIndex } from '../sync/local-index.ts';
 import { runSyncPass, type SyncPassResult, type SyncRequest } from '../sync/sync-pass.ts';
 import { pruneVault, type PruneReport } from '../sync/retention.ts';
 import type { Vault } from './vault.ts';
+import { rm } from 'node:fs/promises';
 
 const DAY = 86_400_000;
 
@@ -53,8 +54,11 @@ export class VaultSyncer {
         pruned = await pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId, {
           now, retentionDays: settings.retentionDays, graceMs: DAY,
         });
+        await abortStaleUploads(vault, now);
         next = { ...next, lastPrune: new Date(now).toISOString() };
       }
+      // After a commit nothing pending refers to a spool file any more (the journal was compacted).
+      if (next.deviceSeq > index.deviceSeq) await rm(vault.paths.spool, { recursive: true, force: true });
       await saveIndex(vault.paths.index, next);
       await vault.key.flushAudit();
       return { ...result, index: next, pruned };
@@ -67,5 +71,17 @@ export class VaultSyncer {
   async close(): Promise<void> {
     await this.journal?.close();
     this.journal = null;
+  }
+}
+
+/**
+ * Multipart uploads never completed (a crash after which the file changed, another device that died)
+ * cost storage silently. Older than a day, they are no one's resumable work any more.
+ */
+async function abortStaleUploads(vault: Vault, now: number): Promise<void> {
+  const { store } = vault;
+  if (!store.pendingUploads || !store.abortUpload) return;
+  for await (const u of store.pendingUploads()) {
+    if (u.initiated && now - u.initiated.getTime() > DAY) await store.abortUpload(u);
   }
 }

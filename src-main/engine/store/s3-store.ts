@@ -74,11 +74,13 @@ export class S3Store implements BlobStore {
       }, body, opts);
       return { etag };
     }
+    // Destroyed in every case, so a refused request does not leave a spool file open.
+    const stream = body.open(0);
     const res = await this.call(`PutObject ${key}`, () => this.client.send(new PutObjectCommand({
-      Bucket: this.bucket, Key, Body: body.open(0), ContentLength: body.size, ...this.sseWrite,
+      Bucket: this.bucket, Key, Body: stream, ContentLength: body.size, ...this.sseWrite,
       ...(opts.ifNoneMatch ? { IfNoneMatch: opts.ifNoneMatch } : {}),
       ...(opts.ifMatch ? { IfMatch: bareEtag(opts.ifMatch) } : {}),
-    }), { abortSignal: opts.signal }));
+    }), { abortSignal: opts.signal })).finally(() => stream.destroy());
     return { etag: bareEtag(res.ETag ?? '') };
   }
 

@@ -14,6 +14,7 @@ import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { KeyUnavailableError } from '../../src-main/engine/ports/key-provider.ts';
 import { KeyUsageError } from '../../src-main/engine/keys/key-errors.ts';
 import { createPkcs11Key, openPkcs11Key, Pkcs11KeyError } from '../../src-main/engine/keys/pkcs11/index.ts';
+import { Pkcs11StateFile } from '../../src-main/engine/keys/pkcs11/pkcs11-state.ts';
 import { describeKeyProviderConformance } from './conformance.ts';
 import { makeContext } from './support/fixtures.ts';
 
@@ -161,6 +162,15 @@ describe.skipIf(skip !== undefined)(`pkcs11 key provider${skip ? ` (skipped: ${s
 
     await expect(openPkcs11Key('pkcs11:coffer/a#b', ctx)).rejects.toThrow(/reserved/);
     await expect(createPkcs11Key(`pkcs11:coffer/${name}`, ctx, { pin })).rejects.toThrow(/already holds a key/);
+  });
+
+  it('a damaged state file is reported by status(), and refuses use, without touching the token', async () => {
+    const ctx = await makeContext();
+    const ref = `pkcs11:coffer/${label('state')}`;
+    const key = await createPkcs11Key(ref, ctx, { pin });
+    await writeFile(new Pkcs11StateFile(ctx.stateDir, ref).path, '{"v": 1, "ref": ');
+    expect(await key.status()).toMatchObject({ state: 'error', detail: expect.stringMatching(/state file .* is damaged: move it aside/) });
+    await expect(key.encryptKeyring()).rejects.toBeInstanceOf(Pkcs11KeyError);
   });
 
   it('a version missing from the token, or a swapped context, refuses to unwrap', async () => {

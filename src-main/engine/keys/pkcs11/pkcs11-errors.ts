@@ -9,6 +9,7 @@ export type Pkcs11Problem =
   | 'missing-key'
   | 'pending-deletion'
   | 'unwrap-failed'
+  | 'damaged-state'
   | 'device-error';
 
 /** The HSM key cannot be used; `problem` says why, the message says it for a person. */

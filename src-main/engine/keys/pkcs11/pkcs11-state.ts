@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../../fsx/atomic-file.ts';
 import { ROTATION_DAYS } from '../key-set.ts';
+import { Pkcs11KeyError } from './pkcs11-errors.ts';
 
 /**
  * What a token cannot hold for us: when each version was made, the rotation period, and a scheduled
@@ -27,7 +28,13 @@ export class Pkcs11StateFile {
   }
 
   async read(): Promise<Pkcs11State> {
-    const got = await readJsonFile(this.path, (raw) => StateSchema.parse(raw));
+    let got: Pkcs11State | null;
+    try {
+      got = await readJsonFile(this.path, (raw) => StateSchema.parse(raw));
+    } catch (cause) {
+      throw new Pkcs11KeyError('damaged-state',
+        `the PKCS#11 key state file ${this.path} is damaged: move it aside (only key dates and a deletion schedule are lost)`, { cause });
+    }
     return got ?? { v: 1, ref: this.ref, rotationDays: ROTATION_DAYS.default, versions: {} };
   }
 

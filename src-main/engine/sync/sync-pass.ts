@@ -186,10 +186,11 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   } else if (headRes) {
     result = { ...result, rootId: headRes.head.rootId, etag: headRes.etag, generation: headRes.head.generation };
   }
-  note({ action: 'sync', reason: `uploaded ${uploaded}, renamed ${renamed}, deleted ${deleted.length}, skipped ${skipped}, errors ${errors}`, size: uploader.bytesStored });
+  const deletedCount = deleted.length - movedFrom.size;
+  note({ action: 'sync', reason: `uploaded ${uploaded}, renamed ${renamed}, deleted ${deletedCount}, skipped ${skipped}, errors ${errors}`, size: uploader.bytesStored });
   await deps.history.append(history);
   return {
-    uploaded, deleted: deleted.length, renamed, skipped, errors, bytes: uploader.bytesStored,
+    uploaded, deleted: deletedCount, renamed, skipped, errors, bytes: uploader.bytesStored,
     state: complete && errors === 0 ? 'up-to-date' : 'error', complete, index: result,
     problems: history.filter((h) => h.action === 'error' || (h.action === 'skip' && h.reason?.includes('next pass'))).map((h) => ({ path: h.path ?? '', reason: h.reason ?? '' })),
   };

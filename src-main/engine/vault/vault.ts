@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { systemClock, systemRandom, type Clock, type RandomSource } from '../ports/clock.ts';
@@ -9,7 +9,7 @@ import { rootAt, versionsOf, type PathVersion } from '../manifest/history-walk.t
 import { ContentReader } from '../read/content-reader.ts';
 import { restoreTree, type RestoreReport } from '../restore/restorer.ts';
 import { verifyTree, type VerifyReport } from '../verify/verifier.ts';
-import { openStore } from '../store/open-store.ts';
+import { openStore, parseStoreUrl } from '../store/open-store.ts';
 import { createVaultKey, openVaultKey, openWithRecoveryKey, type ManagedKey } from '../keys/index.ts';
 import { FileHistoryLog } from '../journal/history-log.ts';
 import { loadSettings, saveSettings, defaultSettings, type VaultSettings } from '../journal/settings-store.ts';
@@ -70,13 +70,16 @@ export class Vault {
     assertStateOutside(folder, env.home);
     const registry = new VaultRegistry(env.home);
     if ((await registry.list()).some((v) => v.folder === folder)) throw new Error(`${folder} is already a Coffer folder`);
+    const location = parseStoreUrl(req.remote);
+    // A local destination folder is created on init (its parent must exist); a bucket must already exist.
+    if (location.kind === 'file') await mkdir(location.path, { recursive: true });
     const store = wrap(env, openStore(req.remote, { endpoint: req.endpoint, allowHttp: req.allowHttp }));
     const existing = await readDescriptor(store, req.remote).catch(() => null);
     if (existing) throw new Error(`${req.remote} already holds a Coffer vault; restore it with "coffer restore --remote ${req.remote} ..." instead`);
     const random = env.random ?? systemRandom;
     const vaultId = Buffer.from(random(16)).toString('hex');
     const paths = vaultPaths(env.home, vaultId);
-    const { key, recoveryKey } = await createVaultKey(req.keyRef, { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random });
+    const { key, recoveryKey } = await createVaultKey(req.keyRef, { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random, kdf: env.kdf });
     await writeDescriptor(store, vaultId);
     const settings = defaultSettings({
       vaultId, folder, remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, keyRef: req.keyRef,
@@ -93,7 +96,7 @@ export class Vault {
     const paths = vaultPaths(env.home, vaultId);
     const settings = await loadSettings(paths.settings);
     const store = wrap(env, openStore(settings.remote, { endpoint: settings.endpoint, allowHttp: settings.allowHttp, bwlimitKiBps: settings.bwlimitKiBps }));
-    const key = await openVaultKey(settings.keyRef, { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random });
+    const key = await openVaultKey(settings.keyRef, { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf });
     return new Vault(env, vaultId, paths, store, key, settings);
   }
 
@@ -102,7 +105,7 @@ export class Vault {
     const store = wrap(env, openStore(req.remote, { endpoint: req.endpoint, allowHttp: req.allowHttp }));
     const { vaultId } = await readDescriptor(store, req.remote);
     const paths = vaultPaths(env.home, vaultId);
-    const ctx = { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random };
+    const ctx = { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf };
     let key: ManagedKey;
     if (req.recoveryKey) key = await openWithRecoveryKey(req.recoveryKey, ctx);
     else if (req.keyRef) key = await openVaultKey(req.keyRef, ctx);

@@ -3,15 +3,6 @@ import { makeOutput } from './output.ts';
 import { engineEnv, type CommandContext } from './context.ts';
 import { UsageError } from './prompt.ts';
 import { describeError } from './error-text.ts';
-import { initCommand } from './commands/init.ts';
-import { syncCommand } from './commands/sync.ts';
-import { watchCommand } from './commands/watch.ts';
-import { restoreCommand } from './commands/restore.ts';
-import { verifyCommand } from './commands/verify.ts';
-import { statusCommand, historyCommand, versionsCommand } from './commands/info.ts';
-import { reindexCommand } from './commands/reindex.ts';
-import { keysCommand } from './commands/keys.ts';
-import { uiCommand } from './commands/ui.ts';
 
 const HELP = `coffer: encrypt a folder on this machine and sync only ciphertext to S3 or a folder.
 
@@ -35,10 +26,21 @@ Options: --json (machine-readable output), --debug (stack traces), --endpoint <u
 COFFER_PASSPHRASE, AWS_* (credentials, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_KMS).
 `;
 
-const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
-  init: initCommand, sync: syncCommand, watch: watchCommand, restore: restoreCommand, verify: verifyCommand,
-  status: statusCommand, history: historyCommand, versions: versionsCommand, reindex: reindexCommand,
-  keys: keysCommand, ui: uiCommand,
+type Command = (ctx: CommandContext) => Promise<number>;
+
+/** Loaded on demand: the AWS SDKs are heavy, and `coffer --help` or a usage error should be instant. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./commands/init.ts')).initCommand,
+  sync: async () => (await import('./commands/sync.ts')).syncCommand,
+  watch: async () => (await import('./commands/watch.ts')).watchCommand,
+  restore: async () => (await import('./commands/restore.ts')).restoreCommand,
+  verify: async () => (await import('./commands/verify.ts')).verifyCommand,
+  status: async () => (await import('./commands/info.ts')).statusCommand,
+  history: async () => (await import('./commands/info.ts')).historyCommand,
+  versions: async () => (await import('./commands/info.ts')).versionsCommand,
+  reindex: async () => (await import('./commands/reindex.ts')).reindexCommand,
+  keys: async () => (await import('./commands/keys.ts')).keysCommand,
+  ui: async () => (await import('./commands/ui.ts')).uiCommand,
 };
 
 const OPTIONS = {
@@ -63,8 +65,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return name || values.help ? 0 : 2;
     }
-    const command = COMMANDS[name];
-    if (!command) throw new UsageError(`unknown command "${name}"; see coffer --help`);
+    const load = COMMANDS[name];
+    if (!load) throw new UsageError(`unknown command "${name}"; see coffer --help`);
+    const command = await load();
     return await command({ args, flags: values as CommandContext['flags'], out, env: engineEnv() });
   } catch (err) {
     out.endProgress();

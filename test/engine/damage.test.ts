@@ -1,0 +1,115 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { writeFile, readFile, readdir, stat, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { RollbackError } from '../../src-main/engine/sync/sync-pass.ts';
+import { sandbox, initVault, type Sandbox } from './harness.ts';
+
+/** Every object file in a file:// remote, largest first. */
+async function objectFiles(remoteDir: string): Promise<string[]> {
+  const out: { path: string; size: number }[] = [];
+  const root = join(remoteDir, 'objects');
+  for (const d of await readdir(root)) {
+    for (const f of await readdir(join(root, d))) {
+      const p = join(root, d, f);
+      out.push({ path: p, size: (await stat(p)).size });
+    }
+  }
+  return out.sort((a, b) => b.size - a.size).map((o) => o.path);
+}
+
+async function vaultWithFiles(sb: Sandbox) {
+  await writeFile(join(sb.folder, 'big.bin'), randomBytes(2 * 1024 * 1024));
+  await writeFile(join(sb.folder, 'small.txt'), 'small file');
+  const v = await initVault(sb, 'file');
+  const syncer = new VaultSyncer(v.vault);
+  await syncer.sync();
+  await syncer.close();
+  return { ...v, remoteDir: join(sb.root, 'remote') };
+}
+
+describe('damaged data is detected, named, and never restored as good', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it('a bit-flipped object fails verify and restore of that file only', async () => {
+    sb = await sandbox();
+    const { vault, remoteDir } = await vaultWithFiles(sb);
+    const [largest] = await objectFiles(remoteDir); // the 2 MiB file's object
+    const bytes = await readFile(largest!);
+    bytes[bytes.length - 100]! ^= 0x01;
+    await writeFile(largest!, bytes);
+    const report = await vault.verify();
+    expect(report.bad.map((b) => b.path)).toEqual(['big.bin']);
+    const out = join(sb.root, 'out');
+    const restored = await vault.restore(out);
+    expect(restored.problems.map((p) => p.path)).toEqual(['big.bin']);
+    expect(await readdir(out)).toEqual(['small.txt']); // no partial or temp file left behind
+    await vault.close();
+  });
+
+  it('a truncated object fails verify, naming the file', async () => {
+    sb = await sandbox();
+    const { vault, remoteDir } = await vaultWithFiles(sb);
+    const [largest] = await objectFiles(remoteDir);
+    await truncate(largest!, (await stat(largest!)).size - 5000);
+    const report = await vault.verify();
+    expect(report.bad).toHaveLength(1);
+    expect(report.bad[0]!.path).toBe('big.bin');
+    await vault.close();
+  });
+
+  it('an object swapped for another is refused by its encryption context', async () => {
+    sb = await sandbox();
+    const { vault, remoteDir } = await vaultWithFiles(sb);
+    await writeFile(join(sb.folder, 'other.bin'), randomBytes(2 * 1024 * 1024));
+    const syncer = new VaultSyncer(vault);
+    await syncer.sync();
+    await syncer.close();
+    const [a, b] = await objectFiles(remoteDir);
+    await writeFile(a!, await readFile(b!));
+    const report = await vault.verify();
+    expect(report.bad.length).toBe(1);
+    expect(report.bad[0]!.reason).toMatch(/not the object the manifest names|does not match/);
+    await vault.close();
+  });
+
+  it('a manifest head rolled back to an older one is refused', async () => {
+    sb = await sandbox();
+    const { vault, remoteDir } = await vaultWithFiles(sb);
+    const oldHead = await readFile(join(remoteDir, 'head'));
+    await writeFile(join(sb.folder, 'newer.txt'), 'written after the old head');
+    const syncer = new VaultSyncer(vault);
+    await syncer.sync();
+    await writeFile(join(remoteDir, 'head'), oldHead);
+    await expect(syncer.sync()).rejects.toBeInstanceOf(RollbackError);
+    await syncer.close();
+    const history = await vault.queryHistory({ actions: ['error'] });
+    expect(history.entries[0]?.reason).toMatch(/rolled back/);
+    await vault.close();
+  });
+
+  it('a wrong passphrase is a clear error and changes nothing', async () => {
+    sb = await sandbox();
+    const { vault } = await vaultWithFiles(sb);
+    await vault.close();
+    const wrong = { ...sb.env, passphrase: async () => 'not the passphrase' };
+    await expect(Vault.open(wrong, sb.folder)).rejects.toThrow(/wrong passphrase/i);
+    const again = await Vault.open(sb.env, sb.folder);
+    expect((await again.verify()).bad).toEqual([]);
+    await again.close();
+  });
+
+  it('a remote with no vault, and a damaged local index, give plain messages', async () => {
+    sb = await sandbox();
+    await expect(Vault.openRemote(sb.env, { remote: `file://${sb.root}`, keyRef: 'passphrase' })).rejects.toThrow(/no Coffer vault/);
+    const { vault } = await vaultWithFiles(sb);
+    await writeFile(vault.paths.index, '{"version": 1, "broken');
+    const syncer = new VaultSyncer(vault);
+    await expect(syncer.sync()).rejects.toThrow(/coffer reindex/);
+    await syncer.close();
+    await vault.close();
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import ProviderInfo from '../../src-renderer/views/ProviderInfo.svelte';
+import { FakeTransport } from './fake-transport.ts';
+
+const view = {
+  reveals: [{ fact: 'Object count', value: '412 objects' }, { fact: 'Sizes', value: '5.1 GiB, padded' }, { fact: 'Upload times', value: 'yes' }],
+  hides: ['File names', 'Folder tree', 'File contents'],
+};
+
+describe('What the provider can see', () => {
+  it('shows loading, then what is revealed and what stays hidden', async () => {
+    const t = new FakeTransport();
+    const pending = t.hang('providerView');
+    render(ProviderInfo, { api: t.client() });
+    expect(screen.getByTestId('provider-loading')).toBeTruthy();
+    pending.release(view);
+    const reveals = await screen.findByTestId('provider-reveals');
+    expect(reveals.querySelectorAll('dt')).toHaveLength(3);
+    expect(reveals.textContent).toContain('412 objects');
+    expect(screen.getByTestId('provider-hides').textContent).toContain('Folder tree');
+  });
+
+  it('shows an empty vault', async () => {
+    const t = new FakeTransport().on('providerView', () => ({ reveals: [], hides: ['File names'] }));
+    render(ProviderInfo, { api: t.client() });
+    expect((await screen.findByTestId('provider-reveals')).textContent).toContain('Nothing stored yet');
+  });
+
+  it('shows an error with Retry, and many facts', async () => {
+    const t = new FakeTransport().fail('providerView', 'store-error', 'bucket unreachable');
+    render(ProviderInfo, { api: t.client() });
+    expect((await screen.findByTestId('provider-error')).textContent).toContain('bucket unreachable');
+    const many = { reveals: Array.from({ length: 100 }, (_, i) => ({ fact: `fact ${i}`, value: String(i) })), hides: view.hides };
+    t.on('providerView', () => many);
+    await fireEvent.click(screen.getByTestId('provider-error-retry'));
+    expect((await screen.findByTestId('provider-reveals')).querySelectorAll('dt')).toHaveLength(100);
+  });
+});

@@ -1,0 +1,2 @@
+// Mount/unmount around each test (cleanup) for @testing-library/svelte.
+import '@testing-library/svelte/vitest';

@@ -54,10 +54,25 @@ export function scrubMessage(message: string, internalRoots: readonly string[] =
   out = out
     .replace(/(?:\/|[A-Za-z]:\\)[^\s'"]*node_modules[^\s'"]*/g, '<internal>')
     .replace(/(?:file:\/\/)?<internal>[^\s'")]*/g, '<internal>')
-    .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, '[redacted]');
+    .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, (run) => (looksLikeKeyMaterial(run) ? '[redacted]' : run))
+    .replace(/\b[0-9a-fA-F]{64,}\b/g, '[redacted]');
   // Stack frames sometimes travel inside messages of wrapped errors.
   out = out.split('\n').filter((line) => !/^\s+at\s/.test(line)).join(' ').trim();
   return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE - 1)}…` : out;
+}
+
+/**
+ * Random base64 (a 32-byte key is 43-44 characters) switches between upper case, lower case, digits and
+ * symbols at about two characters in three; words, paths and hex object ids ("objects/7a/7af4…",
+ * "/home/ann/quarterly-reports-2026") switch far less often or lack upper case. A heuristic, as defence in
+ * depth: the engine is not meant to put key material in messages at all. Hex keys are caught separately.
+ */
+function looksLikeKeyMaterial(run: string): boolean {
+  if (!/[a-z]/.test(run) || !/[A-Z]/.test(run)) return false;
+  const kind = (c: string): number => (/[a-z]/.test(c) ? 0 : /[A-Z]/.test(c) ? 1 : /[0-9]/.test(c) ? 2 : 3);
+  let switches = 0;
+  for (let i = 1; i < run.length; i++) if (kind(run[i]!) !== kind(run[i - 1]!)) switches++;
+  return switches / (run.length - 1) >= 0.45;
 }
 
 export function toErrorShape(err: unknown, internalRoots?: readonly string[]): ApiErrorShape {

@@ -75,7 +75,7 @@ describe('dispatch', () => {
 
   it('never sends a stack trace, an internal path or key-like material', async () => {
     const host = fakeHost();
-    const secret = Buffer.alloc(32, 7).toString('base64');
+    const secret = '9KJL2DXtIgXAcOJC4l1q/bCZjBu8Z0NUtUx8rxyJA2g='; // 32 random bytes, fixed for a stable test
     const err = new Error(`unwrap failed for ${secret} at /opt/coffer/dist/src-main/engine/x.js:3\n    at foo (/opt/coffer/dist/a.js:1:1)`);
     host.failNext('keys', err);
     const shaped = errorOf(await createDispatcher({ host, internalRoots: ['/opt/coffer'] })('keys', {}));
@@ -83,6 +83,16 @@ describe('dispatch', () => {
     expect(shaped.message).not.toContain('/opt/coffer');
     expect(shaped.message).not.toMatch(/\n|\bat foo\b/);
     expect(shaped.message).toContain('unwrap failed');
+  });
+
+  it('redacts base64 and long hex secrets but keeps object keys and long user paths', () => {
+    const b64 = '9ChgBdAM4rqA09qELi4HFGzKDeR4NuSfIF4LWAZ5k3M'; // 32 random bytes, base64url
+    const hex = 'ab'.repeat(32);
+    const m = scrubMessage(`key ${b64} or ${hex} failed for objects/7a/7af46a8c0b0c33faa2225ecf7b53ba0c in /home/ann/Documents/quarterly-reports-archive-2026`, []);
+    expect(m).not.toContain(b64);
+    expect(m).not.toContain(hex);
+    expect(m).toContain('objects/7a/7af46a8c0b0c33faa2225ecf7b53ba0c');
+    expect(m).toContain('/home/ann/Documents/quarterly-reports-archive-2026');
   });
 
   it('keeps the user\'s own paths in messages but hides node_modules paths', () => {

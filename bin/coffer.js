@@ -3,6 +3,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// The AWS SDK warns on every run that a future release will need Node 22; Coffer pins SDK versions that
+// support Node 20 (package-lock.json), so the warning is noise in a CLI's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const entry = new URL('../dist/src-main/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('coffer: not built yet; run "npm install" (or "npm run build") in the Coffer folder\n');

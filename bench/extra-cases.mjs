@@ -2,7 +2,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { keystream } from './dataset.mjs';
 import { timed } from './measure.mjs';
 import { TOOLS } from './tools.mjs';

@@ -96,7 +96,7 @@ try {
 
 const md = [
   `Run: ${new Date().toISOString()}, scale ${scale}`,
-  `Machine: ${machine}`,
+  `Machine: ${machine}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
   '',
   table(rows),
   '',

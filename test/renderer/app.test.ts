@@ -37,6 +37,9 @@ describe('App and first run', () => {
     expect(screen.getByTestId('nav-dashboard').getAttribute('aria-current')).toBeNull();
     await fireEvent.click(screen.getByTestId('nav-history'));
     await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(10));
+    // Opening a view starts it once: a start() that re-ran its own effect would fetch in a loop.
+    expect(t.callsOf('history')).toHaveLength(1);
+    expect(t.callsOf('keys')).toHaveLength(1);
     // Leaving a view drops its subscription: only the app-wide one and the history one remain.
     expect(t.subscriberCount).toBe(2);
     await fireEvent.click(screen.getByTestId('nav-dashboard'));

@@ -5,7 +5,10 @@ import { readFile } from 'node:fs/promises';
 import { mimeType, resolveStaticFile, securityHeaders } from '../ui-server/static-files.ts';
 import { APP_HOST, APP_SCHEME } from './security.ts';
 
-/** Must run before app 'ready'. 'standard' + 'secure' give the scheme a real origin for the CSP 'self'. */
+/**
+ * Must run before app 'ready'. 'standard' + 'secure' give the scheme a real origin for the CSP 'self' and
+ * for same-origin module scripts. corsEnabled stays off: it would let other origins read our pages.
+ */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },

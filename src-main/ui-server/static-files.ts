@@ -72,19 +72,32 @@ export async function resolveStaticFile(root: string, urlPath: string): Promise<
   const segments = decoded.split('/').filter((s) => s !== '');
   if (segments.some((s) => s === '.' || s === '..')) return null;
   const rel = segments.length === 0 ? 'index.html' : segments.join('/');
-  let realRoot: string;
+  const realRoot = await canonical(root);
+  if (realRoot === null) return null;
+  const real = await canonical(path.resolve(realRoot, rel));
+  if (real === null || (real !== realRoot && !real.startsWith(realRoot + path.sep))) return null;
   try {
-    realRoot = await realpath(root);
+    return (await stat(real)).isFile() ? real : null;
   } catch {
     return null;
   }
-  const candidate = path.resolve(realRoot, rel);
+}
+
+/**
+ * The real path (symlinks resolved), or null when the path does not exist. Inside Electron's app.asar
+ * realpath may be unsupported while stat works; there the lexical path is used (an asar holds only what
+ * we packed).
+ */
+async function canonical(p: string): Promise<string | null> {
   try {
-    const real = await realpath(candidate);
-    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return null;
-    const st = await stat(real);
-    return st.isFile() ? real : null;
+    return await realpath(p);
   } catch {
-    return null;
+    if (!p.includes(`.asar${path.sep}`) && !p.endsWith('.asar')) return null;
+    try {
+      await stat(p);
+      return path.resolve(p);
+    } catch {
+      return null;
+    }
   }
 }

@@ -35,11 +35,16 @@ export function createMainWindow(opts: MainWindowOptions = {}): BrowserWindow {
   return win;
 }
 
+const guarded = new WeakSet<WebContents>();
+
 /**
  * Navigation and new windows: our pages may only move within our own origin; allow-listed https links go
  * to the OS browser; everything else is dropped.
  */
 export function guardWebContents(contents: WebContents): void {
+  // Called from createMainWindow and from app 'web-contents-created': guard once, or a link would open twice.
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   contents.setWindowOpenHandler(({ url }) => {
     openAllowedExternal(url);
     return { action: 'deny' };

@@ -7,7 +7,7 @@ import { ObjectWriter } from './object-writer.ts';
 import { PackBuilder, layOut, type PackMember } from './pack-builder.ts';
 import { ResumeMap } from './resume-map.ts';
 import { TaskLimiter } from './limiter.ts';
-import { FileChangedError, hashFile, readWhole, withStableRetry } from './file-read.ts';
+import { FileChangedWhileReadingError, readStable, sha256File } from '../scan/stable-read.ts';
 import type { ScanEntry } from '../ports/scanner.ts';
 
 export interface UploadTuning {
@@ -59,7 +59,8 @@ export class ContentUploader {
   async upload(entry: ScanEntry, previous: FileEntry | undefined): Promise<ContentOutcome> {
     const abs = join(this.root, entry.path);
     if (entry.size <= this.tuning.packFileMax) {
-      const { data, hash } = await withStableRetry(() => readWhole(abs));
+      const { value: data } = await readStable(abs, (f) => f.handle.readFile());
+      const hash = createHash('sha256').update(data).digest('hex');
       const early = this.dedup(hash, previous);
       if (early) return early;
       const chunks: Chunk[] = [];
@@ -74,10 +75,10 @@ export class ContentUploader {
       if (full) await this.writePack(full);
       return { kind: 'stored', hash, chunks, bytes: data.length };
     }
-    const { hash } = await withStableRetry(() => hashFile(abs));
+    const { hash } = await sha256File(abs);
     const early = this.dedup(hash, previous);
     if (early) return early;
-    const chunks = await withStableRetry(() => this.storeLarge(abs, entry.path, hash, entry.size));
+    const chunks = await this.storeLarge(abs, entry.path, hash, entry.size);
     this.known.set(hash, { chunks, path: entry.path });
     return { kind: 'stored', hash, chunks, bytes: entry.size };
   }
@@ -128,7 +129,9 @@ export class ContentUploader {
       chunks.push({ object: objectId, kind: 'data', offset: 0, length });
       if (size === 0) break;
     }
-    if (hasher.digest('hex') !== hash) throw new FileChangedError(abs);
+    // The content changed between hashing and sealing: the ranges stored may be torn. They stay
+    // unreferenced (garbage-collected); the file is stored on the next pass.
+    if (hasher.digest('hex') !== hash) throw new FileChangedWhileReadingError(abs, 1);
     return chunks;
   }
 }

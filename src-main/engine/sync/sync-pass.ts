@@ -9,7 +9,7 @@ import { ContentUploader, DEFAULT_TUNING, type UploadTuning } from './content-up
 import { ObjectWriter } from './object-writer.ts';
 import { ResumeMap } from './resume-map.ts';
 import { checkMassDelete } from './mass-delete-guard.ts';
-import { FileChangedError } from './file-read.ts';
+import { FileChangedWhileReadingError } from '../scan/stable-read.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { Sealer } from '../ports/sealer.ts';
 
@@ -158,7 +158,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
       } else if (code === 'EACCES' || code === 'EPERM') {
         errors++; complete = false;
         note({ action: 'error', path: c.path, reason: 'permission denied; the stored version (if any) is kept' });
-      } else if (err instanceof FileChangedError) {
+      } else if (err instanceof FileChangedWhileReadingError) {
         skipped++; complete = false;
         note({ action: 'skip', path: c.path, reason: 'changed while being read; will be stored on the next pass' });
       } else {

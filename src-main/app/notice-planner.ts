@@ -20,6 +20,8 @@ export const KEY_DATE_LEAD_DAYS = 3;
 export class NoticePlanner {
   readonly #seen = new Set<string>();
   readonly #clock: Clock;
+  #inError = false;
+  #outages = 0;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -28,14 +30,16 @@ export class NoticePlanner {
   /** Notices for a new engine status: the error state and each new failure. */
   fromStatus(status: VaultStatus): Notice[] {
     const out: Notice[] = [];
-    if (status.state === 'error') {
-      out.push({ id: `error:${status.error ?? ''}`, title: 'Coffer cannot sync', body: status.error ?? 'Sync stopped with an error. Open Coffer to retry.', urgency: 'critical' });
+    // One notice per outage: entering the error state announces it; further errors (each retry names
+    // another object) stay quiet until the vault has been healthy again.
+    if (status.state === 'error' && !this.#inError) {
+      out.push({ id: `error:${++this.#outages}`, title: 'Coffer cannot sync', body: status.error ?? 'Sync stopped with an error. Open Coffer to retry.', urgency: 'critical' });
     }
+    if (status.state === 'error') this.#inError = true;
+    else if (status.state === 'up-to-date') this.#inError = false;
     for (const f of status.failures.slice(0, 20)) {
       out.push({ id: `failure:${f.path}:${f.time}`, title: 'A file did not sync', body: `${f.path}: ${f.reason}`, urgency: 'normal' });
     }
-    // A recovered vault may fail the same way again later: forget old error ids once it is healthy.
-    if (status.state === 'up-to-date') for (const id of [...this.#seen]) if (id.startsWith('error:')) this.#seen.delete(id);
     return this.#fresh(out);
   }
 

@@ -19,6 +19,8 @@ describe('NoticePlanner', () => {
     expect(first.map((n) => n.title)).toEqual(['Coffer cannot sync', 'A file did not sync']);
     expect(first[0]?.body).toContain('S3 refused');
     expect(p.fromStatus(failing)).toEqual([]);
+    // Still failing, on another object: the same outage, no new alarm.
+    expect(p.fromStatus({ ...failing, error: 'put objects/ab failed', failures: [] })).toEqual([]);
     // Healthy again, then the same error: it is news again.
     expect(p.fromStatus(sampleStatus())).toEqual([]);
     expect(p.fromStatus(failing).map((n) => n.title)).toEqual(['Coffer cannot sync']);

@@ -26,7 +26,7 @@ describe('the coffer CLI', () => {
     expect(JSON.parse(sync.stdout)).toMatchObject({ uploaded: 1, complete: true });
 
     const status = JSON.parse((await runCli(['status', '--json'], env)).stdout);
-    expect(status).toMatchObject({ files: 2, keyState: 'enabled' });
+    expect(status).toMatchObject({ files: 1, keyState: 'enabled' });
     const history = JSON.parse((await runCli(['history', '--limit', '5', '--json'], env)).stdout);
     expect(history.entries.map((e: { action: string }) => e.action)).toContain('upload');
     expect((await runCli(['verify', '--json'], env)).code).toBe(0);

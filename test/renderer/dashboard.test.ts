@@ -73,6 +73,23 @@ describe('Dashboard', () => {
     expect(synced).toBe(1);
   });
 
+  it('offers Retry for a failed pass with no per-file failures (the store is down)', async () => {
+    let synced = 0;
+    const t = new FakeTransport()
+      .on('status', () => (synced ? status() : status({ state: 'error', error: 'S3 is unreachable', failures: [] })))
+      .on('bytesPerDay', () => [])
+      .on('syncNow', () => {
+        synced += 1;
+        return { uploaded: 0, deleted: 0, renamed: 0, skipped: 0, errors: 0, bytes: 0, state: 'up-to-date' };
+      });
+    setup(t);
+    expect((await screen.findByTestId('status-error')).textContent).toContain('S3 is unreachable');
+    expect(screen.queryByTestId('retry-failures')).toBeNull();
+    await fireEvent.click(screen.getByTestId('retry-sync'));
+    await waitFor(() => expect(screen.getByTestId('sync-state').textContent).toContain('Up to date'));
+    expect(synced).toBe(1);
+  });
+
   it('offers Resume when paused and reports a failed action', async () => {
     const t = new FakeTransport().on('status', () => status({ state: 'paused' })).on('bytesPerDay', () => [])
       .fail('resume', 'store-error', 'bucket not found');

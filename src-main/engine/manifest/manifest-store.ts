@@ -74,7 +74,12 @@ export class ManifestStore {
     const prevByShard = new Map(prev && prev.shardBits === bits ? prev.segments.map((s) => [s.shard, s]) : []);
     const segments: Root['segments'] = [];
     let bytes = 0;
-    for (const e of tree.values()) bytes += e.type === 'file' ? e.size : 0;
+    let files = 0;
+    for (const e of tree.values()) {
+      if (e.type !== 'file') continue;
+      files++;
+      bytes += e.size;
+    }
     for (const [shard, entries] of splitIntoShards(tree.values(), bits)) {
       const digest = digestOf(entries);
       const old = prevByShard.get(shard);
@@ -91,7 +96,7 @@ export class ManifestStore {
     const rootId = newObjectId(this.random);
     const root: Root = {
       format: MANIFEST_FORMAT, vaultId: this.vaultId, rootId, parent: prev?.rootId ?? null,
-      device: meta.device, seq: meta.seq, time: meta.time, shardBits: bits, segments, files: tree.size, bytes,
+      device: meta.device, seq: meta.seq, time: meta.time, shardBits: bits, segments, files, bytes,
     };
     await this.putNew(rootId, await sealDoc(this.sealer, root, this.ctx(rootId, 'root')));
     return root;

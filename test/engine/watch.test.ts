@@ -1,0 +1,49 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VaultRunner } from '../../src-main/engine/vault/vault-runner.ts';
+import type { SyncState } from '../../src-main/engine/ports/vault-service.ts';
+import { sandbox, initVault, type Sandbox } from './harness.ts';
+
+async function until(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached in time');
+}
+
+describe('watching a folder (real chokidar)', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it('syncs what changed while stopped, then each change as it happens; pause holds changes until resume', async () => {
+    sb = await sandbox();
+    await writeFile(join(sb.folder, 'before-start.txt'), 'made while Coffer was not running');
+    const { vault } = await initVault(sb, 'file');
+    const states: SyncState[] = [];
+    const runner = new VaultRunner(vault, { onState: (s) => states.push(s) }, { quietMs: 100, fullRescanMs: 0 });
+    await runner.start();
+    const stored = async (p: string) => (await vault.tree()).tree.has(p);
+    await until(() => stored('before-start.txt'));
+
+    await writeFile(join(sb.folder, 'live.txt'), 'written while watching');
+    await until(() => stored('live.txt'));
+    await rename(join(sb.folder, 'live.txt'), join(sb.folder, 'moved.txt'));
+    await until(async () => (await stored('moved.txt')) && !(await stored('live.txt')));
+    const renamed = await vault.queryHistory({ actions: ['rename'] });
+    expect(renamed.entries[0]?.path).toBe('moved.txt');
+
+    await runner.pause();
+    await writeFile(join(sb.folder, 'while-paused.txt'), 'held');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await stored('while-paused.txt')).toBe(false);
+    await runner.resume();
+    await until(() => stored('while-paused.txt'));
+    await until(() => runner.state === 'up-to-date');
+    expect(states).toEqual(expect.arrayContaining(['syncing', 'up-to-date', 'paused']));
+    await runner.stop();
+    await vault.close();
+  });
+});

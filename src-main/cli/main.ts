@@ -8,6 +8,7 @@ const HELP = `coffer: encrypt a folder on this machine and sync only ciphertext 
 
 Usage:
   coffer init <folder> --remote <s3://bucket[/prefix] | file:///abs/path> [--key keychain:<name> | --key passphrase] [--endpoint <url>]
+              [--sse none | aes256 | aws:kms[:<key-id>] | c]
   coffer sync [<folder>] [--json] [--allow-mass-delete]
   coffer watch [<folder>]
   coffer restore [<folder>] --to <dir> [--path <relpath>] [--at <ISO-8601 time>] [--json]
@@ -19,6 +20,9 @@ Usage:
   coffer versions <path> [--json]
   coffer reindex [<folder>]
   coffer keys list | show | rotate | set-rotation --days N | schedule-deletion --days N [--force] | cancel-deletion | audit [--verify] | export-recovery
+  coffer keys rewrap [--to <version>]       re-seal objects wrapped under older key versions (resumable)
+  coffer keys create [--type aes-256 | rsa-4096 | x25519] [--out <file>]
+                                            aes-256 on an existing vault adds a key version (same as rotate)
   coffer ui [--port <n>]
 
 Options: --json (machine-readable output), --debug (stack traces), --endpoint <url> (S3-compatible server),
@@ -50,6 +54,7 @@ const OPTIONS = {
   'recovery-key': { type: 'string' }, sample: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' },
   port: { type: 'string' }, days: { type: 'string' }, force: { type: 'boolean' }, verify: { type: 'boolean' },
   folder: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
+  sse: { type: 'string' }, type: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
 } as const;
 
 /** Runs the CLI; returns the exit code. Errors are one clear line unless --debug. */

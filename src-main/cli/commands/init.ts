@@ -1,15 +1,17 @@
 import { writeFile } from 'node:fs/promises';
 import { Vault } from '../../engine/vault/vault.ts';
+import { formatSse, parseSseFlag } from '../../engine/vault/sse-key.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 
 export async function initCommand(ctx: CommandContext): Promise<number> {
   const folder = ctx.args[0];
   const remote = str(ctx.flags, 'remote');
-  if (!folder || !remote) throw new UsageError('usage: coffer init <folder> --remote <s3://bucket[/prefix] | file:///abs/path> [--key keychain:<name> | --key passphrase]');
+  if (!folder || !remote) throw new UsageError('usage: coffer init <folder> --remote <s3://bucket[/prefix] | file:///abs/path> [--key keychain:<name> | --key passphrase] [--sse none|aes256|aws:kms[:<key-id>]|c]');
   const keyRef = str(ctx.flags, 'key') ?? 'keychain:coffer';
+  const sse = parseSseFlag(str(ctx.flags, 'sse'));
   const { vault, recoveryKey } = await Vault.init(ctx.env, {
-    folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true,
+    folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true, sse,
   });
   const kitFile = str(ctx.flags, 'recovery-kit');
   if (kitFile && recoveryKey) await writeFile(kitFile, recoveryKitText(vault.vaultId, remote, recoveryKey), { mode: 0o600, flag: 'wx' });
@@ -18,6 +20,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
       `Created vault ${vault.vaultId} for ${vault.settings!.folder}`,
       `  remote: ${remote}`,
       `  key:    ${keyRef}`,
+      ...(sse.sse !== 'none' ? [`  server-side encryption: ${formatSse(sse)}${sse.sse === 'c' ? ' (customer key sealed with the vault key in keys/sse-c)' : ''}`] : []),
       '',
       ...(recoveryKey ? [
         'RECOVERY KEY (write it down and keep it somewhere safe; with it alone you can restore everything):',
@@ -28,7 +31,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
       ] : []),
       'Next: coffer sync',
     ].join('\n'),
-    { vaultId: vault.vaultId, folder: vault.settings!.folder, remote, keyRef, recoveryKey },
+    { vaultId: vault.vaultId, folder: vault.settings!.folder, remote, keyRef, sse: formatSse(sse), recoveryKey },
   );
   await vault.close();
   return 0;

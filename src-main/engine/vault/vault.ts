@@ -9,13 +9,16 @@ import { rootAt, versionsOf, type PathVersion } from '../manifest/history-walk.t
 import { ContentReader } from '../read/content-reader.ts';
 import { restoreTree, type RestoreReport } from '../restore/restorer.ts';
 import { verifyTree, type VerifyReport } from '../verify/verifier.ts';
-import { openStore, parseStoreUrl } from '../store/open-store.ts';
+import { openStore, parseStoreUrl, type OpenStoreOptions } from '../store/open-store.ts';
 import { createVaultKey, openVaultKey, openWithRecoveryKey, type ManagedKey } from '../keys/index.ts';
 import { FileHistoryLog } from '../journal/history-log.ts';
 import { loadSettings, saveSettings, defaultSettings, type VaultSettings } from '../journal/settings-store.ts';
 import { assertStateOutside, vaultPaths, type VaultPaths } from './state-dir.ts';
 import { VaultRegistry } from './registry.ts';
 import { readDescriptor, writeDescriptor, type VaultEnv } from './remote-vault.ts';
+import {
+  checkSseSetting, createSseCKey, hasSseCKey, loadSseCKey, openBootstrapStore, sseModeOf, type SseSetting,
+} from './sse-key.ts';
 
 export interface InitRequest {
   folder: string;
@@ -23,6 +26,8 @@ export interface InitRequest {
   endpoint?: string;
   keyRef: string;
   allowHttp?: boolean;
+  /** Server-side encryption on S3 (default none); see sse-key.ts. */
+  sse?: SseSetting;
 }
 
 export interface RemoteRequest {
@@ -51,6 +56,8 @@ export class Vault {
     readonly store: BlobStore,
     readonly key: ManagedKey,
     readonly settings: VaultSettings | null,
+    /** Where the descriptor and keys/ live: the same store, except that SSE-C never applies to it. */
+    readonly slots: BlobStore = store,
   ) {
     this.clock = env.clock ?? systemClock;
     this.random = env.random ?? systemRandom;
@@ -73,21 +80,27 @@ export class Vault {
     const location = parseStoreUrl(req.remote);
     // A local destination folder is created on init (its parent must exist); a bucket must already exist.
     if (location.kind === 'file') await mkdir(location.path, { recursive: true });
-    const store = wrap(env, openStore(req.remote, { endpoint: req.endpoint, allowHttp: req.allowHttp }));
-    const existing = await readDescriptor(store, req.remote).catch(() => null);
+    const sse: SseSetting = req.sse ?? { sse: 'none' };
+    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp };
+    checkSseSetting(req.remote, sse, storeOpts);
+    const slots = wrap(env, openBootstrapStore(req.remote, sse, storeOpts));
+    const existing = await readDescriptor(slots, req.remote).catch(() => null);
     if (existing) throw new Error(`${req.remote} already holds a Coffer vault; restore it with "coffer restore --remote ${req.remote} ..." instead`);
     const random = env.random ?? systemRandom;
     const vaultId = Buffer.from(random(16)).toString('hex');
     const paths = vaultPaths(env.home, vaultId);
-    const { key, recoveryKey } = await createVaultKey(req.keyRef, { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random, kdf: env.kdf });
-    await writeDescriptor(store, vaultId);
+    const { key, recoveryKey } = await createVaultKey(req.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random, kdf: env.kdf });
+    // The customer key goes in before the descriptor: a vault that exists can always be opened.
+    const customerKey = sse.sse === 'c' ? await createSseCKey(slots, new EsdkSealer(key), vaultId, random) : undefined;
+    await writeDescriptor(slots, vaultId);
+    const store = sse.sse === 'c' ? wrap(env, openStore(req.remote, { ...storeOpts, sse: sseModeOf(sse, customerKey) })) : slots;
     const settings = defaultSettings({
       vaultId, folder, remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, keyRef: req.keyRef,
-      deviceId: Buffer.from(random(8)).toString('hex'),
+      deviceId: Buffer.from(random(8)).toString('hex'), sse: sse.sse, sseKmsKeyId: sse.sseKmsKeyId,
     });
     await saveSettings(paths.settings, settings);
     await registry.add(vaultId, folder);
-    return { vault: new Vault(env, vaultId, paths, store, key, settings), recoveryKey };
+    return { vault: new Vault(env, vaultId, paths, store, key, settings, slots), recoveryKey };
   }
 
   /** The vault of a local folder (or the only one). */
@@ -95,22 +108,31 @@ export class Vault {
     const { vaultId } = await new VaultRegistry(env.home).find(folder);
     const paths = vaultPaths(env.home, vaultId);
     const settings = await loadSettings(paths.settings);
-    const store = wrap(env, openStore(settings.remote, { endpoint: settings.endpoint, allowHttp: settings.allowHttp, bwlimitKiBps: settings.bwlimitKiBps }));
-    const key = await openVaultKey(settings.keyRef, { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf });
-    return new Vault(env, vaultId, paths, store, key, settings);
+    const storeOpts: OpenStoreOptions = { endpoint: settings.endpoint, allowHttp: settings.allowHttp, bwlimitKiBps: settings.bwlimitKiBps };
+    const slots = wrap(env, openBootstrapStore(settings.remote, settings, storeOpts));
+    const key = await openVaultKey(settings.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf });
+    const store = settings.sse === 'c'
+      ? wrap(env, openStore(settings.remote, { ...storeOpts, sse: sseModeOf(settings, await loadSseCKey(slots, new EsdkSealer(key), vaultId)) }))
+      : slots;
+    return new Vault(env, vaultId, paths, store, key, settings, slots);
   }
 
   /** A vault reached from the bucket alone: a new machine with a key reference or the recovery key. */
   static async openRemote(env: VaultEnv, req: RemoteRequest): Promise<Vault> {
-    const store = wrap(env, openStore(req.remote, { endpoint: req.endpoint, allowHttp: req.allowHttp }));
-    const { vaultId } = await readDescriptor(store, req.remote);
+    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp };
+    const slots = wrap(env, openStore(req.remote, storeOpts));
+    const { vaultId } = await readDescriptor(slots, req.remote);
     const paths = vaultPaths(env.home, vaultId);
-    const ctx = { vaultId, store, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf };
+    const ctx = { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf };
     let key: ManagedKey;
     if (req.recoveryKey) key = await openWithRecoveryKey(req.recoveryKey, ctx);
     else if (req.keyRef) key = await openVaultKey(req.keyRef, ctx);
     else throw new Error('give --key <ref> or --recovery-key <key> to open a vault from the bucket');
-    return new Vault(env, vaultId, paths, store, key, null);
+    // Without local settings the bucket says whether SSE-C is on (aes256 and aws:kms need nothing to read).
+    const store = await hasSseCKey(slots)
+      ? wrap(env, openStore(req.remote, { ...storeOpts, sse: { mode: 'c', key: await loadSseCKey(slots, new EsdkSealer(key), vaultId) } }))
+      : slots;
+    return new Vault(env, vaultId, paths, store, key, null, slots);
   }
 
   async history(): Promise<HistoryLog> {

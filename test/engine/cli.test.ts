@@ -32,6 +32,13 @@ describe('the coffer CLI', () => {
     expect((await runCli(['verify', '--json'], env)).code).toBe(0);
     const versions = JSON.parse((await runCli(['versions', join(sb.folder, 'docs/letter.txt'), '--json'], env)).stdout);
     expect(versions).toHaveLength(1);
+    const verifyEntry = JSON.parse((await runCli(['history', '--action', 'verify', '--json'], env)).stdout);
+    expect(verifyEntry.entries[0].reason).toMatch(/^1 files checked \(100 % sample\), 0 bad/);
+
+    // The local index rebuilt from the bucket alone: the next pass finds nothing to upload.
+    expect((await runCli(['reindex'], env)).code).toBe(0);
+    const after = JSON.parse((await runCli(['sync', '--json'], env)).stdout);
+    expect(after).toMatchObject({ uploaded: 0, deleted: 0 });
 
     const out = join(sb.root, 'out');
     expect((await runCli(['restore', '--to', out, '--path', 'docs'], env)).code).toBe(0);

@@ -23,6 +23,13 @@ export async function restoreCommand(ctx: CommandContext): Promise<number> {
       onProgress: (d, t, b) => ctx.out.progress('restore', d, t, b),
     });
     ctx.out.endProgress();
+    if (vault.settings) {
+      const time = new Date().toISOString();
+      await (await vault.history()).append([
+        { time, action: 'restore', size: report.bytes, reason: `${report.restored} entries to ${to}${atText ? ` as of ${atText}` : ''}` },
+        ...report.problems.map((p) => ({ time, action: 'error' as const, path: p.path, reason: `restore: ${p.reason}` })),
+      ]);
+    }
     const lines = [`Restored ${report.restored} entries (${formatBytes(report.bytes)}) to ${to}`];
     for (const p of report.problems) lines.push(`  problem: ${p.path}: ${p.reason}`);
     ctx.out.result(lines.join('\n'), report);

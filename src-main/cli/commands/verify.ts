@@ -11,6 +11,11 @@ export async function verifyCommand(ctx: CommandContext): Promise<number> {
   const vault = await Vault.open(ctx.env, ctx.args[0]);
   try {
     const r = await vault.verify({ samplePercent: sample });
+    const time = new Date().toISOString();
+    await (await vault.history()).append([
+      { time, action: 'verify', size: r.bytesChecked, reason: `${r.filesChecked} files checked (${sample} % sample), ${r.bad.length} bad` },
+      ...r.bad.map((b) => ({ time, action: 'error' as const, path: b.path, reason: `verify: ${b.reason}` })),
+    ]);
     const lines = [`Verified ${r.filesChecked} files (${formatBytes(r.bytesChecked)}): ${r.bad.length ? `${r.bad.length} BAD` : 'all good'}`];
     for (const b of r.bad) lines.push(`  BAD ${b.path}: ${b.reason}`);
     ctx.out.result(lines.join('\n'), { ok: r.bad.length === 0, ...r });

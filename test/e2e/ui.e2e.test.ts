@@ -2,7 +2,7 @@
 // against a real S3 server (Ceph RGW from test/support/s3-server.ts), or a local folder when no S3 server
 // is available here. One vault, one flow, in order: first run, history, dashboard, keys, deletion, fault.
 // Screenshots of every view go to test-artifacts/screenshots/ (not committed); one of each main view is
-// copied to docs/screenshots/ for the README.
+// copied to docs/screenshots/ for the README when COFFER_UPDATE_SCREENSHOTS=1.
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -220,8 +220,11 @@ describe.skipIf(skip !== null)(`coffer ui in Chromium${skip ? ` (skipped: ${skip
     await tid('nav-provider').click();
     await tid('provider-reveals').waitFor();
     await shot('provider');
-    await mkdir(DOC_SHOTS, { recursive: true });
-    for (const v of DOC_VIEWS) await copyFile(path.join(SHOTS, `${v}.png`), path.join(DOC_SHOTS, `${v}.png`));
+    // The README's pictures are refreshed on request only, so a test run leaves the work tree clean.
+    if (process.env.COFFER_UPDATE_SCREENSHOTS === '1') {
+      await mkdir(DOC_SHOTS, { recursive: true });
+      for (const v of DOC_VIEWS) await copyFile(path.join(SHOTS, `${v}.png`), path.join(DOC_SHOTS, `${v}.png`));
+    }
   }, 60_000);
 });
 

@@ -1,12 +1,16 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Vault } from '../../engine/vault/vault.ts';
 import { scanKeyUsage } from '../../engine/vault/key-usage.ts';
-import { FileAuditLog } from '../../engine/keys/index.ts';
+import { rewrapVault } from '../../engine/vault/rewrap.ts';
+import { createAsymmetricKey, FileAuditLog, KeyUsageError, type AsymmetricType } from '../../engine/keys/index.ts';
 import type { KeyStatus } from '../../engine/ports/key-provider.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 import { recoveryKitText } from './init.ts';
 
-const USAGE = 'usage: coffer keys list | show [<key>] | rotate [<key>] | schedule-deletion [<key>] --days N [--force] | cancel-deletion [<key>] | set-rotation --days N | audit [--verify] | export-recovery';
+const USAGE = 'usage: coffer keys list | show [<key>] | rotate [<key>] | rewrap [--to <version>] | create [--type aes-256|rsa-4096|x25519] [--out <file>] | schedule-deletion [<key>] --days N [--force] | cancel-deletion [<key>] | set-rotation --days N | audit [--verify] | export-recovery';
+const KEY_TYPES = ['aes-256', 'rsa-4096', 'x25519'] as const;
 
 function describe(s: KeyStatus): string {
   const lines = [`${s.ref}  ${s.provider} ${s.type}  ${s.state}${s.detail ? ` (${s.detail})` : ''}`];
@@ -19,6 +23,12 @@ function describe(s: KeyStatus): string {
 /** Key lifecycle for the vault's key. A vault has one key (with versions); <key> may be given for clarity. */
 export async function keysCommand(ctx: CommandContext): Promise<number> {
   const [sub, maybeKey] = ctx.args;
+  const type = str(ctx.flags, 'type') ?? 'aes-256';
+  if (sub === 'create') {
+    if (!(KEY_TYPES as readonly string[]).includes(type)) throw new UsageError(`unknown key type "${type}": use ${KEY_TYPES.join(', ')}`);
+    // Refused before the vault is opened: no passphrase prompt for a request that cannot succeed.
+    if (type === 'x25519') await createAsymmetricKey('x25519');
+  }
   const vault = await Vault.open(ctx.env, str(ctx.flags, 'folder'));
   try {
     const key = vault.key;
@@ -39,6 +49,18 @@ export async function keysCommand(ctx: CommandContext): Promise<number> {
         status = await key.rotate();
         ctx.out.result(`Rotated. New data now uses version ${status.versions.find((v) => v.current)?.version}; older versions stay readable.`, status);
         return 0;
+      case 'rewrap': {
+        const to = str(ctx.flags, 'to');
+        const toVersion = to === undefined ? undefined : Number(to);
+        if (toVersion !== undefined && !Number.isInteger(toVersion)) throw new UsageError('--to takes a key version number');
+        const report = await rewrapVault(vault, { toVersion, onProgress: (p) => ctx.out.progress('Re-wrapping', p.done, p.total) });
+        ctx.out.endProgress();
+        ctx.out.result(`Re-wrapped ${report.objects} objects under key version ${report.toVersion}; ${report.skipped} were already under it.`
+          + ' Every object now opens with that version alone.', report);
+        return 0;
+      }
+      case 'create':
+        return await createKey(ctx, vault, type as AsymmetricType | 'aes-256');
       case 'set-rotation':
         status = await key.setRotationPeriod(days());
         ctx.out.result(describe(status), status);
@@ -83,4 +105,35 @@ export async function keysCommand(ctx: CommandContext): Promise<number> {
   } finally {
     await vault.close();
   }
+}
+
+/**
+ * A vault has one key, chosen at init; its versions are what `create` can add. So `create --type aes-256`
+ * on an existing vault is a rotation. An rsa-4096 pair is made for a write-only device (docs/KEYS.md):
+ * the private half is saved to a file only its owner can read, the public half is printed.
+ */
+async function createKey(ctx: CommandContext, vault: Vault, type: AsymmetricType | 'aes-256'): Promise<number> {
+  const provider = str(ctx.flags, 'provider');
+  if (provider !== undefined && provider !== vault.key.ref) {
+    throw new KeyUsageError(`this vault's key lives in ${vault.key.ref}; a vault has one key provider, chosen with coffer init --key`);
+  }
+  if (type === 'aes-256') {
+    const status = await vault.key.rotate();
+    const v = status.versions.find((x) => x.current)?.version;
+    ctx.out.result(`This vault already has an aes-256 key (${vault.key.ref}), so a new key is a new version of it: version ${v} now wraps new data; older versions stay readable.`, status);
+    return 0;
+  }
+  const pair = await createAsymmetricKey(type);
+  const out = str(ctx.flags, 'out') ?? join(vault.paths.dir, `rsa-4096-${new Date(vault.clock.now()).toISOString().replace(/[:.]/g, '-')}.key.pem`);
+  await writeFile(out, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
+  await vault.audit.append({ op: 'create', key: `rsa-4096:${out}`, version: 1, detail: 'key pair for a write-only device; not the vault key' });
+  ctx.out.result([
+    `Created an rsa-4096 key pair. The private key was saved to ${out} (readable by you only).`,
+    'Public key (give this, and only this, to a write-only device):',
+    '',
+    pair.publicKeyPem.trimEnd(),
+    '',
+    `This vault keeps using ${vault.key.ref}; the pair is not wired into it (see docs/KEYS.md, "Write-only devices").`,
+  ].join('\n'), { type, publicKeyPem: pair.publicKeyPem, privateKeyFile: out });
+  return 0;
 }

@@ -10,7 +10,7 @@ import { ContentReader } from '../read/content-reader.ts';
 import { restoreTree, type RestoreReport } from '../restore/restorer.ts';
 import { verifyTree, type VerifyReport } from '../verify/verifier.ts';
 import { openStore, parseStoreUrl, type OpenStoreOptions } from '../store/open-store.ts';
-import { createVaultKey, openVaultKey, openWithRecoveryKey, type ManagedKey } from '../keys/index.ts';
+import { createVaultKey, FileAuditLog, openVaultKey, openWithRecoveryKey, type AuditLog, type ManagedKey } from '../keys/index.ts';
 import { FileHistoryLog } from '../journal/history-log.ts';
 import { loadSettings, saveSettings, defaultSettings, type VaultSettings } from '../journal/settings-store.ts';
 import { assertStateOutside, vaultPaths, type VaultPaths } from './state-dir.ts';
@@ -58,6 +58,11 @@ export class Vault {
     readonly settings: VaultSettings | null,
     /** Where the descriptor and keys/ live: the same store, except that SSE-C never applies to it. */
     readonly slots: BlobStore = store,
+    /**
+     * The key audit log, shared with the key: two writers over one hash chain would each continue from
+     * their own idea of the last entry and break it.
+     */
+    readonly audit: AuditLog = new FileAuditLog(paths.dir, env.clock),
   ) {
     this.clock = env.clock ?? systemClock;
     this.random = env.random ?? systemRandom;
@@ -89,7 +94,8 @@ export class Vault {
     const random = env.random ?? systemRandom;
     const vaultId = Buffer.from(random(16)).toString('hex');
     const paths = vaultPaths(env.home, vaultId);
-    const { key, recoveryKey } = await createVaultKey(req.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random, kdf: env.kdf });
+    const audit = new FileAuditLog(paths.dir, env.clock);
+    const { key, recoveryKey } = await createVaultKey(req.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random, kdf: env.kdf, audit });
     // The customer key goes in before the descriptor: a vault that exists can always be opened.
     const customerKey = sse.sse === 'c' ? await createSseCKey(slots, new EsdkSealer(key), vaultId, random) : undefined;
     await writeDescriptor(slots, vaultId);
@@ -100,7 +106,7 @@ export class Vault {
     });
     await saveSettings(paths.settings, settings);
     await registry.add(vaultId, folder);
-    return { vault: new Vault(env, vaultId, paths, store, key, settings, slots), recoveryKey };
+    return { vault: new Vault(env, vaultId, paths, store, key, settings, slots, audit), recoveryKey };
   }
 
   /** The vault of a local folder (or the only one). */
@@ -110,11 +116,12 @@ export class Vault {
     const settings = await loadSettings(paths.settings);
     const storeOpts: OpenStoreOptions = { endpoint: settings.endpoint, allowHttp: settings.allowHttp, bwlimitKiBps: settings.bwlimitKiBps };
     const slots = wrap(env, openBootstrapStore(settings.remote, settings, storeOpts));
-    const key = await openVaultKey(settings.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf });
+    const audit = new FileAuditLog(paths.dir, env.clock);
+    const key = await openVaultKey(settings.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf, audit });
     const store = settings.sse === 'c'
       ? wrap(env, openStore(settings.remote, { ...storeOpts, sse: sseModeOf(settings, await loadSseCKey(slots, new EsdkSealer(key), vaultId)) }))
       : slots;
-    return new Vault(env, vaultId, paths, store, key, settings, slots);
+    return new Vault(env, vaultId, paths, store, key, settings, slots, audit);
   }
 
   /** A vault reached from the bucket alone: a new machine with a key reference or the recovery key. */
@@ -123,7 +130,8 @@ export class Vault {
     const slots = wrap(env, openStore(req.remote, storeOpts));
     const { vaultId } = await readDescriptor(slots, req.remote);
     const paths = vaultPaths(env.home, vaultId);
-    const ctx = { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf };
+    const audit = new FileAuditLog(paths.dir, env.clock);
+    const ctx = { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf, audit };
     let key: ManagedKey;
     if (req.recoveryKey) key = await openWithRecoveryKey(req.recoveryKey, ctx);
     else if (req.keyRef) key = await openVaultKey(req.keyRef, ctx);
@@ -132,7 +140,7 @@ export class Vault {
     const store = await hasSseCKey(slots)
       ? wrap(env, openStore(req.remote, { ...storeOpts, sse: { mode: 'c', key: await loadSseCKey(slots, new EsdkSealer(key), vaultId) } }))
       : slots;
-    return new Vault(env, vaultId, paths, store, key, null, slots);
+    return new Vault(env, vaultId, paths, store, key, null, slots, audit);
   }
 
   async history(): Promise<HistoryLog> {

@@ -1,0 +1,218 @@
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BlobStore } from '../ports/blob-store.ts';
+import type { ObjectContext } from '../ports/sealer.ts';
+import { NotFoundError } from '../ports/store-errors.ts';
+import { bufferBody, readAll } from '../store/body.ts';
+import { HEAD_KEY, objectKey } from '../manifest/layout.ts';
+import { ConcurrentWriterError, type Tree } from '../manifest/manifest-store.ts';
+import { FileJournal } from '../journal/file-journal.ts';
+import { loadIndex, saveIndex } from '../sync/local-index.ts';
+import { messageKeyVersions } from './edk-versions.ts';
+import { SSE_C_CONTEXT, SSE_C_KEY } from './sse-key.ts';
+import type { Vault } from './vault.ts';
+
+export interface RewrapProgress {
+  done: number;
+  total: number;
+  rewrapped: number;
+  skipped: number;
+}
+
+export interface RewrapOptions {
+  /** Must be the key's current version (the only one that wraps); default: the current version. */
+  toVersion?: number;
+  onProgress?: (p: RewrapProgress) => void;
+  /** Objects re-sealed at once (each is held in memory: at most 64 MiB of ciphertext). Default 4. */
+  concurrency?: number;
+}
+
+export interface RewrapReport {
+  toVersion: number;
+  /** Objects re-sealed under `toVersion` by this run. */
+  objects: number;
+  /** Objects already under `toVersion`, or done by an earlier, interrupted run. */
+  skipped: number;
+  /** The root committed with the updated keyVersion fields; null when nothing needed one. */
+  rootId: string | null;
+}
+
+const PROGRESS_FILE = 'rewrap-progress.jsonl';
+const COMMIT_TRIES = 3;
+
+interface Counts {
+  rewrapped: number;
+  /** Every object key looked at, across commit retries. */
+  seen: Set<string>;
+  /** Removed by retention while we worked. */
+  gone: number;
+}
+
+interface Target {
+  key: string;
+  ctx: ObjectContext;
+  store: BlobStore;
+}
+
+/**
+ * Re-seals every object whose data key is wrapped under an older vault-key version, so that it is
+ * wrapped under the newest one. The Encryption SDK header authenticates its EDKs, so an EDK cannot be
+ * swapped in place: each object is downloaded, opened, sealed again under the same object id and
+ * context, and put back over itself. Contents, ids and the manifest's meaning do not change; readers on
+ * other devices see either copy, and both open.
+ *
+ * Resumable: the keys of finished objects are appended to a file in the vault's state folder, so a
+ * second run after an interruption skips them; an object already under the target version is skipped
+ * too (its header says so). Finally a new root is committed whose file entries carry the new
+ * keyVersion (older roots keep the numbers they were written with: they are history).
+ */
+export async function rewrapVault(vault: Vault, opts: RewrapOptions = {}): Promise<RewrapReport> {
+  const status = await vault.key.status();
+  if (status.provider === 'aws-kms') {
+    throw new Error(`${vault.key.ref} is an AWS KMS key: KMS keeps every rotated backing key and unwraps with the right one itself, so there is nothing to rewrap`);
+  }
+  const current = await vault.key.currentVersion();
+  const toVersion = opts.toVersion ?? current;
+  if (!Number.isInteger(toVersion) || toVersion < 1) throw new Error(`--to takes a key version number, got ${String(opts.toVersion)}`);
+  if (toVersion !== current) {
+    throw new Error(`only the current key version (${current}) wraps new data keys; rewrap --to ${current}, or rotate first`);
+  }
+  if (!vault.settings) throw new Error('rewrap runs on a device that syncs this vault (coffer init or restore it here first)');
+  // The journal's lock is the one-writer lock: no sync of this vault on this machine while we rewrap.
+  const journal = await FileJournal.open(vault.paths.dir);
+  try {
+    const progressPath = join(vault.paths.dir, PROGRESS_FILE);
+    const done = await loadProgress(progressPath, toVersion);
+    const counts: Counts = { rewrapped: 0, seen: new Set(), gone: 0 };
+    let rootId: string | null = null;
+    for (let attempt = 1; ; attempt++) {
+      const headRes = await vault.manifest.readHead();
+      const targets = await collectTargets(vault, headRes?.head.rootId ?? null);
+      await rewrapAll(vault, targets, done, progressPath, toVersion, counts, opts);
+      if (!headRes) break;
+      try {
+        rootId = await commitRewrapped(vault, headRes, toVersion);
+        break;
+      } catch (err) {
+        // Another device committed meanwhile: its new objects need a look too, then try again.
+        if (!(err instanceof ConcurrentWriterError) || attempt >= COMMIT_TRIES) throw err;
+      }
+    }
+    await rm(progressPath, { force: true });
+    await vault.key.flushAudit();
+    await vault.audit.append({
+      op: 'rewrap', key: vault.key.ref, version: toVersion,
+      detail: `${counts.rewrapped} objects re-sealed under version ${toVersion}, ${counts.seen.size - counts.rewrapped - counts.gone} already there`,
+    });
+    return { toVersion, objects: counts.rewrapped, skipped: counts.seen.size - counts.rewrapped - counts.gone, rootId };
+  } finally {
+    await journal.close();
+  }
+}
+
+/** Every object reachable from any root retention keeps (history included), and the SSE-C key slot. */
+async function collectTargets(vault: Vault, headRootId: string | null): Promise<Target[]> {
+  const out = new Map<string, Target>();
+  const add = (id: string, kind: ObjectContext['kind']) => {
+    const key = objectKey(id);
+    if (!out.has(key)) out.set(key, { key, ctx: { vaultId: vault.vaultId, objectId: id, kind }, store: vault.store });
+  };
+  if (headRootId) {
+    for await (const root of vault.manifest.roots(headRootId)) {
+      add(root.rootId, 'root');
+      for (const seg of root.segments) {
+        add(seg.object, 'manifest');
+        for (const e of (await vault.manifest.readSegment(seg.object)).entries) {
+          for (const c of e.chunks ?? []) add(c.object, c.kind);
+        }
+      }
+    }
+  }
+  if (await vault.slots.head(SSE_C_KEY)) out.set(SSE_C_KEY, { key: SSE_C_KEY, ctx: SSE_C_CONTEXT(vault.vaultId), store: vault.slots });
+  return [...out.values()];
+}
+
+async function rewrapAll(
+  vault: Vault, targets: Target[], done: Set<string>, progressPath: string, toVersion: number,
+  counts: Counts, opts: RewrapOptions,
+): Promise<void> {
+  for (const t of targets) counts.seen.add(t.key);
+  const todo = targets.filter((t) => !done.has(t.key));
+  const total = targets.length;
+  let finished = total - todo.length;
+  const report = () => opts.onProgress?.({ done: finished, total, rewrapped: counts.rewrapped, skipped: finished - counts.rewrapped });
+  report();
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const t = todo[next++]!;
+      let bytes: Buffer;
+      try {
+        bytes = await readAll(await t.store.get(t.key));
+      } catch (err) {
+        // Retention removed it since we listed: nothing left to protect.
+        if (err instanceof NotFoundError) {
+          counts.gone++;
+          finished++;
+          continue;
+        }
+        throw err;
+      }
+      const versions = messageKeyVersions(bytes);
+      if (versions.length === 0 || versions.some((v) => v !== toVersion)) {
+        const plain = await vault.sealer.openBytes(bytes, t.ctx);
+        await t.store.put(t.key, bufferBody(await vault.sealer.sealBytes(plain, t.ctx)));
+        counts.rewrapped++;
+      }
+      done.add(t.key);
+      // No fsync: a lost line only means the object is looked at again, and then skipped by its header.
+      await appendFile(progressPath, `${t.key}\n`, { mode: 0o600 });
+      finished++;
+      report();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+}
+
+/** A new root whose file entries name the target version, and a head moved to it (sealed under it). */
+async function commitRewrapped(
+  vault: Vault, headRes: NonNullable<Awaited<ReturnType<Vault['manifest']['readHead']>>>, toVersion: number,
+): Promise<string | null> {
+  const base = await vault.manifest.readRoot(headRes.head.rootId);
+  const tree: Tree = await vault.manifest.readTree(base);
+  let changed = false;
+  for (const [path, e] of tree) {
+    if (e.type === 'file' && e.keyVersion !== toVersion) {
+      tree.set(path, { ...e, keyVersion: toVersion });
+      changed = true;
+    }
+  }
+  const headVersions = messageKeyVersions(await readAll(await vault.store.get(HEAD_KEY)));
+  if (!changed && headVersions.every((v) => v === toVersion)) return null;
+  const index = await loadIndex(vault.paths.index);
+  const seq = index.deviceSeq + 1;
+  const time = new Date(vault.clock.now()).toISOString();
+  const root = changed ? await vault.manifest.writeRoot(tree, base, { device: vault.settings!.deviceId, seq, time }) : base;
+  const generation = headRes.head.generation + 1;
+  await vault.manifest.commitHead(root, headRes.etag, generation, time);
+  const after = await vault.manifest.readHead();
+  await saveIndex(vault.paths.index, {
+    ...index, rootId: root.rootId, etag: after?.etag ?? null, generation, deviceSeq: changed ? seq : index.deviceSeq,
+  });
+  return changed ? root.rootId : null;
+}
+
+async function loadProgress(path: string, toVersion: number): Promise<Set<string>> {
+  let text = '';
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const [first, ...rest] = text.split('\n').filter((l) => l.length > 0);
+  if (first === `to v${toVersion}`) return new Set(rest);
+  // Missing, or an earlier run aimed at another version: start afresh.
+  await rm(path, { force: true });
+  await appendFile(path, `to v${toVersion}\n`, { mode: 0o600 });
+  return new Set();
+}

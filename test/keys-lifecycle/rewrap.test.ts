@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { rewrapVault, type RewrapProgress } from '../../src-main/engine/vault/rewrap.ts';
+import { messageKeyVersions } from '../../src-main/engine/vault/edk-versions.ts';
+import { readAll } from '../../src-main/engine/store/body.ts';
+import { LocalManagedKey, type ManagedKey } from '../../src-main/engine/keys/managed-key.ts';
+import { VaultDecryptKeyring } from '../../src-main/engine/keys/vault-keyrings.ts';
+import { initVault, sandbox, snapshot, type Sandbox } from '../engine/harness.ts';
+
+/** Key versions of every sealed object in the bucket (objects/ and head), by key. */
+async function versionsInBucket(vault: Vault): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  for await (const o of vault.store.list('objects/')) out.set(o.key, messageKeyVersions(await readAll(await vault.store.get(o.key))));
+  out.set('head', messageKeyVersions(await readAll(await vault.store.get('head'))));
+  return out;
+}
+
+/** The vault's key, except that it can unwrap with the newest version only. */
+function newestOnly(key: ManagedKey): ManagedKey {
+  const set = (key as LocalManagedKey).keySet();
+  const newest = set.versions.filter((v) => v.version === set.current);
+  const listener = { used: async () => undefined, failed: async () => undefined };
+  const k = Object.create(key) as ManagedKey;
+  k.decryptKeyring = async () => new VaultDecryptKeyring(set.vaultId, newest, listener);
+  return k;
+}
+
+describe('coffer keys rewrap (engine)', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it('re-seals every old object under the newest version, resumably; restore is byte-identical with only that version', async () => {
+    sb = await sandbox();
+    const f = sb.folder;
+    await mkdir(join(f, 'docs'), { recursive: true });
+    for (let i = 0; i < 12; i++) await writeFile(join(f, `docs/note-${i}.txt`), `note ${i} ${randomBytes(8).toString('hex')}`);
+    await writeFile(join(f, 'big.bin'), randomBytes(2 * 1024 * 1024 + 5));
+    const { vault } = await initVault(sb, 'file');
+    const syncer = new VaultSyncer(vault, { tuning: { chunkBytes: 1024 * 1024 } });
+    await syncer.sync();
+    await writeFile(join(f, 'docs/note-0.txt'), 'changed once'); // a second root: history to keep readable
+    await syncer.sync();
+    await vault.key.rotate();
+    await writeFile(join(f, 'after-rotation.txt'), 'new data, version 2');
+    await syncer.sync();
+    await syncer.close();
+
+    const before = await versionsInBucket(vault);
+    const oldKeys = [...before].filter(([, v]) => v.includes(1)).map(([k]) => k);
+    expect(oldKeys.length).toBeGreaterThan(3);
+    expect([...before.values()].some((v) => v.includes(2))).toBe(true);
+    // The control: before the rewrap, a key set holding only version 2 cannot read the vault.
+    const limited = new Vault(sb.env, vault.vaultId, vault.paths, vault.store, newestOnly(vault.key), vault.settings, vault.slots, vault.audit);
+    const early = await limited.restore(join(sb.root, 'too-early')).catch((err: Error) => ({ problems: [err.message] }));
+    expect(JSON.stringify(early.problems)).toMatch(/version 1, which this key set does not hold/);
+    await expect(rewrapVault(vault, { toVersion: 1 })).rejects.toThrow(/only the current key version \(2\) wraps new data keys/);
+
+    // First run dies after three objects; the second picks up where it stopped.
+    const crash = (p: RewrapProgress) => {
+      if (p.rewrapped >= 3) throw new Error('simulated crash');
+    };
+    await expect(rewrapVault(vault, { onProgress: crash, concurrency: 1 })).rejects.toThrow('simulated crash');
+    const progressFile = join(vault.paths.dir, 'rewrap-progress.jsonl');
+    expect((await readFile(progressFile, 'utf8')).split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(4);
+    const seen: RewrapProgress[] = [];
+    const report = await rewrapVault(vault, { onProgress: (p) => seen.push(p) });
+    expect(report.toVersion).toBe(2);
+    expect(report.objects).toBeGreaterThan(0);
+    expect(report.objects).toBeLessThan(oldKeys.length); // the first run's objects were not redone
+    expect(report.objects + report.skipped).toBe(before.size - 1); // everything but the head was looked at
+    expect(seen.at(-1)).toMatchObject({ done: seen.at(-1)!.total });
+    await expect(stat(progressFile)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const after = await versionsInBucket(vault);
+    for (const k of before.keys()) expect(after.has(k)).toBe(true); // re-sealed in place, same ids
+    for (const [k, v] of after) expect({ k, v }).toEqual({ k, v: [2] });
+    const { tree } = await vault.tree();
+    for (const e of tree.values()) if (e.type === 'file') expect(e.keyVersion).toBe(2);
+
+    // A key set holding only version 2 reads everything, history included.
+    const out = join(sb.root, 'restored');
+    expect((await limited.restore(out)).problems).toEqual([]);
+    expect(await snapshot(out)).toEqual(await snapshot(f));
+    const firstVersions = await limited.versions('docs/note-0.txt');
+    expect(firstVersions.length).toBe(2);
+    expect((await limited.restore(join(sb.root, 'past'), { path: 'docs/note-0.txt', at: new Date(Date.parse(firstVersions.at(-1)!.time)) })).problems).toEqual([]);
+
+    // A later sync still works on top of the rewrap root, and a second rewrap has nothing to do.
+    await writeFile(join(f, 'later.txt'), 'later');
+    const s2 = new VaultSyncer(vault);
+    expect((await s2.sync()).complete).toBe(true);
+    await s2.close();
+    expect((await rewrapVault(vault)).objects).toBe(0);
+
+    const audit = await vault.audit.list();
+    expect(audit.filter((e) => e.op === 'rewrap' && e.version === 2)).toHaveLength(2);
+    expect(await vault.audit.verify()).toEqual({ ok: true });
+    await vault.close();
+  });
+});

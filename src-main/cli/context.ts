@@ -30,3 +30,11 @@ export function str(flags: CommandContext['flags'], name: string): string | unde
   const v = flags[name];
   return typeof v === 'string' ? v : undefined;
 }
+
+/** Resolves on Ctrl-C or SIGTERM: long-running commands (watch, ui) then finish cleanly and exit 0. */
+export function untilInterrupted(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}

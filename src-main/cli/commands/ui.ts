@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { openVaultHost } from '../../engine/vault/host.ts';
 import { startUiServer } from '../../ui-server/server.ts';
-import { str, type CommandContext } from '../context.ts';
+import { str, untilInterrupted, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 
 /** The renderer built by `npm install` (prepare) lives in dist-renderer/ at the package root. */
@@ -22,10 +22,7 @@ export async function uiCommand(ctx: CommandContext): Promise<number> {
   const host = await openVaultHost({ stateDir: ctx.env.home, passphrase: ctx.env.passphrase });
   const server = await startUiServer({ host, port, staticDir: rendererDir() });
   ctx.out.result(`Coffer UI: open ${server.url}\n(the link carries a one-time token; keep it private. Ctrl-C to stop)`, { url: server.url, port: server.port });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilInterrupted();
   await server.close();
   await host.close();
   return 0;

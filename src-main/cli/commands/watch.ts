@@ -1,6 +1,6 @@
 import { Vault } from '../../engine/vault/vault.ts';
 import { VaultRunner } from '../../engine/vault/vault-runner.ts';
-import type { CommandContext } from '../context.ts';
+import { untilInterrupted, type CommandContext } from '../context.ts';
 
 /** Keeps syncing until interrupted (Ctrl-C or SIGTERM), then finishes the pass in flight and exits 0. */
 export async function watchCommand(ctx: CommandContext): Promise<number> {
@@ -11,10 +11,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
   });
   await runner.start();
   ctx.out.info(`Watching ${vault.settings!.folder} (Ctrl-C to stop)`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilInterrupted();
   await runner.stop();
   await vault.close();
   return 0;

@@ -43,6 +43,12 @@ export interface StoreFeatures {
 export interface BlobBody {
   readonly size: number;
   open(start?: number): Readable;
+  /**
+   * Optional: a local file holding exactly these bytes that nobody writes to again (replacing it by
+   * rename is fine). A store on the same filesystem may hard-link it into place instead of copying it;
+   * any store may ignore it, and a wrapper that transforms or meters the bytes must drop it.
+   */
+  readonly path?: string;
 }
 
 export interface PutOptions {

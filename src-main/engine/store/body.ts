@@ -12,10 +12,14 @@ export function bufferBody(data: Uint8Array | string): BlobBody {
   };
 }
 
-/** A body over a file that must not change while the store reads it (a spool file). */
+/**
+ * A body over a file that is never written again once handed over (a spool file). It offers its path,
+ * so a folder store on the same filesystem links it into place instead of copying it.
+ */
 export function fileBody(path: string, size: number): BlobBody {
   return {
     size,
+    path,
     open: (start = 0) => (size === 0 || start >= size ? Readable.from([]) : createReadStream(path, { start, end: size - 1 })),
   };
 }

@@ -16,6 +16,14 @@ import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
 const TMP = '.coffer-tmp';
 const LOCKS = '.coffer-locks';
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
+/** link() failures that mean "cannot link here" (another filesystem, no hard links): copy instead. */
+const CANNOT_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
+
+export interface FsStoreOptions {
+  prefix?: string;
+  /** Hard-link function (tests inject failures); default fs.promises.link. */
+  link?: (existing: string, created: string) => Promise<void>;
+}
 
 /**
  * A local folder as a store (file:///abs/path). Each key is a file under the root; writes go to a temp
@@ -23,19 +31,23 @@ const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
  * plain writes of one key are serialised by a lock file, so ifMatch holds between processes too.
  * The etag is inode + mtime (ns) + size: stable while the file is untouched, new on every put.
  * A folder cannot hold both 'a' and 'a/b'; such a put fails with UnsupportedError.
+ * A create-only put of a body that offers its file (`body.path`, a spool file) hard-links that file
+ * into place instead of copying it, when it is on the same filesystem; otherwise it is copied.
  */
 export class FsStore implements BlobStore {
   readonly features: StoreFeatures = { conditionalWrite: true, multipart: false };
   readonly location: string;
   private readonly base: string;
   private readonly lock: FsKeyLock;
+  private readonly linkFile: (existing: string, created: string) => Promise<void>;
 
-  constructor(readonly root: string, opts: { prefix?: string } = {}) {
+  constructor(readonly root: string, opts: FsStoreOptions = {}) {
     if (!root.startsWith('/')) throw new UnsupportedError(`folder store root must be absolute: ${root}`);
     const prefix = normalizePrefix(opts.prefix);
     this.base = prefix ? join(root, ...prefix.split('/').filter(Boolean)) : root;
     this.location = `file://${this.base}`;
     this.lock = new FsKeyLock(join(root, LOCKS));
+    this.linkFile = opts.link ?? link;
   }
 
   async put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
@@ -45,7 +57,10 @@ export class FsStore implements BlobStore {
     await mkdir(join(this.root, TMP), { recursive: true });
     const tmp = join(this.root, TMP, randomBytes(12).toString('hex'));
     try {
-      await this.spool(tmp, body, opts.signal);
+      // Only create-only puts link: a key's etag (inode + mtime + size) must change on every put, and a
+      // file linked twice to one key would keep it.
+      const linked = opts.ifNoneMatch === '*' && body.path !== undefined && (await this.linkBody(body.path, tmp, body.size));
+      if (!linked) await this.spool(tmp, body, opts.signal);
       return await this.lock.with(key, async () => {
         const cur = await statOrNull(dest);
         if (opts.ifNoneMatch === '*' && cur) throw new PreconditionFailedError(`${key} already exists`);
@@ -157,6 +172,29 @@ export class FsStore implements BlobStore {
     } finally {
       await fh.close();
     }
+  }
+
+  /**
+   * Gives a body's file a second name at `tmp` (no copy). False when this filesystem cannot, so the caller
+   * copies. link() takes the file as it is, so check it holds the declared size and that its bytes are on
+   * disk before the object becomes visible (fsync of a file the writer already flushed costs nothing).
+   */
+  private async linkBody(path: string, tmp: string, size: number): Promise<boolean> {
+    try {
+      await this.linkFile(path, tmp);
+    } catch (err) {
+      if (CANNOT_LINK.has(code(err) ?? '')) return false;
+      throw err;
+    }
+    const fh = await open(tmp, 'r');
+    try {
+      const st = await fh.stat();
+      if (!st.isFile() || st.size !== size) throw new StoreError(`body file ${path} holds ${st.size} bytes, declared ${size}`);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return true;
   }
 
   /** Moves the temp file into place; retries when a concurrent delete pruned the parent folder. */

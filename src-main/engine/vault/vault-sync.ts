@@ -7,6 +7,7 @@ import { loadIndex, saveIndex } from '../sync/local-index.ts';
 import { runSyncPass, type SyncPassResult, type SyncRequest } from '../sync/sync-pass.ts';
 import { pruneVault, type PruneReport } from '../sync/retention.ts';
 import type { Vault } from './vault.ts';
+import { ConcurrentWriterError } from '../manifest/manifest-store.ts';
 import { rm } from 'node:fs/promises';
 
 const DAY = 86_400_000;
@@ -41,12 +42,13 @@ export class VaultSyncer {
     const syncId = Buffer.from(vault.random(6)).toString('hex');
     try {
       await vault.key.rotateIfDue();
-      const result = await runSyncPass({
+      const deps = {
         root: this.folder, vaultId: vault.vaultId, deviceId: settings.deviceId, store: vault.store, sealer: vault.sealer,
         manifest: vault.manifest, journal, history, scanner, clock: vault.clock, random: vault.random,
         spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
         massDeleteThreshold: settings.massDeleteThreshold, tuning: this.opts.tuning, onProgress: this.opts.onProgress,
-      }, index, { ...req, syncId });
+      };
+      const result = await passWithRetryOnConcurrentWriter(() => runSyncPass(deps, index, { ...req, syncId }));
       let next = result.index;
       let pruned: PruneReport | undefined;
       const now = vault.clock.now();
@@ -83,5 +85,19 @@ async function abortStaleUploads(vault: Vault, now: number): Promise<void> {
   if (!store.pendingUploads || !store.abortUpload) return;
   for await (const u of store.pendingUploads()) {
     if (u.initiated && now - u.initiated.getTime() > DAY) await store.abortUpload(u);
+  }
+}
+
+/**
+ * Another device moved the head while this pass ran. The pass is redone on top of the new head: objects it
+ * already stored are in the journal and are reused, so a retry costs a scan and a manifest write.
+ */
+async function passWithRetryOnConcurrentWriter<T>(pass: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await pass();
+    } catch (err) {
+      if (!(err instanceof ConcurrentWriterError) || i >= attempts) throw err;
+    }
   }
 }

@@ -1,0 +1,59 @@
+import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { startKmsServer, useKmsEndpoint } from '../support/kms-service.ts';
+import type { KmsServer } from '../kms-server/server.ts';
+import { sandbox, snapshot, type Sandbox } from './harness.ts';
+
+let server: KmsServer;
+let restoreEnv: () => void;
+beforeAll(async () => {
+  server = await startKmsServer();
+  restoreEnv = useKmsEndpoint(server.endpoint);
+});
+afterAll(async () => {
+  restoreEnv();
+  await server.close();
+});
+
+describe('a vault whose key is in AWS KMS (test server, real @aws-sdk/client-kms)', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it('syncs and restores on a new machine with only the bucket and the KMS key; KMS logs show ids, never names', async () => {
+    sb = await sandbox();
+    const kms = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1' });
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
+    await kms.send(new CreateAliasCommand({ AliasName: 'alias/coffer-engine-test', TargetKeyId: KeyMetadata!.KeyId! }));
+    kms.destroy();
+    await writeFile(join(sb.folder, 'medical-records.txt'), 'private');
+    const remote = `file://${join(sb.root, 'remote')}`;
+    const { vault, recoveryKey } = await Vault.init(sb.env, { folder: sb.folder, remote, keyRef: 'aws-kms:alias/coffer-engine-test' });
+    expect(recoveryKey).toBe(''); // KMS holds the key: there is no local recovery key to print
+    const syncer = new VaultSyncer(vault);
+    expect((await syncer.sync()).uploaded).toBe(1);
+    await syncer.close();
+    await vault.close();
+
+    const fresh = await sandbox();
+    try {
+      const remoteVault = await Vault.openRemote(fresh.env, { remote, keyRef: 'aws-kms:alias/coffer-engine-test' });
+      const out = join(fresh.root, 'out');
+      expect((await remoteVault.restore(out)).problems).toEqual([]);
+      expect(await snapshot(out)).toEqual(await snapshot(sb.folder));
+      await remoteVault.close();
+    } finally {
+      await fresh.cleanup();
+    }
+    const trail = await (await fetch(`${server.endpoint}/__test/trail`)).json() as { op: string; encryptionContext?: Record<string, string> }[];
+    const crypto = trail.filter((t) => t.op === 'GenerateDataKey' || t.op === 'Decrypt');
+    expect(crypto.length).toBeGreaterThan(2);
+    for (const t of crypto) {
+      expect(Object.keys(t.encryptionContext ?? {}).sort()).toEqual(['coffer:kind', 'coffer:object', 'coffer:vault']);
+      expect(JSON.stringify(t.encryptionContext)).not.toMatch(/medical/);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { systemClock } from '../engine/ports/clock.ts';
 import type { VaultHost, VaultStatus } from '../engine/ports/vault-service.ts';
 import { openVaultHost } from '../engine/vault/host.ts';
+import { cofferHome } from '../engine/vault/state-dir.ts';
 import { createDispatcher } from '../ipc/dispatch.ts';
 import { EventRelay } from '../ipc/event-relay.ts';
 import { forwardEvents, registerIpcHandlers } from './ipc-main.ts';
@@ -63,7 +64,8 @@ function openWindow(): void {
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   serveAppScheme(path.join(app.getAppPath(), 'dist-renderer'));
-  const stateDir = app.getPath('userData');
+  // The same state home as the CLI (COFFER_HOME or the OS app-data folder), so both see one vault.
+  const stateDir = cofferHome();
   const host: VaultHost = await openVaultHost({ stateDir });
   const relay = new EventRelay();
   const planner = new NoticePlanner(systemClock);

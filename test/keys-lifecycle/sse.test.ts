@@ -7,6 +7,9 @@ import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { parseSseFlag, SSE_C_KEY, type SseSetting } from '../../src-main/engine/vault/sse-key.ts';
 import { loadSettings } from '../../src-main/engine/journal/settings-store.ts';
+import { rewrapVault } from '../../src-main/engine/vault/rewrap.ts';
+import { messageKeyVersions } from '../../src-main/engine/vault/edk-versions.ts';
+import { readAll } from '../../src-main/engine/store/body.ts';
 import { freshRemote, sandbox, snapshot, type Sandbox } from '../engine/harness.ts';
 import { s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
 
@@ -119,6 +122,22 @@ describe.skipIf(!cfg)(`server-side encryption per vault on Ceph RGW${cfg ? '' : 
     await s3.send(new DeleteObjectCommand(where(remote, SSE_C_KEY)));
     s3.destroy();
     await expect(Vault.open(sb.env, sb.folder)).rejects.toThrow(/uses SSE-C, but its customer key \(keys\/sse-c\) is missing/);
+  });
+
+  it('SSE-C: rotate and rewrap re-seal the data objects and the customer key slot; the vault still opens and restores', async () => {
+    sb = await sandbox();
+    const { vault } = await makeVault(sb, { sse: 'c' });
+    await vault.key.rotate();
+    expect(messageKeyVersions(await readAll(await vault.slots.get(SSE_C_KEY)))).toEqual([1]);
+    const report = await rewrapVault(vault);
+    expect(report.objects).toBeGreaterThan(1);
+    expect(messageKeyVersions(await readAll(await vault.slots.get(SSE_C_KEY)))).toEqual([2]);
+    for await (const o of vault.store.list('objects/')) expect(messageKeyVersions(await readAll(await vault.store.get(o.key)))).toEqual([2]);
+    await vault.close();
+    const again = await Vault.open(sb.env, sb.folder);
+    expect((await again.restore(join(sb.root, 'out'))).problems).toEqual([]);
+    expect(await snapshot(join(sb.root, 'out'))).toEqual(await snapshot(sb.folder));
+    await again.close();
   });
 
   it.each<[string, SseSetting, string]>([

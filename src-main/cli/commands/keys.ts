@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Vault } from '../../engine/vault/vault.ts';
 import { scanKeyUsage } from '../../engine/vault/key-usage.ts';
 import { rewrapVault } from '../../engine/vault/rewrap.ts';
-import { createAsymmetricKey, FileAuditLog, KeyUsageError, type AsymmetricType } from '../../engine/keys/index.ts';
+import { createAsymmetricKey, KeyUsageError, type AsymmetricType } from '../../engine/keys/index.ts';
 import type { KeyStatus } from '../../engine/ports/key-provider.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
@@ -83,7 +83,7 @@ export async function keysCommand(ctx: CommandContext): Promise<number> {
         ctx.out.result(describe(status), status);
         return 0;
       case 'audit': {
-        const log = new FileAuditLog(vault.paths.dir, vault.clock);
+        const log = vault.audit;
         if (ctx.flags.verify === true) {
           const v = await log.verify();
           ctx.out.result(v.ok ? 'Audit log intact.' : `AUDIT LOG TAMPERED: ${v.problem}`, v);

@@ -7,7 +7,11 @@ import { ObjectWriter } from './object-writer.ts';
 import { PackBuilder, layOut, type PackMember } from './pack-builder.ts';
 import { ResumeMap } from './resume-map.ts';
 import { TaskLimiter } from './limiter.ts';
-import { FileChangedWhileReadingError, readStable, sha256File } from '../scan/stable-read.ts';
+import { ReadAhead } from './read-ahead.ts';
+import { FileChangedWhileReadingError, openStableFile, readStable, sha256File } from '../scan/stable-read.ts';
+import { unlink } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { FileHandle } from 'node:fs/promises';
 import type { ScanEntry } from '../ports/scanner.ts';
 
 export interface UploadTuning {
@@ -17,6 +21,14 @@ export interface UploadTuning {
   /** Larger files are stored in objects of this many plaintext bytes. */
   chunkBytes: number;
   concurrency: number;
+  /** Small files read ahead of the one being packed (their I/O overlaps; packing stays in order). */
+  readAhead: number;
+  /**
+   * A large file with no stored file of its size is sealed without hashing it first, its ranges all
+   * spooled before any is stored; above this size the spool disk that needs is too much, so it is
+   * hashed first as before.
+   */
+  directSealMax: number;
 }
 
 export const DEFAULT_TUNING: UploadTuning = {
@@ -24,7 +36,17 @@ export const DEFAULT_TUNING: UploadTuning = {
   packTargetBytes: 8 * 1024 * 1024,
   chunkBytes: 64 * 1024 * 1024,
   concurrency: 4,
+  readAhead: 12,
+  directSealMax: 1024 * 1024 * 1024,
 };
+
+/** What decides whether a large file must be hashed before sealing (see upload()). */
+export interface DedupHints {
+  /** Sizes of every file in the committed tree (deleted ones included: a rename must match one). */
+  sizes: Set<number>;
+  /** Paths an interrupted pass left intents for: only a hash finds their stored or spooled ranges. */
+  pendingPaths: Set<string>;
+}
 
 /** What happened to one candidate file's content. */
 export type ContentOutcome =
@@ -41,6 +63,7 @@ export class ContentUploader {
   private readonly packer: PackBuilder;
   private readonly limiter: TaskLimiter;
   private readonly pendingPackChunks = new Map<string, Chunk[]>();
+  private smallReads: ReadAhead<Buffer>;
   bytesStored = 0;
 
   constructor(
@@ -51,20 +74,32 @@ export class ContentUploader {
     private readonly known: Map<string, { chunks: Chunk[]; path: string }>,
     private readonly random: RandomSource,
     private readonly tuning: UploadTuning,
+    private readonly hints: DedupHints = { sizes: new Set(), pendingPaths: new Set() },
   ) {
     this.packer = new PackBuilder(tuning.packTargetBytes);
     this.limiter = new TaskLimiter(tuning.concurrency);
+    this.smallReads = this.readAhead([]);
+  }
+
+  /** The files upload() will be called for, in that order, so small ones are read ahead. */
+  expect(entries: readonly ScanEntry[]): void {
+    this.smallReads = this.readAhead(entries.filter((e) => e.kind === 'file' && e.size <= this.tuning.packFileMax).map((e) => e.path));
+  }
+
+  private readAhead(order: string[]): ReadAhead<Buffer> {
+    const read = async (path: string) => (await readStable(join(this.root, path), (f) => f.handle.readFile())).value;
+    return new ReadAhead(order, read, Math.max(1, this.tuning.readAhead));
   }
 
   async upload(entry: ScanEntry, previous: FileEntry | undefined): Promise<ContentOutcome> {
     const abs = join(this.root, entry.path);
     if (entry.size <= this.tuning.packFileMax) {
-      const { value: data } = await readStable(abs, (f) => f.handle.readFile());
+      const data = await this.smallReads.take(entry.path);
       const hash = createHash('sha256').update(data).digest('hex');
       const early = this.dedup(hash, previous);
       if (early) return early;
       const chunks: Chunk[] = [];
-      this.known.set(hash, { chunks, path: entry.path });
+      this.remember(hash, chunks, entry);
       const resumed = this.resume.packedCopy(hash);
       if (resumed) {
         chunks.push(resumed);
@@ -75,12 +110,74 @@ export class ContentUploader {
       if (full) await this.writePack(full);
       return { kind: 'stored', hash, chunks, bytes: data.length };
     }
+    // Hashing first only pays when the content may already be stored: a rename, a copy or an unchanged
+    // file has a same-size twin in the tree. Without one, read the file once, sealing while hashing.
+    if (!this.hints.sizes.has(entry.size) && !this.hints.pendingPaths.has(entry.path) && entry.size <= this.tuning.directSealMax) {
+      return this.sealDirect(abs, entry, previous);
+    }
     const { hash } = await sha256File(abs);
     const early = this.dedup(hash, previous);
     if (early) return early;
     const chunks = await this.storeLarge(abs, entry.path, hash, entry.size);
-    this.known.set(hash, { chunks, path: entry.path });
+    this.remember(hash, chunks, entry);
     return { kind: 'stored', hash, chunks, bytes: entry.size };
+  }
+
+  private remember(hash: string, chunks: Chunk[], entry: ScanEntry): void {
+    this.known.set(hash, { chunks, path: entry.path });
+    this.hints.sizes.add(entry.size);
+  }
+
+  /**
+   * Seals a large file in one read, hashing as it goes, every range to a spool file. Only once the read
+   * is proven stable (same size, mtime, ctime, inode at the end as at open, the same check a hash pass
+   * relies on) and the hash is known are intents journaled, keyed by that hash so a crash during the
+   * uploads resumes them, and the objects stored.
+   */
+  private async sealDirect(abs: string, entry: ScanEntry, previous: FileEntry | undefined): Promise<ContentOutcome> {
+    const sealed = await this.sealStable(abs, entry.size);
+    const early = this.dedup(sealed.hash, previous);
+    if (early) {
+      // Same content means same size, so a twin would have sent this file down the hash-first path; kept
+      // as a safety net. Nothing was journaled, so the spools are simply dropped.
+      await discard(sealed.ranges);
+      return early;
+    }
+    const chunks: Chunk[] = [];
+    for (const r of sealed.ranges) {
+      const files = [{ path: entry.path, hash: sealed.hash, offset: r.offset, length: r.length }];
+      this.bytesStored += await this.writer.storeSpooled(r.objectId, r.spool, files);
+      chunks.push({ object: r.objectId, kind: 'data', offset: 0, length: r.length });
+    }
+    this.remember(sealed.hash, chunks, entry);
+    return { kind: 'stored', hash: sealed.hash, chunks, bytes: entry.size };
+  }
+
+  private async sealStable(abs: string, size: number, attempts = 3): Promise<{ hash: string; ranges: SpooledRange[] }> {
+    for (let attempt = 1; ; attempt++) {
+      const file = await openStableFile(abs);
+      const ranges: SpooledRange[] = [];
+      try {
+        // A size other than the scan's means the file changed since: same outcome as a torn read.
+        if (file.stat.size === size) {
+          const hasher = createHash('sha256');
+          for (let offset = 0; offset < size; offset += this.tuning.chunkBytes) {
+            const length = Math.min(this.tuning.chunkBytes, size - offset);
+            const objectId = newObjectId(this.random);
+            const spool = await this.writer.sealToSpool(objectId, handleRange(file.handle, offset, length), hasher);
+            ranges.push({ objectId, spool, offset, length });
+          }
+          if (await file.verifyUnchanged()) return { hash: hasher.digest('hex'), ranges };
+        }
+      } catch (err) {
+        await discard(ranges);
+        throw err;
+      } finally {
+        await file.close();
+      }
+      await discard(ranges);
+      if (attempt >= attempts) throw new FileChangedWhileReadingError(abs, attempt);
+    }
   }
 
   /** Writes the last partial pack and waits for every object in flight. */
@@ -134,6 +231,32 @@ export class ContentUploader {
     if (hasher.digest('hex') !== hash) throw new FileChangedWhileReadingError(abs, 1);
     return chunks;
   }
+}
+
+interface SpooledRange {
+  objectId: string;
+  spool: string;
+  offset: number;
+  length: number;
+}
+
+async function discard(ranges: SpooledRange[]): Promise<void> {
+  await Promise.all(ranges.map((r) => unlink(r.spool).catch(() => undefined)));
+}
+
+/** Plaintext of [offset, offset+length) read through the already-open handle (what verifyUnchanged checks). */
+function handleRange(handle: FileHandle, offset: number, length: number): Readable {
+  const frame = 1024 * 1024;
+  return Readable.from((async function* () {
+    for (let pos = offset, end = offset + length; pos < end;) {
+      // A fresh buffer per read: the sealer may still hold the previous one.
+      const buf = Buffer.allocUnsafe(Math.min(frame, end - pos));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return; // shrunk under us: verifyUnchanged() reports it
+      pos += bytesRead;
+      yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+    }
+  })(), { objectMode: false });
 }
 
 async function hashRange(abs: string, offset: number, length: number, hasher: import('node:crypto').Hash): Promise<void> {

@@ -42,13 +42,24 @@ export class ObjectWriter {
     files: IntentFiles,
     hasher: Hash,
   ): Promise<number> {
-    const { journal, sealer, vaultId, spoolDir } = this.deps;
-    await mkdir(spoolDir, { recursive: true });
-    const spool = join(spoolDir, objectId);
-    await journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
+    const spool = this.spoolPath(objectId);
+    await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
     const source = range.length === 0
       ? Readable.from([])
       : createReadStream(abs, { start: range.offset, end: range.offset + range.length - 1, highWaterMark: 1024 * 1024 });
+    await this.sealToSpool(objectId, source, hasher);
+    return this.uploadSpool(objectId, spool);
+  }
+
+  /**
+   * Seals `source` to this object's spool file and returns its path; `hasher` sees the plaintext. No
+   * journal record: the caller appends the intent before the object is stored (storeSpooled). A spool
+   * without an intent is local garbage, removed with the spool folder after the next commit.
+   */
+  async sealToSpool(objectId: string, source: Readable, hasher: Hash): Promise<string> {
+    const { sealer, vaultId, spoolDir } = this.deps;
+    await mkdir(spoolDir, { recursive: true });
+    const spool = this.spoolPath(objectId);
     const tap = new Transform({
       transform(chunk: Buffer, _e, cb) {
         hasher.update(chunk);
@@ -60,8 +71,19 @@ export class ObjectWriter {
     // what lets a restarted pass trust it (resume-map.ts).
     const partial = `${spool}.partial`;
     const out = createWriteStream(partial, { mode: 0o600, flush: true });
-    await Promise.all([pipeline(source, tap), pipeline(sealed, out)]);
+    try {
+      await Promise.all([pipeline(source, tap), pipeline(sealed, out)]);
+    } catch (err) {
+      await unlink(partial).catch(() => undefined);
+      throw err;
+    }
     await rename(partial, spool);
+    return spool;
+  }
+
+  /** Journals the intent for an already spooled object, then stores it. */
+  async storeSpooled(objectId: string, spool: string, files: IntentFiles): Promise<number> {
+    await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
     return this.uploadSpool(objectId, spool);
   }
 
@@ -73,6 +95,10 @@ export class ObjectWriter {
     await journal.append({ type: 'uploaded', objectId, size });
     await unlink(spool).catch(() => undefined);
     return size;
+  }
+
+  private spoolPath(objectId: string): string {
+    return join(this.deps.spoolDir, objectId);
   }
 
   private createOnly() {

@@ -98,9 +98,14 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
 
   const known = new Map<string, { chunks: Chunk[]; path: string }>();
   for (const e of base.values()) if (e.hash && e.chunks) known.set(e.hash, { chunks: e.chunks, path: e.path });
-  const resume = new ResumeMap(await deps.journal.pending());
+  const pending = await deps.journal.pending();
+  const resume = new ResumeMap(pending);
+  const hints = {
+    sizes: new Set([...base.values()].filter((e) => e.type === 'file').map((e) => e.size)),
+    pendingPaths: new Set(pending.flatMap((r) => (r.type === 'intent' ? r.files.map((f) => f.path) : []))),
+  };
   const writer = new ObjectWriter({ store: deps.store, sealer: deps.sealer, journal: deps.journal, vaultId: deps.vaultId, spoolDir: deps.spoolDir });
-  const uploader = new ContentUploader(deps.root, writer, resume, known, deps.random, { ...DEFAULT_TUNING, ...deps.tuning });
+  const uploader = new ContentUploader(deps.root, writer, resume, known, deps.random, { ...DEFAULT_TUNING, ...deps.tuning }, hints);
   const keyVersion = await deps.keyVersion();
   const seq = index.deviceSeq + 1;
   const stamp = { device: deps.deviceId, seq };
@@ -117,6 +122,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   let complete = true;
   const movedFrom = new Set<string>();
   const candidates = [...scan.candidates].sort((a, b) => a.size - b.size);
+  uploader.expect(candidates);
   for (const c of candidates) {
     const prev = base.get(c.path);
     if (c.kind !== 'file') {

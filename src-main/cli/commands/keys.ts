@@ -8,8 +8,9 @@ import type { KeyStatus } from '../../engine/ports/key-provider.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 import { recoveryKitText } from './init.ts';
+import { moveKeyCommand } from './key-custody.ts';
 
-const USAGE = 'usage: coffer keys list | show [<key>] | rotate [<key>] | rewrap [--to <version>] | create [--type aes-256|rsa-4096|x25519] [--out <file>] | schedule-deletion [<key>] --days N [--force] | cancel-deletion [<key>] | set-rotation --days N | audit [--verify] | export-recovery';
+const USAGE = 'usage: coffer keys list | show [<key>] | rotate [<key>] | rewrap [--to <version>] | create [--type aes-256|rsa-4096|x25519] [--out <file>] | schedule-deletion [<key>] --days N [--force] | cancel-deletion [<key>] | set-rotation --days N | audit [--verify] | export-recovery | move --to keychain:<name>|passphrase | change-passphrase';
 const KEY_TYPES = ['aes-256', 'rsa-4096', 'x25519'] as const;
 
 function describe(s: KeyStatus): string {
@@ -93,6 +94,9 @@ export async function keysCommand(ctx: CommandContext): Promise<number> {
         ctx.out.result(entries.map((e) => `${e.seq}  ${e.time}  ${e.op.padEnd(17)} ${e.key}${e.version !== undefined ? ` v${e.version}` : ''}${e.detail ? `  ${e.detail}` : ''}`).join('\n') || 'The audit log is empty.', entries);
         return 0;
       }
+      case 'move':
+      case 'change-passphrase':
+        return await moveKeyCommand(ctx, vault, sub);
       case 'export-recovery': {
         const rk = key.exportRecoveryKey?.();
         if (!rk) throw new Error(`${key.ref} is held outside Coffer (KMS or HSM); its recovery is the provider's own`);

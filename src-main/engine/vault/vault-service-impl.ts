@@ -5,7 +5,6 @@ import type {
 } from '../ports/vault-service.ts';
 import type { HistoryQuery } from '../ports/journal.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
-import { FileAuditLog } from '../keys/index.ts';
 import { saveSettings } from '../journal/settings-store.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { OBJECTS_PREFIX } from '../manifest/layout.ts';
@@ -103,7 +102,7 @@ export class EngineVaultService implements VaultService {
   }
 
   async audit(): Promise<{ entries: AuditEntry[]; verified: boolean; problem?: string }> {
-    const log = new FileAuditLog(this.vault.paths.dir, this.vault.clock);
+    const log = this.vault.audit;
     const v = await log.verify();
     return { entries: (await log.list()).slice(-500).reverse(), verified: v.ok, ...(v.ok ? {} : { problem: v.problem }) };
   }

@@ -201,3 +201,49 @@ describe('large files with a same-size twin (rename, copy, unchanged)', () => {
     expect(await objectCount(store)).toBe(3);
   });
 });
+
+describe('hash-first large files: sealing overlaps uploading', () => {
+  it('seals the next range while one upload runs, never two uploads at once, and stores every range', async () => {
+    const events: string[] = [];
+    let inflight = 0;
+    let maxInflight = 0;
+    class SlowStore extends CountingStore {
+      override async put(key: string, body: BlobBody, opts?: PutOptions) {
+        inflight++;
+        maxInflight = Math.max(maxInflight, inflight);
+        events.push('put-start');
+        await new Promise((r) => setTimeout(r, 60));
+        try {
+          return await super.put(key, body, opts);
+        } finally {
+          inflight--;
+          events.push('put-end');
+        }
+      }
+    }
+    const store = new SlowStore();
+    const sealer = new PassThroughSealer(async () => void events.push('seal-start'));
+    const size = 4 * MiB;
+    const t = await setup({ store, sealer, hints: { sizes: new Set([size]), pendingPaths: new Set() } });
+    const { entry, data } = await largeFile(t.dir, 'twin-size.bin', size);
+    const out = await t.uploader.upload(entry, undefined);
+    if (out.kind !== 'stored') throw new Error('expected stored');
+    expect(sha(await storedContent(store, out.chunks))).toBe(sha(data));
+    expect(maxInflight).toBe(1);
+    // Range 2's seal starts before range 1's put ends.
+    expect(events.slice(0, 4)).toEqual(['seal-start', 'put-start', 'seal-start', 'put-end']);
+    expect(events.filter((e) => e === 'put-end')).toHaveLength(4);
+    expect(await readdir(t.spoolDir)).toEqual([]);
+  });
+
+  it('a failed upload fails the file and leaves no upload running', async () => {
+    const store = new CountingStore();
+    store.failPutAfter = 1;
+    const t = await setup({ store, hints: { sizes: new Set([3 * MiB]), pendingPaths: new Set() } });
+    const { entry } = await largeFile(t.dir, 'fails.bin', 3 * MiB);
+    await expect(t.uploader.upload(entry, undefined)).rejects.toThrow('simulated crash');
+    const puts = store.puts;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.puts).toBe(puts);
+  });
+});

@@ -204,28 +204,41 @@ export class ContentUploader {
     });
   }
 
-  /** Seals a large file range by range, re-hashing as it reads; a different hash means a torn read. */
+  /**
+   * Seals a large file range by range, re-hashing as it reads; a different hash means a torn read. One
+   * upload runs while the next range seals (two spool files at most, memory unchanged).
+   */
   private async storeLarge(abs: string, path: string, hash: string, size: number): Promise<Chunk[]> {
     const hasher = createHash('sha256');
     const chunks: Chunk[] = [];
     const step = this.tuning.chunkBytes;
-    for (let offset = 0; offset < size || (size === 0 && offset === 0); offset += step) {
-      const length = Math.min(step, size - offset);
-      const files = [{ path, hash, offset, length }];
-      const stored = this.resume.storedRange(hash, offset);
-      const spooled = this.resume.spooledRange(hash, offset);
-      let objectId: string;
-      if (stored || spooled) {
-        objectId = (stored ?? spooled!.objectId);
-        await hashRange(abs, offset, length, hasher);
-        if (spooled && !stored) this.bytesStored += await this.writer.uploadSpool(objectId, spooled.spool);
-      } else {
-        objectId = newObjectId(this.random);
-        this.bytesStored += await this.writer.writeFileRange(objectId, abs, { offset, length }, files, hasher);
+    const uploads = new TaskLimiter(1);
+    const upload = (objectId: string, spool: string) => uploads.run(async () => {
+      this.bytesStored += await this.writer.uploadSpool(objectId, spool);
+    });
+    try {
+      for (let offset = 0; offset < size || (size === 0 && offset === 0); offset += step) {
+        const length = Math.min(step, size - offset);
+        const files = [{ path, hash, offset, length }];
+        const stored = this.resume.storedRange(hash, offset);
+        const spooled = this.resume.spooledRange(hash, offset);
+        let objectId: string;
+        if (stored || spooled) {
+          objectId = (stored ?? spooled!.objectId);
+          await hashRange(abs, offset, length, hasher);
+          if (spooled && !stored) await upload(objectId, spooled.spool);
+        } else {
+          objectId = newObjectId(this.random);
+          await upload(objectId, await this.writer.sealFileRange(objectId, abs, { offset, length }, files, hasher));
+        }
+        chunks.push({ object: objectId, kind: 'data', offset: 0, length });
+        if (size === 0) break;
       }
-      chunks.push({ object: objectId, kind: 'data', offset: 0, length });
-      if (size === 0) break;
+    } finally {
+      // Also on failure: no upload may outlive the file's turn in the pass.
+      await uploads.drain().catch(() => undefined);
     }
+    await uploads.drain();
     // The content changed between hashing and sealing: the ranges stored may be torn. They stay
     // unreferenced (garbage-collected); the file is stored on the next pass.
     if (hasher.digest('hex') !== hash) throw new FileChangedWhileReadingError(abs, 1);

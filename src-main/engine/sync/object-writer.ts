@@ -32,23 +32,23 @@ export class ObjectWriter {
   }
 
   /**
-   * One byte range of a file, sealed to a spool file first: the spooled ciphertext is what a resumed
-   * multipart upload needs, since sealing again would give different bytes. `hasher` sees the plaintext.
+   * One byte range of a file, journaled then sealed to a spool file (store it with uploadSpool): the
+   * spooled ciphertext is what a resumed multipart upload needs, since sealing again would give different
+   * bytes. `hasher` sees the plaintext. Returns the spool path.
    */
-  async writeFileRange(
+  async sealFileRange(
     objectId: string,
     abs: string,
     range: { offset: number; length: number },
     files: IntentFiles,
     hasher: Hash,
-  ): Promise<number> {
+  ): Promise<string> {
     const spool = this.spoolPath(objectId);
     await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
     const source = range.length === 0
       ? Readable.from([])
       : createReadStream(abs, { start: range.offset, end: range.offset + range.length - 1, highWaterMark: 1024 * 1024 });
-    await this.sealToSpool(objectId, source, hasher);
-    return this.uploadSpool(objectId, spool);
+    return this.sealToSpool(objectId, source, hasher);
   }
 
   /**

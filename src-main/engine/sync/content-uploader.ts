@@ -8,7 +8,7 @@ import { PackBuilder, layOut, type PackMember } from './pack-builder.ts';
 import { ResumeMap } from './resume-map.ts';
 import { TaskLimiter } from './limiter.ts';
 import { ReadAhead } from './read-ahead.ts';
-import { FileChangedWhileReadingError, openStableFile, readStable, sha256File } from '../scan/stable-read.ts';
+import { FileChangedWhileReadingError, openStableFile, readStable, sha256File, type StableFile } from '../scan/stable-read.ts';
 import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { FileHandle } from 'node:fs/promises';
@@ -87,7 +87,7 @@ export class ContentUploader {
   }
 
   private readAhead(order: string[]): ReadAhead<Buffer> {
-    const read = async (path: string) => (await readStable(join(this.root, path), (f) => f.handle.readFile())).value;
+    const read = async (path: string) => (await readStable(join(this.root, path), readWhole)).value;
     return new ReadAhead(order, read, Math.max(1, this.tuning.readAhead));
   }
 
@@ -244,6 +244,23 @@ export class ContentUploader {
     if (hasher.digest('hex') !== hash) throw new FileChangedWhileReadingError(abs, 1);
     return chunks;
   }
+}
+
+/**
+ * The file's bytes as of its size at open, read straight into one buffer: no second fstat and no read
+ * to find the end, as handle.readFile() does (two of its six thread-pool calls per small file). A file
+ * that grew or shrank meanwhile fails readStable's check and is read again.
+ */
+async function readWhole(f: StableFile): Promise<Buffer> {
+  const size = f.stat.size;
+  const buf = Buffer.allocUnsafe(size);
+  let got = 0;
+  while (got < size) {
+    const { bytesRead } = await f.handle.read(buf, got, size - got, got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got === size ? buf : buf.subarray(0, got);
 }
 
 interface SpooledRange {

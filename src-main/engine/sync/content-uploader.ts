@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Chunk, FileEntry } from '../manifest/schema.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import { newObjectId } from '../manifest/object-id.ts';
-import { ObjectWriter } from './object-writer.ts';
+import { ObjectWriter, PIPE_BUFFER } from './object-writer.ts';
 import { PackBuilder, layOut, type PackMember } from './pack-builder.ts';
 import { ResumeMap } from './resume-map.ts';
 import { TaskLimiter } from './limiter.ts';
@@ -286,7 +286,7 @@ function handleRange(handle: FileHandle, offset: number, length: number): Readab
       pos += bytesRead;
       yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
     }
-  })(), { objectMode: false });
+  })(), { objectMode: false, highWaterMark: PIPE_BUFFER });
 }
 
 async function hashRange(abs: string, offset: number, length: number, hasher: import('node:crypto').Hash): Promise<void> {

@@ -10,6 +10,9 @@ import type { Sealer } from '../ports/sealer.ts';
 import { bufferBody, fileBody } from '../store/body.ts';
 import { objectKey } from '../manifest/layout.ts';
 
+/** Bytes buffered per stream stage while sealing a range: 4 frames. */
+export const PIPE_BUFFER = 4 * 1024 * 1024;
+
 type IntentFiles = Extract<JournalRecord, { type: 'intent' }>['files'];
 
 /**
@@ -47,7 +50,7 @@ export class ObjectWriter {
     await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
     const source = range.length === 0
       ? Readable.from([])
-      : createReadStream(abs, { start: range.offset, end: range.offset + range.length - 1, highWaterMark: 1024 * 1024 });
+      : createReadStream(abs, { start: range.offset, end: range.offset + range.length - 1, highWaterMark: PIPE_BUFFER });
     return this.sealToSpool(objectId, source, hasher);
   }
 
@@ -70,7 +73,9 @@ export class ObjectWriter {
     // Sealed under a temporary name: a spool file under its final name is always complete, which is
     // what lets a restarted pass trust it (resume-map.ts).
     const partial = `${spool}.partial`;
-    const out = createWriteStream(partial, { mode: 0o600, flush: true });
+    // A few frames of buffer on both ends, so reading, sealing and writing overlap instead of taking
+    // turns (the 16 KiB default stalls the sealer on every 1 MiB frame write).
+    const out = createWriteStream(partial, { mode: 0o600, flush: true, highWaterMark: PIPE_BUFFER });
     try {
       await Promise.all([pipeline(source, tap), pipeline(sealed, out)]);
     } catch (err) {

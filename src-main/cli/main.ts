@@ -26,6 +26,7 @@ Usage:
   coffer ui [--port <n>]
 
 Options: --json (machine-readable output), --debug (stack traces), --endpoint <url> (S3-compatible server),
+--bwlimit <KiB/s> (limit upload and download bandwidth for this run),
 --allow-http (plain http to a non-loopback endpoint). Environment: COFFER_HOME (state folder),
 COFFER_PASSPHRASE, AWS_* (credentials, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_KMS).
 `;
@@ -53,9 +54,17 @@ const OPTIONS = {
   'recovery-kit': { type: 'string' }, to: { type: 'string' }, path: { type: 'string' }, at: { type: 'string' },
   'recovery-key': { type: 'string' }, sample: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' },
   port: { type: 'string' }, days: { type: 'string' }, force: { type: 'boolean' }, verify: { type: 'boolean' },
-  folder: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
+  folder: { type: 'string' }, bwlimit: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
   sse: { type: 'string' }, type: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
 } as const;
+
+/** `--bwlimit <KiB/s>`: a per-run bandwidth limit, applied as a store wrapper. */
+function bwlimit(value: string | undefined): { bwlimitKiBps?: number } {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError('--bwlimit takes a whole number of KiB/s, e.g. --bwlimit 2048 for 2 MiB/s');
+  return { bwlimitKiBps: n };
+}
 
 /** Runs the CLI; returns the exit code. Errors are one clear line unless --debug. */
 export async function main(argv: string[]): Promise<number> {
@@ -73,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     const load = COMMANDS[name];
     if (!load) throw new UsageError(`unknown command "${name}"; see coffer --help`);
     const command = await load();
-    return await command({ args, flags: values as CommandContext['flags'], out, env: engineEnv() });
+    return await command({ args, flags: values as CommandContext['flags'], out, env: { ...engineEnv(), ...bwlimit(values.bwlimit) } });
   } catch (err) {
     out.endProgress();
     if (debug) process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);

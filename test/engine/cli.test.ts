@@ -21,7 +21,7 @@ describe('the coffer CLI', () => {
     expect(init.code).toBe(0);
     expect(JSON.parse(init.stdout).recoveryKey).toMatch(/^CR1-/);
 
-    const sync = await runCli(['sync', sb.folder, '--json'], env);
+    const sync = await runCli(['sync', sb.folder, '--json', '--bwlimit', '100000'], env);
     expect(sync.code).toBe(0);
     expect(JSON.parse(sync.stdout)).toMatchObject({ uploaded: 1, complete: true });
 
@@ -69,6 +69,9 @@ describe('the coffer CLI', () => {
     expect(badAt.stderr).toMatch(/ISO-8601/);
     const inside = await runCli(['init', sb.folder, '--remote', `file://${sb.root}/r`], { ...env, COFFER_HOME: join(sb.folder, 'state') });
     expect(inside.stderr).toMatch(/inside the folder/);
+    const badLimit = await runCli(['sync', '--bwlimit', '0'], env);
+    expect(badLimit.code).toBe(2);
+    expect(badLimit.stderr).toMatch(/--bwlimit takes a whole number/);
     const help = await runCli(['--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/coffer restore --remote/);

@@ -14,6 +14,8 @@ export interface VaultEnv {
   random?: RandomSource;
   /** Wraps the opened store (fault injection in tests and the UI end-to-end test). */
   wrapStore?: (store: BlobStore) => BlobStore;
+  /** A bandwidth limit for this run (KiB/s, up and down), over the vault's own setting. */
+  bwlimitKiBps?: number;
   /** scrypt cost for new passphrase slots; tests lower it (see keys/index.ts). */
   kdf?: { N: number; r: number; p: number };
 }

@@ -114,7 +114,7 @@ export class Vault {
     const { vaultId } = await new VaultRegistry(env.home).find(folder);
     const paths = vaultPaths(env.home, vaultId);
     const settings = await loadSettings(paths.settings);
-    const storeOpts: OpenStoreOptions = { endpoint: settings.endpoint, allowHttp: settings.allowHttp, bwlimitKiBps: settings.bwlimitKiBps };
+    const storeOpts: OpenStoreOptions = { endpoint: settings.endpoint, allowHttp: settings.allowHttp, bwlimitKiBps: env.bwlimitKiBps ?? settings.bwlimitKiBps };
     const slots = wrap(env, openBootstrapStore(settings.remote, settings, storeOpts));
     const audit = new FileAuditLog(paths.dir, env.clock);
     const key = await openVaultKey(settings.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf, audit });
@@ -126,7 +126,7 @@ export class Vault {
 
   /** A vault reached from the bucket alone: a new machine with a key reference or the recovery key. */
   static async openRemote(env: VaultEnv, req: RemoteRequest): Promise<Vault> {
-    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp };
+    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp, bwlimitKiBps: env.bwlimitKiBps };
     const slots = wrap(env, openStore(req.remote, storeOpts));
     const { vaultId } = await readDescriptor(slots, req.remote);
     const paths = vaultPaths(env.home, vaultId);

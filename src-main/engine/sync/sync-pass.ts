@@ -1,4 +1,5 @@
 import type { BlobStore } from '../ports/blob-store.ts';
+import { NotFoundError } from '../ports/store-errors.ts';
 import type { Clock, RandomSource } from '../ports/clock.ts';
 import type { HistoryEntry, HistoryLog, Journal } from '../ports/journal.ts';
 import type { Scanner, IndexedEntry } from '../ports/scanner.ts';
@@ -73,14 +74,16 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   const baseRoot: Root | null = headRes ? await deps.manifest.readRoot(headRes.head.rootId) : null;
   const base: Tree = baseRoot ? await deps.manifest.readTree(baseRoot) : new Map();
 
+  const own = await ownView(deps.manifest, index, headRes?.head.rootId, base);
   const indexed = new Map<string, IndexedEntry>();
-  for (const e of base.values()) {
+  for (const e of own.values()) {
     indexed.set(e.path, { kind: e.type, size: e.size, mtimeMs: e.mtimeMs, mode: e.mode, ino: index.inodes[e.path], hash: e.hash });
   }
   const scan = await deps.scanner.scan(indexed, { scope: req.scope });
   for (const s of scan.skipped) note({ action: 'skip', path: s.path, reason: s.reason });
 
-  const deleted = scan.deleted.filter((p) => base.has(p));
+  // Only what this device had and no longer has is a deletion: a path another device added since is kept.
+  const deleted = scan.deleted.filter((p) => base.has(p) && own.has(p));
   const baseFiles = [...base.values()].filter((e) => e.type !== 'dir').length;
   checkMassDelete(deleted.filter((p) => base.get(p)?.type !== 'dir').length, baseFiles, deps.massDeleteThreshold, !!req.allowMassDelete);
 
@@ -133,10 +136,13 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
       continue;
     }
     try {
-      const out = await uploader.upload(c, prev);
+      // "Unchanged" is judged against this device's own view: if another device edited the file since,
+      // its version stands unless this device changed the content too (then the newer write wins).
+      const out = await uploader.upload(c, own.get(c.path) ?? prev);
       if (out.kind === 'same') {
-        if (prev && (prev.mtimeMs !== c.mtimeMs || prev.mode !== c.mode)) {
-          next.set(c.path, { ...prev, mtimeMs: c.mtimeMs, mode: c.mode });
+        const current = next.get(c.path);
+        if (current?.hash === out.hash && (current.mtimeMs !== c.mtimeMs || current.mode !== c.mode)) {
+          next.set(c.path, { ...current, mtimeMs: c.mtimeMs, mode: c.mode });
           changed = true;
         }
       } else {
@@ -200,4 +206,19 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     state: complete && errors === 0 ? 'up-to-date' : 'error', complete, index: result,
     problems: history.filter((h) => h.action === 'error' || (h.action === 'skip' && h.reason?.includes('next pass'))).map((h) => ({ path: h.path ?? '', reason: h.reason ?? '' })),
   };
+}
+
+/**
+ * The tree this device last committed or saw. When another device moved the head since, the scan must
+ * compare the folder with this view, not with the head: otherwise the other device's new files would
+ * look deleted here, and its edits would look like local changes to upload over it.
+ */
+async function ownView(manifest: ManifestStore, index: LocalIndex, headRootId: string | undefined, head: Tree): Promise<Tree> {
+  if (!index.rootId || index.rootId === headRootId) return head;
+  try {
+    return await manifest.readTree(await manifest.readRoot(index.rootId));
+  } catch (err) {
+    if (err instanceof NotFoundError) return head; // pruned by retention: the head is the best view left
+    throw err;
+  }
 }

@@ -3,6 +3,8 @@ import { mkdir, writeFile, rename, rm, symlink, appendFile, readdir, readFile } 
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { bufferBody } from '../../src-main/engine/store/body.ts';
+import { UnsupportedError } from '../../src-main/engine/ports/store-errors.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { sandbox, initVault, snapshot, type Sandbox, type RemoteKind } from './harness.ts';
 import { s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
@@ -81,6 +83,8 @@ describe.each(kinds)('init, sync, change, sync, restore (%s remote)', (kind) => 
       const out2 = join(fresh.root, 'new-machine');
       expect((await remoteVault.restore(out2)).problems).toEqual([]);
       expect(await snapshot(out2)).toEqual(await snapshot(f));
+      // Opened from the bucket alone, the vault is read-only: a restore can never change the remote.
+      await expect(remoteVault.store.put('objects/00/probe', bufferBody('x'))).rejects.toBeInstanceOf(UnsupportedError);
       await remoteVault.close();
     } finally {
       await fresh.cleanup();

@@ -9,6 +9,7 @@ import { rootAt, versionsOf, type PathVersion } from '../manifest/history-walk.t
 import { ContentReader } from '../read/content-reader.ts';
 import { restoreTree, type RestoreReport } from '../restore/restorer.ts';
 import { verifyTree, type VerifyReport } from '../verify/verifier.ts';
+import { ReadOnlyStore } from '../store/read-only-store.ts';
 import { openStore, parseStoreUrl, type OpenStoreOptions } from '../store/open-store.ts';
 import { createVaultKey, FileAuditLog, openVaultKey, openWithRecoveryKey, type AuditLog, type ManagedKey } from '../keys/index.ts';
 import { FileHistoryLog } from '../journal/history-log.ts';
@@ -124,10 +125,13 @@ export class Vault {
     return new Vault(env, vaultId, paths, store, key, settings, slots, audit);
   }
 
-  /** A vault reached from the bucket alone: a new machine with a key reference or the recovery key. */
+  /**
+   * A vault reached from the bucket alone: a new machine with a key reference or the recovery key. It is
+   * opened read-only: restoring or verifying from a new machine can never change the bucket.
+   */
   static async openRemote(env: VaultEnv, req: RemoteRequest): Promise<Vault> {
     const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp, bwlimitKiBps: env.bwlimitKiBps };
-    const slots = wrap(env, openStore(req.remote, storeOpts));
+    const slots = new ReadOnlyStore(wrap(env, openStore(req.remote, storeOpts)));
     const { vaultId } = await readDescriptor(slots, req.remote);
     const paths = vaultPaths(env.home, vaultId);
     const audit = new FileAuditLog(paths.dir, env.clock);
@@ -138,7 +142,7 @@ export class Vault {
     else throw new Error('give --key <ref> or --recovery-key <key> to open a vault from the bucket');
     // Without local settings the bucket says whether SSE-C is on (aes256 and aws:kms need nothing to read).
     const store = await hasSseCKey(slots)
-      ? wrap(env, openStore(req.remote, { ...storeOpts, sse: { mode: 'c', key: await loadSseCKey(slots, new EsdkSealer(key), vaultId) } }))
+      ? new ReadOnlyStore(wrap(env, openStore(req.remote, { ...storeOpts, sse: { mode: 'c', key: await loadSseCKey(slots, new EsdkSealer(key), vaultId) } })))
       : slots;
     return new Vault(env, vaultId, paths, store, key, null, slots, audit);
   }

@@ -5,7 +5,7 @@ import {
   CommitmentPolicy,
   AlgorithmSuiteIdentifier,
   type KeyringNode,
-} from '@aws-crypto/client-node';
+} from './esdk.ts';
 import type { KeyProvider } from '../ports/key-provider.ts';
 import { OpenError, type ObjectContext, type Sealer } from '../ports/sealer.ts';
 import { encryptionContextFor, sameContext } from './encryption-context.ts';

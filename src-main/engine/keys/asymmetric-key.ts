@@ -1,6 +1,6 @@
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
-import { RawRsaKeyringNode, type KeyringNode } from '@aws-crypto/client-node';
+import { RawRsaKeyringNode, type KeyringNode } from '../crypto/esdk.ts';
 import { KeyUnavailableError, type KeyProvider, type KeyStatus } from '../ports/key-provider.ts';
 import { KeyUsageError } from './key-errors.ts';
 import { keyNamespace } from './vault-keyrings.ts';

@@ -7,7 +7,7 @@ import {
   type EncryptedDataKey,
   type NodeDecryptionMaterial,
   type NodeEncryptionMaterial,
-} from '@aws-crypto/client-node';
+} from '../crypto/esdk.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
 import { CorruptKeySetError, KeyError, WrongPassphraseError } from './key-errors.ts';

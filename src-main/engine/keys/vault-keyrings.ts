@@ -5,7 +5,7 @@ import {
   type EncryptedDataKey,
   type NodeDecryptionMaterial,
   type NodeEncryptionMaterial,
-} from '@aws-crypto/client-node';
+} from '../crypto/esdk.ts';
 import { KeyError } from './key-errors.ts';
 import type { VaultKeyVersion } from './key-set.ts';
 

@@ -1,10 +1,10 @@
+import { KmsKeyringNode } from '@aws-crypto/kms-keyring-node';
 import {
   KeyringNode,
-  KmsKeyringNode,
   type NodeDecryptionMaterial,
   type NodeEncryptionMaterial,
   type EncryptedDataKey,
-} from '@aws-crypto/client-node';
+} from '../../crypto/esdk.ts';
 import type { KmsApi } from './kms-client.ts';
 import type { UseAudit } from './use-audit.ts';
 

@@ -5,7 +5,7 @@ import {
   unwrapDataKey,
   type NodeDecryptionMaterial,
   type NodeEncryptionMaterial,
-} from '@aws-crypto/client-node';
+} from '../../crypto/esdk.ts';
 import type { RandomSource } from '../../ports/clock.ts';
 import type { UseAudit } from '../kms/use-audit.ts';
 import type { Session } from './pkcs11-module.ts';

@@ -6,8 +6,11 @@ import { BandwidthLimitedStore } from './bandwidth-limited-store.ts';
 import { FsStore } from './fs-store.ts';
 import { RetryingStore } from './retrying-store.ts';
 import type { RetryOptions } from './retrying-store.ts';
-import { S3Store } from './s3-store.ts';
-import type { SseMode } from './sse.ts';
+import type { S3StoreOptions } from './s3-store.ts';
+import { checkSse, type SseMode } from './sse.ts';
+import { checkBucketName, resolveEndpoint } from './s3-endpoint.ts';
+import { normalizePrefix } from './keys.ts';
+import { LazyStore } from './lazy-store.ts';
 
 export interface OpenStoreOptions {
   /** S3-compatible endpoint; default AWS_ENDPOINT_URL_S3, then AWS. */
@@ -46,7 +49,7 @@ export function openStore(url: string, opts: OpenStoreOptions = {}): BlobStore {
   const loc = parseStoreUrl(url);
   let store: BlobStore;
   if (loc.kind === 's3') {
-    store = new S3Store({
+    store = lazyS3Store({
       bucket: loc.bucket,
       prefix: loc.prefix,
       ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
@@ -63,4 +66,13 @@ export function openStore(url: string, opts: OpenStoreOptions = {}): BlobStore {
     store = new BandwidthLimitedStore(store, { kibps: opts.bwlimitKiBps, ...(opts.clock ? { clock: opts.clock } : {}) });
   }
   return new RetryingStore(store, { ...opts.retry, ...(opts.clock ? { clock: opts.clock } : {}) });
+}
+
+/** An S3 store whose SDK loads on first use; every check that needs no request still happens now. */
+function lazyS3Store(opts: S3StoreOptions): BlobStore {
+  checkBucketName(opts.bucket);
+  checkSse(opts.sse ?? { mode: 'none' });
+  resolveEndpoint(opts);
+  const location = `s3://${opts.bucket}/${normalizePrefix(opts.prefix)}`;
+  return new LazyStore(location, { conditionalWrite: true, multipart: true }, async () => new (await import('./s3-store.ts')).S3Store(opts));
 }

@@ -10,6 +10,7 @@ import type {
 } from '../ports/blob-store.ts';
 import { MissingContainerError, NotFoundError, PreconditionFailedError } from '../ports/store-errors.ts';
 import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
+import { checkBucketName } from './s3-endpoint.ts';
 import { makeS3Client } from './s3-client.ts';
 import type { S3ConnectOptions } from './s3-client.ts';
 import { bareEtag, mapS3Error } from './s3-errors.ts';
@@ -46,9 +47,7 @@ export class S3Store implements BlobStore {
   private bucketSeen = false;
 
   constructor(opts: S3StoreOptions) {
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.bucket)) {
-      throw new MissingContainerError(`invalid S3 bucket name ${JSON.stringify(opts.bucket)}`);
-    }
+    checkBucketName(opts.bucket);
     const sse = opts.sse ?? { mode: 'none' };
     checkSse(sse);
     this.client = makeS3Client(opts);

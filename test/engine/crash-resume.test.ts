@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { loadSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
-import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { objectIdFromKey, objectKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { sandbox, initVault, snapshot, type Sandbox, type RemoteKind } from './harness.ts';
 import { startCli } from './cli-harness.ts';
 import { s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
@@ -85,4 +86,36 @@ describe.each<RemoteKind>(['file', 's3'])('kill -9 during a large upload, then r
     }
     await again.close();
   }, 240_000);
+});
+
+describe.skipIf(!s3TestConfig())('multipart uploads the journal never heard of (S3)', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it('an upload to an object that already exists is aborted after the next commit', async () => {
+    sb = await sandbox();
+    await writeFile(join(sb.folder, 'a.txt'), 'a');
+    const { vault, remote, endpoint } = await initVault(sb, 's3');
+    const syncer = new VaultSyncer(vault);
+    await syncer.sync();
+    const { tree } = await vault.tree();
+    const objectId = tree.get('a.txt')!.chunks![0]!.object;
+    // What a crash between CreateMultipartUpload and saving its checkpoint leaves behind.
+    const cfg = s3TestConfig()!;
+    const [bucket, prefix] = remote.replace('s3://', '').split(/\/(.*)/s);
+    const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } });
+    await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: `${prefix}/${objectKey(objectId)}` }));
+    s3.destroy();
+    const before = [];
+    for await (const u of vault.store.pendingUploads!()) before.push(u);
+    expect(before).toHaveLength(1);
+
+    await writeFile(join(sb.folder, 'b.txt'), 'b');
+    await syncer.sync();
+    await syncer.close();
+    const after = [];
+    for await (const u of vault.store.pendingUploads!()) after.push(u);
+    expect(after).toEqual([]);
+    await vault.close();
+  });
 });

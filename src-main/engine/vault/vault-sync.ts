@@ -60,7 +60,10 @@ export class VaultSyncer {
         next = { ...next, lastPrune: new Date(now).toISOString() };
       }
       // After a commit nothing pending refers to a spool file any more (the journal was compacted).
-      if (next.deviceSeq > index.deviceSeq) await rm(vault.paths.spool, { recursive: true, force: true });
+      if (next.deviceSeq > index.deviceSeq) {
+        await rm(vault.paths.spool, { recursive: true, force: true });
+        await abortUploadsToStoredObjects(vault);
+      }
       await saveIndex(vault.paths.index, next);
       await vault.key.flushAudit();
       return { ...result, index: next, pruned };
@@ -99,5 +102,18 @@ async function passWithRetryOnConcurrentWriter<T>(pass: () => Promise<T>, attemp
     } catch (err) {
       if (!(err instanceof ConcurrentWriterError) || i >= attempts) throw err;
     }
+  }
+}
+
+/**
+ * A crash between starting a multipart upload and saving its checkpoint leaves an upload the journal
+ * never heard of; the resumed pass then stores the object with a new upload. Objects are written once
+ * (create-only), so an upload whose object already exists can never complete: it is only cost.
+ */
+async function abortUploadsToStoredObjects(vault: Vault): Promise<void> {
+  const { store } = vault;
+  if (!store.pendingUploads || !store.abortUpload) return;
+  for await (const u of store.pendingUploads()) {
+    if (await store.head(u.key)) await store.abortUpload(u);
   }
 }

@@ -26,7 +26,7 @@ Usage:
   coffer ui [--port <n>]
 
 Options: --json (machine-readable output), --debug (stack traces), --endpoint <url> (S3-compatible server),
---bwlimit <KiB/s> (limit upload and download bandwidth for this run),
+--bwlimit <KiB/s> (limit upload and download bandwidth for this run), --profile <name> (AWS profile for S3),
 --allow-http (plain http to a non-loopback endpoint). Environment: COFFER_HOME (state folder),
 COFFER_PASSPHRASE, AWS_* (credentials, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_KMS).
 `;
@@ -54,7 +54,7 @@ const OPTIONS = {
   'recovery-kit': { type: 'string' }, to: { type: 'string' }, path: { type: 'string' }, at: { type: 'string' },
   'recovery-key': { type: 'string' }, sample: { type: 'string' }, limit: { type: 'string' }, action: { type: 'string' },
   port: { type: 'string' }, days: { type: 'string' }, force: { type: 'boolean' }, verify: { type: 'boolean' },
-  folder: { type: 'string' }, bwlimit: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
+  folder: { type: 'string' }, bwlimit: { type: 'string' }, profile: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
   sse: { type: 'string' }, type: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
 } as const;
 

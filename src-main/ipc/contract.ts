@@ -141,7 +141,7 @@ export const CreateVaultRequest = z.strictObject({
   /** s3://bucket[/prefix] or file:///abs/path */
   remote: z.string().min(1).max(MAX_PATH).regex(/^(s3:\/\/[^/\s]+(\/.*)?|file:\/\/\/.+)$/, 'remote must be s3://bucket[/prefix] or file:///abs/path'),
   endpoint: z.string().max(MAX_TEXT).regex(/^https?:\/\//, 'endpoint must be an http(s) URL').optional(),
-  /** AWS shared-credentials profile name for S3 (additive: the port's CreateVaultRequest lacks it). */
+  /** AWS shared-config profile name for S3 credentials. */
   profile: z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'profile names use letters, digits, . _ + -').optional(),
   /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
   keyRef: z.string().min(1).max(256).regex(/^(keychain:.+|passphrase|aws-kms:.+|pkcs11:.+\/.+)$/, 'unknown key provider'),

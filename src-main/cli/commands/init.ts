@@ -12,6 +12,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   const sse = parseSseFlag(str(ctx.flags, 'sse'));
   const { vault, recoveryKey } = await Vault.init(ctx.env, {
     folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true, sse,
+    profile: str(ctx.flags, 'profile'),
   });
   const kitFile = str(ctx.flags, 'recovery-kit');
   if (kitFile && recoveryKey) await writeFile(kitFile, recoveryKitText(vault.vaultId, remote, recoveryKey), { mode: 0o600, flag: 'wx' });

@@ -15,6 +15,7 @@ export async function restoreCommand(ctx: CommandContext): Promise<number> {
     ? await Vault.openRemote(ctx.env, {
         remote, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true,
         keyRef: str(ctx.flags, 'key'), recoveryKey: recovery ? await readSecretArg(recovery) : undefined,
+        profile: str(ctx.flags, 'profile'),
       })
     : await Vault.open(ctx.env, ctx.args[0]);
   try {

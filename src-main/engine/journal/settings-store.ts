@@ -28,6 +28,8 @@ export const vaultSettingsSchema = z.object({
   bwlimitKiBps: z.number().int().nonnegative().optional(),
   sse: z.enum(['none', 'aes256', 'aws:kms', 'c']),
   sseKmsKeyId: z.string().min(1).optional(),
+  /** AWS shared-config profile for the S3 credentials; absent: the SDK's default chain. */
+  profile: z.string().min(1).max(128).optional(),
   rotationPeriodDays: z.number().int().min(1).max(3650),
   launchAtLogin: z.boolean(),
   /** The newest head this device has seen: a remote head older than this is a rollback. */

@@ -122,6 +122,8 @@ export interface CreateVaultRequest {
   /** s3://bucket[/prefix] or file:///abs/path */
   remote: string;
   endpoint?: string;
+  /** AWS shared-config profile for S3 credentials. */
+  profile?: string;
   /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
   keyRef: string;
   passphrase?: string;

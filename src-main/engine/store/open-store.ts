@@ -16,6 +16,8 @@ export interface OpenStoreOptions {
   /** S3-compatible endpoint; default AWS_ENDPOINT_URL_S3, then AWS. */
   endpoint?: string;
   allowHttp?: boolean;
+  /** AWS shared-config profile for S3 credentials; default: the SDK's default chain. */
+  profile?: string;
   sse?: SseMode;
   /** KiB/s each way; absent or 0: unlimited. */
   bwlimitKiBps?: number;
@@ -54,6 +56,7 @@ export function openStore(url: string, opts: OpenStoreOptions = {}): BlobStore {
       prefix: loc.prefix,
       ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
       ...(opts.allowHttp !== undefined ? { allowHttp: opts.allowHttp } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
       ...(opts.sse ? { sse: opts.sse } : {}),
     });
   } else {

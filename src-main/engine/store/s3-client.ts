@@ -21,6 +21,7 @@ export function makeS3Client(opts: S3ConnectOptions): S3Client {
   };
   if (endpoint) config.endpoint = endpoint.toString().replace(/\/$/, '');
   if (opts.credentials) config.credentials = opts.credentials;
+  else if (opts.profile) config.profile = opts.profile;
   return new S3Client(config);
 }
 

@@ -12,6 +12,8 @@ export interface S3ConnectOptions {
   allowHttp?: boolean;
   /** Default: the SDK's credential chain (env, profile, SSO, instance role). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** A named profile of the shared AWS config and credentials files (as AWS_PROFILE would choose). */
+  profile?: string;
   sse?: SseMode;
 }
 

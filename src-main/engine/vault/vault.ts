@@ -27,6 +27,8 @@ export interface InitRequest {
   endpoint?: string;
   keyRef: string;
   allowHttp?: boolean;
+  /** AWS shared-config profile for S3 credentials (saved with the vault). */
+  profile?: string;
   /** Server-side encryption on S3 (default none); see sse-key.ts. */
   sse?: SseSetting;
 }
@@ -37,6 +39,7 @@ export interface RemoteRequest {
   allowHttp?: boolean;
   keyRef?: string;
   recoveryKey?: string;
+  profile?: string;
 }
 
 /**
@@ -87,7 +90,7 @@ export class Vault {
     // A local destination folder is created on init (its parent must exist); a bucket must already exist.
     if (location.kind === 'file') await mkdir(location.path, { recursive: true });
     const sse: SseSetting = req.sse ?? { sse: 'none' };
-    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp };
+    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile };
     checkSseSetting(req.remote, sse, storeOpts);
     const slots = wrap(env, openBootstrapStore(req.remote, sse, storeOpts));
     const existing = await readDescriptor(slots, req.remote).catch(() => null);
@@ -103,7 +106,7 @@ export class Vault {
     const store = sse.sse === 'c' ? wrap(env, openStore(req.remote, { ...storeOpts, sse: sseModeOf(sse, customerKey) })) : slots;
     const settings = defaultSettings({
       vaultId, folder, remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, keyRef: req.keyRef,
-      deviceId: Buffer.from(random(8)).toString('hex'), sse: sse.sse, sseKmsKeyId: sse.sseKmsKeyId,
+      deviceId: Buffer.from(random(8)).toString('hex'), sse: sse.sse, sseKmsKeyId: sse.sseKmsKeyId, profile: req.profile,
     });
     await saveSettings(paths.settings, settings);
     await registry.add(vaultId, folder);
@@ -115,7 +118,7 @@ export class Vault {
     const { vaultId } = await new VaultRegistry(env.home).find(folder);
     const paths = vaultPaths(env.home, vaultId);
     const settings = await loadSettings(paths.settings);
-    const storeOpts: OpenStoreOptions = { endpoint: settings.endpoint, allowHttp: settings.allowHttp, bwlimitKiBps: env.bwlimitKiBps ?? settings.bwlimitKiBps };
+    const storeOpts: OpenStoreOptions = { endpoint: settings.endpoint, allowHttp: settings.allowHttp, profile: settings.profile, bwlimitKiBps: env.bwlimitKiBps ?? settings.bwlimitKiBps };
     const slots = wrap(env, openBootstrapStore(settings.remote, settings, storeOpts));
     const audit = new FileAuditLog(paths.dir, env.clock);
     const key = await openVaultKey(settings.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf, audit });
@@ -130,7 +133,7 @@ export class Vault {
    * opened read-only: restoring or verifying from a new machine can never change the bucket.
    */
   static async openRemote(env: VaultEnv, req: RemoteRequest): Promise<Vault> {
-    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp, bwlimitKiBps: env.bwlimitKiBps };
+    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, bwlimitKiBps: env.bwlimitKiBps };
     const slots = new ReadOnlyStore(wrap(env, openStore(req.remote, storeOpts)));
     const { vaultId } = await readDescriptor(slots, req.remote);
     const paths = vaultPaths(env.home, vaultId);

@@ -1,23 +1,13 @@
-import { describe, it, expect, beforeAll, afterAll, afterEach } from 'vitest';
+import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
-import { startKmsServer, useKmsEndpoint } from '../support/kms-service.ts';
-import type { KmsServer } from '../kms-server/server.ts';
+import { kmsServerForThisFile } from '../support/kms-per-file.ts';
 import { sandbox, snapshot, type Sandbox } from './harness.ts';
 
-let server: KmsServer;
-let restoreEnv: () => void;
-beforeAll(async () => {
-  server = await startKmsServer();
-  restoreEnv = useKmsEndpoint(server.endpoint);
-});
-afterAll(async () => {
-  restoreEnv();
-  await server.close();
-});
+const kms = kmsServerForThisFile();
 
 describe('a vault whose key is in AWS KMS (test server, real @aws-sdk/client-kms)', () => {
   let sb: Sandbox;
@@ -25,10 +15,11 @@ describe('a vault whose key is in AWS KMS (test server, real @aws-sdk/client-kms
 
   it('syncs and restores on a new machine with only the bucket and the KMS key; KMS logs show ids, never names', async () => {
     sb = await sandbox();
-    const kms = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1' });
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
-    await kms.send(new CreateAliasCommand({ AliasName: 'alias/coffer-engine-test', TargetKeyId: KeyMetadata!.KeyId! }));
-    kms.destroy();
+    const server = kms();
+    const client = new KMSClient({ endpoint: server.endpoint, region: 'us-east-1' });
+    const { KeyMetadata } = await client.send(new CreateKeyCommand({}));
+    await client.send(new CreateAliasCommand({ AliasName: 'alias/coffer-engine-test', TargetKeyId: KeyMetadata!.KeyId! }));
+    client.destroy();
     await writeFile(join(sb.folder, 'medical-records.txt'), 'private');
     const remote = `file://${join(sb.root, 'remote')}`;
     const { vault, recoveryKey } = await Vault.init(sb.env, { folder: sb.folder, remote, keyRef: 'aws-kms:alias/coffer-engine-test' });

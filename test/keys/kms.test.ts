@@ -1,5 +1,5 @@
 // The AWS KMS provider against the KMS test server, through the real @aws-sdk/client-kms.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AlgorithmSuiteIdentifier, NodeAlgorithmSuite, NodeDecryptionMaterial, NodeEncryptionMaterial,
 } from '@aws-crypto/client-node';
@@ -8,22 +8,13 @@ import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { KeyUnavailableError } from '../../src-main/engine/ports/key-provider.ts';
 import { KeyUsageError } from '../../src-main/engine/keys/key-errors.ts';
 import { createKmsKey, KmsCiphertextError, KmsKeyError, openKmsKey } from '../../src-main/engine/keys/kms/index.ts';
-import { startKmsServer, useKmsEndpoint, KMS_TEST_ENV } from '../support/kms-service.ts';
-import type { KmsServer } from '../kms-server/server.ts';
+import { KMS_TEST_ENV } from '../support/kms-service.ts';
+import { kmsServerForThisFile } from '../support/kms-per-file.ts';
 import { makeContext } from './support/fixtures.ts';
 
-let server: KmsServer;
-let restoreEnv: () => void;
+const kms = kmsServerForThisFile();
 const DAY = 86_400_000;
 
-beforeAll(async () => {
-  server = await startKmsServer();
-  restoreEnv = useKmsEndpoint(server.endpoint);
-});
-afterAll(async () => {
-  restoreEnv();
-  await server.close();
-});
 
 async function newKey(alias?: string) {
   const ctx = await makeContext();
@@ -31,7 +22,7 @@ async function newKey(alias?: string) {
   return { ctx, key, sealer: new EsdkSealer(key) };
 }
 
-const sdk = () => new KMS({ endpoint: server.endpoint, region: 'us-east-1', maxAttempts: 1 });
+const sdk = () => new KMS({ endpoint: kms().endpoint, region: 'us-east-1', maxAttempts: 1 });
 const obj = (vaultId: string, objectId = 'obj-1') => ({ vaultId, objectId, kind: 'data' as const });
 const text = (b: Uint8Array) => Buffer.from(b).toString();
 
@@ -54,12 +45,12 @@ describe('aws-kms key provider', () => {
     const ct = await sealer.sealBytes(Buffer.from('secret plans.docx content'), obj(ctx.vaultId, 'f3a9c1'));
     await sealer.openBytes(ct, obj(ctx.vaultId, 'f3a9c1'));
     const arn = (await key.status()).ref.slice('aws-kms:'.length);
-    const crypto = server.trail(arn).filter((e) => e.op === 'GenerateDataKey' || e.op === 'Decrypt');
+    const crypto = kms().trail(arn).filter((e) => e.op === 'GenerateDataKey' || e.op === 'Decrypt');
     expect(crypto.map((e) => e.op)).toEqual(['GenerateDataKey', 'Decrypt']);
     for (const e of crypto) {
       expect(e.encryptionContext).toEqual({ 'coffer:vault': ctx.vaultId, 'coffer:object': 'f3a9c1', 'coffer:kind': 'data' });
     }
-    expect(JSON.stringify(server.trail())).not.toContain('plans');
+    expect(JSON.stringify(kms().trail())).not.toContain('plans');
   });
 
   it('KMS refuses a data key under a different encryption context', async () => {
@@ -107,13 +98,13 @@ describe('aws-kms key provider', () => {
   it('a key whose deletion window passed is reported missing', async () => {
     const { key } = await newKey();
     await key.scheduleDeletion(7, { force: true });
-    server.advance(8 * DAY);
+    kms().advance(8 * DAY);
     try {
       const st = await key.status();
       expect(st.state).toBe('missing');
       expect(st.detail).toMatch(/was not found/);
     } finally {
-      server.advance(-8 * DAY);
+      kms().advance(-8 * DAY);
     }
   });
 
@@ -129,13 +120,13 @@ describe('aws-kms key provider', () => {
     const rot = await key.setRotationPeriod(90);
     expect(rot.rotation).toMatchObject({ enabled: true, periodDays: 90 });
     expect(Date.parse(rot.rotation?.nextRotation as string) - Date.now()).toBeGreaterThan(89 * DAY);
-    server.advance(91 * DAY);
+    kms().advance(91 * DAY);
     try {
       expect(await key.currentVersion()).toBe(3); // KMS rotated by itself
       expect(await key.rotateIfDue()).toBe(false);
       expect(text(await sealer.openBytes(old, obj(ctx.vaultId)))).toBe('v1 data');
     } finally {
-      server.advance(-91 * DAY);
+      kms().advance(-91 * DAY);
     }
     const audit = await ctx.audit.list();
     expect(audit.filter((e) => e.op === 'rotate').map((e) => e.version ?? e.detail)).toEqual([2, 'automatic rotation every 90 days']);
@@ -148,19 +139,19 @@ describe('aws-kms key provider', () => {
     const throttled = await openKmsKey(key.ref, { ...ctx, clock });
     const sealer = new EsdkSealer(throttled);
     await throttled.status();
-    server.throttle(3, 'GenerateDataKey');
+    kms().throttle(3, 'GenerateDataKey');
     const ct = await sealer.sealBytes(Buffer.from('eventually'), obj(ctx.vaultId));
     expect(sleeps).toHaveLength(3);
     sleeps.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(100 * 2 ** i));
     expect(text(await sealer.openBytes(ct, obj(ctx.vaultId)))).toBe('eventually');
-    server.throttle(50, 'GenerateDataKey');
+    kms().throttle(50, 'GenerateDataKey');
     try {
       const err = await sealer.sealBytes(Buffer.from('never'), obj(ctx.vaultId)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(KmsKeyError);
       expect((err as KmsKeyError).problem).toBe('throttled');
       expect(sleeps).toHaveLength(3 + 5); // six attempts, five waits
     } finally {
-      server.throttle(0, 'GenerateDataKey');
+      kms().throttle(0, 'GenerateDataKey');
     }
   });
 
@@ -175,16 +166,16 @@ describe('aws-kms key provider', () => {
     expect(st.state).toBe('error');
     expect(st.detail).toMatch(/access to the KMS key .* was denied .*another account must grant this account/);
 
-    const elsewhere = await openKmsKey(`aws-kms:arn:aws:kms:eu-west-1:${server.account}:key/11111111-2222-3333-4444-555555555555`, ctx);
+    const elsewhere = await openKmsKey(`aws-kms:arn:aws:kms:eu-west-1:${kms().account}:key/11111111-2222-3333-4444-555555555555`, ctx);
     expect(await elsewhere.status()).toMatchObject({ state: 'missing', detail: expect.stringMatching(/region/) });
   });
 
   it('a write-only device seals but cannot open, and only for its own vault', async () => {
     const { ctx, key } = await newKey();
     // As docs/WRITE-ONLY-DEVICES.md: not even DescribeKey is needed to seal.
-    server.setPolicy('AKIDWRITEONLY', { allow: ['GenerateDataKey', 'Encrypt'], vault: ctx.vaultId });
+    kms().setPolicy('AKIDWRITEONLY', { allow: ['GenerateDataKey', 'Encrypt'], vault: ctx.vaultId });
     const client = new KMS({
-      endpoint: server.endpoint, region: KMS_TEST_ENV.AWS_REGION, maxAttempts: 1,
+      endpoint: kms().endpoint, region: KMS_TEST_ENV.AWS_REGION, maxAttempts: 1,
       credentials: { accessKeyId: 'AKIDWRITEONLY', secretAccessKey: 'device-secret' },
     });
     const deviceKey = await openKmsKey(key.ref, ctx, { client });

@@ -183,6 +183,11 @@ export const commands = {
   createVault: { request: CreateVaultRequest, response: z.object({ recoveryKey: z.string().min(1).max(4096) }) },
   /** The user ticked "I saved it". Main may persist the flag; until then the app re-offers the kit's warning. */
   confirmRecoverySaved: { request: Empty, response: Void },
+  /**
+   * VaultHost.unlock: a passphrase vault whose app started without the passphrase (other commands then
+   * answer 'key-unavailable'). The passphrase travels renderer -> main only and is never echoed.
+   */
+  unlock: { request: z.strictObject({ passphrase: z.string().min(1).max(1024) }), response: Void },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -309,5 +314,5 @@ export type _ContractMirrorsPorts = [
   Assert<Same<Response<'providerView'>, port.ProviderView>>,
   Assert<Same<VaultEvent, port.VaultEvent>>,
   Assert<Request<'createVault'> extends port.CreateVaultRequest ? true : false>,
-  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'confirmRecoverySaved'>>>,
+  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'confirmRecoverySaved' | 'unlock'>>>,
 ];

@@ -45,13 +45,21 @@ const handlers: Handlers = {
   updateSettings: (r, c) => c.service().updateSettings(r.patch),
   providerView: (_r, c) => c.service().providerView(),
   createVault: async (r, c) => {
-    if (c.opts.host.service() !== null) throw new ApiError('invalid-request', 'A vault is already open');
+    if (c.opts.host.service() !== null || c.opts.host.isLocked?.()) throw new ApiError('invalid-request', 'A vault is already set up');
     const { recoveryKey, service } = await c.opts.host.createVault(r);
     c.opts.onVaultCreated?.(service);
     return { recoveryKey };
   },
   confirmRecoverySaved: async (_r, c) => {
     await c.opts.onRecoverySaved?.();
+  },
+  unlock: async (r, c) => {
+    const { host } = c.opts;
+    if (!host.unlock || !host.isLocked?.()) throw new ApiError('invalid-request', 'There is no locked vault to unlock');
+    // Unlock first, on its own line: inside `onVaultCreated?.(…)` the call would be skipped when no
+    // listener is set (optional calls do not evaluate their arguments).
+    const service = await host.unlock(r.passphrase);
+    c.opts.onVaultCreated?.(service);
   },
 };
 
@@ -60,6 +68,7 @@ export function createDispatcher(opts: DispatchOptions): Dispatch {
     opts,
     service() {
       const svc = opts.host.service();
+      if (svc === null && opts.host.isLocked?.()) throw new ApiError('key-unavailable', 'The vault is locked: enter its passphrase to unlock it');
       if (svc === null) throw new ApiError('not-configured', 'No vault is set up yet: finish the first-run setup');
       return svc;
     },

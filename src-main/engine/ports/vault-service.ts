@@ -113,6 +113,10 @@ export type VaultEvent =
 export interface VaultHost {
   service(): VaultService | null;
   createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }>;
+  /** True when a vault is set up but waits for its passphrase (the app started without one). */
+  isLocked?(): boolean;
+  /** Opens the locked vault with its passphrase; a wrong one is a KeyUnavailableError. */
+  unlock?(passphrase: string): Promise<VaultService>;
   /** Stops watching and closes the journal. */
   close(): Promise<void>;
 }

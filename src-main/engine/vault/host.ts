@@ -12,6 +12,8 @@ import type { VaultEnv } from './remote-vault.ts';
 export class EngineVaultHost implements VaultHost {
   private current: EngineVaultService | null = null;
   private vault: Vault | null = null;
+  /** The registered folder whose passphrase vault could not open without a passphrase. */
+  private lockedFolder: string | null = null;
 
   constructor(private readonly env: VaultEnv) {}
 
@@ -22,7 +24,26 @@ export class EngineVaultHost implements VaultHost {
   async openExisting(): Promise<void> {
     const vaults = await new VaultRegistry(this.env.home).list();
     if (vaults.length === 0) return;
-    await this.attach(await Vault.open(this.env, vaults[0]!.folder));
+    const folder = vaults[0]!.folder;
+    try {
+      await this.attach(await Vault.open(this.env, folder));
+    } catch (err) {
+      // A desktop app started without COFFER_PASSPHRASE: the UI asks for it (unlock) instead of failing.
+      if (!(err instanceof PassphraseRequiredError)) throw err;
+      this.lockedFolder = folder;
+    }
+  }
+
+  isLocked(): boolean {
+    return this.current === null && this.lockedFolder !== null;
+  }
+
+  async unlock(passphrase: string): Promise<VaultService> {
+    if (this.current) return this.current;
+    if (!this.lockedFolder) throw new Error('there is no locked vault to unlock');
+    const vault = await Vault.open({ ...this.env, passphrase: async () => passphrase }, this.lockedFolder);
+    this.lockedFolder = null;
+    return this.attach(vault);
   }
 
   async createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }> {
@@ -52,11 +73,20 @@ export async function openVaultHost(opts: { stateDir: string; wrapStore?: (s: Bl
   const host = new EngineVaultHost({
     home: opts.stateDir,
     wrapStore: opts.wrapStore,
-    passphrase: opts.passphrase ?? (async () => {
+    passphrase: async () => {
       if (process.env.COFFER_PASSPHRASE) return process.env.COFFER_PASSPHRASE;
-      throw new Error('this vault needs its passphrase: start Coffer with COFFER_PASSPHRASE set');
-    }),
+      if (opts.passphrase) return opts.passphrase().catch((err: Error) => { throw new PassphraseRequiredError(err.message); });
+      throw new PassphraseRequiredError('this vault needs its passphrase');
+    },
   });
   await host.openExisting();
   return host;
+}
+
+/** No passphrase could be had without asking the user: the host reports the vault as locked. */
+export class PassphraseRequiredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PassphraseRequiredError';
+  }
 }

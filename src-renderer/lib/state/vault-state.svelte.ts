@@ -12,6 +12,8 @@ export class VaultState {
   busy = $state(false);
   days = $state<DayBytes[]>([]);
   notConfigured = $derived(this.status?.state === 'not-configured' || this.error?.code === 'not-configured');
+  /** A passphrase vault opened without its passphrase: the app shows the unlock form. */
+  locked = $derived(this.status === null && this.error?.code === 'key-unavailable');
 
   constructor(private readonly api: ApiClient) {}
 

@@ -1,0 +1,44 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openVaultHost } from '../../src-main/engine/vault/host.ts';
+import { createDispatcher } from '../../src-main/ipc/dispatch.ts';
+import { sandbox, initVault, type Sandbox } from './harness.ts';
+
+describe('the app engine with a passphrase vault and no passphrase at start', () => {
+  let sb: Sandbox;
+  const saved = process.env.COFFER_PASSPHRASE;
+  afterEach(async () => {
+    if (saved === undefined) delete process.env.COFFER_PASSPHRASE;
+    else process.env.COFFER_PASSPHRASE = saved;
+    await sb?.cleanup();
+  });
+
+  it('starts locked, refuses a wrong passphrase, and opens the vault with the right one (through the IPC dispatcher)', async () => {
+    sb = await sandbox('the right passphrase');
+    await writeFile(join(sb.folder, 'a.txt'), 'a');
+    const { vault } = await initVault(sb, 'file');
+    await vault.close();
+    delete process.env.COFFER_PASSPHRASE;
+
+    const host = await openVaultHost({ stateDir: sb.home });
+    expect(host.service()).toBeNull();
+    expect(host.isLocked()).toBe(true);
+    const dispatch = createDispatcher({ host });
+    const locked = await dispatch('status', {});
+    expect(locked).toMatchObject({ ok: false, error: { code: 'key-unavailable' } });
+    expect(await dispatch('createVault', { folder: sb.folder, remote: `file://${sb.root}/other`, keyRef: 'passphrase', passphrase: 'x'.repeat(12) }))
+      .toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+
+    const wrong = await dispatch('unlock', { passphrase: 'not it' });
+    expect(wrong).toMatchObject({ ok: false, error: { message: expect.stringMatching(/wrong passphrase/i) } });
+    expect(host.isLocked()).toBe(true);
+
+    expect(await dispatch('unlock', { passphrase: 'the right passphrase' })).toMatchObject({ ok: true });
+    expect(host.isLocked()).toBe(false);
+    const status = await dispatch('status', {});
+    expect(status).toMatchObject({ ok: true, value: { folder: sb.folder } });
+    expect(await dispatch('unlock', { passphrase: 'again' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    await host.close();
+  });
+});

@@ -23,15 +23,15 @@ export interface PathVersion {
  */
 export async function versionsOf(manifest: ManifestStore, headRootId: string, path: string): Promise<PathVersion[]> {
   const seen: PathVersion[] = [];
-  let newer: PathVersion | null = null;
+  // Walking newest to oldest, a run of roots with the same version is reported once, at its oldest root:
+  // the time that version was first committed.
+  let run: PathVersion | null = null;
   for await (const root of manifest.roots(headRootId)) {
     const entry = await entryIn(manifest, root, path);
-    const same = newer && sameVersion(newer.entry, entry);
-    if (newer && !same) seen.push(newer);
-    if (!newer || !same) newer = { rootId: root.rootId, time: root.time, entry };
-    else newer = { rootId: root.rootId, time: root.time, entry };
+    if (run && !sameVersion(run.entry, entry)) seen.push(run);
+    run = { rootId: root.rootId, time: root.time, entry };
   }
-  if (newer) seen.push(newer);
+  if (run) seen.push(run);
   // Trailing "absent" versions older than the file's first appearance are not versions.
   while (seen.length && seen[seen.length - 1]!.entry === null) seen.pop();
   return seen;

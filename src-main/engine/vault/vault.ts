@@ -50,6 +50,8 @@ export class Vault {
   readonly clock: Clock;
   readonly random: RandomSource;
   readonly manifest: ManifestStore;
+  /** One sealer for the vault: it fetches keyrings per call, so a rotation applies to the next object. */
+  readonly sealer: EsdkSealer;
   readonly reader: ContentReader;
   private historyLog: HistoryLog | null = null;
 
@@ -70,13 +72,9 @@ export class Vault {
   ) {
     this.clock = env.clock ?? systemClock;
     this.random = env.random ?? systemRandom;
-    const sealer = new EsdkSealer(key);
-    this.manifest = new ManifestStore(store, sealer, vaultId, this.random, paths.cache);
-    this.reader = new ContentReader({ store, sealer, vaultId });
-  }
-
-  get sealer(): EsdkSealer {
-    return new EsdkSealer(this.key);
+    this.sealer = new EsdkSealer(key);
+    this.manifest = new ManifestStore(store, this.sealer, vaultId, this.random, paths.cache);
+    this.reader = new ContentReader({ store, sealer: this.sealer, vaultId });
   }
 
   static async init(env: VaultEnv, req: InitRequest): Promise<{ vault: Vault; recoveryKey: string }> {

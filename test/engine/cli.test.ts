@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { writeFile, mkdir, readFile } from 'node:fs/promises';
+import { writeFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sandbox, snapshot, type Sandbox } from './harness.ts';
 import { runCli } from './cli-harness.ts';
@@ -75,5 +75,21 @@ describe('the coffer CLI', () => {
     const help = await runCli(['--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/coffer restore --remote/);
+  });
+
+  it('the mass-delete guard: refuses without a terminal to ask, proceeds with --allow-mass-delete', async () => {
+    sb = await sandbox();
+    const env = envFor(sb);
+    for (let i = 0; i < 6; i++) await writeFile(join(sb.folder, `f${i}.txt`), `file ${i}`);
+    expect((await runCli(['init', sb.folder, '--remote', `file://${join(sb.root, 'remote')}`, '--key', 'passphrase'], env)).code).toBe(0);
+    expect((await runCli(['sync'], env)).code).toBe(0);
+    for (let i = 0; i < 4; i++) await rm(join(sb.folder, `f${i}.txt`));
+    const paused = await runCli(['sync'], env);
+    expect(paused.code).toBe(1);
+    expect(paused.stderr).toMatch(/would delete 4 of 6 files.*nothing was deleted.*--allow-mass-delete/);
+    const status = JSON.parse((await runCli(['status', '--json'], env)).stdout);
+    expect(status.files).toBe(6);
+    const forced = JSON.parse((await runCli(['sync', '--allow-mass-delete', '--json'], env)).stdout);
+    expect(forced).toMatchObject({ deleted: 4 });
   });
 });

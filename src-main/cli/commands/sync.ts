@@ -1,6 +1,8 @@
 import { Vault } from '../../engine/vault/vault.ts';
 import { VaultSyncer } from '../../engine/vault/vault-sync.ts';
 import type { CommandContext } from '../context.ts';
+import { MassDeleteError } from '../../engine/sync/mass-delete-guard.ts';
+import { confirm } from '../prompt.ts';
 import { formatBytes } from '../output.ts';
 
 /** One pass. Exit 0 only when everything is synced; 3 when some file could not be stored this time. */
@@ -10,7 +12,14 @@ export async function syncCommand(ctx: CommandContext): Promise<number> {
     onProgress: (p) => ctx.out.progress('sync', p.filesDone, p.filesTotal, p.bytesDone),
   });
   try {
-    const r = await syncer.sync({ allowMassDelete: ctx.flags['allow-mass-delete'] === true });
+    const r = await syncer.sync({ allowMassDelete: ctx.flags['allow-mass-delete'] === true }).catch(async (err: unknown) => {
+      // The guard pauses and asks; without a terminal to ask, the error tells how to proceed.
+      if (!(err instanceof MassDeleteError) || ctx.out.json) throw err;
+      ctx.out.endProgress();
+      const yes = await confirm(`This pass would delete ${err.wouldDelete} of ${err.total} files from the vault (old versions stay for the retention period). Go ahead?`);
+      if (!yes) throw err;
+      return syncer.sync({ allowMassDelete: true });
+    });
     ctx.out.endProgress();
     const { index: _index, ...summary } = r;
     ctx.out.result(

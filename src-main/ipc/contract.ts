@@ -70,6 +70,7 @@ export const VaultStatus = z.object({
   failures: z.array(z.object({ path: z.string().max(MAX_PATH), reason: Text, time: Time })).max(1000),
   progress: SyncProgress.optional(),
   error: Text.optional(),
+  massDelete: z.object({ wouldDelete: Count, total: Count }).optional(),
 });
 export const SyncSummary = z.object({
   uploaded: Count, deleted: Count, renamed: Count, skipped: Count, errors: Count, bytes: Bytes, state: SyncState,
@@ -162,7 +163,7 @@ const Ref = z.strictObject({ ref: KeyRef });
 /** Command name -> request and response schemas. One entry per VaultService / VaultHost call. */
 export const commands = {
   status: { request: Empty, response: VaultStatus },
-  syncNow: { request: Empty, response: SyncSummary },
+  syncNow: { request: z.strictObject({ allowMassDelete: z.boolean().optional() }), response: SyncSummary },
   pause: { request: Empty, response: Void },
   resume: { request: Empty, response: Void },
   history: { request: HistoryQuerySchema, response: z.object({ entries: z.array(HistoryEntrySchema).max(1000), total: Count }) },

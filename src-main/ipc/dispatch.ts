@@ -28,7 +28,7 @@ interface Ctx {
 
 const handlers: Handlers = {
   status: (_r, c) => c.service().status(),
-  syncNow: (_r, c) => c.service().syncNow(),
+  syncNow: (r, c) => c.service().syncNow(r),
   pause: (_r, c) => c.service().pause(),
   resume: (_r, c) => c.service().resume(),
   history: (r, c) => c.service().history(r),

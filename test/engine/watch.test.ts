@@ -1,7 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { writeFile, rename } from 'node:fs/promises';
+import { writeFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VaultRunner } from '../../src-main/engine/vault/vault-runner.ts';
+import { EngineVaultService } from '../../src-main/engine/vault/vault-service-impl.ts';
 import type { SyncState } from '../../src-main/engine/ports/vault-service.ts';
 import { sandbox, initVault, type Sandbox } from './harness.ts';
 
@@ -44,6 +45,26 @@ describe('watching a folder (real chokidar)', () => {
     await until(() => runner.state === 'up-to-date');
     expect(states).toEqual(expect.arrayContaining(['syncing', 'up-to-date', 'paused']));
     await runner.stop();
+    await vault.close();
+  });
+
+  it('the mass-delete guard pauses a watching vault, reports it in the status, and proceeds once confirmed', async () => {
+    sb = await sandbox();
+    for (let i = 0; i < 6; i++) await writeFile(join(sb.folder, `f${i}.txt`), `file ${i}`);
+    const { vault } = await initVault(sb, 'file');
+    const service = new EngineVaultService(vault);
+    await service.runner.start();
+    await until(async () => (await vault.tree()).tree.size === 6);
+    for (let i = 0; i < 4; i++) await rm(join(sb.folder, `f${i}.txt`));
+    await until(async () => (await service.status()).massDelete !== undefined);
+    expect((await service.status()).massDelete).toEqual({ wouldDelete: 4, total: 6 });
+    expect((await vault.tree()).tree.size).toBe(6);
+    const summary = await service.syncNow({ allowMassDelete: true });
+    expect(summary.deleted).toBe(4);
+    const after = await service.status();
+    expect(after.massDelete).toBeUndefined();
+    expect(after.state).toBe('up-to-date');
+    await service.runner.stop();
     await vault.close();
   });
 });

@@ -90,6 +90,24 @@ describe('Dashboard', () => {
     expect(synced).toBe(1);
   });
 
+  it('asks before a mass delete, and confirming syncs with allowMassDelete', async () => {
+    let confirmed = false;
+    const t = new FakeTransport()
+      .on('status', () => (confirmed ? status() : status({ state: 'error', error: '4 of 6 files are gone', massDelete: { wouldDelete: 4, total: 6 } })))
+      .on('bytesPerDay', () => [])
+      .on('syncNow', (req) => {
+        confirmed = (req as { allowMassDelete?: boolean }).allowMassDelete === true;
+        return { uploaded: 0, deleted: 4, renamed: 0, skipped: 0, errors: 0, bytes: 0, state: 'up-to-date' };
+      });
+    setup(t);
+    expect((await screen.findByTestId('mass-delete')).textContent).toMatch(/4 of 6 files are no longer\s+in the folder/);
+    expect(screen.queryByTestId('status-error')).toBeNull();
+    await fireEvent.click(screen.getByTestId('confirm-mass-delete'));
+    await waitFor(() => expect(screen.getByTestId('sync-state').textContent).toContain('Up to date'));
+    expect(t.callsOf('syncNow')).toEqual([{ allowMassDelete: true }]);
+    expect(screen.queryByTestId('mass-delete')).toBeNull();
+  });
+
   it('offers Resume when paused and reports a failed action', async () => {
     const t = new FakeTransport().on('status', () => status({ state: 'paused' })).on('bytesPerDay', () => [])
       .fail('resume', 'store-error', 'bucket not found');

@@ -7,7 +7,8 @@ import type { KeyStatus } from './key-provider.ts';
  */
 export interface VaultService {
   status(): Promise<VaultStatus>;
-  syncNow(): Promise<SyncSummary>;
+  /** allowMassDelete: the user confirmed the deletions the mass-delete guard paused on. */
+  syncNow(opts?: { allowMassDelete?: boolean }): Promise<SyncSummary>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   history(q: HistoryQuery): Promise<{ entries: HistoryEntry[]; total: number }>;
@@ -41,6 +42,8 @@ export interface VaultStatus {
   failures: { path: string; reason: string; time: string }[];
   progress?: SyncProgress;
   error?: string;
+  /** The mass-delete guard paused the last pass: this many of the vault's files would be deleted. */
+  massDelete?: { wouldDelete: number; total: number };
 }
 
 export interface SyncProgress {

@@ -5,6 +5,7 @@ import type { Timers } from '../watch/timers.ts';
 import { IgnoreRules } from '../scan/ignore-rules.ts';
 import type { ChangeSource } from '../ports/change-source.ts';
 import { VaultSyncer } from './vault-sync.ts';
+import { MassDeleteError } from '../sync/mass-delete-guard.ts';
 import type { Vault } from './vault.ts';
 
 export interface RunnerEvents {
@@ -23,6 +24,8 @@ export class VaultRunner {
   lastError: string | undefined;
   lastSync: string | undefined;
   problems: { path: string; reason: string; time: string }[] = [];
+  /** Set while the mass-delete guard holds a pass back, until the user confirms or the files return. */
+  massDelete: { wouldDelete: number; total: number } | undefined;
   private readonly syncer: VaultSyncer;
   private aggregator: HintAggregator | null = null;
   private source: ChangeSource | null = null;
@@ -88,13 +91,17 @@ export class VaultRunner {
       const r = await this.syncer.sync({ scope: batch.scope === 'all' ? undefined : batch.scope, allowMassDelete });
       this.lastSync = new Date(this.vault.clock.now()).toISOString();
       this.lastError = undefined;
+      this.massDelete = undefined;
       this.problems = r.problems.map((p) => ({ ...p, time: this.lastSync! }));
       const { index: _i, pruned: _p, ...summary } = r;
       this.events.onPass?.(summary);
       this.setState(this.paused ? 'paused' : r.state);
       return summary;
     } catch (err) {
-      this.lastError = (err as Error).message;
+      this.massDelete = err instanceof MassDeleteError ? { wouldDelete: err.wouldDelete, total: err.total } : undefined;
+      this.lastError = err instanceof MassDeleteError
+        ? `${err.wouldDelete} of ${err.total} files are gone from the folder; nothing was deleted from the vault yet`
+        : (err as Error).message;
       this.setState('error', this.lastError);
       throw err;
     }

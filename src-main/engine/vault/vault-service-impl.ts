@@ -38,11 +38,12 @@ export class EngineVaultService implements VaultService {
       lastSync: this.runner.lastSync, files: root?.files ?? 0, bytes: root?.bytes ?? 0,
       failures: this.runner.problems, progress: this.runner.state === 'syncing' ? this.progress : undefined,
       error: this.runner.lastError,
+      ...(this.runner.massDelete ? { massDelete: this.runner.massDelete } : {}),
     };
   }
 
-  syncNow(): Promise<SyncSummary> {
-    return this.runner.syncNow();
+  syncNow(opts: { allowMassDelete?: boolean } = {}): Promise<SyncSummary> {
+    return this.runner.syncNow(opts);
   }
 
   pause = () => this.runner.pause();

@@ -56,6 +56,8 @@ export class VaultState {
   }
 
   syncNow = () => this.act(async () => { await this.api.syncNow(); });
+  /** The user confirmed what the mass-delete guard paused on. */
+  confirmMassDelete = () => this.act(async () => { await this.api.syncNow({ allowMassDelete: true }); });
   pause = () => this.act(() => this.api.pause());
   resume = () => this.act(() => this.api.resume());
 

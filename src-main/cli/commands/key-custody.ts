@@ -1,4 +1,4 @@
-import { saveToProvider, type KeyContext } from '../../engine/keys/index.ts';
+import { saveToProvider } from '../../engine/keys/index.ts';
 import { saveSettings } from '../../engine/journal/settings-store.ts';
 import type { Vault } from '../../engine/vault/vault.ts';
 import { str, type CommandContext } from '../context.ts';
@@ -24,10 +24,7 @@ export async function moveKeyCommand(ctx: CommandContext, vault: Vault, sub: 'mo
   const needsPassphrase = to === 'passphrase';
   const passphrase = needsPassphrase ? await newPassphrase() : undefined;
   if (needsPassphrase && (passphrase ?? '').length < 8) throw new UsageError('a passphrase needs at least 8 characters');
-  const keyCtx: KeyContext = {
-    vaultId: vault.vaultId, store: vault.slots, stateDir: vault.paths.dir, clock: vault.clock, random: vault.random,
-    audit: vault.audit, kdf: vault.env.kdf, passphrase: async () => passphrase ?? '',
-  };
+  const keyCtx = vault.keyContext({ passphrase: async () => passphrase ?? '' });
   const moved = await saveToProvider(vault.key, to, keyCtx);
   const settings = { ...vault.settings!, keyRef: moved.ref };
   await saveSettings(vault.paths.settings, settings);

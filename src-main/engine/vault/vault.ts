@@ -11,7 +11,7 @@ import { restoreTree, type RestoreReport } from '../restore/restorer.ts';
 import { verifyTree, type VerifyReport } from '../verify/verifier.ts';
 import { ReadOnlyStore } from '../store/read-only-store.ts';
 import { openStore, parseStoreUrl, type OpenStoreOptions } from '../store/open-store.ts';
-import { createVaultKey, FileAuditLog, openVaultKey, openWithRecoveryKey, type AuditLog, type ManagedKey } from '../keys/index.ts';
+import { createVaultKey, FileAuditLog, openVaultKey, openWithRecoveryKey, type AuditLog, type KeyContext, type ManagedKey } from '../keys/index.ts';
 import { FileHistoryLog } from '../journal/history-log.ts';
 import { loadSettings, saveSettings, defaultSettings, type VaultSettings } from '../journal/settings-store.ts';
 import { assertStateOutside, vaultPaths, type VaultPaths } from './state-dir.ts';
@@ -97,7 +97,7 @@ export class Vault {
     const vaultId = Buffer.from(random(16)).toString('hex');
     const paths = vaultPaths(env.home, vaultId);
     const audit = new FileAuditLog(paths.dir, env.clock);
-    const { key, recoveryKey } = await createVaultKey(req.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random, kdf: env.kdf, audit });
+    const { key, recoveryKey } = await createVaultKey(req.keyRef, { ...keyContext(env, vaultId, slots, paths, audit), random });
     // The customer key goes in before the descriptor: a vault that exists can always be opened.
     const customerKey = sse.sse === 'c' ? await createSseCKey(slots, new EsdkSealer(key), vaultId, random) : undefined;
     await writeDescriptor(slots, vaultId);
@@ -119,7 +119,7 @@ export class Vault {
     const storeOpts: OpenStoreOptions = { endpoint: settings.endpoint, allowHttp: settings.allowHttp, profile: settings.profile, bwlimitKiBps: env.bwlimitKiBps ?? settings.bwlimitKiBps };
     const slots = wrap(env, openBootstrapStore(settings.remote, settings, storeOpts));
     const audit = new FileAuditLog(paths.dir, env.clock);
-    const key = await openVaultKey(settings.keyRef, { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf, audit });
+    const key = await openVaultKey(settings.keyRef, keyContext(env, vaultId, slots, paths, audit));
     const store = settings.sse === 'c'
       ? wrap(env, openStore(settings.remote, { ...storeOpts, sse: sseModeOf(settings, await loadSseCKey(slots, new EsdkSealer(key), vaultId)) }))
       : slots;
@@ -136,7 +136,7 @@ export class Vault {
     const { vaultId } = await readDescriptor(slots, req.remote);
     const paths = vaultPaths(env.home, vaultId);
     const audit = new FileAuditLog(paths.dir, env.clock);
-    const ctx = { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf, audit };
+    const ctx = keyContext(env, vaultId, slots, paths, audit);
     let key: ManagedKey;
     if (req.recoveryKey) key = await openWithRecoveryKey(req.recoveryKey, ctx);
     else if (req.keyRef) key = await openVaultKey(req.keyRef, ctx);
@@ -146,6 +146,11 @@ export class Vault {
       ? new ReadOnlyStore(wrap(env, openStore(req.remote, { ...storeOpts, sse: { mode: 'c', key: await loadSseCKey(slots, new EsdkSealer(key), vaultId) } })))
       : slots;
     return new Vault(env, vaultId, paths, store, key, null, slots, audit);
+  }
+
+  /** What the key module needs to open, move or change this vault's key; `overrides` replace parts. */
+  keyContext(overrides: Partial<KeyContext> = {}): KeyContext {
+    return { ...keyContext(this.env, this.vaultId, this.slots, this.paths, this.audit), clock: this.clock, random: this.random, ...overrides };
   }
 
   async history(): Promise<HistoryLog> {
@@ -195,4 +200,9 @@ export class Vault {
 
 function wrap(env: VaultEnv, store: BlobStore): BlobStore {
   return env.wrapStore ? env.wrapStore(store) : store;
+}
+
+/** The key module's view of a vault: its bootstrap store (key slots), state folder and audit log. */
+function keyContext(env: VaultEnv, vaultId: string, slots: BlobStore, paths: VaultPaths, audit: AuditLog): KeyContext {
+  return { vaultId, store: slots, stateDir: paths.dir, passphrase: env.passphrase, clock: env.clock, random: env.random, kdf: env.kdf, audit };
 }

@@ -1,4 +1,4 @@
-import { open, rename, mkdir, unlink } from 'node:fs/promises';
+import { open, readFile, rename, mkdir, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -37,7 +37,6 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /** Reads and validates a versioned JSON document; returns null when the file does not exist. */
 export async function readJsonFile<T>(path: string, parse: (raw: unknown) => T): Promise<T | null> {
-  const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Chunk, FileEntry } from '../manifest/schema.ts';
 import type { RandomSource } from '../ports/clock.ts';
@@ -289,9 +290,8 @@ function handleRange(handle: FileHandle, offset: number, length: number): Readab
   })(), { objectMode: false, highWaterMark: PIPE_BUFFER });
 }
 
-async function hashRange(abs: string, offset: number, length: number, hasher: import('node:crypto').Hash): Promise<void> {
+async function hashRange(abs: string, offset: number, length: number, hasher: Hash): Promise<void> {
   if (length === 0) return;
-  const { createReadStream } = await import('node:fs');
   for await (const c of createReadStream(abs, { start: offset, end: offset + length - 1, highWaterMark: 1024 * 1024 })) {
     hasher.update(c as Buffer);
   }

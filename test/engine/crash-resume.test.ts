@@ -7,7 +7,7 @@ import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { loadSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
 import { objectIdFromKey, objectKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
-import { sandbox, initVault, snapshot, type Sandbox, type RemoteKind } from './harness.ts';
+import { sandbox, initVault, snapshot, until, type Sandbox, type RemoteKind } from './harness.ts';
 import { startCli } from './cli-harness.ts';
 import { s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
 
@@ -23,15 +23,6 @@ async function referenced(vault: Vault): Promise<Set<string>> {
     }
   }
   return live;
-}
-
-async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('timed out waiting for the child to make progress');
 }
 
 describe.each<RemoteKind>(['file', 's3'])('kill -9 during a large upload, then restart (%s remote)', (kind) => {
@@ -59,7 +50,7 @@ describe.each<RemoteKind>(['file', 's3'])('kill -9 during a large upload, then r
     child.stderr!.on('data', (d) => (childErr += d));
     const journal = join(vault.paths.dir, 'journal.jsonl');
     const exited = new Promise((r) => child.on('exit', r));
-    await waitFor(async () => (await readFile(journal, 'utf8').catch(() => '')).includes('"uploaded"'), 120_000).catch((e) => {
+    await until(async () => (await readFile(journal, 'utf8').catch(() => '')).includes('"uploaded"'), 'the child to store its first object', 120_000).catch((e) => {
       throw new Error(`${(e as Error).message}: ${childErr}`);
     });
     child.kill('SIGKILL');

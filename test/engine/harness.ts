@@ -63,3 +63,13 @@ export async function snapshot(dir: string, prefix = ''): Promise<Record<string,
   }
   return out;
 }
+
+/** Polls `check` until it holds; `what` names the wait in the timeout error. */
+export async function until(check: () => Promise<boolean> | boolean, what: string, ms = 20_000, everyMs = 25): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import { VaultRunner } from '../../src-main/engine/vault/vault-runner.ts';
 import { EngineVaultService } from '../../src-main/engine/vault/vault-service-impl.ts';
 import type { SyncState } from '../../src-main/engine/ports/vault-service.ts';
-import { sandbox, initVault, type Sandbox } from './harness.ts';
-
-async function until(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not reached in time');
-}
+import { sandbox, initVault, until, type Sandbox } from './harness.ts';
 
 describe('watching a folder (real chokidar)', () => {
   let sb: Sandbox;
@@ -27,12 +18,12 @@ describe('watching a folder (real chokidar)', () => {
     const runner = new VaultRunner(vault, { onState: (s) => states.push(s) }, { quietMs: 100, fullRescanMs: 0 });
     await runner.start();
     const stored = async (p: string) => (await vault.tree()).tree.has(p);
-    await until(() => stored('before-start.txt'));
+    await until(() => stored('before-start.txt'), 'the watched change to be synced');
 
     await writeFile(join(sb.folder, 'live.txt'), 'written while watching');
-    await until(() => stored('live.txt'));
+    await until(() => stored('live.txt'), 'the watched change to be synced');
     await rename(join(sb.folder, 'live.txt'), join(sb.folder, 'moved.txt'));
-    await until(async () => (await stored('moved.txt')) && !(await stored('live.txt')));
+    await until(async () => (await stored('moved.txt')) && !(await stored('live.txt')), 'the watched change to be synced');
     const renamed = await vault.queryHistory({ actions: ['rename'] });
     expect(renamed.entries[0]?.path).toBe('moved.txt');
 
@@ -41,8 +32,8 @@ describe('watching a folder (real chokidar)', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(await stored('while-paused.txt')).toBe(false);
     await runner.resume();
-    await until(() => stored('while-paused.txt'));
-    await until(() => runner.state === 'up-to-date');
+    await until(() => stored('while-paused.txt'), 'the watched change to be synced');
+    await until(() => runner.state === 'up-to-date', 'the runner to be up to date');
     expect(states).toEqual(expect.arrayContaining(['syncing', 'up-to-date', 'paused']));
     await runner.stop();
     await vault.close();
@@ -54,9 +45,9 @@ describe('watching a folder (real chokidar)', () => {
     const { vault } = await initVault(sb, 'file');
     const service = new EngineVaultService(vault);
     await service.runner.start();
-    await until(async () => (await vault.tree()).tree.size === 6);
+    await until(async () => (await vault.tree()).tree.size === 6, 'the first pass');
     for (let i = 0; i < 4; i++) await rm(join(sb.folder, `f${i}.txt`));
-    await until(async () => (await service.status()).massDelete !== undefined);
+    await until(async () => (await service.status()).massDelete !== undefined, 'the mass-delete guard to trip');
     expect((await service.status()).massDelete).toEqual({ wouldDelete: 4, total: 6 });
     expect((await vault.tree()).tree.size).toBe(6);
     const summary = await service.syncNow({ allowMassDelete: true });

@@ -102,22 +102,26 @@ export class ManifestStore {
     return root;
   }
 
-  /** Points the head at `root`, only if the head is still the one we read (`expectedEtag`, null = none yet). */
-  async commitHead(root: Root, expectedEtag: string | null, generation: number, time: string): Promise<Head> {
+  /**
+   * Points the head at `root`, only if the head is still the one we read (`expectedEtag`, null = none
+   * yet). Returns the new head and the etag the store gave it.
+   */
+  async commitHead(root: Root, expectedEtag: string | null, generation: number, time: string): Promise<{ head: Head; etag: string }> {
     const head: Head = { format: MANIFEST_FORMAT, vaultId: this.vaultId, rootId: root.rootId, generation, device: root.device, time };
     const body = bufferBody(await sealDoc(this.sealer, head, this.ctx('head', 'head')));
     const cond = this.store.features.conditionalWrite
       ? expectedEtag === null ? { ifNoneMatch: '*' as const } : { ifMatch: expectedEtag }
       : {};
+    let etag: string;
     try {
-      await this.store.put(HEAD_KEY, body, cond);
+      ({ etag } = await this.store.put(HEAD_KEY, body, cond));
     } catch (err) {
       if (err instanceof PreconditionFailedError) {
         throw new ConcurrentWriterError('another device updated this vault while we were syncing; run sync again to include its changes');
       }
       throw err;
     }
-    return head;
+    return { head, etag };
   }
 
   /** Roots from the head backwards, newest first, as far as retention kept them. */

@@ -122,7 +122,12 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   };
 
   let uploaded = 0, renamed = 0, skipped = 0, errors = 0, changed = deleted.length > 0;
-  let complete = true;
+  // Files this pass could not store: they make the pass incomplete and are listed on the dashboard.
+  const problems: { path: string; reason: string }[] = [];
+  const unstored = (e: { action: 'error' | 'skip'; path: string; reason: string }) => {
+    note(e);
+    problems.push({ path: e.path, reason: e.reason });
+  };
   const movedFrom = new Set<string>();
   const candidates = [...scan.candidates].sort((a, b) => a.size - b.size);
   uploader.expect(candidates);
@@ -168,11 +173,11 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
         else note({ action: 'skip', path: c.path, reason: 'deleted before it could be read' });
         skipped++;
       } else if (code === 'EACCES' || code === 'EPERM') {
-        errors++; complete = false;
-        note({ action: 'error', path: c.path, reason: 'permission denied; the stored version (if any) is kept' });
+        errors++;
+        unstored({ action: 'error', path: c.path, reason: 'permission denied; the stored version (if any) is kept' });
       } else if (err instanceof FileChangedWhileReadingError) {
-        skipped++; complete = false;
-        note({ action: 'skip', path: c.path, reason: 'changed while being read; will be stored on the next pass' });
+        skipped++;
+        unstored({ action: 'skip', path: c.path, reason: 'changed while being read; will be stored on the next pass' });
       } else {
         throw err;
       }
@@ -190,11 +195,10 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   if (changed || !headRes) {
     const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() });
     const generation = (headRes?.head.generation ?? 0) + 1;
-    await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());
+    const { etag } = await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());
     await deps.journal.append({ type: 'committed', rootId: root.rootId, seq });
     await deps.journal.compact();
-    const head = await deps.manifest.readHead();
-    result = { ...result, rootId: root.rootId, etag: head?.etag ?? null, generation, deviceSeq: seq };
+    result = { ...result, rootId: root.rootId, etag, generation, deviceSeq: seq };
   } else if (headRes) {
     result = { ...result, rootId: headRes.head.rootId, etag: headRes.etag, generation: headRes.head.generation };
   }
@@ -203,8 +207,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   await deps.history.append(history);
   return {
     uploaded, deleted: deletedCount, renamed, skipped, errors, bytes: uploader.bytesStored,
-    state: complete && errors === 0 ? 'up-to-date' : 'error', complete, index: result,
-    problems: history.filter((h) => h.action === 'error' || (h.action === 'skip' && h.reason?.includes('next pass'))).map((h) => ({ path: h.path ?? '', reason: h.reason ?? '' })),
+    state: problems.length === 0 ? 'up-to-date' : 'error', complete: problems.length === 0, index: result, problems,
   };
 }
 

@@ -194,10 +194,9 @@ async function commitRewrapped(
   const time = new Date(vault.clock.now()).toISOString();
   const root = changed ? await vault.manifest.writeRoot(tree, base, { device: vault.settings!.deviceId, seq, time }) : base;
   const generation = headRes.head.generation + 1;
-  await vault.manifest.commitHead(root, headRes.etag, generation, time);
-  const after = await vault.manifest.readHead();
+  const { etag } = await vault.manifest.commitHead(root, headRes.etag, generation, time);
   await saveIndex(vault.paths.index, {
-    ...index, rootId: root.rootId, etag: after?.etag ?? null, generation, deviceSeq: changed ? seq : index.deviceSeq,
+    ...index, rootId: root.rootId, etag, generation, deviceSeq: changed ? seq : index.deviceSeq,
   });
   return changed ? root.rootId : null;
 }

@@ -52,18 +52,17 @@ export class VaultSyncer {
       let next = result.index;
       let pruned: PruneReport | undefined;
       const now = vault.clock.now();
-      if (next.rootId && (!next.lastPrune || now - Date.parse(next.lastPrune) > DAY)) {
-        pruned = await pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId, {
+      const pruneDue = !!next.rootId && (!next.lastPrune || now - Date.parse(next.lastPrune) > DAY);
+      const committed = next.deviceSeq > index.deviceSeq;
+      if (pruneDue) {
+        pruned = await pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId!, {
           now, retentionDays: settings.retentionDays, graceMs: DAY,
         });
-        await abortStaleUploads(vault, now);
         next = { ...next, lastPrune: new Date(now).toISOString() };
       }
       // After a commit nothing pending refers to a spool file any more (the journal was compacted).
-      if (next.deviceSeq > index.deviceSeq) {
-        await rm(vault.paths.spool, { recursive: true, force: true });
-        await abortUploadsToStoredObjects(vault);
-      }
+      if (committed) await rm(vault.paths.spool, { recursive: true, force: true });
+      if (committed || pruneDue) await abortDeadUploads(vault, pruneDue ? now - DAY : null);
       await saveIndex(vault.paths.index, next);
       await vault.key.flushAudit();
       return { ...result, index: next, pruned };
@@ -76,18 +75,6 @@ export class VaultSyncer {
   async close(): Promise<void> {
     await this.journal?.close();
     this.journal = null;
-  }
-}
-
-/**
- * Multipart uploads never completed (a crash after which the file changed, another device that died)
- * cost storage silently. Older than a day, they are no one's resumable work any more.
- */
-async function abortStaleUploads(vault: Vault, now: number): Promise<void> {
-  const { store } = vault;
-  if (!store.pendingUploads || !store.abortUpload) return;
-  for await (const u of store.pendingUploads()) {
-    if (u.initiated && now - u.initiated.getTime() > DAY) await store.abortUpload(u);
   }
 }
 
@@ -106,14 +93,17 @@ async function passWithRetryOnConcurrentWriter<T>(pass: () => Promise<T>, attemp
 }
 
 /**
- * A crash between starting a multipart upload and saving its checkpoint leaves an upload the journal
- * never heard of; the resumed pass then stores the object with a new upload. Objects are written once
- * (create-only), so an upload whose object already exists can never complete: it is only cost.
+ * Multipart uploads that can never be of use, aborted because they cost storage silently:
+ * - one whose object already exists: objects are written once (create-only), so it can never complete.
+ *   A crash between starting an upload and saving its checkpoint leaves such an upload behind, since the
+ *   resumed pass stores the object with a new one;
+ * - with `staleBefore`, one started before then (a day ago): no device's resumable work any more.
  */
-async function abortUploadsToStoredObjects(vault: Vault): Promise<void> {
+async function abortDeadUploads(vault: Vault, staleBefore: number | null): Promise<void> {
   const { store } = vault;
   if (!store.pendingUploads || !store.abortUpload) return;
   for await (const u of store.pendingUploads()) {
-    if (await store.head(u.key)) await store.abortUpload(u);
+    const stale = staleBefore !== null && u.initiated !== undefined && u.initiated.getTime() < staleBefore;
+    if (stale || (await store.head(u.key))) await store.abortUpload(u);
   }
 }

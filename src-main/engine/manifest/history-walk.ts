@@ -37,7 +37,8 @@ export async function versionsOf(manifest: ManifestStore, headRootId: string, pa
   return seen;
 }
 
-async function entryIn(manifest: ManifestStore, root: Root, path: string): Promise<FileEntry | null> {
+/** A path's entry in one root, reading only the segment that can hold it. */
+export async function entryIn(manifest: ManifestStore, root: Root, path: string): Promise<FileEntry | null> {
   const shard = shardOf(path, root.shardBits);
   const ref = root.segments.find((s) => s.shard === shard);
   if (!ref) return null;

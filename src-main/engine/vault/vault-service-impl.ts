@@ -8,6 +8,7 @@ import type { KeyStatus } from '../ports/key-provider.ts';
 import { saveSettings } from '../journal/settings-store.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { OBJECTS_PREFIX } from '../manifest/layout.ts';
+import { entryIn } from '../manifest/history-walk.ts';
 import { scanKeyUsage } from './key-usage.ts';
 import { VaultRunner } from './vault-runner.ts';
 import type { Vault } from './vault.ts';
@@ -66,7 +67,7 @@ export class EngineVaultService implements VaultService {
 
   async restoreCopy(path: string, versionId: string): Promise<{ restoredPath: string }> {
     const root = await this.vault.manifest.readRoot(versionId);
-    const entry = (await this.vault.manifest.readTree(root)).get(path);
+    const entry = await entryIn(this.vault.manifest, root, path);
     if (!entry || entry.type !== 'file') throw new Error(`${path} has no stored content in that version`);
     const stamp = root.time.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
     const name = `${basename(path)} (restored ${stamp})`;

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { loadSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
+import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
 import { objectIdFromKey, objectKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { sandbox, initVault, snapshot, until, type Sandbox, type RemoteKind } from './harness.ts';
@@ -15,12 +16,9 @@ import { s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
 async function referenced(vault: Vault): Promise<Set<string>> {
   const live = new Set<string>();
   const head = await vault.manifest.readHead();
-  for await (const root of vault.manifest.roots(head!.head.rootId)) {
-    live.add(root.rootId);
-    for (const seg of root.segments) {
-      live.add(seg.object);
-      for (const e of (await vault.manifest.readSegment(seg.object)).entries) for (const c of e.chunks ?? []) live.add(c.object);
-    }
+  for await (const r of walkRoots(vault.manifest, vault.manifest.roots(head!.head.rootId))) {
+    if (r.kind === 'entry') for (const c of r.entry.chunks ?? []) live.add(c.object);
+    else live.add(r.id);
   }
   return live;
 }

@@ -1,5 +1,6 @@
 import type { KeyUsage } from '../ports/vault-service.ts';
 import type { ManifestStore } from '../manifest/manifest-store.ts';
+import { walkRoots } from '../manifest/reachable.ts';
 
 /**
  * What would become unreadable if a key went away: for each key version, the files and file versions
@@ -9,17 +10,15 @@ export async function scanKeyUsage(manifest: ManifestStore, ref: string): Promis
   const head = await manifest.readHead();
   const byVersion = new Map<number, { paths: Set<string>; versions: Set<string>; objects: Set<string> }>();
   if (head) {
-    for await (const root of manifest.roots(head.head.rootId)) {
-      for (const seg of root.segments) {
-        for (const e of (await manifest.readSegment(seg.object)).entries) {
-          if (e.type !== 'file' || e.keyVersion === undefined) continue;
-          let u = byVersion.get(e.keyVersion);
-          if (!u) byVersion.set(e.keyVersion, (u = { paths: new Set(), versions: new Set(), objects: new Set() }));
-          u.paths.add(e.path);
-          u.versions.add(`${e.path}\0${e.hash}`);
-          for (const c of e.chunks ?? []) u.objects.add(c.object);
-        }
-      }
+    for await (const r of walkRoots(manifest, manifest.roots(head.head.rootId))) {
+      if (r.kind !== 'entry') continue;
+      const e = r.entry;
+      if (e.type !== 'file' || e.keyVersion === undefined) continue;
+      let u = byVersion.get(e.keyVersion);
+      if (!u) byVersion.set(e.keyVersion, (u = { paths: new Set(), versions: new Set(), objects: new Set() }));
+      u.paths.add(e.path);
+      u.versions.add(`${e.path}\0${e.hash}`);
+      for (const c of e.chunks ?? []) u.objects.add(c.object);
     }
   }
   const rows = [...byVersion.entries()].sort((a, b) => a[0] - b[0]);

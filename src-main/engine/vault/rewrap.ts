@@ -1,3 +1,4 @@
+import { walkRoots } from '../manifest/reachable.ts';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../ports/blob-store.ts';
@@ -118,14 +119,9 @@ async function collectTargets(vault: Vault, headRootId: string | null): Promise<
     if (!out.has(key)) out.set(key, { key, ctx: { vaultId: vault.vaultId, objectId: id, kind }, store: vault.store });
   };
   if (headRootId) {
-    for await (const root of vault.manifest.roots(headRootId)) {
-      add(root.rootId, 'root');
-      for (const seg of root.segments) {
-        add(seg.object, 'manifest');
-        for (const e of (await vault.manifest.readSegment(seg.object)).entries) {
-          for (const c of e.chunks ?? []) add(c.object, c.kind);
-        }
-      }
+    for await (const r of walkRoots(vault.manifest, vault.manifest.roots(headRootId))) {
+      if (r.kind === 'entry') for (const c of r.entry.chunks ?? []) add(c.object, c.kind);
+      else add(r.id, r.kind);
     }
   }
   if (await vault.slots.head(SSE_C_KEY)) out.set(SSE_C_KEY, { key: SSE_C_KEY, ctx: SSE_C_CONTEXT(vault.vaultId), store: vault.slots });

@@ -124,6 +124,11 @@ export class ManifestStore {
     return { head, etag };
   }
 
+  /** Forgets roots and segments that retention deleted from the bucket (see ObjectCache.forget). */
+  forget(objectIds: Iterable<string>): Promise<void> {
+    return this.cache.forget(objectIds);
+  }
+
   /** Roots from the head backwards, newest first, as far as retention kept them. */
   async *roots(fromRootId: string): AsyncIterable<Root> {
     let id: string | null = fromRootId;

@@ -1,4 +1,4 @@
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsx/atomic-file.ts';
 
@@ -10,6 +10,14 @@ import { writeFileAtomic } from '../fsx/atomic-file.ts';
 export class ObjectCache {
   private readonly mem = new Map<string, unknown>();
   constructor(private readonly dir: string | null) {}
+
+  /** Drops objects deleted from the bucket, so a cached copy cannot outlive them. */
+  async forget(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      this.mem.delete(id);
+      if (this.dir) await rm(join(this.dir, `${id}.json`), { force: true });
+    }
+  }
 
   async get<T>(id: string, load: () => Promise<T>, parse: (raw: unknown) => T): Promise<T> {
     if (this.mem.has(id)) return this.mem.get(id) as T;

@@ -1,6 +1,7 @@
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { ManifestStore } from '../manifest/manifest-store.ts';
 import type { Root } from '../manifest/schema.ts';
+import { walkRoots } from '../manifest/reachable.ts';
 import { OBJECTS_PREFIX, objectIdFromKey, objectKey } from '../manifest/layout.ts';
 
 export interface PruneReport {
@@ -30,14 +31,9 @@ export async function pruneVault(
     if (Date.parse(root.time) < cutoff) crossed = true;
   }
   const live = new Set<string>(opts.protect ?? []);
-  for (const root of kept) {
-    live.add(root.rootId);
-    for (const seg of root.segments) {
-      live.add(seg.object);
-      for (const e of (await deps.manifest.readSegment(seg.object)).entries) {
-        for (const c of e.chunks ?? []) live.add(c.object);
-      }
-    }
+  for await (const r of walkRoots(deps.manifest, kept)) {
+    if (r.kind === 'entry') for (const c of r.entry.chunks ?? []) live.add(c.object);
+    else live.add(r.id);
   }
   const report: PruneReport = { rootsDeleted: 0, objectsDeleted: 0, bytesFreed: 0 };
   // Roots go first, so a crash mid-prune never leaves a kept root that names a deleted object.
@@ -45,12 +41,15 @@ export async function pruneVault(
     await deps.store.delete(objectKey(id));
     report.rootsDeleted++;
   }
+  // A cached copy of a deleted root would keep it in `versions` and `--at`, pointing at deleted objects.
+  await deps.manifest.forget(dropped);
   for await (const info of deps.store.list(OBJECTS_PREFIX)) {
     const id = objectIdFromKey(info.key);
     if (!id || live.has(id) || dropped.includes(id)) continue;
     const age = info.lastModified ? opts.now - info.lastModified.getTime() : Infinity;
     if (age < opts.graceMs) continue;
     await deps.store.delete(info.key);
+    await deps.manifest.forget([id]);
     report.objectsDeleted++;
     report.bytesFreed += info.size;
   }

@@ -2,7 +2,6 @@ import type { SyncProgress, SyncState, SyncSummary } from '../ports/vault-servic
 import { ChokidarChangeSource } from '../watch/chokidar-change-source.ts';
 import { HintAggregator, type ScanBatch } from '../watch/hint-aggregator.ts';
 import type { Timers } from '../watch/timers.ts';
-import { IgnoreRules } from '../scan/ignore-rules.ts';
 import type { ChangeSource } from '../ports/change-source.ts';
 import { VaultSyncer } from './vault-sync.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
@@ -45,7 +44,7 @@ export class VaultRunner {
     this.aggregator = new HintAggregator((batch) => this.onBatch(batch), {
       timers: this.opts.timers, quietMs: this.opts.quietMs, fullRescanMs: this.opts.fullRescanMs ?? (this.vault.settings?.rescanIntervalSec ?? 3600) * 1000,
     });
-    this.source = this.opts.changeSource ?? new ChokidarChangeSource({ root: folder, ignore: await IgnoreRules.load(folder), excludeAbsolute: [this.vault.env.home] });
+    this.source = this.opts.changeSource ?? new ChokidarChangeSource({ root: folder, ignore: await this.syncer.ignoreRules(), excludeAbsolute: [this.vault.env.home] });
     await this.source.start((hint) => this.aggregator?.push(hint));
     this.aggregator.start();
     this.aggregator.requestFullScan();

@@ -35,7 +35,7 @@ export class VaultSyncer {
     const { vault } = this;
     const settings = vault.settings!;
     const journal = (this.journal ??= await FileJournal.open(vault.paths.dir));
-    const ignore = (this.ignore ??= await IgnoreRules.load(this.folder));
+    const ignore = await this.ignoreRules();
     const history = await vault.history();
     const scanner = new FsScanner({ root: this.folder, ignore, clock: vault.clock, excludeAbsolute: [vault.env.home] });
     const index = await loadIndex(vault.paths.index);
@@ -70,6 +70,12 @@ export class VaultSyncer {
       await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]);
       throw err;
     }
+  }
+
+  /** The folder's ignore rules; the watcher shares this instance so both agree on what is invisible. */
+  async ignoreRules(): Promise<IgnoreRules> {
+    this.ignore ??= await IgnoreRules.load(this.folder);
+    return this.ignore;
   }
 
   async close(): Promise<void> {

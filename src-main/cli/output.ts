@@ -1,3 +1,5 @@
+import { displayName } from '../engine/fsx/raw-name.ts';
+
 /** Everything the CLI prints goes through here: one clear line per error, JSON when asked. */
 export interface Output {
   json: boolean;
@@ -45,4 +47,17 @@ export function formatBytes(n: number): string {
     i++;
   }
   return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** A path for people: bytes that are not UTF-8 shown as \xHH (fsx/raw-name.ts). */
+export function showPath(p: string): string {
+  return displayName(p);
+}
+
+/** The files a pass left out of the vault, named (at most `max`), or '' when there are none. */
+export function notStoredLines(problems: readonly { path: string; reason: string }[], max = 20): string {
+  if (problems.length === 0) return '';
+  const lines = problems.slice(0, max).map((p) => `  ${showPath(p.path)}: ${p.reason}`);
+  if (problems.length > max) lines.push(`  … and ${problems.length - max} more (coffer status --json lists them all)`);
+  return `\n${problems.length} ${problems.length === 1 ? 'file is' : 'files are'} not in the vault:\n${lines.join('\n')}`;
 }

@@ -5,7 +5,7 @@ import { loadIndex } from '../../engine/sync/local-index.ts';
 import type { HistoryAction } from '../../engine/ports/journal.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
-import { formatBytes } from '../output.ts';
+import { formatBytes, notStoredLines, showPath } from '../output.ts';
 
 export async function statusCommand(ctx: CommandContext): Promise<number> {
   const vault = await Vault.open(ctx.env, ctx.args[0]);
@@ -20,6 +20,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
       keyVersion: key.versions.find((v) => v.current)?.version, lastSync: index.lastSync ?? null,
       files: root?.files ?? 0, bytes: root?.bytes ?? 0, generation: head?.head.generation ?? 0,
       behindRemote: !!head && head.head.rootId !== index.rootId,
+      notStored: index.notStored ?? [],
     };
     ctx.out.result(
       [
@@ -27,7 +28,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
         `Key:       ${data.key} (${data.keyState}${data.keyVersion ? `, version ${data.keyVersion}` : ''})`,
         `Stored:    ${data.files} entries, ${formatBytes(data.bytes)}`,
         `Last sync: ${data.lastSync ?? 'never'}${data.behindRemote ? ' (the bucket has newer changes)' : ''}`,
-      ].join('\n'),
+      ].join('\n') + notStoredLines(data.notStored),
       data,
     );
     return 0;
@@ -43,7 +44,7 @@ export async function historyCommand(ctx: CommandContext): Promise<number> {
   try {
     const action = str(ctx.flags, 'action');
     const { entries, total } = await vault.queryHistory({ limit, actions: action ? [action as HistoryAction] : undefined, pathContains: str(ctx.flags, 'path') });
-    const lines = entries.map((e) => `${e.time}  ${e.action.padEnd(7)} ${e.path ?? ''}${e.size !== undefined ? ` (${formatBytes(e.size)})` : ''}${e.reason ? `  ${e.reason}` : ''}`);
+    const lines = entries.map((e) => `${e.time}  ${e.action.padEnd(7)} ${e.path === undefined ? '' : showPath(e.path)}${e.size !== undefined ? ` (${formatBytes(e.size)})` : ''}${e.reason ? `  ${e.reason}` : ''}`);
     ctx.out.result(lines.length ? lines.join('\n') : 'No history yet.', { total, entries });
     return 0;
   } finally {

@@ -1,7 +1,7 @@
 import { Vault } from '../../engine/vault/vault.ts';
 import { readSecretArg, str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
-import { formatBytes } from '../output.ts';
+import { formatBytes, showPath } from '../output.ts';
 
 export async function restoreCommand(ctx: CommandContext): Promise<number> {
   const to = str(ctx.flags, 'to');
@@ -32,7 +32,7 @@ export async function restoreCommand(ctx: CommandContext): Promise<number> {
       ]);
     }
     const lines = [`Restored ${report.restored} entries (${formatBytes(report.bytes)}) to ${to}`];
-    for (const p of report.problems) lines.push(`  problem: ${p.path}: ${p.reason}`);
+    for (const p of report.problems) lines.push(`  problem: ${showPath(p.path)}: ${p.reason}`);
     ctx.out.result(lines.join('\n'), report);
     return report.problems.length ? 3 : 0;
   } finally {

@@ -3,7 +3,7 @@ import { VaultSyncer } from '../../engine/vault/vault-sync.ts';
 import type { CommandContext } from '../context.ts';
 import { MassDeleteError } from '../../engine/sync/mass-delete-guard.ts';
 import { confirm } from '../prompt.ts';
-import { formatBytes } from '../output.ts';
+import { formatBytes, notStoredLines } from '../output.ts';
 
 /** One pass. Exit 0 only when everything is synced; 3 when some file could not be stored this time. */
 export async function syncCommand(ctx: CommandContext): Promise<number> {
@@ -25,7 +25,7 @@ export async function syncCommand(ctx: CommandContext): Promise<number> {
     ctx.out.result(
       `${r.complete && r.errors === 0 ? 'Up to date' : 'Synced with problems'}: ${r.uploaded} uploaded, ${r.renamed} renamed, ` +
         `${r.deleted} deleted, ${r.skipped} skipped, ${r.errors} errors (${formatBytes(r.bytes)} stored)` +
-        (r.complete ? '' : '\nSome files could not be stored; see "coffer history --limit 20".'),
+        notStoredLines(r.problems),
       summary,
     );
     return r.complete && r.errors === 0 ? 0 : 3;

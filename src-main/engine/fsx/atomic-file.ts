@@ -26,7 +26,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   await fsyncDir(dir);
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string | Buffer): Promise<void> {
   const dh = await open(dir, 'r');
   try {
     await dh.sync();

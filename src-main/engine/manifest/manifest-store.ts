@@ -9,6 +9,7 @@ import { HeadSchema, RootSchema, SegmentSchema, MANIFEST_FORMAT, type FileEntry,
 import { shardBitsFor, splitIntoShards, digestOf } from './shards.ts';
 import { ObjectCache } from './object-cache.ts';
 import { newObjectId } from './object-id.ts';
+import { fromStoredEntry, toStoredEntry } from './entry-names.ts';
 
 export type Tree = Map<string, FileEntry>;
 
@@ -55,8 +56,12 @@ export class ManifestStore {
     return this.cache.get(rootId, () => this.fetchDoc(rootId, 'root', RootSchema), (raw) => RootSchema.parse(raw));
   }
 
-  readSegment(objectId: string): Promise<Segment> {
-    return this.cache.get(objectId, () => this.fetchDoc(objectId, 'manifest', SegmentSchema), (raw) => SegmentSchema.parse(raw));
+  /** A segment with its entries in the engine's form (names that are not UTF-8 back to their exact bytes). */
+  async readSegment(objectId: string): Promise<Segment> {
+    const stored = await this.cache.get(objectId, () => this.fetchDoc(objectId, 'manifest', SegmentSchema), (raw) => SegmentSchema.parse(raw));
+    return stored.entries.some((e) => e.rawPath !== undefined || e.rawTarget !== undefined)
+      ? { ...stored, entries: stored.entries.map(fromStoredEntry) }
+      : stored;
   }
 
   async readTree(root: Root): Promise<Tree> {
@@ -80,7 +85,8 @@ export class ManifestStore {
       files++;
       bytes += e.size;
     }
-    for (const [shard, entries] of splitIntoShards(tree.values(), bits)) {
+    for (const [shard, inEngineForm] of splitIntoShards(tree.values(), bits)) {
+      const entries = inEngineForm.map(toStoredEntry);
       const digest = digestOf(entries);
       const old = prevByShard.get(shard);
       if (old && old.digest === digest) {

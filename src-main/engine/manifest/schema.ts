@@ -15,8 +15,13 @@ export const ChunkSchema = z.strictObject({
   length: z.number().int().nonnegative(),
 });
 
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
 export const FileEntrySchema = z.strictObject({
+  /** The name as UTF-8 text; when `rawPath` is present only a display form (FORMAT.md §Names). */
   path: z.string().min(1),
+  /** The exact bytes of a path that is not valid UTF-8, base64. Present only for such paths. */
+  rawPath: Base64.min(1).optional(),
   type: z.enum(['file', 'symlink', 'dir']),
   size: z.number().int().nonnegative(),
   mode: z.number().int().nonnegative(),
@@ -25,6 +30,8 @@ export const FileEntrySchema = z.strictObject({
   hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   chunks: z.array(ChunkSchema).optional(),
   target: z.string().optional(),
+  /** The exact bytes of a symlink target that is not valid UTF-8, base64 (as `rawPath`). */
+  rawTarget: Base64.min(1).optional(),
   /** The device that wrote this version and that device's sequence number at the time. */
   device: z.string().min(1),
   seq: z.number().int().nonnegative(),

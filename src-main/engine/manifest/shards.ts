@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FileEntry } from './schema.ts';
+import { encodeName } from '../fsx/raw-name.ts';
 
 /** Entries per segment we aim for: small enough that one edit rewrites little, large enough to keep PUTs few. */
 export const TARGET_SEGMENT_ENTRIES = 4096;
@@ -9,9 +10,10 @@ export function shardBitsFor(count: number): number {
   return Math.min(12, Math.max(0, Math.ceil(Math.log2(Math.max(1, segments)))));
 }
 
+/** The shard of a path: the top bits of SHA-256 over its exact bytes (its UTF-8 for ordinary names). */
 export function shardOf(path: string, bits: number): number {
   if (bits === 0) return 0;
-  return createHash('sha256').update(path).digest().readUInt32BE(0) >>> (32 - bits);
+  return createHash('sha256').update(encodeName(path)).digest().readUInt32BE(0) >>> (32 - bits);
 }
 
 /** Groups entries by shard, each shard sorted by path so its digest is canonical. */

@@ -1,4 +1,5 @@
 import { join, resolve, sep } from 'node:path';
+import { encodeName } from '../fsx/raw-name.ts';
 
 export type UnsafeReason =
   | 'not-a-string' | 'empty' | 'nul' | 'backslash' | 'absolute' | 'dot-segment' | 'empty-segment'
@@ -33,7 +34,7 @@ export function checkSegment(whole: string, seg: string): void {
   // Windows ignores trailing spaces before the extension too: "CON .txt" is the console.
   const stem = seg.split('.')[0]!.trimEnd().toUpperCase();
   if (RESERVED.has(stem)) throw new UnsafePathError(whole, 'reserved-name', `"${seg}" is a reserved device name on Windows`);
-  if (Buffer.byteLength(seg, 'utf8') > MAX_NAME_BYTES) throw new UnsafePathError(whole, 'name-too-long', `a name is longer than ${MAX_NAME_BYTES} bytes`);
+  if (encodeName(seg).length > MAX_NAME_BYTES) throw new UnsafePathError(whole, 'name-too-long', `a name is longer than ${MAX_NAME_BYTES} bytes`);
 }
 
 /**

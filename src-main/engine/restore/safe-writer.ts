@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { fsyncDir } from '../fsx/atomic-file.ts';
 import { UnsafePathError, restoreSegments } from './safe-path.ts';
+import { fsPath } from '../fsx/raw-name.ts';
 
 export interface RestoreFileOptions {
   /** Permission bits; setuid, setgid and sticky are always masked off. */
@@ -31,7 +32,7 @@ export async function writeRestoredFile(toDir: string, relPath: string, source: 
   if (!opts.overwrite) await refuseExisting(target);
   const tmp = join(dir, `.coffer-restore-${randomBytes(8).toString('hex')}.tmp`);
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-  let fh: FileHandle | null = await open(tmp, flags, 0o600);
+  let fh: FileHandle | null = await open(fsPath(tmp), flags, 0o600);
   try {
     for await (const chunk of source) await writeAll(fh, typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
     await fh.chmod(opts.mode & 0o777);
@@ -41,18 +42,18 @@ export async function writeRestoredFile(toDir: string, relPath: string, source: 
     await fh.close();
     fh = null;
     if (opts.overwrite) {
-      await rename(tmp, target); // rename replaces a symlink at target, it does not follow it
+      await rename(fsPath(tmp), fsPath(target)); // rename replaces a symlink at target, it does not follow it
     } else {
-      await link(tmp, target); // fails with EEXIST if something appeared meanwhile: never clobbers
-      await unlink(tmp);
+      await link(fsPath(tmp), fsPath(target)); // fails with EEXIST if something appeared meanwhile: never clobbers
+      await unlink(fsPath(tmp));
     }
   } catch (err) {
     source.destroy();
     await fh?.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    await unlink(fsPath(tmp)).catch(() => undefined);
     throw err;
   }
-  await fsyncDir(dir);
+  await fsyncDir(fsPath(dir));
   return target;
 }
 
@@ -68,16 +69,16 @@ export async function writeRestoredSymlink(toDir: string, relPath: string, targe
   const path = join(dir, name);
   if (opts.overwrite) {
     const tmp = join(dir, `.coffer-restore-${randomBytes(8).toString('hex')}.tmp`);
-    await symlink(target, tmp);
-    await rename(tmp, path).catch(async (err: unknown) => {
-      await unlink(tmp).catch(() => undefined);
+    await symlink(fsPath(target), fsPath(tmp));
+    await rename(fsPath(tmp), fsPath(path)).catch(async (err: unknown) => {
+      await unlink(fsPath(tmp)).catch(() => undefined);
       throw err;
     });
   } else {
-    await symlink(target, path); // EEXIST if anything is there; symlink() never follows the new path
+    await symlink(fsPath(target), fsPath(path)); // EEXIST if anything is there; symlink() never follows the new path
   }
-  if (opts.mtimeMs !== undefined) await lutimes(path, new Date(opts.mtimeMs), new Date(opts.mtimeMs));
-  await fsyncDir(dir);
+  if (opts.mtimeMs !== undefined) await lutimes(fsPath(path), new Date(opts.mtimeMs), new Date(opts.mtimeMs));
+  await fsyncDir(fsPath(dir));
   return path;
 }
 
@@ -90,7 +91,7 @@ export async function writeRestoredDir(toDir: string, relPath: string, opts: { m
   const { dir, name } = await prepareParent(toDir, relPath);
   const path = join(dir, name);
   await ensureRealDir(relPath, path);
-  if (opts.mode !== undefined) await chmod(path, (opts.mode & 0o777) | 0o700); // keep it writable for what follows
+  if (opts.mode !== undefined) await chmod(fsPath(path), (opts.mode & 0o777) | 0o700); // keep it writable for what follows
   return path;
 }
 
@@ -123,7 +124,7 @@ async function prepareParent(toDir: string, relPath: string): Promise<{ dir: str
 
 async function ensureRealDir(relPath: string, dir: string): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    const st = await lstat(dir).catch((err: NodeJS.ErrnoException) => {
+    const st = await lstat(fsPath(dir)).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return null;
       throw err;
     });
@@ -131,7 +132,7 @@ async function ensureRealDir(relPath: string, dir: string): Promise<void> {
     if (st?.isDirectory()) return;
     if (st) throw new UnsafePathError(relPath, 'not-a-directory', `${dir} exists and is not a folder`);
     try {
-      await mkdir(dir, { mode: 0o755 });
+      await mkdir(fsPath(dir), { mode: 0o755 });
       return;
     } catch (err) {
       // Someone made it between lstat and mkdir: check again what it is.
@@ -142,7 +143,7 @@ async function ensureRealDir(relPath: string, dir: string): Promise<void> {
 }
 
 async function refuseExisting(target: string): Promise<void> {
-  const st = await lstat(target).catch(() => null);
+  const st = await lstat(fsPath(target)).catch(() => null);
   if (st) throw Object.assign(new Error(`EEXIST: ${target} already exists`), { code: 'EEXIST', path: target });
 }
 

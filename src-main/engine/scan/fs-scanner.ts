@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../ports/clock.ts';
 import type { PathFilter } from './ignore-rules.ts';
 import { ScanRun } from './scan-run.ts';
 import { ancestorsOf, assertRelPath, collapsePaths, coveredBy } from './rel-path.ts';
+import { fsPath } from '../fsx/raw-name.ts';
 
 export interface FsScannerOptions {
   /** Absolute path of the watched folder. */
@@ -69,7 +70,7 @@ export class FsScanner implements Scanner {
         continue;
       }
       try {
-        run.record(r, await lstat(run.abs(r)));
+        run.record(r, await lstat(fsPath(run.abs(r))));
       } catch (err) {
         run.skip(r, err as NodeJS.ErrnoException);
       }
@@ -98,7 +99,7 @@ export class FsScanner implements Scanner {
   private async firstNonFolder(run: ScanRun, rel: string): Promise<string> {
     for (const a of ancestorsOf(rel)) {
       try {
-        if (!(await lstat(run.abs(a))).isDirectory()) return a;
+        if (!(await lstat(fsPath(run.abs(a)))).isDirectory()) return a;
       } catch {
         return a;
       }

@@ -5,7 +5,7 @@ import { lstat, type Stats } from 'node:fs';
  * measured here on 100k files, one promise per lstat cost about twice the time of callbacks.
  * Each slot holds the Stats or the error for the path at the same index.
  */
-export function lstatBatch(paths: readonly string[], concurrency: number): Promise<(Stats | NodeJS.ErrnoException)[]> {
+export function lstatBatch(paths: readonly (string | Buffer)[], concurrency: number): Promise<(Stats | NodeJS.ErrnoException)[]> {
   const out = new Array<Stats | NodeJS.ErrnoException>(paths.length);
   if (paths.length === 0) return Promise.resolve(out);
   return new Promise((resolve) => {

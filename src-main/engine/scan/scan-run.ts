@@ -4,6 +4,7 @@ import type { Dirent, Stats } from 'node:fs';
 import type { IndexedEntry, ScanEntry, ScanResult } from '../ports/scanner.ts';
 import type { PathFilter } from './ignore-rules.ts';
 import { lstatBatch } from './lstat-batch.ts';
+import { decodeName, fsPath } from '../fsx/raw-name.ts';
 import { isCandidate, isPermissionError, kindOfStats, toScanEntry } from './classify.ts';
 
 export interface RunContext {
@@ -88,9 +89,10 @@ export class ScanRun {
   }
 
   private async listDir(dirRel: string): Promise<void> {
-    let dirents: Dirent[];
+    let dirents: Dirent<Buffer>[];
     try {
-      dirents = await readdir(this.abs(dirRel), { withFileTypes: true });
+      // Names as bytes: a name that is not UTF-8 would otherwise come back mangled and unopenable.
+      dirents = await readdir(fsPath(this.abs(dirRel)), { withFileTypes: true, encoding: 'buffer' });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       // An unlistable root is a setup problem to surface, not an empty folder.
@@ -103,7 +105,7 @@ export class ScanRun {
     const toStat: string[] = [];
     const checkedAsDir: (boolean | null)[] = [];
     for (const d of dirents) {
-      const rel = prefix + d.name;
+      const rel = prefix + decodeName(d.name);
       if (d.isFIFO() || d.isSocket() || d.isBlockDevice() || d.isCharacterDevice()) {
         // Known from the listing already; no lstat needed to skip it.
         if (!this.ctx.ignore.ignores(rel, false)) {
@@ -117,7 +119,7 @@ export class ScanRun {
       toStat.push(rel);
       checkedAsDir.push(known ? d.isDirectory() : null);
     }
-    const stats = await lstatBatch(toStat.map((r) => this.abs(r)), this.ctx.lstatConcurrency);
+    const stats = await lstatBatch(toStat.map((r) => fsPath(this.abs(r))), this.ctx.lstatConcurrency);
     for (let i = 0; i < toStat.length; i++) {
       const st = stats[i]!;
       if (st instanceof Error) this.skip(toStat[i]!, st);
@@ -133,8 +135,8 @@ export class ScanRun {
     const drop = new Set<ScanEntry>();
     await forEachPooled(this.result.candidates, this.ctx.lstatConcurrency, async (c) => {
       try {
-        if (c.kind === 'symlink') c.target = await readlink(this.abs(c.path));
-        else if (c.kind === 'file') await access(this.abs(c.path), constants.R_OK);
+        if (c.kind === 'symlink') c.target = decodeName(await readlink(fsPath(this.abs(c.path)), { encoding: 'buffer' }));
+        else if (c.kind === 'file') await access(fsPath(this.abs(c.path)), constants.R_OK);
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
         drop.add(c);

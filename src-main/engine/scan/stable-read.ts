@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { fsPath } from '../fsx/raw-name.ts';
 
 /** The file changed on every attempt to read it; the caller should retry later (a new hint will come). */
 export class FileChangedWhileReadingError extends Error {
@@ -8,6 +9,15 @@ export class FileChangedWhileReadingError extends Error {
   constructor(readonly path: string, readonly attempts: number) {
     super(`${path}: changed while reading (${attempts} attempts)`);
     this.name = 'FileChangedWhileReadingError';
+  }
+}
+
+/** What the scan saw as a file is something else now (a folder, a FIFO); the next pass sees it anew. */
+export class NotRegularFileError extends Error {
+  readonly code = 'ENOTREG';
+  constructor(readonly path: string) {
+    super(`${path}: not a regular file any more`);
+    this.name = 'NotRegularFileError';
   }
 }
 
@@ -27,11 +37,11 @@ export interface StableFile {
  * file is refused.
  */
 export async function openStableFile(absPath: string): Promise<StableFile> {
-  const handle = await open(absPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  const handle = await open(fsPath(absPath), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   let stat: Stats;
   try {
     stat = await handle.stat();
-    if (!stat.isFile()) throw new Error(`${absPath}: not a regular file`);
+    if (!stat.isFile()) throw new NotRegularFileError(absPath);
   } catch (err) {
     await handle.close();
     throw err;
@@ -45,7 +55,7 @@ export async function openStableFile(absPath: string): Promise<StableFile> {
       // fstat catches writes to the open file; lstat of the path catches a rename over it.
       if (!same(await handle.stat())) return false;
       try {
-        return same(await lstat(absPath));
+        return same(await lstat(fsPath(absPath)));
       } catch {
         return false;
       }

@@ -14,6 +14,7 @@ import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { FileHandle } from 'node:fs/promises';
 import type { ScanEntry } from '../ports/scanner.ts';
+import { fsPath } from '../fsx/raw-name.ts';
 
 export interface UploadTuning {
   /** Files up to this size are packed together. */
@@ -292,7 +293,7 @@ function handleRange(handle: FileHandle, offset: number, length: number): Readab
 
 async function hashRange(abs: string, offset: number, length: number, hasher: Hash): Promise<void> {
   if (length === 0) return;
-  for await (const c of createReadStream(abs, { start: offset, end: offset + length - 1, highWaterMark: 1024 * 1024 })) {
+  for await (const c of createReadStream(fsPath(abs), { start: offset, end: offset + length - 1, highWaterMark: 1024 * 1024 })) {
     hasher.update(c as Buffer);
   }
 }

@@ -14,6 +14,8 @@ const LocalIndexSchema = z.strictObject({
   inodes: z.record(z.string(), z.number()),
   lastPrune: z.string().optional(),
   lastSync: z.string().optional(),
+  /** Files in the folder that the last passes could not put in the vault (shown by `status`). */
+  notStored: z.array(z.strictObject({ path: z.string(), reason: z.string(), time: z.string() })).optional(),
 });
 export type LocalIndex = z.infer<typeof LocalIndexSchema>;
 

@@ -9,6 +9,7 @@ import type { Journal, JournalRecord } from '../ports/journal.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import { bufferBody, fileBody } from '../store/body.ts';
 import { objectKey } from '../manifest/layout.ts';
+import { fsPath } from '../fsx/raw-name.ts';
 
 /** Bytes buffered per stream stage while sealing a range: 4 frames. */
 export const PIPE_BUFFER = 4 * 1024 * 1024;
@@ -50,7 +51,7 @@ export class ObjectWriter {
     await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
     const source = range.length === 0
       ? Readable.from([])
-      : createReadStream(abs, { start: range.offset, end: range.offset + range.length - 1, highWaterMark: PIPE_BUFFER });
+      : createReadStream(fsPath(abs), { start: range.offset, end: range.offset + range.length - 1, highWaterMark: PIPE_BUFFER });
     return this.sealToSpool(objectId, source, hasher);
   }
 

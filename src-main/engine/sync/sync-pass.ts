@@ -10,7 +10,7 @@ import { ContentUploader, DEFAULT_TUNING, type UploadTuning } from './content-up
 import { ObjectWriter } from './object-writer.ts';
 import { ResumeMap } from './resume-map.ts';
 import { checkMassDelete } from './mass-delete-guard.ts';
-import { FileChangedWhileReadingError } from '../scan/stable-read.ts';
+import { mergeNotStored, readFailure, scanSkipReason } from './not-stored.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { Sealer } from '../ports/sealer.ts';
 
@@ -47,7 +47,10 @@ export interface SyncRequest {
 }
 
 export interface SyncPassResult extends SyncSummary {
-  /** false when some file could not be stored this pass (changed while read, unreadable). */
+  /**
+   * false when some file in the folder is not in the vault as it is now (unreadable, changed while read,
+   * a special file): every such file is in `problems`, and only the user's ignore rules leave one out.
+   */
   complete: boolean;
   /** The files behind complete=false / errors, for the dashboard's failure list. */
   problems: { path: string; reason: string }[];
@@ -80,7 +83,6 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     indexed.set(e.path, { kind: e.type, size: e.size, mtimeMs: e.mtimeMs, mode: e.mode, ino: index.inodes[e.path], hash: e.hash });
   }
   const scan = await deps.scanner.scan(indexed, { scope: req.scope });
-  for (const s of scan.skipped) note({ action: 'skip', path: s.path, reason: s.reason });
 
   // Only what this device had and no longer has is a deletion: a path another device added since is kept.
   const deleted = scan.deleted.filter((p) => base.has(p) && own.has(p));
@@ -128,6 +130,12 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     note(e);
     problems.push({ path: e.path, reason: e.reason });
   };
+  // What the scan could not even look at (unreadable, special files) is not stored either.
+  for (const s of scan.skipped) {
+    if (s.reason === 'permission denied' || s.reason.startsWith('error ')) errors++;
+    else skipped++;
+    unstored({ action: s.reason === 'permission denied' ? 'error' : 'skip', path: s.path, reason: scanSkipReason(s.reason) });
+  }
   const movedFrom = new Set<string>();
   const candidates = [...scan.candidates].sort((a, b) => a.size - b.size);
   uploader.expect(candidates);
@@ -167,19 +175,16 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
       }
       inodes[c.path] = c.ino;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
+      const failure = readFailure(err);
+      if (!failure) throw err;
+      if (failure.kind === 'gone') {
         if (prev) { next.delete(c.path); delete inodes[c.path]; changed = true; note({ action: 'delete', path: c.path, reason: 'deleted while syncing' }); }
         else note({ action: 'skip', path: c.path, reason: 'deleted before it could be read' });
         skipped++;
-      } else if (code === 'EACCES' || code === 'EPERM') {
-        errors++;
-        unstored({ action: 'error', path: c.path, reason: 'permission denied; the stored version (if any) is kept' });
-      } else if (err instanceof FileChangedWhileReadingError) {
-        skipped++;
-        unstored({ action: 'skip', path: c.path, reason: 'changed while being read; will be stored on the next pass' });
       } else {
-        throw err;
+        if (failure.kind === 'error') errors++;
+        else skipped++;
+        unstored({ action: failure.kind, path: c.path, reason: failure.reason });
       }
     }
     progress.filesDone++;
@@ -191,7 +196,8 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     if (!movedFrom.has(p)) note({ action: 'delete', path: p, reason: 'deleted locally; old versions are kept for the retention period' });
   }
 
-  let result: LocalIndex = { ...index, inodes, lastSync: now() };
+  const notStored = mergeNotStored(index.notStored ?? [], req.scope, problems.map((p) => ({ ...p, time: now() })));
+  let result: LocalIndex = { ...index, inodes, lastSync: now(), notStored };
   if (changed || !headRes) {
     const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() });
     const generation = (headRes?.head.generation ?? 0) + 1;

@@ -91,10 +91,11 @@ export class VaultRunner {
       this.lastSync = new Date(this.vault.clock.now()).toISOString();
       this.lastError = undefined;
       this.massDelete = undefined;
-      this.problems = r.problems.map((p) => ({ ...p, time: this.lastSync! }));
+      // A watch batch scans a few paths: what earlier passes could not store elsewhere still counts.
+      this.problems = r.index.notStored ?? r.problems.map((p) => ({ ...p, time: this.lastSync! }));
       const { index: _i, pruned: _p, ...summary } = r;
       this.events.onPass?.(summary);
-      this.setState(this.paused ? 'paused' : r.state);
+      this.setState(this.paused ? 'paused' : this.problems.length > 0 ? 'error' : r.state);
       return summary;
     } catch (err) {
       this.massDelete = err instanceof MassDeleteError ? { wouldDelete: err.wouldDelete, total: err.total } : undefined;

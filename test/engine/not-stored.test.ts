@@ -1,0 +1,174 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { writeFile, mkdir, rm, chmod, readdir } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { runSyncPass, type SyncPassDeps } from '../../src-main/engine/sync/sync-pass.ts';
+import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
+import { FsScanner } from '../../src-main/engine/scan/fs-scanner.ts';
+import { IgnoreRules } from '../../src-main/engine/scan/ignore-rules.ts';
+import { loadIndex, saveIndex } from '../../src-main/engine/sync/local-index.ts';
+import type { Scanner } from '../../src-main/engine/ports/scanner.ts';
+import type { Sealer } from '../../src-main/engine/ports/sealer.ts';
+import type { Vault } from '../../src-main/engine/vault/vault.ts';
+import { systemClock, systemRandom } from '../../src-main/engine/ports/clock.ts';
+import { assertBuilt, COFFER_BIN, type CliResult } from './cli-harness.ts';
+import { sandbox, initVault, type Sandbox } from './harness.ts';
+
+/** One pass with a chosen scanner and sealer, so a test can change the folder at an exact point. */
+async function passWith(vault: Vault, folder: string, over: Partial<SyncPassDeps>) {
+  const journal = await FileJournal.open(vault.paths.dir);
+  try {
+    const index = await loadIndex(vault.paths.index);
+    const r = await runSyncPass({
+      root: folder, vaultId: vault.vaultId, deviceId: vault.settings!.deviceId, store: vault.store, sealer: vault.sealer,
+      manifest: vault.manifest, journal, history: await vault.history(),
+      scanner: new FsScanner({ root: folder, ignore: await IgnoreRules.load(folder), excludeAbsolute: [vault.env.home] }),
+      clock: systemClock, random: systemRandom, spoolDir: vault.paths.spool, keyVersion: async () => 1, massDeleteThreshold: 0.5,
+      ...over,
+    }, index);
+    await saveIndex(vault.paths.index, r.index);
+    return r;
+  } finally {
+    await journal.close();
+  }
+}
+
+// Root reads everything, so the unreadable files are made and synced by an unprivileged user: `nobody` when
+// the tests run as root (as in CI), else the user running them, for whom chmod 000 already bites.
+const asRoot = process.getuid?.() === 0;
+const runAs = asRoot ? { uid: 65534, gid: 65534 } : {};
+
+function runCliAs(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  assertBuilt();
+  const child = spawn(process.execPath, [COFFER_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...runAs });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('every file left out of the vault is counted, named, and makes the pass incomplete', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it.skipIf(process.platform === 'win32')(`unreadable files and folders (as ${asRoot ? 'nobody' : 'this user'}): named by sync and status, exit 3, stored once readable`, async () => {
+    sb = await sandbox();
+    const f = sb.folder;
+    await writeFile(join(f, 'ok.txt'), 'readable');
+    await writeFile(join(f, 'secret.txt'), 'unreadable');
+    await mkdir(join(f, 'locked'));
+    await writeFile(join(f, 'locked', 'inside.txt'), 'in an unreadable folder');
+    await mkdir(sb.home);
+    if (asRoot) execFileSync('chown', ['-R', '65534:65534', sb.root]);
+    await chmod(sb.root, 0o755);
+    await chmod(join(f, 'secret.txt'), 0o000);
+    await chmod(join(f, 'locked'), 0o000);
+    const env = { COFFER_HOME: sb.home, HOME: sb.home, COFFER_PASSPHRASE: 'not-stored test' };
+
+    const init = await runCliAs(['init', f, '--remote', `file://${join(sb.root, 'remote')}`, '--key', 'passphrase', '--json'], env);
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    const sync = await runCliAs(['sync', f, '--json'], env);
+    expect(sync.code).toBe(3);
+    const r = JSON.parse(sync.stdout);
+    expect(r).toMatchObject({ complete: false, errors: 2, uploaded: 1 });
+    expect(r.problems.map((p: { path: string }) => p.path).sort()).toEqual(['locked', 'secret.txt']);
+    for (const p of r.problems) expect(p.reason).toMatch(/permission denied/);
+
+    const human = await runCliAs(['sync', f], env);
+    expect(human.code).toBe(3);
+    expect(human.stdout).toMatch(/0 skipped, 2 errors/);
+    expect(human.stdout).toMatch(/2 files are not in the vault:\n {2}locked: permission denied.*\n {2}secret\.txt: permission denied/);
+
+    const status = await runCliAs(['status', f], env);
+    expect(status.stdout).toMatch(/2 files are not in the vault:\n {2}locked: .*\n {2}secret\.txt: /);
+    const statusJson = JSON.parse((await runCliAs(['status', f, '--json'], env)).stdout);
+    expect(statusJson.notStored.map((p: { path: string }) => p.path)).toEqual(['locked', 'secret.txt']);
+
+    await chmod(join(f, 'secret.txt'), 0o644);
+    await chmod(join(f, 'locked'), 0o755);
+    const fixed = await runCliAs(['sync', f, '--json'], env);
+    expect(fixed.code).toBe(0);
+    expect(JSON.parse(fixed.stdout)).toMatchObject({ complete: true, errors: 0, uploaded: 2, problems: [] });
+    expect((await runCliAs(['status', f], env)).stdout).not.toMatch(/not in the vault/);
+  });
+
+  it('a file that keeps growing while read is counted as not stored, then stored by the next pass', async () => {
+    sb = await sandbox();
+    const busy = join(sb.folder, 'growing.log');
+    await writeFile(busy, Buffer.alloc(3 * 1024 * 1024, 7)); // large: sealed in one read, checked after
+    await writeFile(join(sb.folder, 'calm.txt'), 'calm');
+    const { vault } = await initVault(sb, 'file');
+    // Each time the pass seals file data, the log grows: every read of it is torn.
+    let growing = true;
+    const inner = vault.sealer;
+    const sealer: Sealer = Object.create(inner, {
+      seal: { value: (...a: Parameters<Sealer['seal']>) => {
+        if (growing && a[1].kind === 'data') appendFileSync(busy, 'more\n'); // lands before the read ends
+        return inner.seal(...a);
+      } },
+    });
+    const first = await passWith(vault, sb.folder, { sealer });
+    expect(first.complete).toBe(false);
+    expect(first.problems).toEqual([{ path: 'growing.log', reason: expect.stringMatching(/changed while being read/) }]);
+    expect(first.skipped).toBe(1);
+    expect([...(await vault.tree()).tree.keys()]).toEqual(['calm.txt']);
+    expect((await loadIndex(vault.paths.index)).notStored?.map((p) => p.path)).toEqual(['growing.log']);
+    growing = false;
+    const second = await passWith(vault, sb.folder, {});
+    expect(second).toMatchObject({ complete: true, problems: [], uploaded: 1 });
+    expect((await vault.tree()).tree.get('growing.log')?.size).toBeGreaterThan(3 * 1024 * 1024);
+    expect((await loadIndex(vault.paths.index)).notStored).toEqual([]);
+    await vault.close();
+  });
+
+  it('a file replaced by a folder between the scan and its read is counted, and the folder is stored next pass', async () => {
+    sb = await sandbox();
+    await writeFile(join(sb.folder, 'stays.txt'), 'stays');
+    await writeFile(join(sb.folder, 'shape'), 'a file for now');
+    const { vault } = await initVault(sb, 'file');
+    const inner = new FsScanner({ root: sb.folder, ignore: await IgnoreRules.load(sb.folder) });
+    const racing: Scanner = { scan: async (index, opts) => {
+      const result = await inner.scan(index, opts);
+      await rm(join(sb.folder, 'shape'));
+      await mkdir(join(sb.folder, 'shape'));
+      await writeFile(join(sb.folder, 'shape', 'child.txt'), 'now a folder');
+      return result;
+    } };
+    const first = await passWith(vault, sb.folder, { scanner: racing });
+    expect(first.complete).toBe(false);
+    expect(first.problems).toEqual([{ path: 'shape', reason: expect.stringMatching(/replaced by a folder/) }]);
+    const second = await passWith(vault, sb.folder, {});
+    expect(second).toMatchObject({ complete: true, problems: [] });
+    const { tree } = await vault.tree();
+    expect([...tree.keys()].sort()).toEqual(['shape', 'shape/child.txt', 'stays.txt']);
+    expect(tree.get('shape')?.type).toBe('dir');
+    await vault.close();
+  });
+
+  it('a FIFO is counted as not stored until the user ignores it; a watch batch elsewhere does not forget it', async () => {
+    sb = await sandbox();
+    await writeFile(join(sb.folder, 'a.txt'), 'a');
+    execFileSync('mkfifo', [join(sb.folder, 'pipe')]);
+    const { vault } = await initVault(sb, 'file');
+    const syncer = new VaultSyncer(vault);
+    const first = await syncer.sync();
+    expect(first.complete).toBe(false);
+    expect(first.problems).toEqual([{ path: 'pipe', reason: expect.stringMatching(/fifo: .*\.cofferignore/) }]);
+    await writeFile(join(sb.folder, 'b.txt'), 'b');
+    const scoped = await syncer.sync({ scope: ['b.txt'] });
+    expect(scoped.problems).toEqual([]);
+    expect((await loadIndex(vault.paths.index)).notStored?.map((p) => p.path)).toEqual(['pipe']);
+    await writeFile(join(sb.folder, '.cofferignore'), 'pipe\n');
+    await syncer.close();
+    const ignored = new VaultSyncer(vault); // fresh ignore rules
+    expect(await ignored.sync()).toMatchObject({ complete: true, problems: [] });
+    expect((await loadIndex(vault.paths.index)).notStored).toEqual([]);
+    await ignored.close();
+    expect((await readdir(sb.folder)).sort()).toEqual(['.cofferignore', 'a.txt', 'b.txt', 'pipe']);
+    await vault.close();
+  });
+});

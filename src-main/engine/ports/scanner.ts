@@ -3,10 +3,13 @@
  * against the last committed index. It reads no file contents: the sync engine hashes the candidates.
  *
  * Contract
- * - Paths are relative to the root, '/'-separated, in the OS's own Unicode form (not normalised).
+ * - Paths are relative to the root, '/'-separated, in the OS's own Unicode form (not normalised). A name
+ *   that is not valid UTF-8 keeps its exact bytes: each undecodable byte is a lone surrogate
+ *   (fsx/raw-name.ts), and such a path reaches node:fs only through fsPath().
  * - Ignored paths (.cofferignore, gitignore syntax, plus built-in temp-file patterns) are not reported.
  * - FIFOs, sockets and devices are reported in `skipped`, never read. Unreadable entries (EACCES) are
- *   reported in `skipped` with the reason, and are NOT reported as deleted.
+ *   reported in `skipped` with the reason, and are NOT reported as deleted. Every skipped entry is one
+ *   the sync pass counts as not stored; only ignored paths are left out without a word.
  * - Symlinks are reported as symlinks with their target text; they are never followed.
  * - A file is a candidate when size, mtime, inode or mode differ from the index, when it is new, or when
  *   its mtime is so recent that a same-size rewrite within the clock granularity could hide ("racily

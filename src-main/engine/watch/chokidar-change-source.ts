@@ -85,6 +85,15 @@ export class ChokidarChangeSource implements ChangeSource {
       if (event === 'unlinkDir') for (const h of hintsForWatchError(new Error(`the watched folder ${this.root} was removed`))) this.emit(h);
       return;
     }
+    const lossy = rel.indexOf('\uFFFD');
+    if (lossy !== -1) {
+      // chokidar decodes names as UTF-8 and turns bytes that are not into U+FFFD, so this path may name no
+      // file. Hint the folder above instead: the scanner lists it with exact bytes (fsx/raw-name.ts).
+      const parent = rel.lastIndexOf('/', lossy);
+      if (parent === -1) this.emit({ kind: 'overflow', path: '', detail: 'a name that may not be UTF-8 changed: rescanning' });
+      else this.emit({ kind: 'addDir', path: rel.slice(0, parent) });
+      return;
+    }
     this.emit({ kind: event, path: rel });
     if (rel === IGNORE_FILE) this.reopening = this.reopening.then(() => this.onIgnoreFileChanged());
   }

@@ -62,6 +62,17 @@ describe('ChokidarChangeSource', () => {
     for (const h of hints) expect(h.path.startsWith('/') || h.path.includes('\\') || h.path.includes('..')).toBe(false);
   });
 
+  it('hints the folder above a name that is not UTF-8 (chokidar can only report it mangled)', async () => {
+    const root = await tempDir();
+    await mkdir(join(root, 'sub'));
+    const { hints } = await startSource(root);
+    await writeFile(Buffer.from(`${root}/sub/caf\xe9.txt`, 'latin1'), 'Latin-1 name');
+    await until(() => has(hints, 'addDir', 'sub'), 'addDir sub for the mangled name');
+    await writeFile(Buffer.from(`${root}/top-\xff`, 'latin1'), 'at the top');
+    await until(() => has(hints, 'overflow', ''), 'a rescan for a mangled name at the top');
+    expect(hints.filter((h) => h.path.includes('\uFFFD'))).toEqual([]);
+  });
+
   it('stays quiet about ignored files, .cofferignore patterns and the state dir', async () => {
     const root = await tempDir();
     await writeFile(join(root, '.cofferignore'), 'build/\n*.log\n');

@@ -72,6 +72,12 @@ export class ChokidarChangeSource implements ChangeSource {
     w.on('all', (event, path) => {
       if (live()) this.onEvent(event as WatchEvent, path);
     });
+    w.on('raw', (_event, name, details) => {
+      const watched = (details as { watchedPath?: unknown } | undefined)?.watchedPath;
+      if (!live() || typeof name !== 'string' || !name.includes('\uFFFD') || typeof watched !== 'string') return;
+      const dir = toRelPath(this.root, watched);
+      if (dir !== null) this.onMangledName(dir === '' ? name : `${dir}/${name}`);
+    });
     w.on('error', (err) => {
       if (live()) for (const h of hintsForWatchError(err)) this.emit(h);
     });
@@ -85,17 +91,21 @@ export class ChokidarChangeSource implements ChangeSource {
       if (event === 'unlinkDir') for (const h of hintsForWatchError(new Error(`the watched folder ${this.root} was removed`))) this.emit(h);
       return;
     }
-    const lossy = rel.indexOf('\uFFFD');
-    if (lossy !== -1) {
-      // chokidar decodes names as UTF-8 and turns bytes that are not into U+FFFD, so this path may name no
-      // file. Hint the folder above instead: the scanner lists it with exact bytes (fsx/raw-name.ts).
-      const parent = rel.lastIndexOf('/', lossy);
-      if (parent === -1) this.emit({ kind: 'overflow', path: '', detail: 'a name that may not be UTF-8 changed: rescanning' });
-      else this.emit({ kind: 'addDir', path: rel.slice(0, parent) });
-      return;
-    }
+    if (rel.includes('\uFFFD')) return this.onMangledName(rel);
     this.emit({ kind: event, path: rel });
     if (rel === IGNORE_FILE) this.reopening = this.reopening.then(() => this.onIgnoreFileChanged());
+  }
+
+  /**
+   * chokidar decodes names as UTF-8 and turns bytes that are not into U+FFFD, so it cannot stat such a
+   * file and reports nothing for it; only its raw event says that something in a folder changed. Hint the
+   * nearest folder whose path is not mangled: the scanner lists it with exact bytes (fsx/raw-name.ts).
+   * Inside a folder whose own name is not UTF-8 nothing is watched; the periodic full rescan covers it.
+   */
+  private onMangledName(rel: string): void {
+    const cut = rel.lastIndexOf('/', rel.indexOf('\uFFFD'));
+    if (cut === -1) this.emit({ kind: 'overflow', path: '', detail: 'a name that is not UTF-8 changed: rescanning' });
+    else this.emit({ kind: 'addDir', path: rel.slice(0, cut) });
   }
 
   private async onIgnoreFileChanged(): Promise<void> {

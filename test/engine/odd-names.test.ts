@@ -79,6 +79,14 @@ describe.each(kinds)('names that are not valid UTF-8 (%s remote)', (kind) => {
     const report = await vault.restore(out);
     expect(report.problems).toEqual([]);
     expect(await byteSnapshot(Buffer.from(out))).toEqual(await byteSnapshot(f));
+    // One folder by the name the CLI prints for it, and one file by the form shell completion gives Node.
+    const part = join(sb.root, 'part');
+    expect((await vault.restore(part, { path: 'dir-\\xFF' })).restored).toBe(3);
+    expect((await vault.restore(part, { path: 'caf\uFFFD.txt' })).restored).toBe(2); // also the real U+FFFD name
+    const key = (...segs: Buffer[]) => segs.map((x) => x.toString('hex')).join('/');
+    expect(Object.keys(await byteSnapshot(Buffer.from(part))).sort()).toEqual(
+      [key(latin1), key(b('caf\uFFFD.txt')), key(dir), key(dir, b('inner-', [0xfe, 0x80], '.bin')), key(dir, b('plain.txt'))].sort(),
+    );
     await vault.close();
 
     const fresh = await sandbox();

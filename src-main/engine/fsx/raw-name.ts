@@ -64,6 +64,16 @@ export function fsPath(p: string): string | Buffer {
   return isRawName(p) ? encodeName(p) : p;
 }
 
+/**
+ * True when a path typed by a person names `p` or a folder above it. A name that is not UTF-8 cannot be
+ * typed exactly: it also answers to its display form (`caf\xE9.txt`, as the CLI prints it) and to the
+ * form Node makes of its bytes in argv (U+FFFD for each bad sequence, as shell completion gives it).
+ */
+export function pathArgMatches(arg: string, p: string): boolean {
+  const forms = isRawName(p) ? [p, displayName(p), encodeName(p).toString('utf8')] : [p];
+  return forms.some((f) => f === arg || f.startsWith(`${arg}/`));
+}
+
 /** A readable form for output and logs: each escaped byte as `\xHH`. Not reversible; never parse it. */
 export function displayName(s: string): string {
   if (!isRawName(s)) return s;

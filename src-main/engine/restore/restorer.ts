@@ -5,6 +5,7 @@ import { ContentReader } from '../read/content-reader.ts';
 import { UnsafePathError, detectCollisions, resolveRestoreTarget } from './safe-path.ts';
 import { writeRestoredDir, writeRestoredFile, writeRestoredSymlink } from './safe-writer.ts';
 import { isCaseInsensitive } from './case-probe.ts';
+import { displayName, pathArgMatches } from '../fsx/raw-name.ts';
 
 export interface RestoreOptions {
   /** Restore only this path, or everything under it when it names a folder. */
@@ -25,8 +26,8 @@ export interface RestoreReport {
  * manifest hash before it is renamed into place; a bad one is reported and the rest still restored.
  */
 export async function restoreTree(reader: ContentReader, tree: Tree, toDir: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
-  const selected = [...tree.values()].filter((e) => !opts.path || e.path === opts.path || e.path.startsWith(`${opts.path}/`));
-  if (opts.path && selected.length === 0) throw new Error(`${opts.path} is not in the vault at that time`);
+  const selected = [...tree.values()].filter((e) => !opts.path || pathArgMatches(opts.path, e.path));
+  if (opts.path && selected.length === 0) throw new Error(`${displayName(opts.path)} is not in the vault at that time`);
   await mkdir(toDir, { recursive: true });
   const report: RestoreReport = { restored: 0, bytes: 0, problems: [] };
   const renamed = await collisionRenames(selected.map((e) => e.path), toDir);

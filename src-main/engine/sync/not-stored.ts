@@ -15,10 +15,14 @@ export interface NotStored {
  * is no loss. Everything else is counted, named, and makes the pass incomplete (exit 3): the rule is that
  * a file is never left out of the vault silently.
  */
-export function readFailure(err: unknown): { kind: 'gone' } | { kind: 'error' | 'skip'; reason: string } | null {
+export function readFailure(err: unknown, root: string): { kind: 'gone' } | { kind: 'error' | 'skip'; reason: string } | null {
   if (err instanceof FileChangedWhileReadingError) return { kind: 'skip', reason: 'changed while being read; will be stored on the next pass' };
   if (err instanceof NotRegularFileError) return { kind: 'skip', reason: 'replaced by a folder or another kind of entry while syncing; will be stored on the next pass' };
-  switch ((err as NodeJS.ErrnoException | null)?.code) {
+  const e = err as NodeJS.ErrnoException | null;
+  // These codes are about the local file only when they name a path in the folder (not the spool or a remote).
+  const local = typeof e?.path === 'string' && e.path.startsWith(`${root}/`);
+  if (!local && (e?.code === 'ELOOP' || e?.code === 'ENOTDIR' || e?.code === 'EISDIR' || e?.code === 'EIO')) return null;
+  switch (e?.code) {
     case 'ENOENT': return { kind: 'gone' };
     case 'EACCES': case 'EPERM': return { kind: 'error', reason: 'permission denied; not backed up (the stored version, if any, is kept)' };
     // O_NOFOLLOW met a symlink, or a parent folder became a file: the entry changed kind since the scan.

@@ -175,7 +175,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
       }
       inodes[c.path] = c.ino;
     } catch (err) {
-      const failure = readFailure(err);
+      const failure = readFailure(err, deps.root);
       if (!failure) throw err;
       if (failure.kind === 'gone') {
         if (prev) { next.delete(c.path); delete inodes[c.path]; changed = true; note({ action: 'delete', path: c.path, reason: 'deleted while syncing' }); }

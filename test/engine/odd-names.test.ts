@@ -9,6 +9,7 @@ import { openDoc } from '../../src-main/engine/manifest/sealed-doc.ts';
 import { objectKey } from '../../src-main/engine/manifest/layout.ts';
 import { SegmentSchema } from '../../src-main/engine/manifest/schema.ts';
 import { sandbox, initVault, type Sandbox, type RemoteKind } from './harness.ts';
+import { runCli } from './cli-harness.ts';
 import { s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
 
 const kinds: RemoteKind[] = ['file', 's3'];
@@ -99,5 +100,29 @@ describe.each(kinds)('names that are not valid UTF-8 (%s remote)', (kind) => {
     } finally {
       await fresh.cleanup();
     }
+  });
+});
+
+describe('the CLI and names that are not valid UTF-8', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it('prints them escaped (\\xHH), and finds them by that form in versions and restore --path', async () => {
+    sb = await sandbox();
+    const latin1 = Buffer.concat([Buffer.from(sb.folder), b('/caf', [0xe9], '.txt')]);
+    await writeFile(latin1, 'Latin-1 name');
+    const env = { COFFER_HOME: sb.home, COFFER_PASSPHRASE: 'odd names' };
+    expect((await runCli(['init', sb.folder, '--remote', `file://${join(sb.root, 'remote')}`, '--key', 'passphrase'], env)).code).toBe(0);
+    const sync = await runCli(['sync', sb.folder], env);
+    expect(sync.stdout).toMatch(/^Up to date: 1 uploaded/);
+    expect(sync.code).toBe(0);
+    const history = await runCli(['history', sb.folder], env);
+    expect(history.stdout).toContain('upload  caf\\xE9.txt');
+    const versions = await runCli(['versions', join(sb.folder, 'caf\\xE9.txt')], env);
+    expect(versions.stdout).toMatch(/^Versions of caf\\xE9\.txt /);
+    const out = join(sb.root, 'out');
+    expect((await runCli(['restore', sb.folder, '--to', out, '--path', 'caf\\xE9.txt'], env)).code).toBe(0);
+    expect(await readdir(Buffer.from(out), { encoding: 'buffer' })).toEqual([b('caf', [0xe9], '.txt')]);
+    expect(await readFile(Buffer.concat([Buffer.from(out), b('/caf', [0xe9], '.txt')]), 'utf8')).toBe('Latin-1 name');
   });
 });

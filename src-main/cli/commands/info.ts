@@ -5,6 +5,7 @@ import { loadIndex } from '../../engine/sync/local-index.ts';
 import type { HistoryAction } from '../../engine/ports/journal.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
+import { pathArgForms } from '../../engine/fsx/raw-name.ts';
 import { formatBytes, notStoredLines, showPath } from '../output.ts';
 
 export async function statusCommand(ctx: CommandContext): Promise<number> {
@@ -59,13 +60,17 @@ export async function versionsCommand(ctx: CommandContext): Promise<number> {
   const vaults = await new VaultRegistry(ctx.env.home).list();
   const owner = vaults.find((v) => { const r = relative(v.folder, abs); return r !== '' && !r.startsWith('..') && !isAbsolute(r); });
   if (!owner) throw new Error(`${abs} is not inside a Coffer folder`);
-  const rel = relative(owner.folder, abs).split(sep).join('/');
+  const typed = relative(owner.folder, abs).split(sep).join('/');
   const vault = await Vault.open(ctx.env, owner.folder);
   try {
+    // A name that is not UTF-8 cannot come through argv exactly: find the stored name it stands for.
+    const rel = /\uFFFD|\\x[0-9A-F]{2}/.test(typed)
+      ? [...(await vault.tree()).tree.keys()].find((p) => pathArgForms(p).includes(typed)) ?? typed
+      : typed;
     const versions = await vault.versions(rel);
     const lines = versions.map((v) => `${v.time}  ${v.entry ? `${formatBytes(v.entry.size).padStart(10)}  ${v.entry.hash?.slice(0, 12) ?? v.entry.type}  by ${v.entry.device}` : '   deleted'}`);
     ctx.out.result(
-      versions.length ? `Versions of ${rel} (restore one with: coffer restore --path "${rel}" --at <time> --to <dir>)\n${lines.join('\n')}` : `${rel} has no stored versions`,
+      versions.length ? `Versions of ${showPath(rel)} (restore one with: coffer restore --path "${showPath(rel)}" --at <time> --to <dir>)\n${lines.join('\n')}` : `${showPath(rel)} has no stored versions`,
       versions.map((v) => ({ time: v.time, rootId: v.rootId, deleted: !v.entry, size: v.entry?.size, hash: v.entry?.hash, device: v.entry?.device })),
     );
     return 0;

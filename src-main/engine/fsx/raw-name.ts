@@ -70,8 +70,12 @@ export function fsPath(p: string): string | Buffer {
  * form Node makes of its bytes in argv (U+FFFD for each bad sequence, as shell completion gives it).
  */
 export function pathArgMatches(arg: string, p: string): boolean {
-  const forms = isRawName(p) ? [p, displayName(p), encodeName(p).toString('utf8')] : [p];
-  return forms.some((f) => f === arg || f.startsWith(`${arg}/`));
+  return pathArgForms(p).some((f) => f === arg || f.startsWith(`${arg}/`));
+}
+
+/** The ways a person can type `p` (see pathArgMatches). */
+export function pathArgForms(p: string): string[] {
+  return isRawName(p) ? [p, displayName(p), encodeName(p).toString('utf8')] : [p];
 }
 
 /** A readable form for output and logs: each escaped byte as `\xHH`. Not reversible; never parse it. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chmod, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FsScanner } from '../../src-main/engine/scan/fs-scanner.ts';
@@ -30,6 +30,23 @@ async function scanner(root: string, extra: Partial<ConstructorParameters<typeof
 const paths = (r: ScanResult) => r.candidates.map((c) => c.path).sort();
 
 describe('FsScanner', () => {
+  it('reports names that are not UTF-8 with their bytes kept (escaped), scoped and deleted like any other', async () => {
+    const root = await tree({});
+    const raw = (rel: string) => Buffer.from(`${root}/${rel}`, 'latin1'); // each char below U+0100 one byte
+    await mkdir(raw('dir-\xff'));
+    await writeFile(raw('dir-\xff/caf\xe9.txt'), 'Latin-1');
+    await symlink(Buffer.from('caf\xe9.txt', 'latin1'), raw('dir-\xff/link'));
+    const s = await scanner(root);
+    const first = await s.scan(new Map());
+    expect(paths(first)).toEqual(['dir-\udcff', 'dir-\udcff/caf\udce9.txt', 'dir-\udcff/link']);
+    expect(first.candidates.find((c) => c.kind === 'symlink')?.target).toBe('caf\udce9.txt');
+    expect(first.skipped).toEqual([]);
+    const scoped = await s.scan(new Map(), { scope: ['dir-\udcff/caf\udce9.txt'] });
+    expect(paths(scoped)).toEqual(['dir-\udcff/caf\udce9.txt']);
+    unlinkSync(raw('dir-\xff/caf\xe9.txt'));
+    expect((await s.scan(indexOf(first))).deleted).toEqual(['dir-\udcff/caf\udce9.txt']);
+  });
+
   it('reports everything new, then nothing on a no-change rescan', async () => {
     const root = await tree({ 'a.txt': 'hello', 'empty.txt': '', 'sub/b.txt': 'b', 'sub/deeper/': '' });
     const s = await scanner(root);

@@ -46,3 +46,14 @@ export const STATE_LABEL: Record<SyncState, string> = {
   error: 'Error',
   'not-configured': 'Not set up',
 };
+
+/**
+ * A path as people read it. A name that is not UTF-8 arrives with each undecodable byte as a lone
+ * surrogate U+DC80–U+DCFF (the engine's byte-exact form); show those bytes as \xHH, as the CLI does.
+ */
+export function formatPath(p: string): string {
+  return p.replace(/[\uD800-\uDFFF]/gu, (c) => {
+    const u = c.charCodeAt(0);
+    return u >= 0xdc80 && u <= 0xdcff ? `\\x${(u - 0xdc00).toString(16).toUpperCase()}` : '\uFFFD';
+  });
+}

@@ -73,6 +73,13 @@ describe('Dashboard', () => {
     expect(synced).toBe(1);
   });
 
+  it('shows a name that is not UTF-8 with its bytes escaped, as the CLI prints it', async () => {
+    const failures = [{ path: 'dir-\udcff/caf\udce9.txt', reason: 'permission denied; not backed up', time: iso(NOW) }];
+    const t = new FakeTransport().on('status', () => status({ state: 'error', failures })).on('bytesPerDay', () => []);
+    setup(t);
+    expect((await screen.findByTestId('failure')).textContent).toContain('dir-\\xFF/caf\\xE9.txt: permission denied');
+  });
+
   it('offers Retry for a failed pass with no per-file failures (the store is down)', async () => {
     let synced = 0;
     const t = new FakeTransport()

@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, mkdir, rm, chmod, readdir } from 'node:fs/promises';
 import { appendFileSync } from 'node:fs';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { runSyncPass, type SyncPassDeps } from '../../src-main/engine/sync/sync-pass.ts';
@@ -35,14 +35,22 @@ async function passWith(vault: Vault, folder: string, over: Partial<SyncPassDeps
   }
 }
 
-// Root reads everything, so the unreadable files are made and synced by an unprivileged user: `nobody` when
-// the tests run as root (as in CI), else the user running them, for whom chmod 000 already bites.
+// Root reads everything, so the CLI runs without the power to: as root (as in CI) with CAP_DAC_OVERRIDE and
+// CAP_DAC_READ_SEARCH dropped by setpriv, which needs no change of owner anywhere; as root without setpriv,
+// as `nobody` (the checkout must then be readable by it); as anyone else, as that user, whom chmod 000
+// already stops.
 const asRoot = process.getuid?.() === 0;
-const runAs = asRoot ? { uid: 65534, gid: 65534 } : {};
+const hasSetpriv = asRoot && spawnSync('setpriv', ['--version']).status === 0;
+const how = !asRoot ? 'this user' : hasSetpriv ? 'root without CAP_DAC_OVERRIDE' : 'nobody';
 
 function runCliAs(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   assertBuilt();
-  const child = spawn(process.execPath, [COFFER_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...runAs });
+  const node = [process.execPath, COFFER_BIN, ...args];
+  const [cmd, ...argv] = hasSetpriv ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', ...node] : node;
+  const child = spawn(cmd!, argv, {
+    env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    ...(asRoot && !hasSetpriv ? { uid: 65534, gid: 65534 } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -54,7 +62,7 @@ describe('every file left out of the vault is counted, named, and makes the pass
   let sb: Sandbox;
   afterEach(async () => sb?.cleanup());
 
-  it.skipIf(process.platform === 'win32')(`unreadable files and folders (as ${asRoot ? 'nobody' : 'this user'}): named by sync and status, exit 3, stored once readable`, async () => {
+  it.skipIf(process.platform === 'win32')(`unreadable files and folders (as ${how}): named by sync and status, exit 3, stored once readable`, async () => {
     sb = await sandbox();
     const f = sb.folder;
     await writeFile(join(f, 'ok.txt'), 'readable');
@@ -62,7 +70,7 @@ describe('every file left out of the vault is counted, named, and makes the pass
     await mkdir(join(f, 'locked'));
     await writeFile(join(f, 'locked', 'inside.txt'), 'in an unreadable folder');
     await mkdir(sb.home);
-    if (asRoot) execFileSync('chown', ['-R', '65534:65534', sb.root]);
+    if (asRoot && !hasSetpriv) execFileSync('chown', ['-R', '65534:65534', sb.root]);
     await chmod(sb.root, 0o755);
     await chmod(join(f, 'secret.txt'), 0o000);
     await chmod(join(f, 'locked'), 0o000);

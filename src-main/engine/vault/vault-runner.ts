@@ -92,7 +92,8 @@ export class VaultRunner {
       this.lastError = undefined;
       this.massDelete = undefined;
       // A watch batch scans a few paths: what earlier passes could not store elsewhere still counts.
-      this.problems = r.index.notStored ?? r.problems.map((p) => ({ ...p, time: this.lastSync! }));
+      // The status contract carries at most 1,000 failures; `coffer status --json` lists them all.
+      this.problems = (r.index.notStored ?? r.problems.map((p) => ({ ...p, time: this.lastSync! }))).slice(0, 1000);
       const { index: _i, pruned: _p, ...summary } = r;
       this.events.onPass?.(summary);
       this.setState(this.paused ? 'paused' : this.problems.length > 0 ? 'error' : r.state);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { fsyncDir } from '../fsx/atomic-file.ts';
-import { UnsafePathError, restoreSegments } from './safe-path.ts';
+import { UnsafePathError, driveLetterDetail, restoreSegments, rootedPrefix } from './safe-path.ts';
 
 export interface RestoreFileOptions {
   /** Permission bits; setuid, setgid and sticky are always masked off. */
@@ -99,7 +99,9 @@ export function checkLinkTarget(relPath: string, target: string): void {
   const bad = (detail: string) => new UnsafePathError(relPath, 'symlink-escapes', `symlink target ${JSON.stringify(target)} ${detail}`);
   if (typeof target !== 'string' || target === '') throw bad('is empty');
   if (target.includes('\0') || target.includes('\\')) throw bad('contains NUL or a backslash');
-  if (target.startsWith('/') || /^[A-Za-z]:/.test(target)) throw bad('is absolute');
+  const prefix = rootedPrefix(target);
+  if (prefix === 'absolute') throw bad('is absolute');
+  if (prefix === 'drive-letter') throw bad(driveLetterDetail(target));
   const segs = target.split('/').filter((s) => s !== '' && s !== '.');
   let ups = 0;
   while (segs[ups] === '..') ups++;

@@ -23,10 +23,14 @@ const BY_NAME: Record<string, ErrorCode> = {
   InvalidRequestError: 'invalid-request',
   NotConfiguredError: 'not-configured',
   KeyUnavailableError: 'key-unavailable',
+  // A key reference or key argument the engine refuses (unknown scheme, another vault's key): the request
+  // is wrong, not the key. It extends KeyUnavailableError, so it is looked up by name first.
+  KeyUsageError: 'invalid-request',
 };
 
 export function errorCodeOf(err: unknown): ErrorCode {
   if (err instanceof ApiError) return err.code;
+  if (err instanceof Error && err.name === 'KeyUsageError') return 'invalid-request';
   if (err instanceof KeyUnavailableError) return 'key-unavailable';
   if (err instanceof StoreError) return 'store-error';
   if (err instanceof Error) {

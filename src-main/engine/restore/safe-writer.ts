@@ -1,15 +1,18 @@
 import { constants } from 'node:fs';
 import { chmod, lstat, link, lutimes, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { fsyncDir } from '../fsx/atomic-file.ts';
+import { restoreTempName } from './leftover-temps.ts';
+import { restoredMode } from './restored-mode.ts';
 import { UnsafePathError, driveLetterDetail, restoreSegments, rootedPrefix } from './safe-path.ts';
 
 export interface RestoreFileOptions {
-  /** Permission bits; setuid, setgid and sticky are always masked off. */
+  /** The manifest's mode; restoredMode() decides which bits the file gets. */
   mode: number;
+  /** Keep set-uid, set-gid and world-write from the manifest (restoredMode). Default false. */
+  preserveMode?: boolean;
   mtimeMs: number;
   /** Replace an existing file (never followed if it is a symlink). Default false: refuse with EEXIST. */
   overwrite?: boolean;
@@ -29,12 +32,12 @@ export async function writeRestoredFile(toDir: string, relPath: string, source: 
   const { dir, name } = await prepareParent(toDir, relPath);
   const target = join(dir, name);
   if (!opts.overwrite) await refuseExisting(target);
-  const tmp = join(dir, `.coffer-restore-${randomBytes(8).toString('hex')}.tmp`);
+  const tmp = join(dir, restoreTempName());
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
   let fh: FileHandle | null = await open(tmp, flags, 0o600);
   try {
     for await (const chunk of source) await writeAll(fh, typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
-    await fh.chmod(opts.mode & 0o777);
+    await fh.chmod(restoredMode(opts.mode, 'file', opts.preserveMode));
     const mtime = new Date(opts.mtimeMs);
     await fh.utimes(mtime, mtime);
     await fh.sync();
@@ -67,7 +70,7 @@ export async function writeRestoredSymlink(toDir: string, relPath: string, targe
   const { dir, name } = await prepareParent(toDir, relPath);
   const path = join(dir, name);
   if (opts.overwrite) {
-    const tmp = join(dir, `.coffer-restore-${randomBytes(8).toString('hex')}.tmp`);
+    const tmp = join(dir, restoreTempName());
     await symlink(target, tmp);
     await rename(tmp, path).catch(async (err: unknown) => {
       await unlink(tmp).catch(() => undefined);
@@ -86,11 +89,11 @@ export async function writeRestoredSymlink(toDir: string, relPath: string, targe
  * instead of mkdir({recursive: true}), which follows a symlinked parent out of toDir. An existing real
  * folder is fine; a symlink or a file in the way is refused.
  */
-export async function writeRestoredDir(toDir: string, relPath: string, opts: { mode?: number } = {}): Promise<string> {
+export async function writeRestoredDir(toDir: string, relPath: string, opts: { mode?: number; preserveMode?: boolean } = {}): Promise<string> {
   const { dir, name } = await prepareParent(toDir, relPath);
   const path = join(dir, name);
   await ensureRealDir(relPath, path);
-  if (opts.mode !== undefined) await chmod(path, (opts.mode & 0o777) | 0o700); // keep it writable for what follows
+  if (opts.mode !== undefined) await chmod(path, restoredMode(opts.mode, 'dir', opts.preserveMode)); // owner rwx kept for what follows
   return path;
 }
 

@@ -7,6 +7,7 @@ import type { HistoryQuery } from '../ports/journal.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
 import { saveSettings } from '../journal/settings-store.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
+import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
 import { OBJECTS_PREFIX } from '../manifest/layout.ts';
 import { entryIn } from '../manifest/history-walk.ts';
 import { KeyUsageError } from '../keys/key-errors.ts';
@@ -74,7 +75,9 @@ export class EngineVaultService implements VaultService {
     const stamp = root.time.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
     const name = `${basename(path)} (restored ${stamp})`;
     const rel = dirname(path) === '.' ? name : `${dirname(path)}/${name}`;
-    await writeRestoredFile(this.vault.settings!.folder, rel, this.vault.reader.fileContent(entry), { mode: entry.mode, mtimeMs: entry.mtimeMs });
+    const folder = this.vault.settings!.folder;
+    await removeLeftoverTemps(folder, [dirname(rel) === '.' ? '' : dirname(rel)]);
+    await writeRestoredFile(folder, rel, this.vault.reader.fileContent(entry), { mode: entry.mode, mtimeMs: entry.mtimeMs });
     return { restoredPath: rel };
   }
 

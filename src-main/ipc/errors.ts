@@ -23,13 +23,12 @@ const BY_NAME: Record<string, ErrorCode> = {
   InvalidRequestError: 'invalid-request',
   NotConfiguredError: 'not-configured',
   KeyUnavailableError: 'key-unavailable',
-  // A key reference or key argument the engine refuses (unknown scheme, another vault's key): the request
-  // is wrong, not the key. It extends KeyUnavailableError, so it is looked up by name first.
-  KeyUsageError: 'invalid-request',
 };
 
 export function errorCodeOf(err: unknown): ErrorCode {
   if (err instanceof ApiError) return err.code;
+  // A key reference or key argument the engine refuses (unknown scheme, another vault's key): the request
+  // is wrong, not the key. KeyUsageError extends KeyUnavailableError, so it is matched first.
   if (err instanceof Error && err.name === 'KeyUsageError') return 'invalid-request';
   if (err instanceof KeyUnavailableError) return 'key-unavailable';
   if (err instanceof StoreError) return 'store-error';

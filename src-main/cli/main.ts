@@ -14,6 +14,8 @@ Usage:
   coffer restore [<folder>] --to <dir> [--path <relpath>] [--at <ISO-8601 time>] [--json]
   coffer restore --remote <url> --key <keyref> --to <dir>
   coffer restore --remote <url> --recovery-key <key | @file> --to <dir>
+                                            restore also takes --preserve-mode (keep set-uid, set-gid,
+                                            sticky and world-writable bits; dropped by default)
   coffer verify [<folder>] [--sample <percent>] [--json]
   coffer status [<folder>] [--json]
   coffer history [<folder>] [--limit <n>] [--json]
@@ -56,6 +58,7 @@ const OPTIONS = {
   port: { type: 'string' }, days: { type: 'string' }, force: { type: 'boolean' }, verify: { type: 'boolean' },
   folder: { type: 'string' }, bwlimit: { type: 'string' }, profile: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
   sse: { type: 'string' }, type: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
+  'preserve-mode': { type: 'boolean' },
 } as const;
 
 /** `--bwlimit <KiB/s>`: a per-run bandwidth limit, applied as a store wrapper. */

@@ -27,6 +27,9 @@ const BY_NAME: Record<string, ErrorCode> = {
 
 export function errorCodeOf(err: unknown): ErrorCode {
   if (err instanceof ApiError) return err.code;
+  // A key reference or key argument the engine refuses (unknown scheme, another vault's key): the request
+  // is wrong, not the key. KeyUsageError extends KeyUnavailableError, so it is matched first.
+  if (err instanceof Error && err.name === 'KeyUsageError') return 'invalid-request';
   if (err instanceof KeyUnavailableError) return 'key-unavailable';
   if (err instanceof StoreError) return 'store-error';
   if (err instanceof Error) {

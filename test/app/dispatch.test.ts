@@ -3,6 +3,7 @@ import { createDispatcher } from '../../src-main/ipc/dispatch.ts';
 import { EventRelay } from '../../src-main/ipc/event-relay.ts';
 import { scrubMessage } from '../../src-main/ipc/errors.ts';
 import { KeyUnavailableError } from '../../src-main/engine/ports/key-provider.ts';
+import { KeyUsageError } from '../../src-main/engine/keys/key-errors.ts';
 import { AccessDeniedError, TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
 import type { IpcEnvelope } from '../../src-main/ipc/contract.ts';
 import { fakeHost, sampleStatus } from './fake-host.ts';
@@ -59,6 +60,7 @@ describe('dispatch', () => {
 
   it.each([
     ['KeyUnavailableError', new KeyUnavailableError('key is pending deletion'), 'key-unavailable'],
+    ['KeyUsageError (a refused key reference)', new KeyUsageError('unknown key reference "x:y"'), 'invalid-request'],
     ['AccessDeniedError', new AccessDeniedError('credentials refused'), 'store-error'],
     ['TransientStoreError', new TransientStoreError('SlowDown'), 'store-error'],
     ['plain Error', new Error('boom'), 'internal'],

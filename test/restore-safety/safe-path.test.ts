@@ -23,6 +23,9 @@ describe('resolveRestoreTarget', () => {
     ['a\\..\\x', 'backslash'],
     ['a\0b', 'nul'],
     ['C:/Windows/x', 'absolute'],
+    ['x:stream', 'drive-letter'],
+    ['c:', 'drive-letter'],
+    ['D:notes/a.txt', 'drive-letter'],
     ['', 'empty'],
     ['a//b', 'empty-segment'],
     ['a/', 'empty-segment'],
@@ -47,6 +50,15 @@ describe('resolveRestoreTarget', () => {
       expect(resolveRestoreTarget(to, p)).toBe(join(to, ...p.split('/')));
     },
   );
+
+  it('a drive-letter name such as "x:stream" is not called an absolute path', () => {
+    expect(() => resolveRestoreTarget(to, 'x:stream')).toThrow(
+      'unsafe restore path "x:stream": starts with "x:", which Windows reads as drive X (and a colon in a name as an alternate data stream), not as a name inside the restore folder');
+  });
+
+  it.each(['ab:c', 'notes/x:stream', '10:30 meeting.txt'])('accepts %j: a colon after the first letter is an ordinary name here', (p) => {
+    expect(resolveRestoreTarget(to, p)).toBe(join(to, ...p.split('/')));
+  });
 
   it('the error names the path and the reason', () => {
     expect(() => resolveRestoreTarget(to, 'a/../../etc/passwd')).toThrow(/unsafe restore path "a\/..\/..\/etc\/passwd"/);

@@ -129,6 +129,11 @@ describe('writeRestoredSymlink', () => {
     expect(await tree(to)).toEqual([]);
   });
 
+  it('a link to "x:stream" is refused as a drive-letter target, not as an absolute one', async () => {
+    await expect(writeRestoredSymlink(to, 'link', 'x:stream')).rejects.toThrow(/symlink target "x:stream" starts with "x:", which Windows reads as drive X/);
+    expect(await tree(to)).toEqual([]);
+  });
+
   it('refuses a hostile link path', async () => {
     await expect(writeRestoredSymlink(to, '../link', 'x')).rejects.toBeInstanceOf(UnsafePathError);
     expect(await tree(base)).toEqual(['outside', 'to']);

@@ -20,7 +20,7 @@ export async function restoreCommand(ctx: CommandContext): Promise<number> {
     : await Vault.open(ctx.env, ctx.args[0]);
   try {
     const report = await vault.restore(to, {
-      path: str(ctx.flags, 'path'), at,
+      path: str(ctx.flags, 'path'), at, preserveMode: ctx.flags['preserve-mode'] === true,
       onProgress: (d, t, b) => ctx.out.progress('restore', d, t, b),
     });
     ctx.out.endProgress();

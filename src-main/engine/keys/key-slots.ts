@@ -83,9 +83,14 @@ export async function openRecoverySlot(store: BlobStore, vaultId: string, recove
   }
 }
 
-/** Derives the slot key from the KDF parameters found in the message's own encryption context. */
+/**
+ * Derives the slot key from the KDF parameters found in the message's own encryption context, and notes
+ * how far the open got, so a failure can be named honestly (see slotFailure).
+ */
 class PassphraseUnwrapKeyring extends KeyringNode {
   derived?: { key: Uint8Array; kdf: ScryptParams };
+  /** 'header': the header parsed and reached the keyring; 'unwrapped': the derived key opened the data key. */
+  stage: 'none' | 'header' | 'unwrapped' = 'none';
   constructor(private readonly vaultId: string, private readonly passphrase: string) {
     super();
   }
@@ -93,11 +98,29 @@ class PassphraseUnwrapKeyring extends KeyringNode {
     throw new KeyError('the passphrase unwrap keyring never wraps');
   }
   async _onDecrypt(material: NodeDecryptionMaterial, edks: EncryptedDataKey[]): Promise<NodeDecryptionMaterial> {
+    this.stage = 'header';
     const kdf = decodeKdf(material.encryptionContext['coffer:kdf']);
     const key = await deriveKey(this.passphrase, kdf);
     this.derived = { key, kdf };
-    return rawAesKeyring(keyNamespace(this.vaultId), 'slot/passphrase', key).onDecrypt(material, edks);
+    const out = await rawAesKeyring(keyNamespace(this.vaultId), 'slot/passphrase', key).onDecrypt(material, edks);
+    if (out.hasValidKey()) this.stage = 'unwrapped';
+    return out;
   }
+}
+
+/**
+ * What a failed open of a passphrase slot means. The data key is wrapped with AES-GCM under the derived
+ * key, with the encryption context as associated data, so a wrong passphrase and damage to the wrapped
+ * key, its IV or the context (salt included) fail the same tag check: that case is reported as a wrong
+ * passphrase, because a typo is by far the likelier cause. What can be told apart is said plainly: bytes
+ * that never parse as a slot, and a slot the passphrase did open whose later bytes fail to authenticate.
+ */
+function slotFailure(stage: PassphraseUnwrapKeyring['stage'], err: unknown): KeyError {
+  if (stage === 'none') return new CorruptKeySetError('the passphrase slot (keys/passphrase) is damaged: it is not a readable key slot', { cause: err });
+  if (stage === 'unwrapped') {
+    return new CorruptKeySetError('the passphrase slot (keys/passphrase) is damaged: the passphrase is right, but the slot fails its integrity check; open the vault with the recovery key', { cause: err });
+  }
+  return new WrongPassphraseError({ cause: err });
 }
 
 export async function openPassphraseSlot(
@@ -113,7 +136,7 @@ export async function openPassphraseSlot(
     set = await openSlot(bytes, keyring, vaultId, 'passphrase');
   } catch (err) {
     if (err instanceof KeyError) throw err;
-    throw new WrongPassphraseError({ cause: err });
+    throw slotFailure(keyring.stage, err);
   }
   if (!keyring.derived) throw new KeyError('the passphrase slot opened without deriving a key');
   return { set, secret: { kind: 'passphrase', ...keyring.derived } };

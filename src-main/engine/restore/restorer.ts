@@ -6,11 +6,14 @@ import { UnsafePathError, detectCollisions, resolveRestoreTarget } from './safe-
 import { writeRestoredDir, writeRestoredFile, writeRestoredSymlink } from './safe-writer.ts';
 import { isCaseInsensitive } from './case-probe.ts';
 import { displayName, pathArgMatches } from '../fsx/raw-name.ts';
+import { removeLeftoverTemps } from './leftover-temps.ts';
 
 export interface RestoreOptions {
   /** Restore only this path, or everything under it when it names a folder. */
   path?: string;
   overwrite?: boolean;
+  /** Keep set-uid, set-gid, sticky and world-write bits from the manifest (see restored-mode.ts). */
+  preserveMode?: boolean;
   onProgress?: (done: number, total: number, bytes: number) => void;
 }
 
@@ -18,6 +21,8 @@ export interface RestoreReport {
   restored: number;
   bytes: number;
   problems: { path: string; reason: string }[];
+  /** Temp files an interrupted earlier restore left in the target, removed before this one wrote. */
+  leftoversRemoved: number;
 }
 
 /**
@@ -29,7 +34,8 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
   const selected = [...tree.values()].filter((e) => !opts.path || pathArgMatches(opts.path, e.path));
   if (opts.path && selected.length === 0) throw new Error(`${displayName(opts.path)} is not in the vault at that time`);
   await mkdir(toDir, { recursive: true });
-  const report: RestoreReport = { restored: 0, bytes: 0, problems: [] };
+  const leftoversRemoved = await removeLeftoverTemps(toDir, foldersWrittenInto(selected));
+  const report: RestoreReport = { restored: 0, bytes: 0, problems: [], leftoversRemoved };
   const renamed = await collisionRenames(selected.map((e) => e.path), toDir);
 
   const ordered = [
@@ -42,10 +48,10 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
     const rel = renamed.get(e.path) ?? e.path;
     try {
       resolveRestoreTarget(toDir, rel);
-      if (e.type === 'dir') await writeRestoredDir(toDir, rel, { mode: e.mode });
+      if (e.type === 'dir') await writeRestoredDir(toDir, rel, { mode: e.mode, preserveMode: opts.preserveMode });
       else if (e.type === 'symlink') await writeRestoredSymlink(toDir, rel, e.target ?? '', { mtimeMs: e.mtimeMs, overwrite: opts.overwrite });
       else {
-        await writeRestoredFile(toDir, rel, reader.fileContent(e), { mode: e.mode, mtimeMs: e.mtimeMs, overwrite: opts.overwrite });
+        await writeRestoredFile(toDir, rel, reader.fileContent(e), { mode: e.mode, mtimeMs: e.mtimeMs, overwrite: opts.overwrite, preserveMode: opts.preserveMode });
         report.bytes += e.size;
       }
       if (rel !== e.path) report.problems.push({ path: e.path, reason: `restored as ${rel}: its name collides with another on this file system` });
@@ -57,6 +63,17 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
     opts.onProgress?.(++done, ordered.length, report.bytes);
   }
   return report;
+}
+
+/** Every folder an entry of this restore is written into (its parent), and the restored folders themselves. */
+function foldersWrittenInto(entries: { path: string; type: string }[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of entries) {
+    if (e.type === 'dir') out.add(e.path);
+    const slash = e.path.lastIndexOf('/');
+    if (slash > 0) out.add(e.path.slice(0, slash));
+  }
+  return out;
 }
 
 function firstObject(e: FileEntry): string {

@@ -2,7 +2,7 @@ import { join, resolve, sep } from 'node:path';
 import { encodeName } from '../fsx/raw-name.ts';
 
 export type UnsafeReason =
-  | 'not-a-string' | 'empty' | 'nul' | 'backslash' | 'absolute' | 'dot-segment' | 'empty-segment'
+  | 'not-a-string' | 'empty' | 'nul' | 'backslash' | 'absolute' | 'drive-letter' | 'dot-segment' | 'empty-segment'
   | 'reserved-name' | 'trailing-dot-or-space' | 'name-too-long' | 'outside-target'
   | 'symlink-on-path' | 'symlink-escapes' | 'not-a-directory';
 
@@ -47,10 +47,29 @@ export function restoreSegments(manifestPath: unknown): string[] {
   if (p === '') throw new UnsafePathError(p, 'empty', 'empty path');
   if (p.includes('\0')) throw new UnsafePathError(p, 'nul', 'contains a NUL byte');
   if (p.includes('\\')) throw new UnsafePathError(p, 'backslash', 'contains a backslash');
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) throw new UnsafePathError(p, 'absolute', 'absolute path');
+  const prefix = rootedPrefix(p);
+  if (prefix === 'absolute') throw new UnsafePathError(p, 'absolute', 'absolute path');
+  if (prefix === 'drive-letter') throw new UnsafePathError(p, 'drive-letter', driveLetterDetail(p));
   const segs = p.split('/');
   for (const s of segs) checkSegment(p, s);
   return segs;
+}
+
+/**
+ * How a path is anchored outside the folder it is read from: '/x' and 'C:/x' are absolute; 'x:stream'
+ * is not, but Windows reads a leading letter and colon as a drive ('x:stream' is "stream" in drive X's
+ * current folder) and a colon later in a name as an NTFS alternate data stream, so it is refused too,
+ * with its own message.
+ */
+export function rootedPrefix(p: string): 'absolute' | 'drive-letter' | null {
+  if (p.startsWith('/') || /^[A-Za-z]:[/\\]/.test(p)) return 'absolute';
+  if (/^[A-Za-z]:/.test(p)) return 'drive-letter';
+  return null;
+}
+
+export function driveLetterDetail(p: string): string {
+  return `starts with "${p.slice(0, 2)}", which Windows reads as drive ${p.slice(0, 1).toUpperCase()} ` +
+    '(and a colon in a name as an alternate data stream), not as a name inside the restore folder';
 }
 
 /** The absolute path under toDir where manifestPath is restored; throws UnsafePathError otherwise. */

@@ -1,16 +1,19 @@
 import { constants } from 'node:fs';
 import { chmod, lstat, link, lutimes, mkdir, open, rename, stat, symlink, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { fsyncDir } from '../fsx/atomic-file.ts';
-import { UnsafePathError, restoreSegments } from './safe-path.ts';
 import { fsPath } from '../fsx/raw-name.ts';
+import { restoreTempName } from './leftover-temps.ts';
+import { restoredMode } from './restored-mode.ts';
+import { UnsafePathError, driveLetterDetail, restoreSegments, rootedPrefix } from './safe-path.ts';
 
 export interface RestoreFileOptions {
-  /** Permission bits; setuid, setgid and sticky are always masked off. */
+  /** The manifest's mode; restoredMode() decides which bits the file gets. */
   mode: number;
+  /** Keep set-uid, set-gid and world-write from the manifest (restoredMode). Default false. */
+  preserveMode?: boolean;
   mtimeMs: number;
   /** Replace an existing file (never followed if it is a symlink). Default false: refuse with EEXIST. */
   overwrite?: boolean;
@@ -30,12 +33,12 @@ export async function writeRestoredFile(toDir: string, relPath: string, source: 
   const { dir, name } = await prepareParent(toDir, relPath);
   const target = join(dir, name);
   if (!opts.overwrite) await refuseExisting(target);
-  const tmp = join(dir, `.coffer-restore-${randomBytes(8).toString('hex')}.tmp`);
+  const tmp = join(dir, restoreTempName());
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
   let fh: FileHandle | null = await open(fsPath(tmp), flags, 0o600);
   try {
     for await (const chunk of source) await writeAll(fh, typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array));
-    await fh.chmod(opts.mode & 0o777);
+    await fh.chmod(restoredMode(opts.mode, 'file', opts.preserveMode));
     const mtime = new Date(opts.mtimeMs);
     await fh.utimes(mtime, mtime);
     await fh.sync();
@@ -68,7 +71,7 @@ export async function writeRestoredSymlink(toDir: string, relPath: string, targe
   const { dir, name } = await prepareParent(toDir, relPath);
   const path = join(dir, name);
   if (opts.overwrite) {
-    const tmp = join(dir, `.coffer-restore-${randomBytes(8).toString('hex')}.tmp`);
+    const tmp = join(dir, restoreTempName());
     await symlink(fsPath(target), fsPath(tmp));
     await rename(fsPath(tmp), fsPath(path)).catch(async (err: unknown) => {
       await unlink(fsPath(tmp)).catch(() => undefined);
@@ -87,11 +90,11 @@ export async function writeRestoredSymlink(toDir: string, relPath: string, targe
  * instead of mkdir({recursive: true}), which follows a symlinked parent out of toDir. An existing real
  * folder is fine; a symlink or a file in the way is refused.
  */
-export async function writeRestoredDir(toDir: string, relPath: string, opts: { mode?: number } = {}): Promise<string> {
+export async function writeRestoredDir(toDir: string, relPath: string, opts: { mode?: number; preserveMode?: boolean } = {}): Promise<string> {
   const { dir, name } = await prepareParent(toDir, relPath);
   const path = join(dir, name);
   await ensureRealDir(relPath, path);
-  if (opts.mode !== undefined) await chmod(fsPath(path), (opts.mode & 0o777) | 0o700); // keep it writable for what follows
+  if (opts.mode !== undefined) await chmod(fsPath(path), restoredMode(opts.mode, 'dir', opts.preserveMode)); // owner rwx kept for what follows
   return path;
 }
 
@@ -100,7 +103,9 @@ export function checkLinkTarget(relPath: string, target: string): void {
   const bad = (detail: string) => new UnsafePathError(relPath, 'symlink-escapes', `symlink target ${JSON.stringify(target)} ${detail}`);
   if (typeof target !== 'string' || target === '') throw bad('is empty');
   if (target.includes('\0') || target.includes('\\')) throw bad('contains NUL or a backslash');
-  if (target.startsWith('/') || /^[A-Za-z]:/.test(target)) throw bad('is absolute');
+  const prefix = rootedPrefix(target);
+  if (prefix === 'absolute') throw bad('is absolute');
+  if (prefix === 'drive-letter') throw bad(driveLetterDetail(target));
   const segs = target.split('/').filter((s) => s !== '' && s !== '.');
   let ups = 0;
   while (segs[ups] === '..') ups++;

@@ -7,8 +7,11 @@ import type { HistoryQuery } from '../ports/journal.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
 import { saveSettings } from '../journal/settings-store.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
+import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
 import { OBJECTS_PREFIX } from '../manifest/layout.ts';
 import { entryIn } from '../manifest/history-walk.ts';
+import { KeyUsageError } from '../keys/key-errors.ts';
+import { formatKeyRef, parseKeyRef } from '../keys/key-ref.ts';
 import { scanKeyUsage } from './key-usage.ts';
 import { VaultRunner } from './vault-runner.ts';
 import type { Vault } from './vault.ts';
@@ -72,7 +75,9 @@ export class EngineVaultService implements VaultService {
     const stamp = root.time.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
     const name = `${basename(path)} (restored ${stamp})`;
     const rel = dirname(path) === '.' ? name : `${dirname(path)}/${name}`;
-    await writeRestoredFile(this.vault.settings!.folder, rel, this.vault.reader.fileContent(entry), { mode: entry.mode, mtimeMs: entry.mtimeMs });
+    const folder = this.vault.settings!.folder;
+    await removeLeftoverTemps(folder, [dirname(rel) === '.' ? '' : dirname(rel)]);
+    await writeRestoredFile(folder, rel, this.vault.reader.fileContent(entry), { mode: entry.mode, mtimeMs: entry.mtimeMs });
     return { restoredPath: rel };
   }
 
@@ -170,7 +175,9 @@ export class EngineVaultService implements VaultService {
     return status;
   }
 
+  /** A reference of an unknown scheme, or to a key other than this vault's, is a usage error (a 400). */
   private assertKey(ref: string): void {
-    if (ref !== this.vault.key.ref) throw new Error(`this vault's key is ${this.vault.key.ref}, not ${ref}`);
+    const same = ref === this.vault.key.ref || formatKeyRef(parseKeyRef(ref)) === this.vault.key.ref;
+    if (!same) throw new KeyUsageError(`this vault's key is ${this.vault.key.ref}, not ${ref}`);
   }
 }

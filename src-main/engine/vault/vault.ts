@@ -168,9 +168,9 @@ export class Vault {
     return { tree: await this.manifest.readTree(root), rootId: root.rootId, time: root.time };
   }
 
-  async restore(toDir: string, opts: { path?: string; at?: Date; onProgress?: (d: number, t: number, b: number) => void } = {}): Promise<RestoreReport> {
+  async restore(toDir: string, opts: { path?: string; at?: Date; preserveMode?: boolean; onProgress?: (d: number, t: number, b: number) => void } = {}): Promise<RestoreReport> {
     const { tree } = await this.tree(opts.at);
-    const report = await restoreTree(this.reader, tree, resolve(toDir), { path: opts.path, onProgress: opts.onProgress });
+    const report = await restoreTree(this.reader, tree, resolve(toDir), { path: opts.path, preserveMode: opts.preserveMode, onProgress: opts.onProgress });
     await this.key.flushAudit();
     return report;
   }

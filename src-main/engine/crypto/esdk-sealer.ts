@@ -9,6 +9,7 @@ import {
 import type { KeyProvider } from '../ports/key-provider.ts';
 import { OpenError, type ObjectContext, type Sealer } from '../ports/sealer.ts';
 import { encryptionContextFor, sameContext } from './encryption-context.ts';
+import { StoreError } from '../ports/store-errors.ts';
 
 /** 1 MiB frames: the SDK's default 4 KiB frames cost ~14x the throughput here (docs/FORMAT.md). */
 export const FRAME_LENGTH = 1024 * 1024;
@@ -101,9 +102,13 @@ function asOpenError(err: unknown, ctx: ObjectContext): Error {
   if (err instanceof OpenError) return err;
   const e = err as Error;
   if (e?.name === 'KeyUnavailableError') return e;
+  // A failed download is not damage: keep the store's own error (retryable or not) as it is.
+  if (e instanceof StoreError) return e;
   const msg = String(e?.message ?? e);
   if (/unencryptedDataKey has not been set|Unable to decrypt data key/i.test(msg)) {
     return new OpenError(`object ${ctx.objectId}: no key available can unwrap its data key (wrong key or missing key version)`, { cause: err });
   }
-  return new OpenError(`object ${ctx.objectId} failed authentication: ${msg}`, { cause: err });
+  // The SDK's own words ("Unsupported state or unable to authenticate data", "Malformed Header") mean
+  // nothing to a person; the raw text stays in `cause` for --debug.
+  return new OpenError(`object ${ctx.objectId} (${ctx.kind}) is damaged: it does not authenticate (changed or cut short in the bucket)`, { cause: err });
 }

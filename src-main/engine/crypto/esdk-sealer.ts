@@ -47,7 +47,12 @@ export class EsdkSealer implements Sealer {
   }
 
   open(ciphertext: Readable, ctx: ObjectContext): Readable {
-    const out = new Transform({ transform: (chunk, _e, cb) => cb(null, chunk) });
+    // pipeline() destroys `out` with the SDK's raw error before its callback runs, so the mapping to a
+    // plain OpenError has to happen in `out`'s own destroy, or readers see "Unsupported state ...".
+    const out = new Transform({
+      transform: (chunk, _e, cb) => cb(null, chunk),
+      destroy: (err, cb) => cb(err ? asOpenError(err, ctx) : null),
+    });
     this.keys.decryptKeyring().then(
       (keyring) => {
         const dec = client.decryptUnsignedMessageStream(keyring);

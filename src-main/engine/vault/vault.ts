@@ -213,11 +213,14 @@ export class Vault {
 
   /**
    * Checks every retained snapshot and the key slots, reading all of it from the bucket: the local
-   * manifest cache is bypassed, so a root or segment changed in the bucket is caught on this device too.
+   * manifest cache and the reader's last pack are bypassed, so a root, segment or pack changed in the
+   * bucket is caught on this device too.
    */
   async verify(opts: { samplePercent?: number } = {}): Promise<VaultVerifyReport> {
     const head = await this.requireHead('verify');
-    const report = await verifyVault({ store: this.store, manifest: this.uncachedManifest(), reader: this.reader }, head, {
+    // A reader of its own too: the shared one keeps the last pack it opened, which may predate a change.
+    const reader = new ContentReader({ store: this.store, sealer: this.sealer, vaultId: this.vaultId });
+    const report = await verifyVault({ store: this.store, manifest: this.uncachedManifest(), reader }, head, {
       samplePercent: opts.samplePercent ?? 100, random: this.random, now: this.clock.now(), retentionDays: this.settings?.retentionDays,
     });
     const keySlots = await checkKeySlots(this.key, this.slots, this.vaultId);

@@ -6,7 +6,7 @@ import {
   AlgorithmSuiteIdentifier,
   type KeyringNode,
 } from './esdk.ts';
-import type { KeyProvider } from '../ports/key-provider.ts';
+import { KeyUnavailableError, type KeyProvider } from '../ports/key-provider.ts';
 import { OpenError, type ObjectContext, type Sealer } from '../ports/sealer.ts';
 import { encryptionContextFor, sameContext } from './encryption-context.ts';
 import { StoreError } from '../ports/store-errors.ts';
@@ -106,7 +106,8 @@ export class EsdkSealer implements Sealer {
 function asOpenError(err: unknown, ctx: ObjectContext): Error {
   if (err instanceof OpenError) return err;
   const e = err as Error;
-  if (e?.name === 'KeyUnavailableError') return e;
+  // A key that cannot unwrap (KeyError and kin) already says in plain words which version is missing.
+  if (e instanceof KeyUnavailableError || e?.name === 'KeyUnavailableError') return e;
   // A failed download is not damage: keep the store's own error (retryable or not) as it is.
   if (e instanceof StoreError) return e;
   const msg = String(e?.message ?? e);

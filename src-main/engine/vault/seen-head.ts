@@ -17,9 +17,11 @@ const seenPath = (paths: VaultPaths) => join(paths.dir, 'seen-head.json');
 
 /** max(the index's generation, the readers' mark); 0 on a machine with no state for this vault. */
 export async function lastSeenGeneration(paths: VaultPaths): Promise<number> {
-  const index = await loadIndex(paths.index);
+  // A damaged file must not block a restore (what one wants when things are broken); the other record
+  // still counts, and sync refuses a damaged index on its own.
+  const index = await loadIndex(paths.index).catch(() => null);
   const seen = await readJsonFile(seenPath(paths), (raw) => SeenHeadSchema.parse(raw)).catch(() => null);
-  return Math.max(index.generation, seen?.generation ?? 0);
+  return Math.max(index?.generation ?? 0, seen?.generation ?? 0);
 }
 
 export async function recordSeenGeneration(paths: VaultPaths, generation: number): Promise<void> {

@@ -111,6 +111,8 @@ function asOpenError(err: unknown, ctx: ObjectContext): Error {
   // A failed download is not damage: keep the store's own error (retryable or not) as it is.
   if (e instanceof StoreError) return e;
   const msg = String(e?.message ?? e);
+  // Nor is a connection error the download stream raised unmapped (ECONNRESET, "aborted", an abort).
+  if ((e as NodeJS.ErrnoException)?.code || e?.name === 'AbortError' || msg === 'aborted') return e;
   if (/unencryptedDataKey has not been set|Unable to decrypt data key/i.test(msg)) {
     return new OpenError(`object ${ctx.objectId}: no key available can unwrap its data key (wrong key or missing key version)`, { cause: err });
   }

@@ -3,6 +3,7 @@ import { makeOutput } from './output.ts';
 import { engineEnv, type CommandContext } from './context.ts';
 import { UsageError } from './prompt.ts';
 import { describeError } from './error-text.ts';
+import { HeadIntegrityError } from '../engine/manifest/head-check.ts';
 
 const HELP = `coffer: encrypt a folder on this machine and sync only ciphertext to S3 or a folder.
 
@@ -16,7 +17,8 @@ Usage:
   coffer restore --remote <url> --recovery-key <key | @file> --to <dir>
                                             restore also takes --preserve-mode (keep set-uid, set-gid,
                                             sticky and world-writable bits; dropped by default)
-  coffer verify [<folder>] [--sample <percent>] [--json]
+  coffer verify [<folder>] [--read-data | --sample <percent>] [--json]
+  coffer verify --remote <url> (--key <keyref> | --recovery-key <key | @file>) [--sample <percent>]
   coffer status [<folder>] [--json]
   coffer history [<folder>] [--limit <n>] [--json]
   coffer versions <path> [--json]
@@ -59,6 +61,7 @@ const OPTIONS = {
   folder: { type: 'string' }, bwlimit: { type: 'string' }, profile: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
   sse: { type: 'string' }, type: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
   'preserve-mode': { type: 'boolean' },
+  'read-data': { type: 'boolean' },
 } as const;
 
 /** `--bwlimit <KiB/s>`: a per-run bandwidth limit, applied as a store wrapper. */
@@ -92,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
     const usage = err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     if (json) process.stdout.write(`${JSON.stringify({ error: describeError(err) })}\n`);
     else process.stderr.write(`coffer: ${describeError(err)}\n`);
-    return usage ? 2 : 1;
+    // A rolled-back or missing head is bad data in the bucket (3), like a damaged object; other errors 1.
+    return usage ? 2 : err instanceof HeadIntegrityError ? 3 : 1;
   }
 }

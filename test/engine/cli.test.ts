@@ -33,7 +33,7 @@ describe('the coffer CLI', () => {
     const versions = JSON.parse((await runCli(['versions', join(sb.folder, 'docs/letter.txt'), '--json'], env)).stdout);
     expect(versions).toHaveLength(1);
     const verifyEntry = JSON.parse((await runCli(['history', '--action', 'verify', '--json'], env)).stdout);
-    expect(verifyEntry.entries[0].reason).toMatch(/^1 files checked \(100 % sample\), 0 bad/);
+    expect(verifyEntry.entries[0].reason).toMatch(/^1 snapshots, 1 file versions read \(100 % sample\), 0 bad/);
 
     // The local index rebuilt from the bucket alone: the next pass finds nothing to upload.
     expect((await runCli(['reindex'], env)).code).toBe(0);

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { Vault } from '../../engine/vault/vault.ts';
 import { emptyIndex, saveIndex } from '../../engine/sync/local-index.ts';
 import type { CommandContext } from '../context.ts';
+import { forgetSeenGeneration } from '../../engine/vault/seen-head.ts';
 
 /**
  * Rebuilds this device's local index from the bucket alone. Inode numbers are forgotten, so the next
@@ -23,6 +24,8 @@ export async function reindexCommand(ctx: CommandContext): Promise<number> {
       Object.assign(index, { rootId: head.head.rootId, etag: head.etag, generation: head.head.generation, deviceSeq });
     }
     await saveIndex(vault.paths.index, index);
+    // The bucket's head is accepted as it is (after a deliberate restore of the bucket, say).
+    await forgetSeenGeneration(vault.paths);
     ctx.out.result(`Rebuilt the local index from ${vault.settings!.remote} (generation ${index.generation})`, index);
     return 0;
   } finally {

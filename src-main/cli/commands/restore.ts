@@ -31,7 +31,7 @@ export async function restoreCommand(ctx: CommandContext): Promise<number> {
         ...report.problems.map((p) => ({ time, action: 'error' as const, path: p.path, reason: `restore: ${p.reason}` })),
       ]);
     }
-    const lines = [`Restored ${report.restored} entries (${formatBytes(report.bytes)}) to ${to}`];
+    const lines = [`Restored ${report.restored} entries (${formatBytes(report.bytes)}) to ${to} from the snapshot of ${report.snapshot.time}`];
     for (const p of report.problems) lines.push(`  problem: ${showPath(p.path)}: ${p.reason}`);
     ctx.out.result(lines.join('\n'), report);
     return report.problems.length ? 3 : 0;

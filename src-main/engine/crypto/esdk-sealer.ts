@@ -6,9 +6,10 @@ import {
   AlgorithmSuiteIdentifier,
   type KeyringNode,
 } from './esdk.ts';
-import type { KeyProvider } from '../ports/key-provider.ts';
+import { KeyUnavailableError, type KeyProvider } from '../ports/key-provider.ts';
 import { OpenError, type ObjectContext, type Sealer } from '../ports/sealer.ts';
 import { encryptionContextFor, sameContext } from './encryption-context.ts';
+import { StoreError } from '../ports/store-errors.ts';
 
 /** 1 MiB frames: the SDK's default 4 KiB frames cost ~14x the throughput here (docs/FORMAT.md). */
 export const FRAME_LENGTH = 1024 * 1024;
@@ -46,7 +47,12 @@ export class EsdkSealer implements Sealer {
   }
 
   open(ciphertext: Readable, ctx: ObjectContext): Readable {
-    const out = new Transform({ transform: (chunk, _e, cb) => cb(null, chunk) });
+    // pipeline() destroys `out` with the SDK's raw error before its callback runs, so the mapping to a
+    // plain OpenError has to happen in `out`'s own destroy, or readers see "Unsupported state ...".
+    const out = new Transform({
+      transform: (chunk, _e, cb) => cb(null, chunk),
+      destroy: (err, cb) => cb(err ? asOpenError(err, ctx) : null),
+    });
     this.keys.decryptKeyring().then(
       (keyring) => {
         const dec = client.decryptUnsignedMessageStream(keyring);
@@ -100,10 +106,17 @@ export class EsdkSealer implements Sealer {
 function asOpenError(err: unknown, ctx: ObjectContext): Error {
   if (err instanceof OpenError) return err;
   const e = err as Error;
-  if (e?.name === 'KeyUnavailableError') return e;
+  // A key that cannot unwrap (KeyError and kin) already says in plain words which version is missing.
+  if (e instanceof KeyUnavailableError || e?.name === 'KeyUnavailableError') return e;
+  // A failed download is not damage: keep the store's own error (retryable or not) as it is.
+  if (e instanceof StoreError) return e;
   const msg = String(e?.message ?? e);
+  // Nor is a connection error the download stream raised unmapped (ECONNRESET, "aborted", an abort).
+  if ((e as NodeJS.ErrnoException)?.code || e?.name === 'AbortError' || msg === 'aborted') return e;
   if (/unencryptedDataKey has not been set|Unable to decrypt data key/i.test(msg)) {
     return new OpenError(`object ${ctx.objectId}: no key available can unwrap its data key (wrong key or missing key version)`, { cause: err });
   }
-  return new OpenError(`object ${ctx.objectId} failed authentication: ${msg}`, { cause: err });
+  // The SDK's own words ("Unsupported state or unable to authenticate data", "Malformed Header") mean
+  // nothing to a person; the raw text stays in `cause` for --debug.
+  return new OpenError(`object ${ctx.objectId} (${ctx.kind}) is damaged: it does not authenticate (changed or cut short in the bucket)`, { cause: err });
 }

@@ -42,6 +42,11 @@ export class PassphraseCustody implements Custody {
   readonly provider = 'passphrase';
   constructor(private readonly store: BlobStore, private secret: SlotSecret & { kind: 'passphrase' }) {}
 
+  /** The derived slot key, so verify can authenticate the slot without asking for the passphrase again. */
+  get slotSecret(): SlotSecret & { kind: 'passphrase' } {
+    return this.secret;
+  }
+
   save(set: VaultKeySet): Promise<void> {
     return writeSlot(this.store, set, this.secret);
   }

@@ -19,6 +19,7 @@ export { FileAuditLog } from './audit-log.ts';
 export { parseKeyRef, formatKeyRef, type KeyRef } from './key-ref.ts';
 export * from './key-errors.ts';
 export { createAsymmetricKey, RsaKeyProvider, type AsymmetricKeyPair, type AsymmetricType } from './asymmetric-key.ts';
+export { checkKeySlots, slotIsBad, type SlotCheck } from './slot-check.ts';
 
 export interface KeyContext {
   vaultId: string;

@@ -62,7 +62,8 @@ export async function deleteSlot(store: BlobStore, kind: SlotKind): Promise<void
   await store.delete(slotKey(kind));
 }
 
-async function openSlot(bytes: Buffer, keyring: KeyringNode, vaultId: string, kind: SlotKind): Promise<VaultKeySet> {
+/** Authenticates a slot under `keyring` and parses its key set; used to open a vault and by slot-check.ts. */
+export async function openSlot(bytes: Buffer, keyring: KeyringNode, vaultId: string, kind: SlotKind): Promise<VaultKeySet> {
   const { plaintext, messageHeader } = await decrypt(keyring, bytes);
   const ec = messageHeader.encryptionContext;
   if (ec['coffer:vault'] !== vaultId || ec['coffer:slot'] !== kind) {

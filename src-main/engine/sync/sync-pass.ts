@@ -13,13 +13,10 @@ import { checkMassDelete } from './mass-delete-guard.ts';
 import { mergeNotStored, readFailure, scanSkipReason } from './not-stored.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { Sealer } from '../ports/sealer.ts';
+import { checkHeadAgainst } from '../manifest/head-check.ts';
 
-export class RollbackError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RollbackError';
-  }
-}
+// Re-exported: the check is shared by every reader of the tree (manifest/head-check.ts).
+export { RollbackError } from '../manifest/head-check.ts';
 
 export interface SyncPassDeps {
   root: string;
@@ -68,12 +65,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   const note = (e: Omit<HistoryEntry, 'time' | 'syncId'>) => history.push({ time: now(), syncId, ...e });
 
   const headRes = await deps.manifest.readHead();
-  if (headRes && headRes.head.generation < index.generation) {
-    throw new RollbackError(`the bucket's manifest (generation ${headRes.head.generation}) is older than the one this device already saw (generation ${index.generation}): it may have been rolled back; refusing to sync`);
-  }
-  if (!headRes && index.generation > 0) {
-    throw new RollbackError('the bucket has no manifest head, but this device committed before: refusing to sync over a vault that lost its head');
-  }
+  checkHeadAgainst(headRes?.head ?? null, index.generation, 'sync');
   const baseRoot: Root | null = headRes ? await deps.manifest.readRoot(headRes.head.rootId) : null;
   const base: Tree = baseRoot ? await deps.manifest.readTree(baseRoot) : new Map();
 

@@ -8,10 +8,16 @@ import { ManifestStore, type Tree } from '../manifest/manifest-store.ts';
 import { rootAt, versionsOf, type PathVersion } from '../manifest/history-walk.ts';
 import { ContentReader } from '../read/content-reader.ts';
 import { restoreTree, type RestoreReport } from '../restore/restorer.ts';
-import { verifyTree, type VerifyReport } from '../verify/verifier.ts';
+import { verifyVault, type VerifyReport } from '../verify/verifier.ts';
+import { checkHeadAgainst } from '../manifest/head-check.ts';
+import type { Head } from '../manifest/schema.ts';
+import { lastSeenGeneration, recordSeenGeneration } from './seen-head.ts';
+import { explainMissingHead } from './missing-head.ts';
 import { ReadOnlyStore } from '../store/read-only-store.ts';
 import { openStore, parseStoreUrl, type OpenStoreOptions } from '../store/open-store.ts';
-import { createVaultKey, FileAuditLog, openVaultKey, openWithRecoveryKey, type AuditLog, type KeyContext, type ManagedKey } from '../keys/index.ts';
+import {
+  checkKeySlots, createVaultKey, FileAuditLog, openVaultKey, openWithRecoveryKey, type AuditLog, type KeyContext, type ManagedKey, type SlotCheck,
+} from '../keys/index.ts';
 import { FileHistoryLog } from '../journal/history-log.ts';
 import { loadSettings, saveSettings, defaultSettings, type VaultSettings } from '../journal/settings-store.ts';
 import { assertStateOutside, vaultPaths, type VaultPaths } from './state-dir.ts';
@@ -31,6 +37,11 @@ export interface InitRequest {
   profile?: string;
   /** Server-side encryption on S3 (default none); see sse-key.ts. */
   sse?: SseSetting;
+}
+
+/** What `coffer verify` found: the snapshots and objects (verifier.ts) and the key slots (slot-check.ts). */
+export interface VaultVerifyReport extends VerifyReport {
+  keySlots: SlotCheck[];
 }
 
 export interface RemoteRequest {
@@ -159,32 +170,72 @@ export class Vault {
     return log;
   }
 
-  /** The committed tree, as of now or of a past time. */
-  async tree(at?: Date): Promise<{ tree: Tree; rootId: string | null; time?: string }> {
+  /**
+   * The head, refused when it is older than the newest one this machine saw or missing although one was
+   * seen (manifest/head-check.ts); null when nothing was committed as far as this machine knows.
+   */
+  async checkedHead(doing: string): Promise<{ head: Head; etag: string } | null> {
     const head = await this.manifest.readHead();
-    if (!head) return { tree: new Map(), rootId: null };
-    const root = at ? await rootAt(this.manifest, head.head.rootId, at) : await this.manifest.readRoot(head.head.rootId);
+    const seen = await lastSeenGeneration(this.paths);
+    checkHeadAgainst(head?.head ?? null, seen, doing);
+    if (head && head.head.generation > seen) await recordSeenGeneration(this.paths, head.head.generation);
+    return head;
+  }
+
+  /**
+   * The head for a restore or verify, which must never mistake a vault for an empty one: without a head
+   * it throws NoSnapshotError (nothing committed) or MissingHeadError (roots exist in the bucket).
+   */
+  async requireHead(doing: string): Promise<Head> {
+    const head = await this.checkedHead(doing);
+    if (!head) return explainMissingHead(this.store, this.uncachedManifest());
+    return head.head;
+  }
+
+  /** The committed tree, as of now or of a past time (empty when nothing was committed yet). */
+  async tree(at?: Date): Promise<{ tree: Tree; rootId: string | null; time?: string }> {
+    const head = await this.checkedHead('read the vault');
+    return head ? this.treeOf(head.head, at) : { tree: new Map(), rootId: null };
+  }
+
+  private async treeOf(head: Head, at?: Date): Promise<{ tree: Tree; rootId: string; time: string }> {
+    const root = at ? await rootAt(this.manifest, head.rootId, at) : await this.manifest.readRoot(head.rootId);
     if (!root) throw new Error(`the vault has no version as old as ${at!.toISOString()} (within the retention period)`);
     return { tree: await this.manifest.readTree(root), rootId: root.rootId, time: root.time };
   }
 
-  async restore(toDir: string, opts: { path?: string; at?: Date; preserveMode?: boolean; onProgress?: (d: number, t: number, b: number) => void } = {}): Promise<RestoreReport> {
-    const { tree } = await this.tree(opts.at);
+  async restore(toDir: string, opts: { path?: string; at?: Date; preserveMode?: boolean; onProgress?: (d: number, t: number, b: number) => void } = {}): Promise<RestoreReport & { snapshot: { rootId: string; time: string } }> {
+    const { tree, rootId, time } = await this.treeOf(await this.requireHead('restore'), opts.at);
     const report = await restoreTree(this.reader, tree, resolve(toDir), { path: opts.path, preserveMode: opts.preserveMode, onProgress: opts.onProgress });
     await this.key.flushAudit();
-    return report;
+    return { ...report, snapshot: { rootId, time } };
   }
 
-  async verify(opts: { samplePercent?: number } = {}): Promise<VerifyReport> {
-    const { tree } = await this.tree();
-    const report = await verifyTree(this.reader, tree, { samplePercent: opts.samplePercent, random: this.random });
+  /**
+   * Checks every retained snapshot and the key slots, reading all of it from the bucket: the local
+   * manifest cache and the reader's last pack are bypassed, so a root, segment or pack changed in the
+   * bucket is caught on this device too.
+   */
+  async verify(opts: { samplePercent?: number } = {}): Promise<VaultVerifyReport> {
+    const head = await this.requireHead('verify');
+    // A reader of its own too: the shared one keeps the last pack it opened, which may predate a change.
+    const reader = new ContentReader({ store: this.store, sealer: this.sealer, vaultId: this.vaultId });
+    const report = await verifyVault({ store: this.store, manifest: this.uncachedManifest(), reader }, head, {
+      samplePercent: opts.samplePercent ?? 100, random: this.random, now: this.clock.now(), retentionDays: this.settings?.retentionDays,
+    });
+    const keySlots = await checkKeySlots(this.key, this.slots, this.vaultId);
     await this.key.flushAudit();
-    return report;
+    return { ...report, keySlots };
   }
 
   async versions(path: string): Promise<PathVersion[]> {
-    const head = await this.manifest.readHead();
+    const head = await this.checkedHead('list versions');
     return head ? versionsOf(this.manifest, head.head.rootId, path) : [];
+  }
+
+  /** A manifest reader that goes to the bucket for every document (its own memory only, no disk cache). */
+  private uncachedManifest(): ManifestStore {
+    return new ManifestStore(this.store, this.sealer, this.vaultId, this.random, null);
   }
 
   async queryHistory(q: HistoryQuery) {

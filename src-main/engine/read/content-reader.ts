@@ -64,8 +64,12 @@ export class ContentReader {
         const cipher = await readAll(await store.get(objectKey(id)));
         return Buffer.from(await sealer.openBytes(cipher, { vaultId, objectId: id, kind: 'pack' }));
       })();
-      data.catch(() => undefined);
-      this.lastPack = { id, data };
+      const entry = { id, data };
+      // A failed fetch is never kept: the next file of this pack asks the store again.
+      data.catch(() => {
+        if (this.lastPack === entry) this.lastPack = null;
+      });
+      this.lastPack = entry;
     }
     return this.lastPack.data;
   }

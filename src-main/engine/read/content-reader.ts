@@ -61,8 +61,9 @@ export class ContentReader {
     if (this.lastPack?.id !== id) {
       const { store, sealer, vaultId } = this.deps;
       const data = (async () => {
-        const cipher = await readAll(await store.get(objectKey(id)));
-        return Buffer.from(await sealer.openBytes(cipher, { vaultId, objectId: id, kind: 'pack' }));
+        // Streamed through the sealer, not read whole first: a copy with bytes appended is refused at the
+        // end of its message instead of downloaded in full.
+        return readAll(sealer.open(await store.get(objectKey(id)), { vaultId, objectId: id, kind: 'pack' }));
       })();
       const entry = { id, data };
       // A failed fetch is never kept: the next file of this pack asks the store again.

@@ -15,7 +15,7 @@ import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { startFaultProxy, type FaultKind, type FaultProxy, type ProxiedRequest } from '../support/fault-proxy.ts';
 import { seededRandom } from '../store/fake-clock.ts';
 import { sandbox, snapshot, type Sandbox } from './harness.ts';
 
@@ -143,6 +143,23 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
       await journal.close();
     }
     await restoresAs(vault, await snapshot(sb.folder), 'restored');
+  }, 60_000);
+
+  it('a reset while reading a key slot, a cut head and a reset on a pack: open, sync and restore go on', async () => {
+    await setup(14);
+    await writeFile(join(sb.folder, 'a.txt'), 'hello');
+    expect((await syncOnce(await reopen(6))).complete).toBe(true);
+    for (const v of open.splice(0)) await v.close();
+    const hit: string[] = [];
+    const plan = (kind: FaultKind, what: string, match: (r: ProxiedRequest) => boolean) => void proxy.faultNext(kind, match).then(() => hit.push(what));
+    plan('reset', 'key slot', (r) => r.op === 'GetObject' && r.path.includes('/vault/keys/'));
+    plan('truncate', 'head', (r) => r.op === 'GetObject' && r.path.endsWith('/vault/head'));
+    plan('reset', 'object', (r) => r.op === 'GetObject' && r.path.includes('/vault/objects/'));
+    await writeFile(join(sb.folder, 'b.txt'), 'world');
+    const vault = await reopen(6);
+    expect((await syncOnce(vault)).complete).toBe(true);
+    await restoresAs(vault, await snapshot(sb.folder), 'restored');
+    expect(hit.sort()).toEqual(['head', 'key slot', 'object']);
   }, 60_000);
 
   it('at 20 % faults a cold sync, a change, a restore and a verify all complete, byte-identical', async () => {

@@ -39,6 +39,8 @@ export interface FaultProxy {
   setRate(rate: number): void;
   /** Swallows the response to the next request `match` accepts (after forwarding it), once. */
   swallowNext(match: (r: ProxiedRequest) => boolean): Promise<ProxiedRequest>;
+  /** Gives the next request `match` accepts this fault, once. */
+  faultNext(kind: FaultKind, match: (r: ProxiedRequest) => boolean): Promise<ProxiedRequest>;
   close(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const kinds = opts.kinds ?? ALL_KINDS;
   const injected = Object.fromEntries(ALL_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   const counts = new Map<string, number>();
-  const swallows: { match: (r: ProxiedRequest) => boolean; done: (r: ProxiedRequest) => void }[] = [];
+  const planned: { kind: FaultKind; match: (r: ProxiedRequest) => boolean; done: (r: ProxiedRequest) => void }[] = [];
   const sockets = new Set<Socket>();
   const draw = () => {
     const r = opts.random(4);
@@ -76,11 +78,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   };
 
   const choose = (r: ProxiedRequest): FaultKind | null => {
-    const i = swallows.findIndex((s) => s.match(r));
+    const i = planned.findIndex((p) => p.match(r));
     if (i >= 0) {
-      const [s] = swallows.splice(i, 1);
-      s!.done(r);
-      return 'swallow';
+      const [p] = planned.splice(i, 1);
+      p!.done(r);
+      return p!.kind;
     }
     if (rate <= 0 || (opts.eligible && !opts.eligible(r))) return null;
     if (draw() >= rate) return null;
@@ -116,7 +118,8 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     endpoint: `http://127.0.0.1:${port}`,
     injected,
     setRate: (r) => (rate = r),
-    swallowNext: (match) => new Promise((done) => swallows.push({ match, done })),
+    swallowNext: (match) => new Promise((done) => planned.push({ kind: 'swallow', match, done })),
+    faultNext: (kind, match) => new Promise((done) => planned.push({ kind, match, done })),
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

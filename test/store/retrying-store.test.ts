@@ -3,7 +3,8 @@ import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
 import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
-import type { BlobBody } from '../../src-main/engine/ports/blob-store.ts';
+import type { BlobBody, BlobStore } from '../../src-main/engine/ports/blob-store.ts';
+import { Readable } from 'node:stream';
 import {
   AccessDeniedError, NotFoundError, TransientStoreError,
 } from '../../src-main/engine/ports/store-errors.ts';
@@ -89,6 +90,74 @@ describe('RetryingStore', () => {
     ac.abort(new Error('user cancelled'));
     await expect(store.put('k', bufferBody('x'), { signal: ac.signal })).rejects.toThrow('user cancelled');
     expect(faulty.calls.put).toBe(1);
+  });
+
+  it('resumes a get whose body fails midway with a range, yielding every byte once', async () => {
+    const { inner, clock, store } = setup(3);
+    const data = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 251));
+    await inner.put('k', bufferBody(data));
+    const ranges: (string | undefined)[] = [];
+    const orig = inner.get.bind(inner);
+    // Each body stops with a reset after 3,000 bytes.
+    inner.get = async (key, opts) => {
+      ranges.push(opts?.range ? `${opts.range.start}-${opts.range.end}` : undefined);
+      const bytes = await readAll(await orig(key, opts));
+      return Readable.from((async function* () {
+        yield bytes.subarray(0, 3000);
+        if (bytes.length > 3000) throw new TransientStoreError('socket reset');
+      })());
+    };
+    const got = await readAll(await store.get('k'));
+    expect(got.equals(data)).toBe(true);
+    expect(ranges).toEqual([undefined, '3000-9999', '6000-9999', '9000-9999']);
+    // Progress between failures starts the count again: 3 failures with maxAttempts 3 still succeed.
+    expect(clock.sleeps).toHaveLength(3);
+  });
+
+  it('a get body that keeps failing without progress gives up with a clear message', async () => {
+    const { inner, store } = setup(3);
+    await inner.put('k', bufferBody('abcdef'));
+    inner.get = async () => Readable.from((async function* () {
+      yield* [];
+      throw new TransientStoreError('socket reset');
+    })());
+    await expect(readAll(await store.get('k'))).rejects.toThrow(/^gave up after 3 attempts over [\d.]+ s: socket reset$/);
+  });
+
+  it('counts tries per multipart part: each saved part starts the count again', async () => {
+    const clock = new FakeClock();
+    let saved = 0;
+    const checkpoint = { load: async () => null, clear: async () => undefined, save: async () => { saved++; } };
+    // An inner store whose every try stores one more part, then fails: 5 parts, 5 failures, 2 tries each.
+    let tries = 0;
+    const parts = {
+      location: 'mem', features: { conditionalWrite: false, multipart: true },
+      put: async (_k, _b, opts) => {
+        tries++;
+        if (tries <= 5) {
+          await opts!.checkpoint!.save({ uploadId: 'u', partSize: 1, parts: Array.from({ length: tries }, (_, i) => ({ partNumber: i + 1, etag: 'e' })) });
+          throw new TransientStoreError('reset during UploadPart');
+        }
+        return { etag: 'done' };
+      },
+    } as Partial<BlobStore> as BlobStore;
+    const wrapped = new RetryingStore(parts, { maxAttempts: 2, baseDelayMs: 100, clock, random: seededRandom(5) });
+    expect(await wrapped.put('k', bufferBody('x'), { checkpoint })).toEqual({ etag: 'done' });
+    expect(tries).toBe(6);
+    expect(saved).toBe(5);
+    expect(clock.sleeps).toHaveLength(5);
+  });
+
+  it('gives up when the time budget is spent, naming tries and seconds', async () => {
+    const inner = new MemoryStore();
+    const faulty = new FaultyStore(inner, { rules: [{ ops: ['head'] }] });
+    const clock = new FakeClock();
+    // Delays of up to 8 s each against a 10 s budget: far fewer tries than the 100 allowed.
+    const store = new RetryingStore(faulty, { maxAttempts: 100, budgetMs: 10_000, baseDelayMs: 8000, maxDelayMs: 8000, clock, random: () => new Uint8Array([0xff, 0xff, 0xff, 0xff]) });
+    const err = await store.head('k').then(() => null, (e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(TransientStoreError);
+    expect(err!.message).toBe('gave up after 2 attempts over 8 s: injected fault: head k');
+    expect(faulty.calls.head).toBe(2);
   });
 
   it('claims only the features and optional methods its inner store has', () => {

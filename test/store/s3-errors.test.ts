@@ -37,6 +37,15 @@ describe('mapS3Error', () => {
     expect((mapped as Error & { cause?: unknown }).cause).toBe(err);
   });
 
+  it('a bodiless answer (HEAD) the SDK calls "Unknown" is named and mapped by its status', () => {
+    const head503 = mapS3Error(sdk('Unknown', 503, 'UnknownError'), 'HeadObject k');
+    expect(head503).toBeInstanceOf(TransientStoreError);
+    expect(head503.message).toBe('HeadObject k: ServiceUnavailable (HTTP 503)');
+    expect(mapS3Error(sdk('Unknown', 500, 'UnknownError'), 'HeadObject k').message).toBe('HeadObject k: InternalError (HTTP 500)');
+    expect(mapS3Error(sdk('Unknown', 429), 'HeadObject k')).toBeInstanceOf(TransientStoreError);
+    expect(mapS3Error(sdk('Unknown', 404), 'HeadObject k')).toBeInstanceOf(NotFoundError);
+  });
+
   it('a 400 reading an object is an SSE-C key problem; elsewhere it is not', () => {
     const err = sdk('InvalidArgument', 400, 'Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.');
     expect(mapS3Error(err, 'GetObject k', true)).toBeInstanceOf(SseKeyError);

@@ -70,7 +70,7 @@ async function setup(opts: { sealer?: PassThroughSealer; store?: CountingStore; 
   const store = opts.store ?? new CountingStore();
   const sealer = opts.sealer ?? new PassThroughSealer();
   const spoolDir = join(dir, 'spool');
-  const writer = new ObjectWriter({ store, sealer, journal, vaultId: 'v', spoolDir });
+  const writer = new ObjectWriter({ store, sealer, journal, vaultId: 'v', spoolDir, random: systemRandom });
   const resume = new ResumeMap(await journal.pending());
   const uploader = new ContentUploader(join(dir, 'folder'), writer, resume, opts.known ?? new Map(), systemRandom, tuning,
     opts.hints ?? { sizes: new Set(), pendingPaths: new Set() });

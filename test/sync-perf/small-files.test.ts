@@ -39,7 +39,7 @@ async function setup(packTargetBytes: number) {
   const journal = await FileJournal.open(join(dir, 'state'));
   journals.push(journal);
   const store = new MemoryStore();
-  const writer = new ObjectWriter({ store, sealer: identity, journal, vaultId: 'v', spoolDir: join(dir, 'spool') });
+  const writer = new ObjectWriter({ store, sealer: identity, journal, vaultId: 'v', spoolDir: join(dir, 'spool'), random: systemRandom });
   const uploader = new ContentUploader(join(dir, 'folder'), writer, new ResumeMap([]), new Map(), systemRandom,
     { ...DEFAULT_TUNING, packTargetBytes, readAhead: 8 });
   return { dir, store, uploader };

@@ -10,6 +10,7 @@ import { KeyUnavailableError, type KeyProvider } from '../ports/key-provider.ts'
 import { OpenError, type ObjectContext, type Sealer } from '../ports/sealer.ts';
 import { encryptionContextFor, sameContext } from './encryption-context.ts';
 import { StoreError } from '../ports/store-errors.ts';
+import { assertNoTrailingBytes, boundedMessage } from './message-bounds.ts';
 
 /** 1 MiB frames: the SDK's default 4 KiB frames cost ~14x the throughput here (docs/FORMAT.md). */
 export const FRAME_LENGTH = 1024 * 1024;
@@ -69,7 +70,7 @@ export class EsdkSealer implements Sealer {
             cb(null, chunk);
           },
         });
-        pipeline(ciphertext, dec, guard, out, (err) => {
+        pipeline(ciphertext, boundedMessage(ctx.objectId), dec, guard, out, (err) => {
           if (err) out.destroy(asOpenError(err, ctx));
         });
       },
@@ -92,6 +93,7 @@ export class EsdkSealer implements Sealer {
     const keyring = await this.keys.decryptKeyring();
     let out;
     try {
+      assertNoTrailingBytes(ciphertext, ctx.objectId);
       out = await client.decrypt(keyring, ciphertext);
     } catch (err) {
       throw asOpenError(err, ctx);

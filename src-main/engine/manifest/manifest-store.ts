@@ -2,6 +2,7 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import { NotFoundError, PreconditionFailedError } from '../ports/store-errors.ts';
+import { putOwnObject } from '../store/own-object-put.ts';
 import { bufferBody, readAll } from '../store/body.ts';
 import { sealDoc, openDoc } from './sealed-doc.ts';
 import { HEAD_KEY, objectKey } from './layout.ts';
@@ -122,10 +123,12 @@ export class ManifestStore {
     try {
       ({ etag } = await this.store.put(HEAD_KEY, body, cond));
     } catch (err) {
-      if (err instanceof PreconditionFailedError) {
-        throw new ConcurrentWriterError('another device updated this vault while we were syncing; run sync again to include its changes');
-      }
-      throw err;
+      if (!(err instanceof PreconditionFailedError)) throw err;
+      // A retried write whose first answer was lost fails its own condition: if the head is already
+      // ours, the commit happened (FORMAT.md §Write ordering, create-only conflicts).
+      const now = await this.readHead();
+      if (now?.head.rootId === root.rootId && now.head.generation === generation) return { head: now.head, etag: now.etag };
+      throw new ConcurrentWriterError('another device updated this vault while we were syncing; run sync again to include its changes');
     }
     return { head, etag };
   }
@@ -159,7 +162,11 @@ export class ManifestStore {
   private async putNew(objectId: string, bytes: Uint8Array): Promise<void> {
     // Ids are random and fresh; create-only where the store can say so, so nothing is ever replaced.
     const cond = this.store.features.conditionalWrite ? { ifNoneMatch: '*' as const } : {};
-    await this.store.put(objectKey(objectId), bufferBody(bytes), cond);
+    // An earlier try that landed unheard is adopted (store/own-object-put.ts); another object under a fresh
+    // random id is a fault this pass cannot repair, and the next pass picks new ids.
+    if (await putOwnObject(this.store, objectKey(objectId), bufferBody(bytes), cond) === 'taken') {
+      throw new Error(`the bucket already holds a different object under the new manifest id ${objectId}; run sync again`);
+    }
   }
 
   private ctx(objectId: string, kind: 'head' | 'root' | 'manifest') {

@@ -10,6 +10,8 @@ import type { Readable } from 'node:stream';
  *   encryption context equals the expected one exactly (so an object cannot be swapped for another).
  *   Frames are released as each verifies: a truncated message errors only at the end, so callers
  *   that write files must write to a temp file and rename after the stream ends cleanly.
+ * - open() and openBytes() refuse bytes after the message's final frame (OpenError naming the object)
+ *   before they reach the decrypter, and open() stops reading its input there.
  * - Errors from open() are OpenError (bad data) or KeyUnavailableError (no key can unwrap).
  */
 export interface Sealer {

@@ -61,11 +61,16 @@ export class ContentReader {
     if (this.lastPack?.id !== id) {
       const { store, sealer, vaultId } = this.deps;
       const data = (async () => {
-        const cipher = await readAll(await store.get(objectKey(id)));
-        return Buffer.from(await sealer.openBytes(cipher, { vaultId, objectId: id, kind: 'pack' }));
+        // Streamed through the sealer, not read whole first: a copy with bytes appended is refused at the
+        // end of its message instead of downloaded in full.
+        return readAll(sealer.open(await store.get(objectKey(id)), { vaultId, objectId: id, kind: 'pack' }));
       })();
-      data.catch(() => undefined);
-      this.lastPack = { id, data };
+      const entry = { id, data };
+      // A failed fetch is never kept: the next file of this pack asks the store again.
+      data.catch(() => {
+        if (this.lastPack === entry) this.lastPack = null;
+      });
+      this.lastPack = entry;
     }
     return this.lastPack.data;
   }

@@ -22,6 +22,8 @@ export interface OpenStoreOptions {
   /** KiB/s each way; absent or 0: unlimited. */
   bwlimitKiBps?: number;
   retry?: RetryOptions;
+  /** S3 multipart sizes (S3StoreOptions); tests lower them so multipart paths run on small files. */
+  multipart?: { threshold?: number; partSize?: number };
   clock?: Clock;
 }
 
@@ -58,6 +60,8 @@ export function openStore(url: string, opts: OpenStoreOptions = {}): BlobStore {
       ...(opts.allowHttp !== undefined ? { allowHttp: opts.allowHttp } : {}),
       ...(opts.profile ? { profile: opts.profile } : {}),
       ...(opts.sse ? { sse: opts.sse } : {}),
+      ...(opts.multipart?.threshold ? { multipartThreshold: opts.multipart.threshold } : {}),
+      ...(opts.multipart?.partSize ? { partSize: opts.multipart.partSize } : {}),
     });
   } else {
     if (opts.sse && opts.sse.mode !== 'none') {

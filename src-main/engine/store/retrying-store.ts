@@ -1,14 +1,20 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
+  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures, UploadCheckpointStore,
 } from '../ports/blob-store.ts';
 import { systemClock, systemRandom } from '../ports/clock.ts';
 import type { Clock, RandomSource } from '../ports/clock.ts';
-import { TransientStoreError } from '../ports/store-errors.ts';
+import { NotFoundError, TransientStoreError } from '../ports/store-errors.ts';
 
 export interface RetryOptions {
-  /** Tries per call, the first included. Default 6. */
+  /** Tries per call (per part of a multipart upload), the first included. Default 6. */
   maxAttempts?: number;
+  /**
+   * Wall time a call may spend retrying without progress, measured on the injected clock: no try
+   * starts after it. A multipart part or a resumed download that makes progress starts it again.
+   * Default 5 min.
+   */
+  budgetMs?: number;
   /** Backoff before the second try; doubles each time up to maxDelayMs. Default 250 ms. */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -17,11 +23,14 @@ export interface RetryOptions {
 }
 
 /**
- * Retries TransientStoreError (and nothing else) with exponential backoff and full jitter. put() hands
- * the same re-openable body to each try, so every try reads it from the start (or, for a multipart
- * upload with a checkpoint, resumes it). list() restarts after a failure and skips keys already yielded,
- * so each key is still yielded once. A get() whose stream later fails is not retried here: the caller
- * sees the error and may ask again with a range.
+ * Retries TransientStoreError (and nothing else) with exponential backoff and full jitter, within a try
+ * count and a time budget; when they run out the error says so ("gave up after N attempts over T s:
+ * <last error>") and stays a TransientStoreError. put() hands the same re-openable body to each try, so
+ * every try reads it from the start, or, for a multipart upload with a checkpoint, resumes it: each saved
+ * part counts as progress and starts the count and the budget again, so retries are per part, not per
+ * upload. A get() whose body fails midway is resumed with a range from the last byte delivered (objects
+ * are immutable; the one rewritten key, the head, is authenticated by its reader, which refuses a splice).
+ * list() restarts after a failure and skips keys already yielded, so each key is still yielded once.
  */
 export class RetryingStore implements BlobStore {
   readonly features: StoreFeatures;
@@ -29,8 +38,10 @@ export class RetryingStore implements BlobStore {
   readonly pendingUploads?: () => AsyncIterable<PendingUpload>;
   readonly abortUpload?: (upload: PendingUpload) => Promise<void>;
   private readonly maxAttempts: number;
+  private readonly budgetMs: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly clock: Clock;
 
   constructor(
     private readonly inner: BlobStore,
@@ -39,19 +50,34 @@ export class RetryingStore implements BlobStore {
     this.features = { ...inner.features };
     this.location = inner.location;
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? 6);
+    this.budgetMs = opts.budgetMs ?? 300_000;
     this.baseDelayMs = opts.baseDelayMs ?? 250;
     this.maxDelayMs = opts.maxDelayMs ?? 30_000;
+    this.clock = opts.clock ?? systemClock;
     const { pendingUploads, abortUpload } = inner;
     if (pendingUploads) this.pendingUploads = () => this.retryIterable('pendingUploads', '', () => pendingUploads.call(inner), (u) => `${u.key}\0${u.uploadId}`);
     if (abortUpload) this.abortUpload = (u) => this.retry('abortUpload', u.key, undefined, () => abortUpload.call(inner, u));
   }
 
   put(key: string, body: BlobBody, opts?: PutOptions): Promise<PutResult> {
-    return this.retry('put', key, opts?.signal, () => this.inner.put(key, body, opts));
+    const tries = this.tries('put', key, opts?.signal);
+    const checkpoint = opts?.checkpoint;
+    if (!checkpoint) return tries.run(() => this.inner.put(key, body, opts));
+    // Every part saved is progress: the next failure gets a fresh count and budget.
+    const watched: UploadCheckpointStore = {
+      load: () => checkpoint.load(),
+      clear: () => checkpoint.clear(),
+      save: async (cp) => {
+        await checkpoint.save(cp);
+        if (cp.parts.length > 0) tries.progressed();
+      },
+    };
+    return tries.run(() => this.inner.put(key, body, { ...opts, checkpoint: watched }));
   }
 
-  get(key: string, opts?: GetOptions): Promise<Readable> {
-    return this.retry('get', key, opts?.signal, () => this.inner.get(key, opts));
+  async get(key: string, opts: GetOptions = {}): Promise<Readable> {
+    const first = await this.retry('get', key, opts.signal, () => this.inner.get(key, opts));
+    return this.resuming(key, opts, first);
   }
 
   head(key: string): Promise<BlobInfo | null> {
@@ -66,20 +92,54 @@ export class RetryingStore implements BlobStore {
     return this.retryIterable('list', prefix, () => this.inner.list(prefix), (b) => b.key);
   }
 
-  private async retry<T>(op: string, key: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+  private retry<T>(op: string, key: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    return this.tries(op, key, signal).run(fn);
+  }
+
+  /** A body that, when it fails midway, continues from the next byte with a ranged get. */
+  private resuming(key: string, opts: GetOptions, first: Readable): Readable {
+    // Until the consumer reads, nobody listens: an early failure must not become an uncaught 'error'.
+    first.on('error', () => undefined);
+    const tries = this.tries('get', key, opts.signal);
+    const inner = this.inner;
+    let end = opts.range?.end;
+    let pos = opts.range?.start ?? 0;
+    async function* body(): AsyncGenerator<Buffer> {
+      let stream = first;
       try {
-        return await fn();
-      } catch (err) {
-        if (!(err instanceof TransientStoreError) || attempt >= this.maxAttempts) throw err;
-        await this.backoff(op, key, attempt, err, signal);
+        for (;;) {
+          try {
+            for await (const c of stream as AsyncIterable<Buffer>) {
+              pos += c.length;
+              tries.progressed();
+              yield c;
+            }
+            return;
+          } catch (err) {
+            stream.destroy();
+            await tries.failed(err);
+            if (end === undefined) {
+              const info = await tries.run(() => inner.head(key));
+              if (!info) throw new NotFoundError(`${key} disappeared while being read`, { cause: err });
+              end = info.size - 1;
+            }
+            if (pos > end) return;
+            const range = { start: pos, end };
+            stream = await tries.run(() => inner.get(key, { ...opts, range }));
+            stream.on('error', () => undefined);
+          }
+        }
+      } finally {
+        stream.destroy();
       }
     }
+    return Readable.from(body(), { objectMode: false });
   }
 
   private async *retryIterable<T>(op: string, key: string, open: () => AsyncIterable<T>, id: (t: T) => string): AsyncIterable<T> {
     const seen = new Set<string>();
-    for (let attempt = 1; ; attempt++) {
+    const tries = this.tries(op, key, undefined);
+    for (;;) {
       try {
         for await (const item of open()) {
           const k = id(item);
@@ -89,18 +149,49 @@ export class RetryingStore implements BlobStore {
         }
         return;
       } catch (err) {
-        if (!(err instanceof TransientStoreError) || attempt >= this.maxAttempts) throw err;
-        await this.backoff(op, key, attempt, err, undefined);
+        await tries.failed(err);
       }
     }
   }
 
-  private async backoff(op: string, key: string, attempt: number, error: TransientStoreError, signal?: AbortSignal): Promise<void> {
+  /** The try count and budget of one call; progressed() starts both again. */
+  private tries(op: string, key: string, signal: AbortSignal | undefined) {
+    let attempt = 1;
+    let since = this.clock.now();
+    const failed = async (err: unknown): Promise<void> => {
+      if (!(err instanceof TransientStoreError)) throw err;
+      const spent = this.clock.now() - since;
+      const delayMs = this.delay(attempt);
+      if (attempt >= this.maxAttempts || spent + delayMs > this.budgetMs) {
+        const secs = Math.round((spent / 1000) * 10) / 10;
+        throw new TransientStoreError(`gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${secs} s: ${err.message}`, { cause: err });
+      }
+      this.opts.onRetry?.({ op, key, attempt, delayMs, error: err });
+      attempt++;
+      await this.clock.sleep(delayMs, signal);
+    };
+    return {
+      failed,
+      progressed: () => {
+        attempt = 1;
+        since = this.clock.now();
+      },
+      run: async <T>(fn: () => Promise<T>): Promise<T> => {
+        for (;;) {
+          try {
+            return await fn();
+          } catch (err) {
+            await failed(err);
+          }
+        }
+      },
+    };
+  }
+
+  private delay(attempt: number): number {
     const cap = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
     const r = (this.opts.random ?? systemRandom)(4);
     const frac = new DataView(r.buffer, r.byteOffset, 4).getUint32(0) / 2 ** 32;
-    const delayMs = Math.round(cap * frac);
-    this.opts.onRetry?.({ op, key, attempt, delayMs, error });
-    await (this.opts.clock ?? systemClock).sleep(delayMs, signal);
+    return Math.round(cap * frac);
   }
 }

@@ -20,6 +20,10 @@ const TRANSIENT_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH',
   'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE',
 ]);
+const STATUS_NAMES: Record<number, string> = {
+  400: 'BadRequest', 403: 'AccessDenied', 404: 'NotFound', 408: 'RequestTimeout', 409: 'Conflict', 412: 'PreconditionFailed',
+  429: 'TooManyRequests', 500: 'InternalError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout',
+};
 const DENIED_NAMES = new Set([
   'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken',
   'CredentialsProviderError', 'AllAccessDisabled', 'AccountProblem',
@@ -33,10 +37,14 @@ const DENIED_NAMES = new Set([
 export function mapS3Error(err: unknown, what: string, readsData = false): Error {
   if (err instanceof StoreError) return err;
   const e = (err ?? {}) as SdkErrorShape;
-  const name = e.name ?? '';
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  // A HEAD answer has no body, so the SDK cannot name the error ("Unknown", "UnknownError"): name it
+  // from the status, so it reads, and maps, like the same answer to any other request.
+  const bodiless = (e.name === 'Unknown' || e.name === 'UnknownError') && status !== undefined;
+  const name = bodiless ? (STATUS_NAMES[status] ?? e.name ?? '') : (e.name ?? '');
+  const detail = bodiless && (!e.message || /^Unknown(Error)?$/.test(e.message)) ? '' : e.message;
   const code = e.code ?? '';
-  const msg = `${what}: ${name || code || 'error'}${status ? ` (HTTP ${status})` : ''}${e.message && e.message !== name ? `: ${e.message}` : ''}`;
+  const msg = `${what}: ${name || code || 'error'}${status ? ` (HTTP ${status})` : ''}${detail && detail !== name ? `: ${detail}` : ''}`;
   const opts = { cause: err };
   if (name === 'AbortError' || code === 'ABORT_ERR') return err as Error;
   if (name === 'NoSuchBucket') return new MissingContainerError(msg, opts);
@@ -44,7 +52,7 @@ export function mapS3Error(err: unknown, what: string, readsData = false): Error
   if (name === 'PreconditionFailed' || status === 412) return new PreconditionFailedError(msg, opts);
   if (DENIED_NAMES.has(name) || status === 403) return new AccessDeniedError(msg, opts);
   // A 400 on GET/HEAD of an object is the SSE-C key missing or wrong (a HEAD answer has no body to say so).
-  if (readsData && status === 400 && (/customer|encryption|MD5 hash of the key/i.test(e.message ?? '') || !e.message || name === 'Unknown' || name === 'BadRequest')) {
+  if (readsData && status === 400 && (/customer|encryption|MD5 hash of the key/i.test(e.message ?? '') || !e.message || name === 'BadRequest')) {
     return new SseKeyError(`${msg} (the object is encrypted with a customer key, SSE-C: the key is missing or wrong)`, opts);
   }
   if (TRANSIENT_NAMES.has(name) || TRANSIENT_CODES.has(code) || TRANSIENT_CODES.has(name)) return new TransientStoreError(msg, opts);

@@ -99,7 +99,12 @@ export async function putMultipart(ctx: MultipartContext, body: BlobBody, opts: 
 
 /** Confirms a saved upload against the server; null when it is gone or does not fit this body. */
 async function resume(ctx: MultipartContext, saved: UploadCheckpoint | null, size: number): Promise<UploadCheckpoint | null> {
-  if (!saved || Math.ceil(size / saved.partSize) > MAX_PARTS) return null;
+  if (!saved) return null;
+  if (Math.ceil(size / saved.partSize) > MAX_PARTS) {
+    // Not usable for this body: abort it now rather than leave its parts to the daily sweep.
+    await ctx.client.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: ctx.objectKey, UploadId: saved.uploadId })).catch(() => undefined);
+    return null;
+  }
   const remote = new Map<number, { etag: string; size: number }>();
   let marker: string | undefined;
   try {

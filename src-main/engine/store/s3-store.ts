@@ -3,7 +3,6 @@ import {
   ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PassThrough, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type {
   BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
@@ -15,6 +14,7 @@ import { makeS3Client } from './s3-client.ts';
 import type { S3ConnectOptions } from './s3-client.ts';
 import { bareEtag, mapS3Error } from './s3-errors.ts';
 import { putMultipart } from './s3-multipart.ts';
+import { mappedBody } from './s3-body.ts';
 import { checkSse, sseReadParams, sseWriteParams } from './sse.ts';
 import type { SseReadParams, SseWriteParams } from './sse.ts';
 
@@ -90,12 +90,7 @@ export class S3Store implements BlobStore {
     const res = await this.call(`GetObject ${key}`, () => this.client.send(new GetObjectCommand({
       Bucket: this.bucket, Key: this.prefix + key, Range: range, ...this.sseRead,
     }), { abortSignal: opts.signal }), true);
-    // Errors mid-body (a reset socket) become store errors too, so callers can tell what to retry.
-    const out = new PassThrough();
-    pipeline(res.Body as Readable, out, (err) => {
-      if (err) out.destroy(mapS3Error(err, `GetObject ${key} (reading)`));
-    });
-    return out;
+    return mappedBody(res.Body as Readable, res.ContentLength, `GetObject ${key} in ${this.location} (reading)`);
   }
 
   async head(key: string): Promise<BlobInfo | null> {

@@ -148,8 +148,9 @@ export class ContentUploader {
     const chunks: Chunk[] = [];
     for (const r of sealed.ranges) {
       const files = [{ path: entry.path, hash: sealed.hash, offset: r.offset, length: r.length }];
-      this.bytesStored += await this.writer.storeSpooled(r.objectId, r.spool, files);
-      chunks.push({ object: r.objectId, kind: 'data', offset: 0, length: r.length });
+      const stored = await this.writer.storeSpooled(r.objectId, r.spool, files);
+      this.bytesStored += stored.size;
+      chunks.push({ object: stored.objectId, kind: 'data', offset: 0, length: r.length });
     }
     this.remember(sealed.hash, chunks, entry);
     return { kind: 'stored', hash: sealed.hash, chunks, bytes: entry.size };
@@ -198,11 +199,19 @@ export class ContentUploader {
   private async writePack(members: PackMember[]): Promise<void> {
     const objectId = newObjectId(this.random);
     const { plaintext, ranges } = layOut(members);
-    members.forEach((m, i) => this.pendingPackChunks.get(m.hash)?.push({ object: objectId, kind: 'pack', ...ranges[i]! }));
+    const placed: Chunk[] = [];
+    members.forEach((m, i) => {
+      const chunk: Chunk = { object: objectId, kind: 'pack', ...ranges[i]! };
+      placed.push(chunk);
+      this.pendingPackChunks.get(m.hash)?.push(chunk);
+    });
     for (const m of members) this.pendingPackChunks.delete(m.hash);
     const files = members.map((m, i) => ({ path: m.path, hash: m.hash, ...ranges[i]! }));
     await this.limiter.run(async () => {
-      this.bytesStored += await this.writer.writePack(objectId, plaintext, files);
+      const stored = await this.writer.writePack(objectId, plaintext, files);
+      this.bytesStored += stored.size;
+      // The id was taken in the bucket: the pack went under a new one.
+      for (const c of placed) c.object = stored.objectId;
     });
   }
 
@@ -215,8 +224,10 @@ export class ContentUploader {
     const chunks: Chunk[] = [];
     const step = this.tuning.chunkBytes;
     const uploads = new TaskLimiter(1);
-    const upload = (objectId: string, spool: string) => uploads.run(async () => {
-      this.bytesStored += await this.writer.uploadSpool(objectId, spool);
+    const upload = (chunk: Chunk, spool: string, files: { path: string; hash: string; offset: number; length: number }[]) => uploads.run(async () => {
+      const stored = await this.writer.uploadSpool(chunk.object, spool, files);
+      this.bytesStored += stored.size;
+      chunk.object = stored.objectId; // a new id if the chosen one was taken
     });
     try {
       for (let offset = 0; offset < size || (size === 0 && offset === 0); offset += step) {
@@ -224,16 +235,14 @@ export class ContentUploader {
         const files = [{ path, hash, offset, length }];
         const stored = this.resume.storedRange(hash, offset);
         const spooled = this.resume.spooledRange(hash, offset);
-        let objectId: string;
+        const chunk: Chunk = { object: stored ?? spooled?.objectId ?? newObjectId(this.random), kind: 'data', offset: 0, length };
         if (stored || spooled) {
-          objectId = (stored ?? spooled!.objectId);
           await hashRange(abs, offset, length, hasher);
-          if (spooled && !stored) await upload(objectId, spooled.spool);
+          if (spooled && !stored) await upload(chunk, spooled.spool, files);
         } else {
-          objectId = newObjectId(this.random);
-          await upload(objectId, await this.writer.sealFileRange(objectId, abs, { offset, length }, files, hasher));
+          await upload(chunk, await this.writer.sealFileRange(chunk.object, abs, { offset, length }, files, hasher), files);
         }
-        chunks.push({ object: objectId, kind: 'data', offset: 0, length });
+        chunks.push(chunk);
         if (size === 0) break;
       }
     } finally {

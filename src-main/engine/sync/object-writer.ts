@@ -3,36 +3,49 @@ import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { Journal, JournalRecord } from '../ports/journal.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import { bufferBody, fileBody } from '../store/body.ts';
 import { objectKey } from '../manifest/layout.ts';
 import { fsPath } from '../fsx/raw-name.ts';
+import { newObjectId } from '../manifest/object-id.ts';
+import type { RandomSource } from '../ports/clock.ts';
+import { putOwnObject } from '../store/own-object-put.ts';
 
 /** Bytes buffered per stream stage while sealing a range: 4 frames. */
 export const PIPE_BUFFER = 4 * 1024 * 1024;
 
 type IntentFiles = Extract<JournalRecord, { type: 'intent' }>['files'];
 
+/** Where an object ended up: its id (a new one if the chosen id was taken) and its ciphertext size. */
+export interface StoredObject {
+  objectId: string;
+  size: number;
+}
+
 /**
  * Seals objects and stores them, journaling intent before and 'uploaded' after, so a restarted pass
- * can reuse what was stored and resume what was half stored (FORMAT.md §Write ordering, step 1).
+ * can reuse what was stored and resume what was half stored (FORMAT.md §Write ordering, step 1). A
+ * create-only conflict on an id chosen here is resolved (store/own-object-put.ts): the stored object is adopted
+ * when it is ours, and otherwise the object moves to a fresh id (journaled 'abandoned' for the old one).
  */
 export class ObjectWriter {
   constructor(
-    private readonly deps: { store: BlobStore; sealer: Sealer; journal: Journal; vaultId: string; spoolDir: string },
+    private readonly deps: { store: BlobStore; sealer: Sealer; journal: Journal; vaultId: string; spoolDir: string; random: RandomSource },
   ) {}
 
-  /** A pack of small files, sealed in memory. Returns the ciphertext size. */
-  async writePack(objectId: string, plaintext: Buffer, files: IntentFiles): Promise<number> {
+  /** A pack of small files, sealed in memory. */
+  async writePack(objectId: string, plaintext: Buffer, files: IntentFiles): Promise<StoredObject> {
     const { journal, sealer, store, vaultId } = this.deps;
     await journal.append({ type: 'intent', objectId, kind: 'pack', files });
     const sealed = await sealer.sealBytes(plaintext, { vaultId, objectId, kind: 'pack' });
-    await store.put(objectKey(objectId), bufferBody(sealed), this.createOnly());
+    if (await putOwnObject(store, objectKey(objectId), bufferBody(sealed), this.createOnly()) === 'taken') {
+      return this.writePack(await this.abandon(objectId), plaintext, files);
+    }
     await journal.append({ type: 'uploaded', objectId, size: sealed.byteLength });
-    return sealed.byteLength;
+    return { objectId, size: sealed.byteLength };
   }
 
   /**
@@ -88,19 +101,52 @@ export class ObjectWriter {
   }
 
   /** Journals the intent for an already spooled object, then stores it. */
-  async storeSpooled(objectId: string, spool: string, files: IntentFiles): Promise<number> {
+  async storeSpooled(objectId: string, spool: string, files: IntentFiles): Promise<StoredObject> {
     await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
-    return this.uploadSpool(objectId, spool);
+    return this.uploadSpool(objectId, spool, files);
   }
 
-  /** Stores a spooled object, resuming its multipart upload from the journal's checkpoint if any. */
-  async uploadSpool(objectId: string, spool: string): Promise<number> {
+  /**
+   * Stores a spooled object (its intent already journaled, with `files`), resuming its multipart upload
+   * from the journal's checkpoint if any.
+   */
+  async uploadSpool(objectId: string, spool: string, files: IntentFiles): Promise<StoredObject> {
     const { journal, store } = this.deps;
     const { size } = await stat(spool);
-    await store.put(objectKey(objectId), fileBody(spool, size), { ...this.createOnly(), checkpoint: journal.checkpoints(objectId) });
+    const outcome = await putOwnObject(store, objectKey(objectId), fileBody(spool, size), { ...this.createOnly(), checkpoint: journal.checkpoints(objectId) });
+    if (outcome === 'taken') {
+      // The ciphertext is bound to its id (encryption context): open it and seal it again under the new one.
+      const { sealer, vaultId } = this.deps;
+      const fresh = await this.abandon(objectId);
+      const plain = sealer.open(createReadStream(spool), { vaultId, objectId, kind: 'data' });
+      const moved = await this.sealToSpool(fresh, plain, createHash('sha256'));
+      await unlink(spool).catch(() => undefined);
+      return this.storeSpooled(fresh, moved, files);
+    }
     await journal.append({ type: 'uploaded', objectId, size });
     await unlink(spool).catch(() => undefined);
-    return size;
+    return { objectId, size };
+  }
+
+  /**
+   * Drops an object a crashed pass began and this pass does not use: its multipart upload is aborted at
+   * once (not left for the daily sweep), its checkpoint and spool removed, its intent marked abandoned.
+   * Best effort: an abort that fails is left to the sweep of stale uploads.
+   */
+  async discardUnused(objectId: string, spool: string | undefined): Promise<void> {
+    const { journal, store } = this.deps;
+    const checkpoint = journal.checkpoints(objectId);
+    const cp = await checkpoint.load();
+    if (cp && store.abortUpload) await store.abortUpload({ key: objectKey(objectId), uploadId: cp.uploadId }).catch(() => undefined);
+    if (cp) await checkpoint.clear();
+    await journal.append({ type: 'abandoned', objectId, reason: 'the file changed before its upload resumed' });
+    if (spool) await unlink(spool).catch(() => undefined);
+  }
+
+  /** Gives up an id someone else's object holds; returns the id to use instead. */
+  private async abandon(objectId: string): Promise<string> {
+    await this.deps.journal.append({ type: 'abandoned', objectId, reason: 'the bucket already holds a different object under this id' });
+    return newObjectId(this.deps.random);
   }
 
   private spoolPath(objectId: string): string {

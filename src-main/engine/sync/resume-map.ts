@@ -14,6 +14,9 @@ export class ResumeMap {
   /** `${hash}@${fileOffset}` -> a spooled, not yet stored object. */
   private readonly spooled = new Map<string, { objectId: string; spool: string }>();
   readonly objectIds = new Set<string>();
+  /** Data objects never stored, with their spool: candidates for unused(). */
+  private readonly unstored = new Map<string, string | undefined>();
+  private readonly claimed = new Set<string>();
 
   constructor(records: JournalRecord[]) {
     const uploaded = new Set(records.filter((r) => r.type === 'uploaded').map((r) => r.objectId));
@@ -30,18 +33,34 @@ export class ResumeMap {
           this.spooled.set(`${f.hash}@${f.offset}`, { objectId: r.objectId, spool: r.spool });
         }
       }
+      if (r.kind === 'data' && !uploaded.has(r.objectId)) this.unstored.set(r.objectId, r.spool);
     }
   }
 
+  /**
+   * Data objects the crashed pass began but this pass did not take up (the file changed, or is gone):
+   * their multipart uploads and checkpoints can go. Meaningful once the pass stored everything.
+   */
+  unused(): { objectId: string; spool?: string }[] {
+    return [...this.unstored].filter(([id]) => !this.claimed.has(id)).map(([objectId, spool]) => ({ objectId, ...(spool ? { spool } : {}) }));
+  }
+
+  private claim<T extends string | { objectId: string } | Chunk | undefined>(found: T): T {
+    if (typeof found === 'string') this.claimed.add(found);
+    else if (found && 'objectId' in found) this.claimed.add(found.objectId);
+    else if (found && 'object' in found) this.claimed.add(found.object);
+    return found;
+  }
+
   packedCopy(hash: string): Chunk | undefined {
-    return this.packed.get(hash);
+    return this.claim(this.packed.get(hash));
   }
 
   storedRange(hash: string, offset: number): string | undefined {
-    return this.ranges.get(`${hash}@${offset}`);
+    return this.claim(this.ranges.get(`${hash}@${offset}`));
   }
 
   spooledRange(hash: string, offset: number): { objectId: string; spool: string } | undefined {
-    return this.spooled.get(`${hash}@${offset}`);
+    return this.claim(this.spooled.get(`${hash}@${offset}`));
   }
 }

@@ -101,7 +101,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     sizes: new Set([...base.values()].filter((e) => e.type === 'file').map((e) => e.size)),
     pendingPaths: new Set(pending.flatMap((r) => (r.type === 'intent' ? r.files.map((f) => f.path) : []))),
   };
-  const writer = new ObjectWriter({ store: deps.store, sealer: deps.sealer, journal: deps.journal, vaultId: deps.vaultId, spoolDir: deps.spoolDir });
+  const writer = new ObjectWriter({ store: deps.store, sealer: deps.sealer, journal: deps.journal, vaultId: deps.vaultId, spoolDir: deps.spoolDir, random: deps.random });
   const uploader = new ContentUploader(deps.root, writer, resume, known, deps.random, { ...DEFAULT_TUNING, ...deps.tuning }, hints);
   const keyVersion = await deps.keyVersion();
   const seq = index.deviceSeq + 1;
@@ -191,6 +191,8 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   const notStored = mergeNotStored(index.notStored ?? [], req.scope, problems.map((p) => ({ ...p, time: now() })));
   let result: LocalIndex = { ...index, inodes, lastSync: now(), notStored };
   if (changed || !headRes) {
+    // What the crashed pass began and this one did not take up is dead once this pass commits.
+    for (const u of resume.unused()) await writer.discardUnused(u.objectId, u.spool);
     const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() });
     const generation = (headRes?.head.generation ?? 0) + 1;
     const { etag } = await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());

@@ -1,4 +1,5 @@
 import type { BlobStore } from '../ports/blob-store.ts';
+import type { OpenStoreOptions } from '../store/open-store.ts';
 import type { Clock, RandomSource } from '../ports/clock.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
 import { VaultDescriptorSchema, type VaultDescriptor } from '../manifest/schema.ts';
@@ -16,6 +17,8 @@ export interface VaultEnv {
   wrapStore?: (store: BlobStore) => BlobStore;
   /** A bandwidth limit for this run (KiB/s, up and down), over the vault's own setting. */
   bwlimitKiBps?: number;
+  /** Retry and multipart sizes for the vault's store (tests: short backoff, small parts). */
+  storeTuning?: Pick<OpenStoreOptions, 'retry' | 'multipart'>;
   /** scrypt cost for new passphrase slots; tests lower it (see keys/index.ts). */
   kdf?: { N: number; r: number; p: number };
 }

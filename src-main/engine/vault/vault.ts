@@ -99,7 +99,7 @@ export class Vault {
     // A local destination folder is created on init (its parent must exist); a bucket must already exist.
     if (location.kind === 'file') await mkdir(location.path, { recursive: true });
     const sse: SseSetting = req.sse ?? { sse: 'none' };
-    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile };
+    const storeOpts: OpenStoreOptions = { ...env.storeTuning, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile };
     checkSseSetting(req.remote, sse, storeOpts);
     const slots = wrap(env, openBootstrapStore(req.remote, sse, storeOpts));
     const existing = await readDescriptor(slots, req.remote).catch(() => null);
@@ -127,7 +127,7 @@ export class Vault {
     const { vaultId } = await new VaultRegistry(env.home).find(folder);
     const paths = vaultPaths(env.home, vaultId);
     const settings = await loadSettings(paths.settings);
-    const storeOpts: OpenStoreOptions = { endpoint: settings.endpoint, allowHttp: settings.allowHttp, profile: settings.profile, bwlimitKiBps: env.bwlimitKiBps ?? settings.bwlimitKiBps };
+    const storeOpts: OpenStoreOptions = { ...env.storeTuning, endpoint: settings.endpoint, allowHttp: settings.allowHttp, profile: settings.profile, bwlimitKiBps: env.bwlimitKiBps ?? settings.bwlimitKiBps };
     const slots = wrap(env, openBootstrapStore(settings.remote, settings, storeOpts));
     const audit = new FileAuditLog(paths.dir, env.clock);
     const key = await openVaultKey(settings.keyRef, keyContext(env, vaultId, slots, paths, audit));
@@ -142,7 +142,7 @@ export class Vault {
    * opened read-only: restoring or verifying from a new machine can never change the bucket.
    */
   static async openRemote(env: VaultEnv, req: RemoteRequest): Promise<Vault> {
-    const storeOpts: OpenStoreOptions = { endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, bwlimitKiBps: env.bwlimitKiBps };
+    const storeOpts: OpenStoreOptions = { ...env.storeTuning, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, bwlimitKiBps: env.bwlimitKiBps };
     const slots = new ReadOnlyStore(wrap(env, openStore(req.remote, storeOpts)));
     const { vaultId } = await readDescriptor(slots, req.remote);
     const paths = vaultPaths(env.home, vaultId);

@@ -1,0 +1,94 @@
+// A create-only put of an id this device chose meets an object already there: adopted when it is the
+// same bytes (a lost answer), moved to a fresh id when it is not. Never a permanent failure.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
+import { ObjectWriter } from '../../src-main/engine/sync/object-writer.ts';
+import { putOwnObject } from '../../src-main/engine/store/own-object-put.ts';
+import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
+import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
+import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
+import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
+import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
+import { objectKey } from '../../src-main/engine/manifest/layout.ts';
+import type { KeyProvider } from '../../src-main/engine/ports/key-provider.ts';
+import { FakeClock, seededRandom } from '../store/fake-clock.ts';
+
+const vaultId = '0123456789abcdef0123456789abcdef';
+const keyring = new RawAesKeyringNode({
+  keyName: 'vault-key/v1', keyNamespace: `coffer:${vaultId}`,
+  unencryptedMasterKey: new Uint8Array(32).fill(3), wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+});
+const keys: KeyProvider = { ref: 'test', encryptKeyring: async () => keyring, decryptKeyring: async () => keyring, status: async () => { throw new Error('unused'); } };
+const sealer = new EsdkSealer(keys);
+const dirs: string[] = [];
+const journals: FileJournal[] = [];
+afterEach(async () => {
+  await Promise.all(journals.splice(0).map((j) => j.close()));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function writerOver(store: MemoryStore) {
+  const dir = await mkdtemp(join(tmpdir(), 'coffer-conflict-'));
+  dirs.push(dir);
+  const journal = await FileJournal.open(join(dir, 'state'));
+  journals.push(journal);
+  const writer = new ObjectWriter({ store, sealer, journal, vaultId, spoolDir: join(dir, 'spool'), random: seededRandom(9) });
+  return { dir, journal, writer };
+}
+
+describe('putOwnObject', () => {
+  it('a put whose answer was lost, retried, adopts the object it stored', async () => {
+    const inner = new MemoryStore();
+    const faulty = new FaultyStore(inner, { rules: [{ ops: ['put'], nth: 1, afterWrite: true }] });
+    const store = new RetryingStore(faulty, { clock: new FakeClock(), random: seededRandom(1) });
+    expect(await putOwnObject(store, 'objects/k', bufferBody('sealed bytes'), { ifNoneMatch: '*' })).toBe('adopted');
+    expect(faulty.calls.put).toBe(2);
+  });
+
+  it('other bytes under the id, of the same size or not, are "taken" and left alone', async () => {
+    const store = new MemoryStore();
+    await store.put('a', bufferBody('xxxx'));
+    await store.put('b', bufferBody('longer'));
+    expect(await putOwnObject(store, 'a', bufferBody('yyyy'), { ifNoneMatch: '*' })).toBe('taken');
+    expect(await putOwnObject(store, 'b', bufferBody('yyyy'), { ifNoneMatch: '*' })).toBe('taken');
+    expect((await readAll(await store.get('a'))).toString()).toBe('xxxx');
+  });
+});
+
+describe('ObjectWriter on a taken id', () => {
+  it('stores a pack under a fresh id and journals the old one abandoned', async () => {
+    const store = new MemoryStore();
+    const { journal, writer } = await writerOver(store);
+    const taken = 'aa'.repeat(16);
+    await store.put(objectKey(taken), bufferBody(randomBytes(500)));
+    const plain = Buffer.from('a small file');
+    const stored = await writer.writePack(taken, plain, [{ path: 'f', hash: 'h', offset: 0, length: plain.length }]);
+    expect(stored.objectId).not.toBe(taken);
+    const opened = await sealer.openBytes(await readAll(await store.get(objectKey(stored.objectId))), { vaultId, objectId: stored.objectId, kind: 'pack' });
+    expect(Buffer.from(opened).equals(plain)).toBe(true);
+    const records = await journal.pending();
+    expect(records).toContainEqual(expect.objectContaining({ type: 'abandoned', objectId: taken }));
+    expect(records).toContainEqual({ type: 'uploaded', objectId: stored.objectId, size: stored.size });
+  });
+
+  it('seals a spooled range again under a fresh id (the id is in its encryption context)', async () => {
+    const store = new MemoryStore();
+    const { dir, writer } = await writerOver(store);
+    const taken = 'bb'.repeat(16);
+    await store.put(objectKey(taken), bufferBody(randomBytes(700)));
+    const src = join(dir, 'big.bin');
+    const plain = randomBytes(2 * 1024 * 1024 + 1);
+    await writeFile(src, plain);
+    const files = [{ path: 'big.bin', hash: 'h', offset: 0, length: plain.length }];
+    const spool = await writer.sealFileRange(taken, src, { offset: 0, length: plain.length }, files, createHash('sha256'));
+    const stored = await writer.uploadSpool(taken, spool, files);
+    expect(stored.objectId).not.toBe(taken);
+    const back = await readAll(sealer.open(await store.get(objectKey(stored.objectId)), { vaultId, objectId: stored.objectId, kind: 'data' }));
+    expect(back.equals(plain)).toBe(true);
+  });
+});

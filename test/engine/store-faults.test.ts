@@ -181,7 +181,9 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
     await restoresAs(vault, await snapshot(sb.folder), 'restored');
     const verified = await vault.verify();
     expect(verified.bad).toEqual([]);
-    expect(verified.filesChecked).toBe(26);
+    // Every retained snapshot's file versions: the cold pass's 26, then note-3's new version and added.bin.
+    expect(verified.snapshotsChecked).toBe(2);
+    expect(verified.filesChecked).toBe(28);
     const kinds = Object.entries(proxy.injected).filter(([, n]) => n > 0).map(([k]) => k);
     expect(kinds.length).toBeGreaterThanOrEqual(5);
   }, 90_000);

@@ -13,6 +13,7 @@ import { checkMassDelete } from './mass-delete-guard.ts';
 import { FileChangedWhileReadingError } from '../scan/stable-read.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { Sealer } from '../ports/sealer.ts';
+import { Housekeeping } from './housekeeping.ts';
 
 export class RollbackError extends Error {
   constructor(message: string) {
@@ -38,6 +39,8 @@ export interface SyncPassDeps {
   massDeleteThreshold: number;
   tuning?: Partial<UploadTuning>;
   onProgress?: (p: SyncProgress) => void;
+  /** Saves the local index; called as soon as the head moved, before any housekeeping can fail. */
+  saveIndex?: (index: LocalIndex) => Promise<void>;
 }
 
 export interface SyncRequest {
@@ -52,6 +55,8 @@ export interface SyncPassResult extends SyncSummary {
   /** The files behind complete=false / errors, for the dashboard's failure list. */
   problems: { path: string; reason: string }[];
   index: LocalIndex;
+  /** Post-commit housekeeping that failed (see housekeeping.ts); the pass committed all the same. */
+  warnings: string[];
 }
 
 /**
@@ -192,22 +197,27 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   }
 
   let result: LocalIndex = { ...index, inodes, lastSync: now() };
+  const after = new Housekeeping();
   if (changed || !headRes) {
     const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() });
     const generation = (headRes?.head.generation ?? 0) + 1;
     const { etag } = await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());
-    await deps.journal.append({ type: 'committed', rootId: root.rootId, seq });
-    await deps.journal.compact();
+    // The head moved: this device's bookkeeping of the commit is saved before anything can fail, so the
+    // generation is known (rollback check) and the sequence number is never used twice.
     result = { ...result, rootId: root.rootId, etag, generation, deviceSeq: seq };
+    await deps.saveIndex?.(result);
+    await deps.journal.append({ type: 'committed', rootId: root.rootId, seq });
+    await after.run('compacting the journal', () => deps.journal.compact());
   } else if (headRes) {
     result = { ...result, rootId: headRes.head.rootId, etag: headRes.etag, generation: headRes.head.generation };
   }
   const deletedCount = deleted.length - movedFrom.size;
   note({ action: 'sync', reason: `uploaded ${uploaded}, renamed ${renamed}, deleted ${deletedCount}, skipped ${skipped}, errors ${errors}`, size: uploader.bytesStored });
-  await deps.history.append(history);
+  await after.run('recording the history', () => deps.history.append(history));
   return {
     uploaded, deleted: deletedCount, renamed, skipped, errors, bytes: uploader.bytesStored,
     state: problems.length === 0 ? 'up-to-date' : 'error', complete: problems.length === 0, index: result, problems,
+    warnings: after.warnings,
   };
 }
 

@@ -132,7 +132,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepFigures> {
       const runStart = Date.now();
       const killedRun = await cli(['sync', w.folder], w.cliEnv, delayMs);
       const killed = killedRun.signal === 'SIGKILL';
-      if (!killed) spanMs = Math.min(spanMs, Date.now() - runStart);
+      if (!killed && killedRun.code === 0) spanMs = Math.min(spanMs, Date.now() - runStart);
       if (change) await changeBetweenKillAndResume(w.folder, opts.seed + i);
       const resume = await cli(['sync', w.folder], w.cliEnv);
       const resumeFailed = resume.code !== 0;

@@ -18,6 +18,8 @@ export function s3Client(t: S3Target): S3Client {
     endpoint: t.endpoint, region: 'us-east-1', forcePathStyle: true,
     credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey },
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    // A busy shared server can leave a request unanswered: time it out and let the SDK retry it.
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 }, maxAttempts: 5,
   });
 }
 
@@ -83,7 +85,9 @@ export async function dropBucket(client: S3Client, bucket: string): Promise<void
     const page = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
     const keys = (page.Contents ?? []).map((o) => o.Key!);
     if (keys.length === 0) break;
-    await Promise.all(keys.map((Key) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key }))));
+    for (let i = 0; i < keys.length; i += 8) {
+      await Promise.all(keys.slice(i, i + 8).map((Key) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key }))));
+    }
   }
   await client.send(new DeleteBucketCommand({ Bucket: bucket }));
 }

@@ -19,7 +19,7 @@ export function s3Client(t: S3Target): S3Client {
     credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey },
     requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
     // A busy shared server can leave a request unanswered: time it out and let the SDK retry it.
-    requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 }, maxAttempts: 5,
+    requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000, throwOnRequestTimeout: true }, maxAttempts: 5,
   });
 }
 

@@ -40,7 +40,7 @@ export async function startOwnRgw(log: (line: string) => void): Promise<{ endpoi
   const monPort = await freePort();
   log(`soak: starting Ceph RGW on 127.0.0.1:${port}`);
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn('bash', [SCRIPT, cluster, String(port)], { env: { ...process.env, MON_PORT: String(monPort) }, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('bash', [SCRIPT, cluster, String(port)], { env: { MEMSTORE_BYTES: String(6 * 1024 ** 3), ...process.env, MON_PORT: String(monPort) }, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('close', resolve);
   });
   if (code !== 0) {

@@ -10,7 +10,7 @@ const N = Number(process.env.COFFER_SOAK_CI_N ?? 8);
 describe.skipIf(!s3TestConfig())(`kill -9 sweep, ${N} points (the CLI against real S3)${s3TestConfig() ? '' : ` (skipped: ${s3SkipReason()})`}`, () => {
   it('never wedges a vault, loses or corrupts a file, or leaves a multipart upload behind', async () => {
     assertBuilt();
-    const f = await runSweep({ n: N, seed: 7, s3: s3TestConfig()!, shape: { smallFiles: 20, mediumFiles: 2, largeBytes: 65 * MiB } });
+    const f = await runSweep({ n: N, seed: Number(process.env.COFFER_SOAK_SEED ?? 1), s3: s3TestConfig()!, shape: { smallFiles: 20, mediumFiles: 2, largeBytes: 65 * MiB } });
     const text = describeFigures(f).join('\n');
     const failed = f.points.filter((p) => p.resumeFailed || p.lost || p.corrupted || p.leftoverUploads);
     const detail = failed.map((p) => `point ${p.i} (kill at ${p.delayMs} ms${p.changedBeforeResume ? ', changed' : ''}): ${p.reason ?? ''} lost ${p.lost}, corrupted ${p.corrupted}, uploads ${p.leftoverUploads}`).join('\n');

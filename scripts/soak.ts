@@ -33,7 +33,7 @@ try {
   const figures = await runSweep({ n, seed, s3, log: (l) => console.error(l) });
   if (values.json) console.log(JSON.stringify(figures, null, 2));
   else for (const line of describeFigures(figures)) console.log(line);
-  process.exitCode = figures.wedged + figures.lostFiles + figures.corruptedFiles + figures.leftoverUploads > 0 ? 1 : 0;
+  process.exitCode = figures.wedged + figures.lostFiles + figures.unstoredInWedged + figures.corruptedFiles + figures.leftoverUploads > 0 ? 1 : 0;
 } finally {
   await own?.stop();
 }

@@ -53,6 +53,8 @@ export interface SweepFigures {
   wedged: number;
   stuck: number;
   lostFiles: number;
+  /** Files not in the vault because its resume failed (they are still in the folder). */
+  unstoredInWedged: number;
   corruptedFiles: number;
   leftoverUploads: number;
   unreferencedObjects: number;
@@ -171,7 +173,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepFigures> {
     changedBeforeResume: sum((p) => (p.changedBeforeResume ? 1 : 0)),
     wedged: sum((p) => (p.resumeFailed ? 1 : 0)),
     stuck: sum((p) => (p.stuck ? 1 : 0)),
-    lostFiles: sum((p) => p.lost),
+    // A wedged vault's files are missing because it cannot commit; counted apart from losses by a resume.
+    lostFiles: sum((p) => (p.resumeFailed ? 0 : p.lost)),
+    unstoredInWedged: sum((p) => (p.resumeFailed ? p.lost : 0)),
     corruptedFiles: sum((p) => p.corrupted),
     leftoverUploads: sum((p) => p.leftoverUploads),
     unreferencedObjects: sum((p) => p.unreferenced),
@@ -186,7 +190,7 @@ export function describeFigures(f: SweepFigures): string[] {
     `kill points: ${f.n} (seed ${f.seed}; ${f.killed} killed mid-pass, the rest finished first; ${f.changedBeforeResume} with files changed before the resume)`,
     `one whole pass: ${f.passMs} ms; sweep took ${(f.elapsedMs / 1000).toFixed(1)} s`,
     `wedged vaults (resume failed): ${f.wedged} (failed a second resume too: ${f.stuck})`,
-    `lost files: ${f.lostFiles}; corrupted files: ${f.corruptedFiles}`,
+    `lost files: ${f.lostFiles}; corrupted files: ${f.corruptedFiles}; files left unstored by wedged vaults: ${f.unstoredInWedged}`,
     `leftover multipart uploads: ${f.leftoverUploads}`,
     `unreferenced objects (freed by retention after its 1-day grace): ${f.unreferencedObjects}`,
   ];

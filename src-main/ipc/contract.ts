@@ -54,7 +54,7 @@ const Empty = z.strictObject({});
 const Void = z.union([z.null(), z.undefined()]).transform((): void => undefined);
 
 export const SyncState = z.enum(['up-to-date', 'syncing', 'paused', 'error', 'not-configured']);
-export const HistoryAction = z.enum(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key']);
+export const HistoryAction = z.enum(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning']);
 
 export const SyncProgress = z.object({
   filesDone: Count, filesTotal: Count, bytesDone: Bytes, bytesTotal: Bytes, etaSeconds: Bytes.optional(),
@@ -74,6 +74,7 @@ export const VaultStatus = z.object({
 });
 export const SyncSummary = z.object({
   uploaded: Count, deleted: Count, renamed: Count, skipped: Count, errors: Count, bytes: Bytes, state: SyncState,
+  warnings: z.array(Text).max(100).optional(),
 });
 export const HistoryEntrySchema = z.object({
   time: Time, action: HistoryAction, path: z.string().max(MAX_PATH).optional(), size: Bytes.optional(),

@@ -2,7 +2,8 @@
 # Single-node Ceph Pacific (Debian 12 packages): 1 mon + 1 memstore OSD + radosgw (S3) on 127.0.0.1:$PORT.
 # needs: apt-get install -y ceph-mon ceph-osd radosgw ceph-common
 # Copied from the team recipe for CI (a fresh clone has no /work/shared). Changes: a small multipart
-# minimum part size, so tests exercise multipart with 64 KiB parts instead of 5 MiB ones.
+# minimum part size, so tests exercise multipart with 64 KiB parts instead of 5 MiB ones; prompt garbage
+# collection of deleted objects; MEMSTORE_BYTES (default 2 GiB) sizes the in-memory OSD.
 # usage: start-ceph-rgw.sh <empty-scratch-dir> [port]   -> S3 at http://127.0.0.1:7480, key CIACCESSKEY / CISECRETKEY
 # stop:  kill $(cat <dir>/run/*.pid)
 set -euo pipefail
@@ -45,7 +46,7 @@ pid file = $D/run/\$name.pid
 mon data = $D/mon/\$cluster-\$id
 osd data = $D/osd/\$cluster-\$id
 osd objectstore = memstore
-memstore device bytes = 2147483648
+memstore device bytes = ${MEMSTORE_BYTES:-2147483648}
 keyring = /dev/null
 [client.rgw.gw]
 # tcp_nodelay: without it many responses wait ~40 ms (Nagle)
@@ -54,6 +55,10 @@ rgw data = $D/rgw
 rgw dns name = localhost
 # tests: allow small multipart parts (real S3 requires 5 MiB; the store's default is 16 MiB)
 rgw multipart min part size = 4096
+# deleted objects' data goes to garbage collection, by default after 2 h and in a pass every hour: in a
+# memstore that means a run that deletes what it wrote (the kill sweep) still fills the OSD and then hangs
+rgw gc obj min wait = 0
+rgw gc processor period = 5
 # SSE-C and SSE-KMS over plain http, KMS keys from this config ('testing' backend)
 rgw crypt require ssl = false
 rgw crypt s3 kms backend = testing

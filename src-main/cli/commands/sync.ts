@@ -21,6 +21,8 @@ export async function syncCommand(ctx: CommandContext): Promise<number> {
       return syncer.sync({ allowMassDelete: true });
     });
     ctx.out.endProgress();
+    // Housekeeping after the commit failed: the sync itself stands (exit code unchanged), the step is retried.
+    for (const w of r.warnings) ctx.out.info(`warning: ${w}`);
     const { index: _index, ...summary } = r;
     ctx.out.result(
       `${r.complete && r.errors === 0 ? 'Up to date' : 'Synced with problems'}: ${r.uploaded} uploaded, ${r.renamed} renamed, ` +

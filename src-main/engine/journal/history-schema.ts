@@ -5,7 +5,7 @@ export const HISTORY_FORMAT = 'coffer-history';
 export const HISTORY_VERSION = 1;
 export const MAX_QUERY_LIMIT = 10_000;
 
-const actions = ['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key'] as const satisfies readonly HistoryAction[];
+const actions = ['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning'] as const satisfies readonly HistoryAction[];
 
 const entrySchema = z.object({
   time: z.iso.datetime({ offset: true }),

@@ -21,6 +21,8 @@ export interface AuditLog {
   append(e: { op: AuditEntry['op']; key: string; version?: number; detail?: string }): Promise<AuditEntry>;
   list(): Promise<AuditEntry[]>;
   verify(): Promise<{ ok: true } | { ok: false; problem: string; line?: number }>;
+  /** Resolves once every append already made has reached the disk (log and head file). */
+  settled(): Promise<void>;
 }
 
 export const AUDIT_GENESIS = sha256('coffer-audit-log-v1');
@@ -48,6 +50,10 @@ export class FileAuditLog implements AuditLog {
     const run = this.tail.then(() => this.appendNow(e));
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  async settled(): Promise<void> {
+    await this.tail;
   }
 
   private async appendNow(e: { op: AuditEntry['op']; key: string; version?: number; detail?: string }): Promise<AuditEntry> {

@@ -50,7 +50,9 @@ export interface HistoryLog {
 }
 
 export type HistoryAction =
-  | 'upload' | 'delete' | 'rename' | 'skip' | 'error' | 'restore' | 'verify' | 'sync' | 'key';
+  | 'upload' | 'delete' | 'rename' | 'skip' | 'error' | 'restore' | 'verify' | 'sync' | 'key'
+  /** Housekeeping after a commit failed (prune, upload sweep, spool cleanup): the pass still committed. */
+  | 'warning';
 
 export interface HistoryEntry {
   time: string; // ISO-8601

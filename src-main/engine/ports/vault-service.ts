@@ -62,6 +62,11 @@ export interface SyncSummary {
   errors: number;
   bytes: number;
   state: SyncState;
+  /**
+   * Housekeeping after the commit that failed (prune, dead-upload sweep, journal compaction, spool
+   * cleanup): the pass committed all the same, and the step is retried on the next pass.
+   */
+  warnings?: string[];
 }
 
 export interface FileVersion {

@@ -14,6 +14,7 @@ import { mergeNotStored, readFailure, scanSkipReason } from './not-stored.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import { checkHeadAgainst } from '../manifest/head-check.ts';
+import { Housekeeping } from './housekeeping.ts';
 
 // Re-exported: the check is shared by every reader of the tree (manifest/head-check.ts).
 export { RollbackError } from '../manifest/head-check.ts';
@@ -35,6 +36,8 @@ export interface SyncPassDeps {
   massDeleteThreshold: number;
   tuning?: Partial<UploadTuning>;
   onProgress?: (p: SyncProgress) => void;
+  /** Saves the local index; called as soon as the head moved, before any housekeeping can fail. */
+  saveIndex?: (index: LocalIndex) => Promise<void>;
 }
 
 export interface SyncRequest {
@@ -52,6 +55,8 @@ export interface SyncPassResult extends SyncSummary {
   /** The files behind complete=false / errors, for the dashboard's failure list. */
   problems: { path: string; reason: string }[];
   index: LocalIndex;
+  /** Post-commit housekeeping that failed (see housekeeping.ts); the pass committed all the same. */
+  warnings: string[];
 }
 
 /**
@@ -190,24 +195,29 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
 
   const notStored = mergeNotStored(index.notStored ?? [], req.scope, problems.map((p) => ({ ...p, time: now() })));
   let result: LocalIndex = { ...index, inodes, lastSync: now(), notStored };
+  const after = new Housekeeping();
   if (changed || !headRes) {
     // What the crashed pass began and this one did not take up is dead once this pass commits.
     for (const u of resume.unused()) await writer.discardUnused(u.objectId, u.spool);
     const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() });
     const generation = (headRes?.head.generation ?? 0) + 1;
     const { etag } = await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());
-    await deps.journal.append({ type: 'committed', rootId: root.rootId, seq });
-    await deps.journal.compact();
+    // The head moved: this device's bookkeeping of the commit is saved before anything can fail, so the
+    // generation is known (rollback check) and the sequence number is never used twice.
     result = { ...result, rootId: root.rootId, etag, generation, deviceSeq: seq };
+    await deps.saveIndex?.(result);
+    await deps.journal.append({ type: 'committed', rootId: root.rootId, seq });
+    await after.run('compacting the journal', () => deps.journal.compact());
   } else if (headRes) {
     result = { ...result, rootId: headRes.head.rootId, etag: headRes.etag, generation: headRes.head.generation };
   }
   const deletedCount = deleted.length - movedFrom.size;
   note({ action: 'sync', reason: `uploaded ${uploaded}, renamed ${renamed}, deleted ${deletedCount}, skipped ${skipped}, errors ${errors}`, size: uploader.bytesStored });
-  await deps.history.append(history);
+  await after.run('recording the history', () => deps.history.append(history));
   return {
     uploaded, deleted: deletedCount, renamed, skipped, errors, bytes: uploader.bytesStored,
     state: problems.length === 0 ? 'up-to-date' : 'error', complete: problems.length === 0, index: result, problems,
+    warnings: after.warnings,
   };
 }
 

@@ -54,8 +54,9 @@ export class EngineVaultHost implements VaultHost {
     return { recoveryKey, service };
   }
 
+  /** Returns once nothing this host started is still running or writing (passes, refreshes, audit log). */
   async close(): Promise<void> {
-    await this.current?.runner.stop();
+    await this.current?.close();
     await this.vault?.close();
     this.current = null;
     this.vault = null;

@@ -14,23 +14,32 @@ import { KeyUsageError } from '../keys/key-errors.ts';
 import { formatKeyRef, parseKeyRef } from '../keys/key-ref.ts';
 import { scanKeyUsage } from './key-usage.ts';
 import { VaultRunner } from './vault-runner.ts';
+import { BackgroundWork } from './background-work.ts';
 import type { Vault } from './vault.ts';
 
 /** The engine behind the desktop app and `coffer ui`: a Vault plus its runner, speaking VaultService. */
 export class EngineVaultService implements VaultService {
   private readonly listeners = new Set<(e: VaultEvent) => void>();
   readonly runner: VaultRunner;
+  /** The event refreshes below: listeners are not kept waiting, but close() waits for them. */
+  readonly background = new BackgroundWork();
   private progress: VaultStatus['progress'];
 
   constructor(private readonly vault: Vault) {
     this.runner = new VaultRunner(vault, {
-      onState: () => void this.status().then((status) => this.emit({ type: 'status', status })),
+      onState: () => this.background.run(() => this.status().then((status) => this.emit({ type: 'status', status }))),
       onProgress: (p) => {
         this.progress = p;
         this.emit({ type: 'progress', progress: p });
       },
-      onPass: () => void this.history({ limit: 50 }).then(({ entries }) => this.emit({ type: 'history', entries })),
+      onPass: () => this.background.run(() => this.history({ limit: 50 }).then(({ entries }) => this.emit({ type: 'history', entries }))),
     });
+  }
+
+  /** Stops syncing and waits for every pass and background refresh this service started. */
+  async close(): Promise<void> {
+    await this.runner.stop();
+    await this.background.close();
   }
 
   async status(): Promise<VaultStatus> {

@@ -3,7 +3,8 @@ import type { SyncProgress } from '../ports/vault-service.ts';
 import { FileJournal } from '../journal/file-journal.ts';
 import { FsScanner } from '../scan/fs-scanner.ts';
 import { IgnoreRules } from '../scan/ignore-rules.ts';
-import { loadIndex, saveIndex } from '../sync/local-index.ts';
+import { loadIndex, saveIndex, type LocalIndex } from '../sync/local-index.ts';
+import { Housekeeping } from '../sync/housekeeping.ts';
 import { runSyncPass, type SyncPassResult, type SyncRequest } from '../sync/sync-pass.ts';
 import { pruneVault, type PruneReport } from '../sync/retention.ts';
 import type { Vault } from './vault.ts';
@@ -47,25 +48,37 @@ export class VaultSyncer {
         manifest: vault.manifest, journal, history, scanner, clock: vault.clock, random: vault.random,
         spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
         massDeleteThreshold: settings.massDeleteThreshold, tuning: this.opts.tuning, onProgress: this.opts.onProgress,
+        saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i),
       };
       const result = await passWithRetryOnConcurrentWriter(() => runSyncPass(deps, index, { ...req, syncId }));
       let next = result.index;
+      const committed = next.deviceSeq > index.deviceSeq;
+      // A commit saved the index itself, first; a pass with nothing to commit saves what it learnt here.
+      if (!committed) await saveIndex(vault.paths.index, next);
+      const after = new Housekeeping();
       let pruned: PruneReport | undefined;
       const now = vault.clock.now();
       const pruneDue = !!next.rootId && (!next.lastPrune || now - Date.parse(next.lastPrune) > DAY);
-      const committed = next.deviceSeq > index.deviceSeq;
       if (pruneDue) {
-        pruned = await pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId!, {
+        pruned = await after.run('pruning past the retention period', () => pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId!, {
           now, retentionDays: settings.retentionDays, graceMs: DAY,
-        });
-        next = { ...next, lastPrune: new Date(now).toISOString() };
+        }));
+        // Only a prune that finished counts as today's: a failed one is tried again on the next pass.
+        if (pruned) {
+          next = { ...next, lastPrune: new Date(now).toISOString() };
+          await after.run('saving the prune date', () => saveIndex(vault.paths.index, next));
+        }
       }
       // After a commit nothing pending refers to a spool file any more (the journal was compacted).
-      if (committed) await rm(vault.paths.spool, { recursive: true, force: true });
-      if (committed || pruneDue) await abortDeadUploads(vault, pruneDue ? now - DAY : null);
-      await saveIndex(vault.paths.index, next);
-      await vault.key.flushAudit();
-      return { ...result, index: next, pruned };
+      if (committed) await after.run('cleaning the spool', () => rm(vault.paths.spool, { recursive: true, force: true }));
+      if (committed || pruneDue) await after.run('aborting dead multipart uploads', () => abortDeadUploads(vault, pruneDue ? now - DAY : null));
+      await after.run('writing the key audit log', () => vault.key.flushAudit());
+      const warnings = [...result.warnings, ...after.warnings];
+      if (warnings.length > 0) {
+        const time = new Date(vault.clock.now()).toISOString();
+        await history.append(warnings.map((reason) => ({ time, action: 'warning' as const, reason, syncId }))).catch(() => undefined);
+      }
+      return { ...result, index: next, pruned, warnings };
     } catch (err) {
       await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]);
       throw err;

@@ -243,7 +243,9 @@ export class Vault {
   }
 
   async close(): Promise<void> {
+    // Best effort: closing must not fail over the usage counts; what was appended still gets waited for.
     await this.key.flushAudit().catch(() => undefined);
+    await this.audit.settled();
     await this.historyLog?.close();
     this.historyLog = null;
   }

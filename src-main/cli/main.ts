@@ -8,13 +8,15 @@ const HELP = `coffer: encrypt a folder on this machine and sync only ciphertext 
 
 Usage:
   coffer init <folder> --remote <s3://bucket[/prefix] | file:///abs/path> [--key keychain:<name> | --key passphrase] [--endpoint <url>]
-              [--sse none | aes256 | aws:kms[:<key-id>] | c]
+              [--sse none | aes256 | aws:kms[:<key-id>] | c] [--storage-class <S3 class>]
+              [--object-lock governance:<days> | compliance:<days>]
   coffer sync [<folder>] [--json] [--allow-mass-delete]
   coffer watch [<folder>]
   coffer restore [<folder>] --to <dir> [--path <relpath>] [--at <ISO-8601 time>] [--json]
   coffer restore --remote <url> --key <keyref> --to <dir>
   coffer restore --remote <url> --recovery-key <key | @file> --to <dir>
   coffer verify [<folder>] [--sample <percent>] [--json]
+  coffer verify [<folder>] --quick [--json]   every object of every snapshot by HEAD: present, checksum/MD5 (no download)
   coffer status [<folder>] [--json]
   coffer history [<folder>] [--limit <n>] [--json]
   coffer versions <path> [--json]
@@ -56,6 +58,7 @@ const OPTIONS = {
   port: { type: 'string' }, days: { type: 'string' }, force: { type: 'boolean' }, verify: { type: 'boolean' },
   folder: { type: 'string' }, bwlimit: { type: 'string' }, profile: { type: 'string' }, 'allow-mass-delete': { type: 'boolean' }, 'no-open': { type: 'boolean' },
   sse: { type: 'string' }, type: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
+  quick: { type: 'boolean' }, 'storage-class': { type: 'string' }, 'object-lock': { type: 'string' },
 } as const;
 
 /** `--bwlimit <KiB/s>`: a per-run bandwidth limit, applied as a store wrapper. */

@@ -5,6 +5,14 @@ import { formatBytes } from '../output.ts';
 
 /** Exit 0 when every checked file authenticates and matches the manifest; 3 naming each bad file. */
 export async function verifyCommand(ctx: CommandContext): Promise<number> {
+  if (ctx.flags.quick === true) {
+    const vault = await Vault.open(ctx.env, ctx.args[0]);
+    try {
+      return await (await import('./verify-quick.ts')).verifyQuick(ctx, vault);
+    } finally {
+      await vault.close();
+    }
+  }
   const sampleText = str(ctx.flags, 'sample');
   const sample = sampleText === undefined ? 100 : Number(sampleText);
   if (!Number.isFinite(sample) || sample <= 0 || sample > 100) throw new UsageError('--sample takes a percentage from 0 (exclusive) to 100');

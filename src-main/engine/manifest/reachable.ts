@@ -1,9 +1,9 @@
 import type { ManifestStore } from './manifest-store.ts';
-import type { FileEntry, Root } from './schema.ts';
+import type { FileEntry, Root, Segment } from './schema.ts';
 
 export type Reached =
   | { kind: 'root'; id: string; root: Root }
-  | { kind: 'manifest'; id: string }
+  | { kind: 'manifest'; id: string; segment: Segment }
   | { kind: 'entry'; entry: FileEntry };
 
 /**
@@ -18,8 +18,9 @@ export async function* walkRoots(manifest: ManifestStore, roots: AsyncIterable<R
     for (const seg of root.segments) {
       if (seen.has(seg.object)) continue;
       seen.add(seg.object);
-      yield { kind: 'manifest', id: seg.object };
-      for (const entry of (await manifest.readSegment(seg.object)).entries) yield { kind: 'entry', entry };
+      const segment = await manifest.readSegment(seg.object);
+      yield { kind: 'manifest', id: seg.object, segment };
+      for (const entry of segment.entries) yield { kind: 'entry', entry };
     }
   }
 }

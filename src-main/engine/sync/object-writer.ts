@@ -8,6 +8,9 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { Journal, JournalRecord } from '../ports/journal.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import { bufferBody, fileBody } from '../store/body.ts';
+import { digestBody, sha256Base64 } from '../store/body-digest.ts';
+import type { BlobBody, PutOptions } from '../ports/blob-store.ts';
+import type { StoredObject } from '../manifest/schema.ts';
 import { objectKey } from '../manifest/layout.ts';
 
 /** Bytes buffered per stream stage while sealing a range: 4 frames. */
@@ -20,16 +23,22 @@ type IntentFiles = Extract<JournalRecord, { type: 'intent' }>['files'];
  * can reuse what was stored and resume what was half stored (FORMAT.md §Write ordering, step 1).
  */
 export class ObjectWriter {
+  /**
+   * What the store held after each object this writer stored (size, SHA-256, content etag), for the
+   * segments that will name them (ManifestStore.writeRoot): `verify --quick` compares them by HEAD.
+   */
+  readonly stored = new Map<string, StoredObject>();
+
   constructor(
     private readonly deps: { store: BlobStore; sealer: Sealer; journal: Journal; vaultId: string; spoolDir: string },
   ) {}
 
   /** A pack of small files, sealed in memory. Returns the ciphertext size. */
   async writePack(objectId: string, plaintext: Buffer, files: IntentFiles): Promise<number> {
-    const { journal, sealer, store, vaultId } = this.deps;
+    const { journal, sealer, vaultId } = this.deps;
     await journal.append({ type: 'intent', objectId, kind: 'pack', files });
     const sealed = await sealer.sealBytes(plaintext, { vaultId, objectId, kind: 'pack' });
-    await store.put(objectKey(objectId), bufferBody(sealed), this.createOnly());
+    await this.putRecorded(objectId, bufferBody(sealed), sha256Base64(sealed), this.createOnly());
     await journal.append({ type: 'uploaded', objectId, size: sealed.byteLength });
     return sealed.byteLength;
   }
@@ -94,12 +103,20 @@ export class ObjectWriter {
 
   /** Stores a spooled object, resuming its multipart upload from the journal's checkpoint if any. */
   async uploadSpool(objectId: string, spool: string): Promise<number> {
-    const { journal, store } = this.deps;
+    const { journal } = this.deps;
     const { size } = await stat(spool);
-    await store.put(objectKey(objectId), fileBody(spool, size), { ...this.createOnly(), checkpoint: journal.checkpoints(objectId) });
+    const body = fileBody(spool, size);
+    // One more local read of the spool (page-cached: it was just written) for the checksum S3 wants up front.
+    const { sha256 } = await digestBody(body);
+    await this.putRecorded(objectId, body, sha256, { ...this.createOnly(), checkpoint: journal.checkpoints(objectId) });
     await journal.append({ type: 'uploaded', objectId, size });
     await unlink(spool).catch(() => undefined);
     return size;
+  }
+
+  private async putRecorded(objectId: string, body: BlobBody, sha256: string, opts: PutOptions): Promise<void> {
+    const res = await this.deps.store.put(objectKey(objectId), body, { ...opts, checksumSha256: sha256 });
+    this.stored.set(objectId, { size: body.size, sha256, ...(res.md5Etag ? { etag: res.etag } : {}) });
   }
 
   private spoolPath(objectId: string): string {

@@ -193,7 +193,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
 
   let result: LocalIndex = { ...index, inodes, lastSync: now() };
   if (changed || !headRes) {
-    const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() });
+    const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() }, writer.stored);
     const generation = (headRes?.head.generation ?? 0) + 1;
     const { etag } = await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());
     await deps.journal.append({ type: 'committed', rootId: root.rootId, seq });

@@ -57,6 +57,7 @@ export class VaultSyncer {
       if (pruneDue) {
         pruned = await pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId!, {
           now, retentionDays: settings.retentionDays, graceMs: DAY,
+          ...(settings.objectLock ? { lockedForMs: settings.objectLock.days * DAY } : {}),
         });
         next = { ...next, lastPrune: new Date(now).toISOString() };
       }

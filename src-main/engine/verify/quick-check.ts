@@ -46,13 +46,13 @@ export async function quickCheck(
       opts.onProgress?.(report.objects);
       const exp = ref.expected;
       if (!info) report.missing.push(ref.key);
-      else if (exp && info.size !== exp.size) report.bad.push({ key: ref.key, reason: `is ${info.size} bytes, ${exp.size} were stored` });
+      else if (exp && info.size !== exp.size) report.bad.push({ key: ref.key, reason: `is ${info.size} bytes, expected ${exp.size} (recorded at upload)` });
       else if (exp && info.checksumSha256 !== undefined) {
         if (info.checksumSha256 === exp.sha256) report.confirmed++;
-        else report.bad.push({ key: ref.key, reason: `its SHA-256 ${info.checksumSha256} is not the ${exp.sha256} stored` });
+        else report.bad.push({ key: ref.key, reason: `its SHA-256 is ${info.checksumSha256}, expected ${exp.sha256} (recorded at upload)` });
       } else if (exp?.etag !== undefined && info.etag !== undefined) {
         if (info.etag === exp.etag) report.confirmed++;
-        else report.bad.push({ key: ref.key, reason: `its ETag ${info.etag} is not the MD5 ${exp.etag} stored` });
+        else report.bad.push({ key: ref.key, reason: `its ETag is ${info.etag}, expected the MD5 ${exp.etag} (recorded at upload)` });
       } else report.unchecked++;
     }
   };

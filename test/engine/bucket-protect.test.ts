@@ -2,7 +2,7 @@
 // retention that leaves locked objects alone, and a refusal on a bucket without Object Lock.
 import { describe, it, expect, afterEach } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { writeFile, rm } from 'node:fs/promises';
+import { readdir, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CreateBucketCommand, DeleteObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectVersionsCommand,
@@ -49,7 +49,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     sb = await sandbox();
     useCreds();
     const bucket = await lockedBucket(s3);
-    let now = Date.now();
+    const now = Date.now();
     const clock: Clock = { now: () => now, sleep: async () => undefined };
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
     await writeFile(join(sb.folder, 'b.bin'), randomBytes(2_000_000));
@@ -80,32 +80,16 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
       .catch((e: { name?: string }) => e);
     expect((err as { name?: string }).name).toBe('AccessDenied');
 
-    // Retention (30 days) drops the first root at day 40, but it and what it reaches are locked for 60
-    // days: nothing is deleted, the prune counts them and leaves them for later.
-    const t0 = now;
-    now = t0 + 5 * DAY;
-    await writeFile(join(sb.folder, 'a.txt'), 'alpha, second version');
-    await rm(join(sb.folder, 'b.bin'));
-    await syncer.sync();
-    now = t0 + 40 * DAY;
-    await writeFile(join(sb.folder, 'a.txt'), 'alpha, third version');
-    const before = await keysUnder(s3, bucket, 'v/objects/');
-    const third = await syncer.sync();
-    expect(third.pruned).toMatchObject({ rootsDeleted: 0, objectsDeleted: 0 });
-    expect(third.pruned!.lockedSkipped).toBeGreaterThan(0);
-    expect((await keysUnder(s3, bucket, 'v/objects/')).filter((k) => before.includes(k))).toEqual(before);
-    expect((await vault.versions('a.txt')).length).toBe(3);
-
-    // Once the lock has run out, the next daily prune deletes them.
-    now = t0 + 70 * DAY;
-    await writeFile(join(sb.folder, 'a.txt'), 'alpha, fourth version');
-    const fourth = await syncer.sync();
-    expect(fourth.pruned!.rootsDeleted).toBeGreaterThan(0);
-    expect(fourth.pruned!.objectsDeleted).toBeGreaterThan(0);
-    await syncer.close();
     expect((await vault.verify()).bad).toEqual([]);
+
+    // Measured, and documented in docs/BUCKET-PROTECTION.md: on Ceph RGW 16 a versioned bucket (every
+    // Object Lock bucket is one) refuses If-Match even with the current ETag, so the head cannot be moved
+    // a second time there. AWS S3 honours it; when RGW does, this assertion fails and the doc changes.
+    await writeFile(join(sb.folder, 'a.txt'), 'alpha, second version');
+    await expect(syncer.sync()).rejects.toThrow(/another device updated this vault/);
+    await syncer.close();
     await vault.close();
-  });
+  }, 120_000);
 
   it('refuses --object-lock on a bucket without Object Lock, clearly, writing nothing', async () => {
     sb = await sandbox();
@@ -118,6 +102,49 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     }).catch((e: Error) => e);
     expect((err as Error).message).toMatch(/refused an Object Lock retention: the bucket must be created with Object Lock enabled.*nothing was written/);
     expect(await keysUnder(s3, bucket, '')).toEqual([]);
+  });
+
+  it('retention leaves roots and objects under lock for a later prune, then deletes them', async () => {
+    sb = await sandbox();
+    let now = Date.now();
+    const clock: Clock = { now: () => now, sleep: async () => undefined };
+    await writeFile(join(sb.folder, 'a.txt'), 'alpha');
+    await writeFile(join(sb.folder, 'b.txt'), 'beta, soon deleted');
+    // A folder remote cannot lock; the prune only reads the vault's setting, which is what is tested here.
+    const remoteDir = join(sb.root, 'remote');
+    const { vault } = await Vault.init({ ...sb.env, clock }, { folder: sb.folder, remote: `file://${remoteDir}`, keyRef: 'passphrase' });
+    (vault.settings as { objectLock?: unknown }).objectLock = { mode: 'GOVERNANCE', days: 60 };
+    const syncer = new VaultSyncer(vault);
+    const t0 = now;
+    await syncer.sync();
+    now = t0 + 5 * DAY;
+    await writeFile(join(sb.folder, 'a.txt'), 'alpha, second version');
+    await rm(join(sb.folder, 'b.txt'));
+    await syncer.sync();
+    const objects = async () => (await readdir(join(remoteDir, 'objects'), { recursive: true })).filter((n) => n.includes('/')).sort();
+    const before = await objects();
+
+    // Retention (30 days) drops the first root at day 40, but it and what only it reaches are locked until
+    // day 60: nothing is deleted, the prune counts them and leaves them for later.
+    now = t0 + 40 * DAY;
+    await writeFile(join(sb.folder, 'a.txt'), 'alpha, third version');
+    const third = await syncer.sync();
+    expect(third.pruned).toMatchObject({ rootsDeleted: 0, objectsDeleted: 0 });
+    expect(third.pruned!.lockedSkipped).toBeGreaterThan(0);
+    expect((await objects()).filter((k) => before.includes(k))).toEqual(before);
+    expect((await vault.versions('a.txt')).map((v) => v.entry?.size)).toEqual([20, 21, 5]);
+
+    // Past the lock, the next daily prune deletes them.
+    now = t0 + 70 * DAY;
+    await writeFile(join(sb.folder, 'a.txt'), 'alpha, fourth version');
+    const fourth = await syncer.sync();
+    expect(fourth.pruned!.rootsDeleted).toBeGreaterThan(0);
+    expect(fourth.pruned!.objectsDeleted).toBeGreaterThan(0);
+    expect(fourth.pruned!.lockedSkipped).toBe(0);
+    await syncer.close();
+    expect(await vault.versions('b.txt')).toEqual([]);
+    expect((await vault.verify()).bad).toEqual([]);
+    await vault.close();
   });
 
   it('refuses a storage class S3 does not have, and both settings on a folder remote', async () => {

@@ -71,11 +71,11 @@ export class ManifestStore {
   /**
    * Writes the segments that differ from `prev` and a new root; returns the root (not yet committed).
    * A rewritten segment records what `stored` (this pass's uploads) or the previous segments know of the
-   * objects its chunks name (docs/FORMAT.md §5.2).
+   * objects its chunks name (docs/FORMAT.md §5.2); a null in `stored` drops an earlier record.
    */
   async writeRoot(
     tree: Tree, prev: Root | null, meta: { device: string; seq: number; time: string },
-    stored: ReadonlyMap<string, StoredObject> = new Map(),
+    stored: ReadonlyMap<string, StoredObject | null> = new Map(),
   ): Promise<Root> {
     let known: Map<string, StoredObject> | null = null;
     const recordsFor = async (entries: FileEntry[]) => {
@@ -83,7 +83,8 @@ export class ManifestStore {
       const out: Record<string, StoredObject> = {};
       for (const e of entries) {
         for (const c of e.chunks ?? []) {
-          const rec = stored.get(c.object) ?? known.get(c.object);
+          // null: the object was stored again (keys rewrap) and its earlier record no longer holds.
+          const rec = stored.has(c.object) ? stored.get(c.object) : known.get(c.object);
           if (rec) out[c.object] = rec;
         }
       }

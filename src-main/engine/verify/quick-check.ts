@@ -64,7 +64,7 @@ export async function quickCheck(
 
 /**
  * The data objects and packs every retained snapshot needs, newest snapshot first, each with the record
- * of the newest segment that has one. Roots and segments are not listed: the walk reads and authenticates
+ * of the newest segment that names it. Roots and segments are not listed: the walk reads and authenticates
  * each of them to learn the rest.
  */
 export async function referencedObjects(manifest: ManifestStore, headRootId: string): Promise<ObjectRef[]> {
@@ -74,8 +74,9 @@ export async function referencedObjects(manifest: ManifestStore, headRootId: str
     if (r.kind === 'manifest') stored = r.segment.stored ?? {};
     if (r.kind !== 'entry') continue;
     for (const c of r.entry.chunks ?? []) {
-      const had = refs.get(c.object);
-      if (had?.expected) continue;
+      // The newest snapshot's view wins, a missing record included: an older segment's record may
+      // describe a copy that was since stored again (keys rewrap).
+      if (refs.has(c.object)) continue;
       const expected = stored[c.object];
       refs.set(c.object, { key: objectKey(c.object), ...(expected ? { expected } : {}) });
     }

@@ -3,7 +3,7 @@ import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { Journal, JournalRecord } from '../ports/journal.ts';
 import type { Sealer } from '../ports/sealer.ts';
@@ -28,6 +28,8 @@ export class ObjectWriter {
    * segments that will name them (ManifestStore.writeRoot): `verify --quick` compares them by HEAD.
    */
   readonly stored = new Map<string, StoredObject>();
+  /** SHA-256 of each spool file this writer sealed, taken as it was written (no second read). */
+  private readonly spoolSums = new Map<string, string>();
 
   constructor(
     private readonly deps: { store: BlobStore; sealer: Sealer; journal: Journal; vaultId: string; spoolDir: string },
@@ -85,13 +87,21 @@ export class ObjectWriter {
     // A few frames of buffer on both ends, so reading, sealing and writing overlap instead of taking
     // turns (the 16 KiB default stalls the sealer on every 1 MiB frame write).
     const out = createWriteStream(partial, { mode: 0o600, flush: true, highWaterMark: PIPE_BUFFER });
+    const sum = createHash('sha256');
+    const sumTap = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        sum.update(chunk);
+        cb(null, chunk);
+      },
+    });
     try {
-      await Promise.all([pipeline(source, tap), pipeline(sealed, out)]);
+      await Promise.all([pipeline(source, tap), pipeline(sealed, sumTap, out)]);
     } catch (err) {
       await unlink(partial).catch(() => undefined);
       throw err;
     }
     await rename(partial, spool);
+    this.spoolSums.set(spool, sum.digest('base64'));
     return spool;
   }
 
@@ -106,8 +116,9 @@ export class ObjectWriter {
     const { journal } = this.deps;
     const { size } = await stat(spool);
     const body = fileBody(spool, size);
-    // One more local read of the spool (page-cached: it was just written) for the checksum S3 wants up front.
-    const { sha256 } = await digestBody(body);
+    // A spool left by an earlier process is read once more for the checksum S3 wants up front.
+    const sha256 = this.spoolSums.get(spool) ?? (await digestBody(body)).sha256;
+    this.spoolSums.delete(spool);
     await this.putRecorded(objectId, body, sha256, { ...this.createOnly(), checkpoint: journal.checkpoints(objectId) });
     await journal.append({ type: 'uploaded', objectId, size });
     await unlink(spool).catch(() => undefined);

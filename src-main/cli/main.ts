@@ -9,7 +9,8 @@ const HELP = `coffer: encrypt a folder on this machine and sync only ciphertext 
 
 Usage:
   coffer init <folder> --remote <s3://bucket[/prefix] | file:///abs/path> [--key keychain:<name> | --key passphrase] [--endpoint <url>]
-              [--sse none | aes256 | aws:kms[:<key-id>] | c]
+              [--sse none | aes256 | aws:kms[:<key-id>] | c] [--storage-class <S3 class>]
+              [--object-lock governance:<days> | compliance:<days>]
   coffer sync [<folder>] [--json] [--allow-mass-delete]
   coffer watch [<folder>]
   coffer restore [<folder>] --to <dir> [--path <relpath>] [--at <ISO-8601 time>] [--json]
@@ -18,6 +19,7 @@ Usage:
                                             restore also takes --preserve-mode (keep set-uid, set-gid,
                                             sticky and world-writable bits; dropped by default)
   coffer verify [<folder>] [--read-data | --sample <percent>] [--json]
+  coffer verify [<folder>] --quick [--json]   every object of every snapshot by HEAD: present, checksum/MD5 (no download)
   coffer verify --remote <url> (--key <keyref> | --recovery-key <key | @file>) [--sample <percent>]
   coffer status [<folder>] [--json]
   coffer history [<folder>] [--limit <n>] [--json]
@@ -62,6 +64,7 @@ const OPTIONS = {
   sse: { type: 'string' }, type: { type: 'string' }, provider: { type: 'string' }, out: { type: 'string' },
   'preserve-mode': { type: 'boolean' },
   'read-data': { type: 'boolean' },
+  quick: { type: 'boolean' }, 'storage-class': { type: 'string' }, 'object-lock': { type: 'string' },
 } as const;
 
 /** `--bwlimit <KiB/s>`: a per-run bandwidth limit, applied as a store wrapper. */

@@ -22,7 +22,7 @@ const base = { vaultId: 'v1', folder: '/home/u/Vault', remote: 's3://bucket/pref
 describe('vault settings', () => {
   it('fills the documented defaults', () => {
     const s = defaultSettings({ ...base, endpoint: undefined });
-    expect(s).toMatchObject({ version: 1, deviceSeq: 0, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false });
+    expect(s).toMatchObject({ version: 2, deviceSeq: 0, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false });
     expect('endpoint' in s).toBe(false);
     expect(vaultSettingsSchema.parse(s)).toEqual(s);
   });
@@ -90,5 +90,26 @@ describe('settings migration', () => {
     const edited = await readFile(file, 'utf8');
     await loadSettings(file);
     expect(await readFile(file, 'utf8')).toBe(edited);
+  });
+
+  it('a version-1 file (before storage class and Object Lock) loads as version 2 with neither, and is saved back', async () => {
+    // Exactly what Coffer wrote before version 2.
+    const v1 = {
+      version: 1, vaultId: 'v1', folder: '/home/u/Vault', remote: 's3://bucket/prefix', keyRef: 'keychain:coffer', deviceId: 'dev-a',
+      deviceSeq: 3, retentionDays: 30, massDeleteThreshold: 0.5, packTargetBytes: 16777216, rescanIntervalSec: 3600, sse: 'none',
+      rotationPeriodDays: 365, launchAtLogin: false,
+    };
+    await writeFile(file, JSON.stringify(v1));
+    const s = await loadSettings(file);
+    expect(s).toEqual({ ...v1, version: 2 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v1, version: 2 });
+  });
+
+  it('storage class and Object Lock are validated: S3 classes only, a mode and whole days', () => {
+    expect(defaultSettings({ ...base, storageClass: 'STANDARD_IA', objectLock: { mode: 'COMPLIANCE', days: 30 } }))
+      .toMatchObject({ storageClass: 'STANDARD_IA', objectLock: { mode: 'COMPLIANCE', days: 30 } });
+    expect(() => defaultSettings({ ...base, storageClass: 'COLD' as 'STANDARD' })).toThrow(/storageClass/);
+    expect(() => defaultSettings({ ...base, objectLock: { mode: 'GOVERNANCE', days: 0 } })).toThrow(/objectLock/);
+    expect(() => defaultSettings({ ...base, objectLock: { mode: 'LEGAL' as 'GOVERNANCE', days: 5 } })).toThrow(/objectLock/);
   });
 });

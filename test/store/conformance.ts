@@ -17,6 +17,11 @@ export interface StoreUnderTest {
 export interface ConformanceOptions {
   /** Keys written for the pagination test; above 1000 crosses an S3 list page. */
   manyKeys?: number;
+  /**
+   * The store keeps the SHA-256 a put gives and reports it from head(). False for Ceph RGW 16, which
+   * accepts x-amz-checksum-sha256 and drops it; then head() must report none rather than a wrong one.
+   */
+  keepsChecksums?: boolean;
 }
 
 export function describeBlobStoreConformance(
@@ -158,6 +163,46 @@ export function describeBlobStoreConformance(
       ac.abort();
       await expect(w.put(k, bufferBody('never'), { signal: ac.signal })).rejects.toThrow();
       expect(await store.head(k)).toBeNull();
+    });
+
+    describe('checksums', () => {
+      const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
+
+      it('a put with checksumSha256 stores the bytes; head reports that checksum, or none if the store keeps none', async () => {
+        const k = `${ns()}obj`;
+        const data = randomBytes(5000);
+        await w.put(k, bufferBody(data), { checksumSha256: sha(data) });
+        expect((await readAll(await store.get(k))).equals(data)).toBe(true);
+        const info = await store.head(k);
+        if (options.keepsChecksums === false) expect(info?.checksumSha256).toBeUndefined();
+        else expect(info?.checksumSha256).toBe(sha(data));
+      });
+
+      it('a put whose checksumSha256 does not match its bytes fails and stores nothing', async () => {
+        const k = `${ns()}obj`;
+        const data = randomBytes(5000);
+        const err = await w.put(k, bufferBody(data), { checksumSha256: sha(Buffer.from('other bytes')) }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(StoreError);
+        expect(String(err)).toMatch(/SHA-256|read-only/);
+        expect(await store.head(k)).toBeNull();
+      });
+
+      it('an overwrite without a checksum leaves no stale checksum behind', async () => {
+        const k = `${ns()}obj`;
+        const first = randomBytes(3000);
+        await w.put(k, bufferBody(first), { checksumSha256: sha(first) });
+        await w.put(k, bufferBody(randomBytes(3000)));
+        expect((await store.head(k))?.checksumSha256).toBeUndefined();
+      });
+
+      it('an etag claimed as md5Etag is the MD5 of the bytes', async () => {
+        const k = `${ns()}obj`;
+        const data = randomBytes(4000);
+        const res = await w.put(k, bufferBody(data), { checksumSha256: sha(data) });
+        if (res.md5Etag) expect(res.etag).toBe(createHash('md5').update(data).digest('hex'));
+        else expect(res.etag).not.toBe(createHash('md5').update(data).digest('hex'));
+        expect((await store.head(k))?.etag).toBe(res.etag);
+      });
     });
 
     describe('conditional writes', () => {

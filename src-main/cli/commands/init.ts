@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Vault } from '../../engine/vault/vault.ts';
 import { formatSse, parseSseFlag } from '../../engine/vault/sse-key.ts';
+import { parseObjectLock } from '../../engine/vault/bucket-policy-store.ts';
+import { checkStorageClass } from '../../engine/store/s3-put-params.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 
@@ -10,9 +12,18 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   if (!folder || !remote) throw new UsageError('usage: coffer init <folder> --remote <s3://bucket[/prefix] | file:///abs/path> [--key keychain:<name> | --key passphrase] [--sse none|aes256|aws:kms[:<key-id>]|c]');
   const keyRef = str(ctx.flags, 'key') ?? 'keychain:coffer';
   const sse = parseSseFlag(str(ctx.flags, 'sse'));
+  const classText = str(ctx.flags, 'storage-class');
+  const lockText = str(ctx.flags, 'object-lock');
+  let storageClass, objectLock;
+  try {
+    storageClass = classText === undefined ? undefined : checkStorageClass(classText);
+    objectLock = lockText === undefined ? undefined : parseObjectLock(lockText);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const { vault, recoveryKey } = await Vault.init(ctx.env, {
     folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true, sse,
-    profile: str(ctx.flags, 'profile'),
+    profile: str(ctx.flags, 'profile'), storageClass, objectLock,
   });
   const kitFile = str(ctx.flags, 'recovery-kit');
   if (kitFile && recoveryKey) await writeFile(kitFile, recoveryKitText(vault.vaultId, remote, recoveryKey), { mode: 0o600, flag: 'wx' });
@@ -21,6 +32,8 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
       `Created vault ${vault.vaultId} for ${vault.settings!.folder}`,
       `  remote: ${remote}`,
       `  key:    ${keyRef}`,
+      ...(storageClass ? [`  storage class: ${storageClass}`] : []),
+      ...(objectLock ? [`  object lock: ${objectLock.mode.toLowerCase()}, ${objectLock.days} days from each write`] : []),
       ...(sse.sse !== 'none' ? [`  server-side encryption: ${formatSse(sse)}${sse.sse === 'c' ? ' (customer key sealed with the vault key in keys/sse-c)' : ''}`] : []),
       '',
       ...(recoveryKey ? [
@@ -32,7 +45,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
       ] : []),
       'Next: coffer sync',
     ].join('\n'),
-    { vaultId: vault.vaultId, folder: vault.settings!.folder, remote, keyRef, sse: formatSse(sse), recoveryKey },
+    { vaultId: vault.vaultId, folder: vault.settings!.folder, remote, keyRef, sse: formatSse(sse), storageClass, objectLock, recoveryKey },
   );
   await vault.close();
   return 0;

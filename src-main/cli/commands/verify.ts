@@ -11,8 +11,15 @@ import { formatBytes } from '../output.ts';
  * but are not a failure (a pass in progress has some, and the daily prune removes old ones).
  */
 export async function verifyCommand(ctx: CommandContext): Promise<number> {
-  const sample = samplePercent(ctx.flags);
+  const sample = ctx.flags.quick === true ? 100 : samplePercent(ctx.flags);
   const vault = await openVaultFor(ctx);
+  if (ctx.flags.quick === true) {
+    try {
+      return await (await import('./verify-quick.ts')).verifyQuick(ctx, vault);
+    } finally {
+      await vault.close();
+    }
+  }
   try {
     const r = await vault.verify({ samplePercent: sample });
     const slotsBad = r.keySlots.filter(slotIsBad);

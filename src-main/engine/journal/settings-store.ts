@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fsx/atomic-file.ts';
+import { S3_STORAGE_CLASSES } from '../store/s3-put-params.ts';
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 const url = (what: string, pattern: RegExp) => z.string().regex(pattern, `${what} must match ${pattern.source}`);
 
@@ -32,6 +33,13 @@ export const vaultSettingsSchema = z.object({
   profile: z.string().min(1).max(128).optional(),
   rotationPeriodDays: z.number().int().min(1).max(3650),
   launchAtLogin: z.boolean(),
+  /** S3 storage class of every data object (objects/*); absent: the bucket's default. Since version 2. */
+  storageClass: z.enum(S3_STORAGE_CLASSES).optional(),
+  /**
+   * S3 Object Lock retention given to every object written (docs/BUCKET-PROTECTION.md); absent: none.
+   * Since version 2.
+   */
+  objectLock: z.strictObject({ mode: z.enum(['GOVERNANCE', 'COMPLIANCE']), days: z.number().int().min(1).max(36_500) }).optional(),
   /** The newest head this device has seen: a remote head older than this is a rollback. */
   lastSeenHead: z.object({ seq: z.number().int().nonnegative(), rootId: z.string().min(1) }).optional(),
 });
@@ -68,9 +76,12 @@ export class SettingsError extends Error {
   }
 }
 
-/** Upgrades a document of version n to n+1. Version 1 is the first, so there is none yet. */
+/** Upgrades a document of version n to n+1. */
 export type SettingsMigration = (doc: Record<string, unknown>) => Record<string, unknown>;
-export const SETTINGS_MIGRATIONS: Readonly<Record<number, SettingsMigration>> = {};
+export const SETTINGS_MIGRATIONS: Readonly<Record<number, SettingsMigration>> = {
+  // 2 adds storageClass and objectLock; a vault set up before has neither (the bucket's default class, no lock).
+  1: (doc) => doc,
+};
 
 /** Brings a parsed document to the current version; throws SettingsError naming the file otherwise. */
 export function migrateSettings(

@@ -6,7 +6,7 @@ import { putOwnObject } from '../store/own-object-put.ts';
 import { bufferBody, readAll } from '../store/body.ts';
 import { sealDoc, openDoc } from './sealed-doc.ts';
 import { HEAD_KEY, objectKey } from './layout.ts';
-import { HeadSchema, RootSchema, SegmentSchema, MANIFEST_FORMAT, type FileEntry, type Head, type Root, type Segment } from './schema.ts';
+import { HeadSchema, RootSchema, SegmentSchema, MANIFEST_FORMAT, type FileEntry, type Head, type Root, type Segment, type StoredObject } from './schema.ts';
 import { shardBitsFor, splitIntoShards, digestOf } from './shards.ts';
 import { ObjectCache } from './object-cache.ts';
 import { newObjectId } from './object-id.ts';
@@ -74,8 +74,28 @@ export class ManifestStore {
     return tree;
   }
 
-  /** Writes the segments that differ from `prev` and a new root; returns the root (not yet committed). */
-  async writeRoot(tree: Tree, prev: Root | null, meta: { device: string; seq: number; time: string }): Promise<Root> {
+  /**
+   * Writes the segments that differ from `prev` and a new root; returns the root (not yet committed).
+   * A rewritten segment records what `stored` (this pass's uploads) or the previous segments know of the
+   * objects its chunks name (docs/FORMAT.md §5.2); a null in `stored` drops an earlier record.
+   */
+  async writeRoot(
+    tree: Tree, prev: Root | null, meta: { device: string; seq: number; time: string },
+    stored: ReadonlyMap<string, StoredObject | null> = new Map(),
+  ): Promise<Root> {
+    let known: Map<string, StoredObject> | null = null;
+    const recordsFor = async (entries: FileEntry[]) => {
+      known ??= await this.storedRecords(prev);
+      const out: Record<string, StoredObject> = {};
+      for (const e of entries) {
+        for (const c of e.chunks ?? []) {
+          // null: the object was stored again (keys rewrap) and its earlier record no longer holds.
+          const rec = stored.has(c.object) ? stored.get(c.object) : known.get(c.object);
+          if (rec) out[c.object] = rec;
+        }
+      }
+      return Object.keys(out).length ? { stored: out } : {};
+    };
     const bits = shardBitsFor(tree.size);
     const prevByShard = new Map(prev && prev.shardBits === bits ? prev.segments.map((s) => [s.shard, s]) : []);
     const segments: Root['segments'] = [];
@@ -95,7 +115,7 @@ export class ManifestStore {
         continue;
       }
       const object = newObjectId(this.random);
-      const doc: Segment = { format: MANIFEST_FORMAT, vaultId: this.vaultId, shard, entries };
+      const doc: Segment = { format: MANIFEST_FORMAT, vaultId: this.vaultId, shard, entries, ...(await recordsFor(entries)) };
       await this.putNew(object, await sealDoc(this.sealer, doc, this.ctx(object, 'manifest')));
       segments.push({ shard, object, count: entries.length, digest });
     }
@@ -131,6 +151,15 @@ export class ManifestStore {
       throw new ConcurrentWriterError('another device updated this vault while we were syncing; run sync again to include its changes');
     }
     return { head, etag };
+  }
+
+  /** The object records of a root's segments (each segment is read anyway to build the tree). */
+  private async storedRecords(root: Root | null): Promise<Map<string, StoredObject>> {
+    const out = new Map<string, StoredObject>();
+    for (const seg of root?.segments ?? []) {
+      for (const [id, rec] of Object.entries((await this.readSegment(seg.object)).stored ?? {})) out.set(id, rec);
+    }
+    return out;
   }
 
   /** Forgets roots and segments that retention deleted from the bucket (see ObjectCache.forget). */

@@ -1,9 +1,9 @@
 import type { ManifestStore } from './manifest-store.ts';
-import type { FileEntry, Root } from './schema.ts';
+import type { FileEntry, Root, Segment } from './schema.ts';
 
 export type Reached =
   | { kind: 'root'; id: string; root: Root }
-  | { kind: 'manifest'; id: string }
+  | { kind: 'manifest'; id: string; segment: Segment }
   | { kind: 'entry'; entry: FileEntry; segment: string };
 
 export interface WalkOptions {
@@ -26,16 +26,16 @@ export async function* walkRoots(manifest: ManifestStore, roots: AsyncIterable<R
     for (const ref of root.segments) {
       if (seen.has(ref.object)) continue;
       seen.add(ref.object);
-      yield { kind: 'manifest', id: ref.object };
-      let entries: FileEntry[];
+      let segment: Segment;
       try {
-        entries = (await manifest.readSegment(ref.object)).entries;
+        segment = await manifest.readSegment(ref.object);
       } catch (err) {
         if (!opts.onUnreadable) throw err;
         opts.onUnreadable(ref.object, root, err);
         continue;
       }
-      for (const entry of entries) yield { kind: 'entry', entry, segment: ref.object };
+      yield { kind: 'manifest', id: ref.object, segment };
+      for (const entry of segment.entries) yield { kind: 'entry', entry, segment: ref.object };
     }
   }
 }

@@ -39,11 +39,24 @@ export const FileEntrySchema = z.strictObject({
   keyVersion: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * What the store held right after an object was stored, for `verify --quick` (a HEAD, no download):
+ * its ciphertext size, SHA-256 (base64, as S3's x-amz-checksum-sha256) and, only when the store's etag
+ * was the ciphertext's MD5 (or S3's MD5 of part MD5s), that etag.
+ */
+export const StoredObjectSchema = z.strictObject({
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[A-Za-z0-9+/]{43}=$/),
+  etag: z.string().min(1).optional(),
+});
+
 export const SegmentSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
   vaultId: z.string(),
   shard: z.number().int().nonnegative(),
   entries: z.array(FileEntrySchema),
+  /** Records of the data objects and packs these entries' chunks name, by object id; optional (older vaults). */
+  stored: z.record(z.string().regex(/^[0-9a-f]{32}$/), StoredObjectSchema).optional(),
 });
 
 export const RootSchema = z.strictObject({
@@ -80,6 +93,7 @@ export const VaultDescriptorSchema = z.strictObject({
 export type Chunk = z.infer<typeof ChunkSchema>;
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 export type Segment = z.infer<typeof SegmentSchema>;
+export type StoredObject = z.infer<typeof StoredObjectSchema>;
 export type Root = z.infer<typeof RootSchema>;
 export type Head = z.infer<typeof HeadSchema>;
 export type VaultDescriptor = z.infer<typeof VaultDescriptorSchema>;

@@ -19,6 +19,11 @@ import type { Readable } from 'node:stream';
  * - All methods may run concurrently. Errors are the classes in store-errors.ts; TransientStoreError
  *   (and only it) is safe to retry.
  * - A body is re-openable (`open(start)`), so wrappers can retry and multipart uploads can resume.
+ * - Checksums: a put given `checksumSha256` must store exactly those bytes or fail (a body that does not
+ *   match throws StoreError and stores nothing). A store that keeps the checksum returns it from head();
+ *   one that does not (Ceph RGW 16, a multipart S3 object) returns none, never a guess. `md5Etag` on the
+ *   result says the etag is derived from the bytes alone (their MD5, or S3's MD5 of part MD5s), so a
+ *   later head() with the same etag means the same bytes.
  */
 export interface BlobStore {
   /** Human-readable location without credentials, for messages and history. */
@@ -60,6 +65,20 @@ export interface PutOptions {
    */
   checkpoint?: UploadCheckpointStore;
   signal?: AbortSignal;
+  /** Base64 SHA-256 of the body (S3's x-amz-checksum-sha256), computed by the caller; see the contract. */
+  checksumSha256?: string;
+  /** S3 storage class (STANDARD_IA, GLACIER_IR...); stores without classes ignore it. */
+  storageClass?: string;
+  /**
+   * S3 Object Lock retention for the new object (or version). A store that cannot lock throws
+   * UnsupportedError rather than store an unprotected object.
+   */
+  objectLock?: ObjectLockRetention;
+}
+
+export interface ObjectLockRetention {
+  mode: 'GOVERNANCE' | 'COMPLIANCE';
+  retainUntil: Date;
 }
 
 export interface GetOptions {
@@ -70,6 +89,8 @@ export interface GetOptions {
 
 export interface PutResult {
   etag: string;
+  /** True when the etag is the bytes' MD5 (or S3's MD5 of part MD5s): comparable without a download. */
+  md5Etag?: boolean;
 }
 
 export interface BlobInfo {
@@ -77,6 +98,8 @@ export interface BlobInfo {
   size: number;
   etag?: string;
   lastModified?: Date;
+  /** Base64 SHA-256 of the whole object as the store recorded it; absent when it keeps none. */
+  checksumSha256?: string;
 }
 
 export interface PendingUpload {

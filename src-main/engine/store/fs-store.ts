@@ -1,7 +1,7 @@
 import { open, stat, mkdir, rename, unlink, link, rmdir, readdir } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import type {
   BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions, PutResult, StoreFeatures,
@@ -11,10 +11,13 @@ import {
 } from '../ports/store-errors.ts';
 import { fsyncDir } from '../fsx/atomic-file.ts';
 import { FsKeyLock } from './fs-lock.ts';
+import { FsChecksumRecords } from './fs-checksums.ts';
 import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
 
 const TMP = '.coffer-tmp';
 const LOCKS = '.coffer-locks';
+const SUMS = '.coffer-sums';
+const RESERVED = [TMP, LOCKS, SUMS];
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 /** link() failures that mean "cannot link here" (another filesystem, no hard links): copy instead. */
 const CANNOT_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'ENOSYS']);
@@ -33,6 +36,8 @@ export interface FsStoreOptions {
  * A folder cannot hold both 'a' and 'a/b'; such a put fails with UnsupportedError.
  * A create-only put of a body that offers its file (`body.path`, a spool file) hard-links that file
  * into place instead of copying it, when it is on the same filesystem; otherwise it is copied.
+ * A put with `checksumSha256` is checked against the bytes and its checksum kept in `.coffer-sums/`
+ * (fs-checksums.ts), so head() reports it as S3 would, without reading the object.
  */
 export class FsStore implements BlobStore {
   readonly features: StoreFeatures = { conditionalWrite: true, multipart: false };
@@ -40,6 +45,7 @@ export class FsStore implements BlobStore {
   private readonly base: string;
   private readonly lock: FsKeyLock;
   private readonly linkFile: (existing: string, created: string) => Promise<void>;
+  private readonly sums: FsChecksumRecords;
 
   constructor(readonly root: string, opts: FsStoreOptions = {}) {
     if (!root.startsWith('/')) throw new UnsupportedError(`folder store root must be absolute: ${root}`);
@@ -48,11 +54,13 @@ export class FsStore implements BlobStore {
     this.location = `file://${this.base}`;
     this.lock = new FsKeyLock(join(root, LOCKS));
     this.linkFile = opts.link ?? link;
+    this.sums = new FsChecksumRecords(join(root, SUMS));
   }
 
   async put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
     const dest = this.pathOf(key);
     opts.signal?.throwIfAborted();
+    if (opts.objectLock) throw new UnsupportedError(`${this.location} cannot lock objects (S3 Object Lock only)`);
     await this.requireRoot();
     await mkdir(join(this.root, TMP), { recursive: true });
     const tmp = join(this.root, TMP, randomBytes(12).toString('hex'));
@@ -61,6 +69,7 @@ export class FsStore implements BlobStore {
       // file linked twice to one key would keep it.
       const linked = opts.ifNoneMatch === '*' && body.path !== undefined && (await this.linkBody(body.path, tmp, body.size));
       if (!linked) await this.spool(tmp, body, opts.signal);
+      if (opts.checksumSha256 !== undefined) await this.sums.check(tmp, key, opts.checksumSha256);
       return await this.lock.with(key, async () => {
         const cur = await statOrNull(dest);
         if (opts.ifNoneMatch === '*' && cur) throw new PreconditionFailedError(`${key} already exists`);
@@ -69,6 +78,9 @@ export class FsStore implements BlobStore {
         }
         await this.place(key, tmp, dest, opts.ifNoneMatch === '*');
         const st = await stat(dest, { bigint: true });
+        // After the object: a crash in between leaves an object without a record (reported unchecked),
+        // never a record that vouches for other bytes.
+        await this.sums.set(this.sumKey(dest), st, opts.checksumSha256);
         return { etag: etagOf(st) };
       });
     } finally {
@@ -109,7 +121,9 @@ export class FsStore implements BlobStore {
       await this.requireRoot();
       return null;
     }
-    return infoOf(key, st);
+    const path = this.pathOf(key);
+    const checksumSha256 = await this.sums.get(this.sumKey(path), path, st);
+    return { ...infoOf(key, st), ...(checksumSha256 ? { checksumSha256 } : {}) };
   }
 
   async *list(prefix: string): AsyncIterable<BlobInfo> {
@@ -131,6 +145,7 @@ export class FsStore implements BlobStore {
         throw err;
       }
       await fsyncDir(dirname(path));
+      await this.sums.set(this.sumKey(path), null, undefined);
     });
     // Prune now-empty folders so the tree does not grow without bound; a racing put recreates them.
     for (let dir = dirname(path); dir.length > this.base.length; dir = dirname(dir)) {
@@ -147,7 +162,7 @@ export class FsStore implements BlobStore {
       throw err;
     }
     for (const e of entries) {
-      if (dir === this.root && (e.name === TMP || e.name === LOCKS)) continue;
+      if (dir === this.root && RESERVED.includes(e.name)) continue;
       const key = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(join(dir, e.name), key, prefix);
@@ -220,10 +235,15 @@ export class FsStore implements BlobStore {
 
   private pathOf(key: string): string {
     assertValidKey(key);
-    if (this.base === this.root && (key.startsWith(`${TMP}/`) || key === TMP || key.startsWith(`${LOCKS}/`) || key === LOCKS)) {
+    if (this.base === this.root && RESERVED.some((r) => key === r || key.startsWith(`${r}/`))) {
       throw new StoreError(`invalid store key ${JSON.stringify(key)}: reserved by the folder store`);
     }
     return join(this.base, ...key.split('/'));
+  }
+
+  /** Where an object's checksum record lives, relative to the records folder (prefix included). */
+  private sumKey(path: string): string {
+    return relative(this.root, path);
   }
 
   private async requireRoot(): Promise<void> {

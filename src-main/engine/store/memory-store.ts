@@ -3,14 +3,17 @@ import { Readable } from 'node:stream';
 import type {
   BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions, PutResult, StoreFeatures,
 } from '../ports/blob-store.ts';
-import { NotFoundError, PreconditionFailedError, StoreError } from '../ports/store-errors.ts';
+import { NotFoundError, PreconditionFailedError, StoreError, UnsupportedError } from '../ports/store-errors.ts';
 import { readAll } from './body.ts';
+import { sha256Base64 } from './body-digest.ts';
 import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
 
 export interface MemoryEntry {
   data: Buffer;
   etag: string;
   lastModified: Date;
+  /** The checksum the writer gave, kept like S3 keeps x-amz-checksum-sha256. */
+  checksumSha256?: string;
 }
 
 /** An in-process store for tests. Conditional writes are exact: check and set happen in one turn. */
@@ -38,6 +41,10 @@ export class MemoryStore implements BlobStore {
     const data = await readAll(body.open(0));
     if (data.length !== body.size) throw new Error(`body for ${key} yielded ${data.length} bytes, declared ${body.size}`);
     opts.signal?.throwIfAborted();
+    if (opts.objectLock) throw new UnsupportedError(`${this.location} cannot lock objects (S3 Object Lock only)`);
+    if (opts.checksumSha256 !== undefined && sha256Base64(data) !== opts.checksumSha256) {
+      throw new StoreError(`refusing to store ${key}: its bytes do not match the SHA-256 the caller gave`);
+    }
     const full = this.prefix + key;
     const current = this.objects.get(full);
     if (opts.ifNoneMatch === '*' && current) throw new PreconditionFailedError(`${key} already exists`);
@@ -45,7 +52,7 @@ export class MemoryStore implements BlobStore {
       throw new PreconditionFailedError(`${key} is not at version ${opts.ifMatch}`);
     }
     const etag = `"${createHash('sha256').update(data).digest('hex').slice(0, 32)}"`;
-    this.objects.set(full, { data, etag, lastModified: new Date() });
+    this.objects.set(full, { data, etag, lastModified: new Date(), ...(opts.checksumSha256 ? { checksumSha256: opts.checksumSha256 } : {}) });
     return { etag };
   }
 
@@ -64,7 +71,7 @@ export class MemoryStore implements BlobStore {
   async head(key: string): Promise<BlobInfo | null> {
     assertValidKey(key);
     const e = this.objects.get(this.prefix + key);
-    return e ? { key, size: e.data.length, etag: e.etag, lastModified: e.lastModified } : null;
+    return e ? { key, size: e.data.length, etag: e.etag, lastModified: e.lastModified, ...(e.checksumSha256 ? { checksumSha256: e.checksumSha256 } : {}) } : null;
   }
 
   async *list(prefix: string): AsyncIterable<BlobInfo> {

@@ -22,6 +22,8 @@ export interface MultipartContext {
   partSize: number;
   sseWrite: SseWriteParams;
   sseRead: SseReadParams;
+  /** More headers for CreateMultipartUpload: storage class, Object Lock (s3-put-params.ts). */
+  createParams?: Record<string, unknown>;
   /** Throws PreconditionFailedError when the put's condition does not hold now. */
   precheck(opts: PutOptions): Promise<void>;
   /** The completed object's ETag. */
@@ -57,7 +59,7 @@ export async function putMultipart(ctx: MultipartContext, body: BlobBody, opts: 
   let cp = opts.checkpoint ? await resume(ctx, await opts.checkpoint.load(), body.size) : null;
   if (!cp) {
     const created = await send('CreateMultipartUpload', () =>
-      client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key, ...ctx.sseWrite }), { abortSignal: signal }));
+      client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key, ...ctx.sseWrite, ...ctx.createParams }), { abortSignal: signal }));
     cp = { uploadId: created.UploadId!, partSize: choosePartSize(body.size, ctx.partSize), parts: [] };
     await opts.checkpoint?.save(cp);
   }

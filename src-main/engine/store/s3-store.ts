@@ -1,20 +1,23 @@
 import {
   AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
-  ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand,
+  ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, PutObjectRetentionCommand,
 } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type {
   BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
 } from '../ports/blob-store.ts';
-import { MissingContainerError, NotFoundError, PreconditionFailedError } from '../ports/store-errors.ts';
+import { MissingContainerError, NotFoundError, PreconditionFailedError, StoreError } from '../ports/store-errors.ts';
 import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
 import { checkBucketName } from './s3-endpoint.ts';
 import { makeS3Client } from './s3-client.ts';
 import type { S3ConnectOptions } from './s3-client.ts';
 import { bareEtag, mapS3Error } from './s3-errors.ts';
-import { putMultipart } from './s3-multipart.ts';
+import { choosePartSize, putMultipart } from './s3-multipart.ts';
 import { mappedBody } from './s3-body.ts';
+import { digestingTap, multipartEtag } from './body-digest.ts';
+import { putParams } from './s3-put-params.ts';
 import { checkSse, sseReadParams, sseWriteParams } from './sse.ts';
 import type { SseReadParams, SseWriteParams } from './sse.ts';
 
@@ -64,23 +67,52 @@ export class S3Store implements BlobStore {
   async put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
     assertValidKey(key);
     const Key = this.prefix + key;
+    const extra = putParams(opts);
     if (body.size > this.threshold) {
+      // S3 keeps no whole-object SHA-256 for a multipart object (only a composite of part checksums,
+      // which Ceph RGW 16 lacks too), so none is sent: the etag, MD5 of the part MD5s, stands in for it.
       const etag = await putMultipart({
         client: this.client, bucket: this.bucket, objectKey: Key, key, partSize: this.partSize,
-        sseWrite: this.sseWrite, sseRead: this.sseRead,
+        sseWrite: this.sseWrite, sseRead: this.sseRead, createParams: extra.create,
         precheck: (o) => this.precheck(key, o),
         etagOf: async () => (await this.head(key))?.etag ?? '',
       }, body, opts);
-      return { etag };
+      // Ceph RGW 16 ignores the lock headers of CreateMultipartUpload; setting the retention again is
+      // harmless where they were honoured (the same date).
+      if (opts.objectLock) {
+        await this.call(`PutObjectRetention ${key}`, () => this.client.send(new PutObjectRetentionCommand({
+          Bucket: this.bucket, Key, Retention: { Mode: opts.objectLock!.mode, RetainUntilDate: opts.objectLock!.retainUntil },
+        })));
+      }
+      // Only worth a second read of the body when the caller keeps a record to compare with later.
+      const md5Etag = opts.checksumSha256 !== undefined && etag === await multipartEtag(body, choosePartSize(body.size, this.partSize));
+      return { etag, md5Etag };
     }
     // Destroyed in every case, so a refused request does not leave a spool file open.
     const stream = body.open(0);
+    const tap = digestingTap(body.size, key, opts.checksumSha256);
+    // A body refused by the tap never ends, so the request is aborted rather than left waiting for it.
+    const refused = new AbortController();
+    let tapError: unknown;
+    const sent = pipeline(stream, tap, (err) => {
+      if (err) {
+        tapError = err;
+        refused.abort();
+      }
+    });
+    const signal = opts.signal ? AbortSignal.any([opts.signal, refused.signal]) : refused.signal;
     const res = await this.call(`PutObject ${key}`, () => this.client.send(new PutObjectCommand({
-      Bucket: this.bucket, Key, Body: stream, ContentLength: body.size, ...this.sseWrite,
+      Bucket: this.bucket, Key, Body: sent, ContentLength: body.size, ...this.sseWrite, ...extra.put,
       ...(opts.ifNoneMatch ? { IfNoneMatch: opts.ifNoneMatch } : {}),
       ...(opts.ifMatch ? { IfMatch: bareEtag(opts.ifMatch) } : {}),
-    }), { abortSignal: opts.signal })).finally(() => stream.destroy());
-    return { etag: bareEtag(res.ETag ?? '') };
+    }), { abortSignal: signal })).catch((err: unknown) => {
+      throw tapError instanceof StoreError ? tapError : err;
+    }).finally(() => {
+      stream.destroy();
+      tap.destroy();
+    });
+    const etag = bareEtag(res.ETag ?? '');
+    return { etag, md5Etag: etag === tap.md5() };
   }
 
   async get(key: string, opts: GetOptions = {}): Promise<Readable> {
@@ -97,10 +129,12 @@ export class S3Store implements BlobStore {
     assertValidKey(key);
     try {
       const res = await this.call(`HeadObject ${key}`, () => this.client.send(new HeadObjectCommand({
-        Bucket: this.bucket, Key: this.prefix + key, ...this.sseRead,
+        Bucket: this.bucket, Key: this.prefix + key, ChecksumMode: 'ENABLED', ...this.sseRead,
       })), true);
       this.bucketSeen = true;
-      return { key, size: res.ContentLength ?? 0, etag: bareEtag(res.ETag ?? ''), lastModified: res.LastModified };
+      // A composite checksum ("…-N", of a multipart object's parts) is not the whole object's: left out.
+      const sum = res.ChecksumSHA256 && !res.ChecksumSHA256.includes('-') ? { checksumSha256: res.ChecksumSHA256 } : {};
+      return { key, size: res.ContentLength ?? 0, etag: bareEtag(res.ETag ?? ''), lastModified: res.LastModified, ...sum };
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
       // A HEAD 404 has no body, so a missing bucket looks like a missing key: tell them apart once.

@@ -8,11 +8,14 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { Journal, JournalRecord } from '../ports/journal.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import { bufferBody, fileBody } from '../store/body.ts';
+import { digestBody, sha256Base64 } from '../store/body-digest.ts';
+import type { BlobBody, PutOptions } from '../ports/blob-store.ts';
+import type { StoredObject } from '../manifest/schema.ts';
 import { objectKey } from '../manifest/layout.ts';
 import { fsPath } from '../fsx/raw-name.ts';
 import { newObjectId } from '../manifest/object-id.ts';
 import type { RandomSource } from '../ports/clock.ts';
-import { putOwnObject } from '../store/own-object-put.ts';
+import { putOwnObjectResult, type OwnPutOutcome } from '../store/own-object-put.ts';
 
 /** Bytes buffered per stream stage while sealing a range: 4 frames. */
 export const PIPE_BUFFER = 4 * 1024 * 1024;
@@ -20,7 +23,7 @@ export const PIPE_BUFFER = 4 * 1024 * 1024;
 type IntentFiles = Extract<JournalRecord, { type: 'intent' }>['files'];
 
 /** Where an object ended up: its id (a new one if the chosen id was taken) and its ciphertext size. */
-export interface StoredObject {
+export interface PlacedObject {
   objectId: string;
   size: number;
 }
@@ -32,16 +35,24 @@ export interface StoredObject {
  * when it is ours, and otherwise the object moves to a fresh id (journaled 'abandoned' for the old one).
  */
 export class ObjectWriter {
+  /**
+   * What the store held after each object this writer stored (size, SHA-256, content etag), for the
+   * segments that will name them (ManifestStore.writeRoot): `verify --quick` compares them by HEAD.
+   */
+  readonly stored = new Map<string, StoredObject>();
+  /** SHA-256 of each spool file this writer sealed, taken as it was written (no second read). */
+  private readonly spoolSums = new Map<string, string>();
+
   constructor(
     private readonly deps: { store: BlobStore; sealer: Sealer; journal: Journal; vaultId: string; spoolDir: string; random: RandomSource },
   ) {}
 
   /** A pack of small files, sealed in memory. */
-  async writePack(objectId: string, plaintext: Buffer, files: IntentFiles): Promise<StoredObject> {
-    const { journal, sealer, store, vaultId } = this.deps;
+  async writePack(objectId: string, plaintext: Buffer, files: IntentFiles): Promise<PlacedObject> {
+    const { journal, sealer, vaultId } = this.deps;
     await journal.append({ type: 'intent', objectId, kind: 'pack', files });
     const sealed = await sealer.sealBytes(plaintext, { vaultId, objectId, kind: 'pack' });
-    if (await putOwnObject(store, objectKey(objectId), bufferBody(sealed), this.createOnly()) === 'taken') {
+    if (await this.putRecorded(objectId, bufferBody(sealed), sha256Base64(sealed), this.createOnly()) === 'taken') {
       return this.writePack(await this.abandon(objectId), plaintext, files);
     }
     await journal.append({ type: 'uploaded', objectId, size: sealed.byteLength });
@@ -90,18 +101,26 @@ export class ObjectWriter {
     // A few frames of buffer on both ends, so reading, sealing and writing overlap instead of taking
     // turns (the 16 KiB default stalls the sealer on every 1 MiB frame write).
     const out = createWriteStream(partial, { mode: 0o600, flush: true, highWaterMark: PIPE_BUFFER });
+    const sum = createHash('sha256');
+    const sumTap = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        sum.update(chunk);
+        cb(null, chunk);
+      },
+    });
     try {
-      await Promise.all([pipeline(source, tap), pipeline(sealed, out)]);
+      await Promise.all([pipeline(source, tap), pipeline(sealed, sumTap, out)]);
     } catch (err) {
       await unlink(partial).catch(() => undefined);
       throw err;
     }
     await rename(partial, spool);
+    this.spoolSums.set(spool, sum.digest('base64'));
     return spool;
   }
 
   /** Journals the intent for an already spooled object, then stores it. */
-  async storeSpooled(objectId: string, spool: string, files: IntentFiles): Promise<StoredObject> {
+  async storeSpooled(objectId: string, spool: string, files: IntentFiles): Promise<PlacedObject> {
     await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
     return this.uploadSpool(objectId, spool, files);
   }
@@ -110,10 +129,14 @@ export class ObjectWriter {
    * Stores a spooled object (its intent already journaled, with `files`), resuming its multipart upload
    * from the journal's checkpoint if any.
    */
-  async uploadSpool(objectId: string, spool: string, files: IntentFiles): Promise<StoredObject> {
-    const { journal, store } = this.deps;
+  async uploadSpool(objectId: string, spool: string, files: IntentFiles): Promise<PlacedObject> {
+    const { journal } = this.deps;
     const { size } = await stat(spool);
-    const outcome = await putOwnObject(store, objectKey(objectId), fileBody(spool, size), { ...this.createOnly(), checkpoint: journal.checkpoints(objectId) });
+    const body = fileBody(spool, size);
+    // A spool left by an earlier process is read once more for the checksum S3 wants up front.
+    const sha256 = this.spoolSums.get(spool) ?? (await digestBody(body)).sha256;
+    this.spoolSums.delete(spool);
+    const outcome = await this.putRecorded(objectId, body, sha256, { ...this.createOnly(), checkpoint: journal.checkpoints(objectId) });
     if (outcome === 'taken') {
       // The ciphertext is bound to its id (encryption context): open it and seal it again under the new one.
       const { sealer, vaultId } = this.deps;
@@ -147,6 +170,14 @@ export class ObjectWriter {
   private async abandon(objectId: string): Promise<string> {
     await this.deps.journal.append({ type: 'abandoned', objectId, reason: 'the bucket already holds a different object under this id' });
     return newObjectId(this.deps.random);
+  }
+
+  /** A create-only put (store/own-object-put.ts) that records what the store now holds under the id. */
+  private async putRecorded(objectId: string, body: BlobBody, sha256: string, opts: PutOptions): Promise<OwnPutOutcome> {
+    const put = await putOwnObjectResult(this.deps.store, objectKey(objectId), body, { ...opts, checksumSha256: sha256 });
+    // An adopted object holds these very bytes, but its etag's nature is unknown: record no etag for it.
+    if (put.outcome !== 'taken') this.stored.set(objectId, { size: body.size, sha256, ...(put.result?.md5Etag ? { etag: put.result.etag } : {}) });
+    return put.outcome;
   }
 
   private spoolPath(objectId: string): string {

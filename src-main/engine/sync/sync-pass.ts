@@ -199,7 +199,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   if (changed || !headRes) {
     // What the crashed pass began and this one did not take up is dead once this pass commits.
     for (const u of resume.unused()) await writer.discardUnused(u.objectId, u.spool);
-    const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() });
+    const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() }, writer.stored);
     const generation = (headRes?.head.generation ?? 0) + 1;
     const { etag } = await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());
     // The head moved: this device's bookkeeping of the commit is saved before anything can fail, so the

@@ -5,6 +5,8 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { ObjectContext } from '../ports/sealer.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
 import { bufferBody, readAll } from '../store/body.ts';
+import { sha256Base64 } from '../store/body-digest.ts';
+import type { StoredObject } from '../manifest/schema.ts';
 import { HEAD_KEY, objectKey } from '../manifest/layout.ts';
 import { ConcurrentWriterError, type Tree } from '../manifest/manifest-store.ts';
 import { FileJournal } from '../journal/file-journal.ts';
@@ -43,6 +45,11 @@ const COMMIT_TRIES = 3;
 
 interface Counts {
   rewrapped: number;
+  /**
+   * Records of what was stored again, for the new root's segments; null for objects an earlier,
+   * interrupted run re-sealed (their old records no longer hold, their new ones are unknown).
+   */
+  stored: Map<string, StoredObject | null>;
   /** Every object key looked at, across commit retries. */
   seen: Set<string>;
   /** Removed by retention while we worked. */
@@ -84,7 +91,7 @@ export async function rewrapVault(vault: Vault, opts: RewrapOptions = {}): Promi
   try {
     const progressPath = join(vault.paths.dir, PROGRESS_FILE);
     const done = await loadProgress(progressPath, toVersion);
-    const counts: Counts = { rewrapped: 0, seen: new Set(), gone: 0 };
+    const counts: Counts = { rewrapped: 0, stored: new Map(), seen: new Set(), gone: 0 };
     let rootId: string | null = null;
     for (let attempt = 1; ; attempt++) {
       const headRes = await vault.manifest.readHead();
@@ -92,7 +99,7 @@ export async function rewrapVault(vault: Vault, opts: RewrapOptions = {}): Promi
       await rewrapAll(vault, targets, done, progressPath, toVersion, counts, opts);
       if (!headRes) break;
       try {
-        rootId = await commitRewrapped(vault, headRes, toVersion);
+        rootId = await commitRewrapped(vault, headRes, toVersion, counts.stored);
         break;
       } catch (err) {
         // Another device committed meanwhile: its new objects need a look too, then try again.
@@ -134,6 +141,9 @@ async function rewrapAll(
 ): Promise<void> {
   for (const t of targets) counts.seen.add(t.key);
   const todo = targets.filter((t) => !done.has(t.key));
+  for (const t of targets) {
+    if (done.has(t.key) && !counts.stored.has(t.ctx.objectId)) counts.stored.set(t.ctx.objectId, null);
+  }
   const total = targets.length;
   let finished = total - todo.length;
   const report = () => opts.onProgress?.({ done: finished, total, rewrapped: counts.rewrapped, skipped: finished - counts.rewrapped });
@@ -157,7 +167,10 @@ async function rewrapAll(
       const versions = messageKeyVersions(bytes);
       if (versions.length === 0 || versions.some((v) => v !== toVersion)) {
         const plain = await vault.sealer.openBytes(bytes, t.ctx);
-        await t.store.put(t.key, bufferBody(await vault.sealer.sealBytes(plain, t.ctx)));
+        const sealed = await vault.sealer.sealBytes(plain, t.ctx);
+        const sha256 = sha256Base64(sealed);
+        const res = await t.store.put(t.key, bufferBody(sealed), { checksumSha256: sha256 });
+        counts.stored.set(t.ctx.objectId, { size: sealed.byteLength, sha256, ...(res.md5Etag ? { etag: res.etag } : {}) });
         counts.rewrapped++;
       }
       done.add(t.key);
@@ -173,6 +186,7 @@ async function rewrapAll(
 /** A new root whose file entries name the target version, and a head moved to it (sealed under it). */
 async function commitRewrapped(
   vault: Vault, headRes: NonNullable<Awaited<ReturnType<Vault['manifest']['readHead']>>>, toVersion: number,
+  stored: ReadonlyMap<string, StoredObject | null>,
 ): Promise<string | null> {
   const base = await vault.manifest.readRoot(headRes.head.rootId);
   const tree: Tree = await vault.manifest.readTree(base);
@@ -188,7 +202,7 @@ async function commitRewrapped(
   const index = await loadIndex(vault.paths.index);
   const seq = index.deviceSeq + 1;
   const time = new Date(vault.clock.now()).toISOString();
-  const root = changed ? await vault.manifest.writeRoot(tree, base, { device: vault.settings!.deviceId, seq, time }) : base;
+  const root = changed ? await vault.manifest.writeRoot(tree, base, { device: vault.settings!.deviceId, seq, time }, stored) : base;
   const generation = headRes.head.generation + 1;
   const { etag } = await vault.manifest.commitHead(root, headRes.etag, generation, time);
   await saveIndex(vault.paths.index, {

@@ -62,6 +62,7 @@ export class VaultSyncer {
       if (pruneDue) {
         pruned = await after.run('pruning past the retention period', () => pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId!, {
           now, retentionDays: settings.retentionDays, graceMs: DAY,
+          ...(settings.objectLock ? { lockedForMs: settings.objectLock.days * DAY } : {}),
         }));
         // Only a prune that finished counts as today's: a failed one is tried again on the next pass.
         if (pruned) {

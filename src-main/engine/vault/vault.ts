@@ -23,6 +23,9 @@ import { loadSettings, saveSettings, defaultSettings, type VaultSettings } from 
 import { assertStateOutside, vaultPaths, type VaultPaths } from './state-dir.ts';
 import { VaultRegistry } from './registry.ts';
 import { readDescriptor, writeDescriptor, type VaultEnv } from './remote-vault.ts';
+import { checkBucketPolicy, withBucketPolicy, type BucketPolicy } from './bucket-policy-store.ts';
+import { quickCheck, referencedObjects, type QuickCheckReport } from '../verify/quick-check.ts';
+import { StoreError } from '../ports/store-errors.ts';
 import {
   checkSseSetting, createSseCKey, hasSseCKey, loadSseCKey, openBootstrapStore, sseModeOf, type SseSetting,
 } from './sse-key.ts';
@@ -37,6 +40,10 @@ export interface InitRequest {
   profile?: string;
   /** Server-side encryption on S3 (default none); see sse-key.ts. */
   sse?: SseSetting;
+  /** S3 storage class for data objects (saved with the vault). */
+  storageClass?: VaultSettings['storageClass'];
+  /** S3 Object Lock retention for every object written (saved with the vault). */
+  objectLock?: VaultSettings['objectLock'];
 }
 
 /** What `coffer verify` found: the snapshots and objects (verifier.ts) and the key slots (slot-check.ts). */
@@ -101,21 +108,27 @@ export class Vault {
     const sse: SseSetting = req.sse ?? { sse: 'none' };
     const storeOpts: OpenStoreOptions = { ...env.storeTuning, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile };
     checkSseSetting(req.remote, sse, storeOpts);
-    const slots = wrap(env, openBootstrapStore(req.remote, sse, storeOpts));
+    const policy: BucketPolicy = { storageClass: req.storageClass, objectLock: req.objectLock };
+    checkBucketPolicy(req.remote, policy);
+    const slots = withBucketPolicy(wrap(env, openBootstrapStore(req.remote, sse, storeOpts)), policy, env.clock);
     const existing = await readDescriptor(slots, req.remote).catch(() => null);
     if (existing) throw new Error(`${req.remote} already holds a Coffer vault; restore it with "coffer restore --remote ${req.remote} ..." instead`);
     const random = env.random ?? systemRandom;
     const vaultId = Buffer.from(random(16)).toString('hex');
     const paths = vaultPaths(env.home, vaultId);
     const audit = new FileAuditLog(paths.dir, env.clock);
-    const { key, recoveryKey } = await createVaultKey(req.keyRef, { ...keyContext(env, vaultId, slots, paths, audit), random });
+    const { key, recoveryKey } = await createVaultKey(req.keyRef, { ...keyContext(env, vaultId, slots, paths, audit), random })
+      .catch((err: unknown) => { throw lockRefusal(err, req); });
     // The customer key goes in before the descriptor: a vault that exists can always be opened.
     const customerKey = sse.sse === 'c' ? await createSseCKey(slots, new EsdkSealer(key), vaultId, random) : undefined;
     await writeDescriptor(slots, vaultId);
-    const store = sse.sse === 'c' ? wrap(env, openStore(req.remote, { ...storeOpts, sse: sseModeOf(sse, customerKey) })) : slots;
+    const store = sse.sse === 'c'
+      ? withBucketPolicy(wrap(env, openStore(req.remote, { ...storeOpts, sse: sseModeOf(sse, customerKey) })), policy, env.clock)
+      : slots;
     const settings = defaultSettings({
       vaultId, folder, remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, keyRef: req.keyRef,
       deviceId: Buffer.from(random(8)).toString('hex'), sse: sse.sse, sseKmsKeyId: sse.sseKmsKeyId, profile: req.profile,
+      storageClass: req.storageClass, objectLock: req.objectLock,
     });
     await saveSettings(paths.settings, settings);
     await registry.add(vaultId, folder);
@@ -128,11 +141,12 @@ export class Vault {
     const paths = vaultPaths(env.home, vaultId);
     const settings = await loadSettings(paths.settings);
     const storeOpts: OpenStoreOptions = { ...env.storeTuning, endpoint: settings.endpoint, allowHttp: settings.allowHttp, profile: settings.profile, bwlimitKiBps: env.bwlimitKiBps ?? settings.bwlimitKiBps };
-    const slots = wrap(env, openBootstrapStore(settings.remote, settings, storeOpts));
+    const policy: BucketPolicy = { storageClass: settings.storageClass, objectLock: settings.objectLock };
+    const slots = withBucketPolicy(wrap(env, openBootstrapStore(settings.remote, settings, storeOpts)), policy, env.clock);
     const audit = new FileAuditLog(paths.dir, env.clock);
     const key = await openVaultKey(settings.keyRef, keyContext(env, vaultId, slots, paths, audit));
     const store = settings.sse === 'c'
-      ? wrap(env, openStore(settings.remote, { ...storeOpts, sse: sseModeOf(settings, await loadSseCKey(slots, new EsdkSealer(key), vaultId)) }))
+      ? withBucketPolicy(wrap(env, openStore(settings.remote, { ...storeOpts, sse: sseModeOf(settings, await loadSseCKey(slots, new EsdkSealer(key), vaultId)) })), policy, env.clock)
       : slots;
     return new Vault(env, vaultId, paths, store, key, settings, slots, audit);
   }
@@ -228,6 +242,17 @@ export class Vault {
     return { ...report, keySlots };
   }
 
+  /**
+   * `verify --quick`: every object of every snapshot, by HEAD (presence, checksum or MD5 ETag), with
+   * the manifest read from the bucket and the same head checks as a full verify. Nothing is downloaded.
+   */
+  async verifyQuick(): Promise<QuickCheckReport> {
+    const head = await this.requireHead('verify');
+    const report = await quickCheck(this.store, await referencedObjects(this.uncachedManifest(), head.rootId));
+    await this.key.flushAudit();
+    return report;
+  }
+
   async versions(path: string): Promise<PathVersion[]> {
     const head = await this.checkedHead('list versions');
     return head ? versionsOf(this.manifest, head.head.rootId, path) : [];
@@ -249,6 +274,15 @@ export class Vault {
     await this.historyLog?.close();
     this.historyLog = null;
   }
+}
+
+/** S3 refuses a locked write to a bucket without Object Lock (InvalidRequest): say what to change. */
+function lockRefusal(err: unknown, req: InitRequest): unknown {
+  if (!req.objectLock || !(err instanceof StoreError) || !/InvalidRequest|object ?lock/i.test(err.message)) return err;
+  return new Error(
+    `${req.remote} refused an Object Lock retention: the bucket must be created with Object Lock enabled `
+    + '(see docs/BUCKET-PROTECTION.md); nothing was written', { cause: err },
+  );
 }
 
 function wrap(env: VaultEnv, store: BlobStore): BlobStore {

@@ -54,6 +54,7 @@ export async function collectRetainedRefs(manifest: ManifestStore, headRootId: s
   const byContent = new Map<string, ContentRef>();
   const snap = (r: Root): SnapshotRef => ({ rootId: r.rootId, time: r.time });
   const onUnreadable = (segment: string, root: Root, err: unknown) => {
+    out.referenced.set(segment, 'manifest'); // referenced all the same: never reported as unreferenced
     out.problems.push({
       path: '', object: segment, snapshot: snap(root),
       reason: `manifest segment ${segment} of snapshot ${root.time} (root ${root.rootId}) ${objectPhrase(err)}: the files it lists cannot be checked or restored from that snapshot`,

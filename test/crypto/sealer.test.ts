@@ -1,19 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { fixedKeyProvider } from '../support/fixed-key.ts';
 import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
-import type { KeyProvider } from '../../src-main/engine/ports/key-provider.ts';
 import { OpenError, type ObjectContext } from '../../src-main/engine/ports/sealer.ts';
 import { readAll } from '../../src-main/engine/store/body.ts';
 
-function provider(keyByte: number, vaultId = '0123456789abcdef0123456789abcdef'): KeyProvider {
-  const keyring = new RawAesKeyringNode({
-    keyName: 'vault-key/v1', keyNamespace: `coffer:${vaultId}`,
-    unencryptedMasterKey: new Uint8Array(32).fill(keyByte), wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-  });
-  return { ref: 'test', encryptKeyring: async () => keyring, decryptKeyring: async () => keyring, status: async () => { throw new Error('unused'); } };
-}
+const provider = fixedKeyProvider;
 
 const ctx: ObjectContext = { vaultId: '0123456789abcdef0123456789abcdef', objectId: 'fedcba9876543210fedcba9876543210', kind: 'data' };
 const sealer = new EsdkSealer(provider(7));

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { createHash, randomBytes } from 'node:crypto';
-import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { fixedKeyProvider } from '../support/fixed-key.ts';
 import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { ContentReader } from '../../src-main/engine/read/content-reader.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
@@ -12,19 +12,12 @@ import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { objectKey } from '../../src-main/engine/manifest/layout.ts';
 import type { FileEntry } from '../../src-main/engine/manifest/schema.ts';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
-import type { KeyProvider } from '../../src-main/engine/ports/key-provider.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
 import type { ObjectContext } from '../../src-main/engine/ports/sealer.ts';
 
 const vaultId = '0123456789abcdef0123456789abcdef';
 const objectId = 'fedcba9876543210fedcba9876543210';
-function provider(): KeyProvider {
-  const keyring = new RawAesKeyringNode({
-    keyName: 'vault-key/v1', keyNamespace: `coffer:${vaultId}`,
-    unencryptedMasterKey: new Uint8Array(32).fill(9), wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-  });
-  return { ref: 'test', encryptKeyring: async () => keyring, decryptKeyring: async () => keyring, status: async () => { throw new Error('unused'); } };
-}
+const provider = () => fixedKeyProvider(9, vaultId);
 const sealer = new EsdkSealer(provider());
 const MiB = 1024 * 1024;
 const ctx = (kind: ObjectContext['kind'] = 'data'): ObjectContext => ({ vaultId, objectId, kind });

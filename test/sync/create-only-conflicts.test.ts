@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { fixedKeyProvider } from '../support/fixed-key.ts';
 import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { ObjectWriter } from '../../src-main/engine/sync/object-writer.ts';
 import { putOwnObject } from '../../src-main/engine/store/own-object-put.ts';
@@ -15,15 +15,10 @@ import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { objectKey } from '../../src-main/engine/manifest/layout.ts';
-import type { KeyProvider } from '../../src-main/engine/ports/key-provider.ts';
 import { FakeClock, seededRandom } from '../store/fake-clock.ts';
 
 const vaultId = '0123456789abcdef0123456789abcdef';
-const keyring = new RawAesKeyringNode({
-  keyName: 'vault-key/v1', keyNamespace: `coffer:${vaultId}`,
-  unencryptedMasterKey: new Uint8Array(32).fill(3), wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-});
-const keys: KeyProvider = { ref: 'test', encryptKeyring: async () => keyring, decryptKeyring: async () => keyring, status: async () => { throw new Error('unused'); } };
+const keys = fixedKeyProvider(3, vaultId);
 const sealer = new EsdkSealer(keys);
 const dirs: string[] = [];
 const journals: FileJournal[] = [];

@@ -11,6 +11,7 @@ import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { MissingHeadError, NoSnapshotError, RollbackError } from '../../src-main/engine/manifest/head-check.ts';
 import { HEAD_KEY, objectKey } from '../../src-main/engine/manifest/layout.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
+import { recordSeenGeneration } from '../../src-main/engine/vault/seen-head.ts';
 import { sandbox, initVault, type Sandbox, type RemoteKind } from './harness.ts';
 import { s3TestConfig } from '../support/s3-env.ts';
 
@@ -132,6 +133,20 @@ describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind)
     const fresh = await Vault.openRemote({ ...sb.env, home: join(sb.root, 'fresh-home') }, { remote, endpoint, recoveryKey });
     expect((await fresh.restore(join(sb.root, 'out-fresh'))).restored).toBe(1);
     await fresh.close();
+  });
+
+  it('sync refuses a head older than one a reader on this machine saw, not only older than its own last sync', async () => {
+    sb = await sandbox();
+    await writeFile(join(sb.folder, 'a.txt'), 'first');
+    const { vault } = await initVault(sb, kind);
+    await sync(vault);
+    // As a restore here records after another device committed generations 2 to 5 (seen-head.json).
+    await recordSeenGeneration(vault.paths, 5);
+    await writeFile(join(sb.folder, 'a.txt'), 'second');
+    await expect(sync(vault)).rejects.toBeInstanceOf(RollbackError);
+    const head = await vault.manifest.readHead();
+    expect(head?.head.generation).toBe(1); // nothing was committed over the old head
+    await vault.close();
   });
 
   it('a deleted head is refused on the device and on a new machine; it never looks like an empty vault', async () => {

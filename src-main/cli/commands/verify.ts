@@ -3,7 +3,7 @@ import type { VaultVerifyReport } from '../../engine/vault/vault.ts';
 import { str, type CommandContext } from '../context.ts';
 import { openVaultFor } from '../open-vault.ts';
 import { UsageError } from '../prompt.ts';
-import { formatBytes } from '../output.ts';
+import { formatBytes, showPath } from '../output.ts';
 
 /**
  * Checks every retained snapshot from the bucket (docs/FORMAT.md §Verify). Exit 0 when all is well;
@@ -55,7 +55,7 @@ function describe(r: VaultVerifyReport, failed: number): string {
     `Verified ${r.snapshotsChecked} snapshots (head generation ${r.head.generation}${oldest}): ${r.objectsPresent} objects present, `
       + `${r.filesChecked} file versions read (${formatBytes(r.bytesChecked)}, ${r.samplePercent} %): ${failed ? `${failed} BAD` : 'all good'}`,
   ];
-  for (const b of r.bad) lines.push(`  BAD ${b.path || '(manifest)'}: ${b.reason}`);
+  for (const b of r.bad) lines.push(`  BAD ${b.path ? showPath(b.path) : '(manifest)'}: ${b.reason}`);
   for (const s of r.keySlots) lines.push(`  ${slotIsBad(s) ? 'BAD key slot' : 'key slot'} ${s.slot}: ${s.detail}`);
   if (r.unreferenced.count) {
     lines.push(`  ${r.unreferenced.count} unreferenced objects (${formatBytes(r.unreferenced.bytes)}) that no retained snapshot names: not deleted (the daily prune removes those older than a day)`);

@@ -38,6 +38,11 @@ export interface SyncPassDeps {
   onProgress?: (p: SyncProgress) => void;
   /** Saves the local index; called as soon as the head moved, before any housekeeping can fail. */
   saveIndex?: (index: LocalIndex) => Promise<void>;
+  /**
+   * The highest head generation any reader on this machine saw (vault/seen-head.ts): a restore or verify
+   * may have seen a newer head than this device's last sync, and a rollback below it must be refused too.
+   */
+  seenGeneration?: number;
 }
 
 export interface SyncRequest {
@@ -70,7 +75,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   const note = (e: Omit<HistoryEntry, 'time' | 'syncId'>) => history.push({ time: now(), syncId, ...e });
 
   const headRes = await deps.manifest.readHead();
-  checkHeadAgainst(headRes?.head ?? null, index.generation, 'sync');
+  checkHeadAgainst(headRes?.head ?? null, Math.max(index.generation, deps.seenGeneration ?? 0), 'sync');
   const baseRoot: Root | null = headRes ? await deps.manifest.readRoot(headRes.head.rootId) : null;
   const base: Tree = baseRoot ? await deps.manifest.readTree(baseRoot) : new Map();
 

@@ -6,6 +6,7 @@ import { IgnoreRules } from '../scan/ignore-rules.ts';
 import { loadIndex, saveIndex, type LocalIndex } from '../sync/local-index.ts';
 import { Housekeeping } from '../sync/housekeeping.ts';
 import { runSyncPass, type SyncPassResult, type SyncRequest } from '../sync/sync-pass.ts';
+import { lastSeenGeneration } from './seen-head.ts';
 import { pruneVault, type PruneReport } from '../sync/retention.ts';
 import type { Vault } from './vault.ts';
 import { ConcurrentWriterError } from '../manifest/manifest-store.ts';
@@ -49,6 +50,7 @@ export class VaultSyncer {
         spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
         massDeleteThreshold: settings.massDeleteThreshold, tuning: this.opts.tuning, onProgress: this.opts.onProgress,
         saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i),
+        seenGeneration: await lastSeenGeneration(vault.paths),
       };
       const result = await passWithRetryOnConcurrentWriter(() => runSyncPass(deps, index, { ...req, syncId }));
       let next = result.index;

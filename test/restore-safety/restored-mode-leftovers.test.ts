@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { restoredMode } from '../../src-main/engine/restore/restored-mode.ts';
@@ -54,5 +54,17 @@ describe('leftover restore temp files', () => {
     expect(await readdir(join(dir, 'a/b'))).toEqual(['user.tmp']);
     expect(await readdir(join(dir, 'elsewhere/c'))).toEqual([temp]);
     expect((await readdir(join(dir, 'a'))).length).toBe(3);
+  });
+
+  it('with modifiedBefore, spares a temp file written since then (a restore still running) and removes an older one', async () => {
+    const running = restoreTempName();
+    const crashed = restoreTempName();
+    await writeFile(join(dir, running), 'being written');
+    await writeFile(join(dir, crashed), 'left by a kill');
+    const hourAgo = Date.now() - 60 * 60 * 1000;
+    const old = new Date(hourAgo - 60_000);
+    await utimes(join(dir, crashed), old, old);
+    expect(await removeLeftoverTemps(dir, [], { modifiedBefore: hourAgo })).toBe(1);
+    expect(await readdir(dir)).toEqual([running]);
   });
 });

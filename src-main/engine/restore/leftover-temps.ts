@@ -26,26 +26,29 @@ export function isLeftoverTemp(name: string): boolean {
  * Removes leftovers from toDir and from each folder `relDirs` names under it ('/'-separated). A folder
  * that is missing, or reached through a symlink, is skipped: restore never writes through one, so no
  * temp file of its own can be there. Returns how many files were removed.
+ *
+ * `modifiedBefore` (epoch ms) spares temp files written since then: in the synced folder another restore
+ * of this app may be writing one right now (each write moves its mtime), and it must not lose it.
  */
-export async function removeLeftoverTemps(toDir: string, relDirs: Iterable<string>): Promise<number> {
+export async function removeLeftoverTemps(toDir: string, relDirs: Iterable<string>, opts: { modifiedBefore?: number } = {}): Promise<number> {
   const root = resolve(toDir);
   const dirs = new Set<string>(['']);
   for (const d of relDirs) dirs.add(d);
   let removed = 0;
   for (const rel of dirs) {
     const dir = await realDir(root, rel);
-    if (dir) removed += await removeIn(dir);
+    if (dir) removed += await removeIn(dir, opts.modifiedBefore ?? Infinity);
   }
   return removed;
 }
 
-async function removeIn(dir: string): Promise<number> {
+async function removeIn(dir: string, modifiedBefore: number): Promise<number> {
   let removed = 0;
   for (const name of await readdir(fsPath(dir))) {
     if (!isLeftoverTemp(name)) continue;
     const path = join(dir, name);
     const st = await lstat(fsPath(path)).catch(() => null);
-    if (!st?.isFile()) continue;
+    if (!st?.isFile() || st.mtimeMs >= modifiedBefore) continue;
     await unlink(fsPath(path)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });

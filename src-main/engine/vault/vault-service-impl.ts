@@ -17,6 +17,8 @@ import { VaultRunner } from './vault-runner.ts';
 import { BackgroundWork } from './background-work.ts';
 import type { Vault } from './vault.ts';
 
+const HOUR = 60 * 60 * 1000;
+
 /** The engine behind the desktop app and `coffer ui`: a Vault plus its runner, speaking VaultService. */
 export class EngineVaultService implements VaultService {
   private readonly listeners = new Set<(e: VaultEvent) => void>();
@@ -85,7 +87,8 @@ export class EngineVaultService implements VaultService {
     const name = `${basename(path)} (restored ${stamp})`;
     const rel = dirname(path) === '.' ? name : `${dirname(path)}/${name}`;
     const folder = this.vault.settings!.folder;
-    await removeLeftoverTemps(folder, [dirname(rel) === '.' ? '' : dirname(rel)]);
+    // The live folder: spare temp files of a restore that may still be running (written in the last hour).
+    await removeLeftoverTemps(folder, [dirname(rel) === '.' ? '' : dirname(rel)], { modifiedBefore: this.vault.clock.now() - HOUR });
     await writeRestoredFile(folder, rel, this.vault.reader.fileContent(entry), { mode: entry.mode, mtimeMs: entry.mtimeMs });
     return { restoredPath: rel };
   }

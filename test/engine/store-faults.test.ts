@@ -10,6 +10,7 @@ import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { S3Store } from '../../src-main/engine/store/s3-store.ts';
+import { bufferBody } from '../../src-main/engine/store/body.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
 import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
@@ -123,6 +124,95 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
     await restoresAs(vault, await snapshot(sb.folder), 'restored');
     await noStrayObjects(vault, direct);
     expect(await pendingUploads(direct)).toEqual([]);
+  }, 60_000);
+
+  /** The checkpoint the journal holds for `objectId` (the journal is opened and closed again). */
+  async function checkpointOf(vault: Vault, objectId: string) {
+    const journal = await FileJournal.open(vault.paths.dir);
+    try {
+      return await journal.checkpoints(objectId).load();
+    } finally {
+      await journal.close();
+    }
+  }
+
+  /** The object ids holding a file's content in the head. */
+  async function objectsOf(vault: Vault, path: string): Promise<string[]> {
+    return ((await vault.tree()).tree.get(path)?.chunks ?? []).map((c) => c.object);
+  }
+
+  it('a lost CompleteMultipartUpload answer: the adopting resume clears the checkpoint', async () => {
+    const { direct } = await setup(15);
+    await writeFile(join(sb.folder, 'large.bin'), randomBytes(3 * MiB));
+    const swallowed = proxy.swallowNext((r) => r.op === 'CompleteMultipartUpload');
+    await expect(syncOnce(await reopen(1))).rejects.toBeInstanceOf(TransientStoreError);
+    await swallowed;
+    const vault = await reopen(6);
+    expect((await syncOnce(vault)).complete).toBe(true);
+    const [id] = await objectsOf(vault, 'large.bin');
+    expect(id).toBeDefined();
+    expect(await checkpointOf(vault, id!)).toBeNull();
+    expect(await pendingUploads(direct)).toEqual([]);
+  }, 60_000);
+
+  it('a resumed upload whose id another object took: its upload is aborted and its checkpoint cleared', async () => {
+    const { direct } = await setup(16);
+    await writeFile(join(sb.folder, 'large.bin'), randomBytes(3 * MiB));
+    proxy.swallowNext((r) => r.op === 'UploadPart' && r.query.get('partNumber') === '3');
+    await expect(syncOnce(await reopen(1))).rejects.toBeInstanceOf(TransientStoreError);
+    const [old] = await pendingUploads(direct);
+    expect(old).toBeDefined();
+    const oldId = objectIdFromKey(old!.key)!;
+    // Someone else's object under the same id (a different size, so it is not ours to adopt).
+    await direct.put(old!.key, bufferBody(Buffer.from('not this vault\'s object')), {});
+    const vault = await reopen(6);
+    expect(await checkpointOf(vault, oldId)).not.toBeNull();
+    expect((await syncOnce(vault)).complete).toBe(true);
+    expect(await objectsOf(vault, 'large.bin')).not.toContain(oldId);
+    expect(await checkpointOf(vault, oldId)).toBeNull();
+    expect(await pendingUploads(direct)).toEqual([]);
+    await restoresAs(vault, await snapshot(sb.folder), 'restored');
+  }, 60_000);
+
+  it('a scoped pass leaves a waiting multipart upload alone; the next full pass resumes it', async () => {
+    const { direct } = await setup(17);
+    await writeFile(join(sb.folder, 'large.bin'), randomBytes(3 * MiB));
+    proxy.swallowNext((r) => r.op === 'UploadPart' && r.query.get('partNumber') === '3');
+    await expect(syncOnce(await reopen(1))).rejects.toBeInstanceOf(TransientStoreError);
+    const [waiting] = await pendingUploads(direct);
+    expect(waiting).toBeDefined();
+    const id = objectIdFromKey(waiting!.key)!;
+
+    // A watch batch for one other file commits it, and must not touch large.bin's upload.
+    await writeFile(join(sb.folder, 'small.txt'), 'watched');
+    const vault = await reopen(6);
+    const scoped = new VaultSyncer(vault);
+    try {
+      const r = await scoped.sync({ scope: ['small.txt'] });
+      expect(r.uploaded).toBe(1);
+    } finally {
+      await scoped.close();
+    }
+    expect((await vault.tree()).tree.has('small.txt')).toBe(true);
+    expect((await pendingUploads(direct)).map((u) => u.uploadId)).toEqual([waiting!.uploadId]);
+    const cp = await checkpointOf(vault, id);
+    expect(cp?.uploadId).toBe(waiting!.uploadId);
+    const partsBefore = cp!.parts.map((p) => p.partNumber);
+    expect(partsBefore.length).toBeGreaterThan(0);
+
+    // The full pass resumes the same upload: only the parts it lacked are sent.
+    const sent: number[] = [];
+    void proxy.swallowNext((r) => {
+      if (r.op === 'UploadPart') sent.push(Number(r.query.get('partNumber')));
+      return false;
+    });
+    expect((await syncOnce(vault)).complete).toBe(true);
+    expect(await objectsOf(vault, 'large.bin')).toEqual([id]);
+    expect(sent.length).toBeGreaterThan(0);
+    for (const n of partsBefore) expect(sent).not.toContain(n);
+    expect(await checkpointOf(vault, id)).toBeNull();
+    expect(await pendingUploads(direct)).toEqual([]);
+    await restoresAs(vault, await snapshot(sb.folder), 'restored');
   }, 60_000);
 
   it('a file changed before its multipart upload resumed: the old upload is aborted and its checkpoint dropped', async () => {

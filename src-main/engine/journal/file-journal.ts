@@ -108,6 +108,14 @@ export class FileJournal implements Journal {
     });
   }
 
+  /**
+   * True once a failed write or compaction left the file's state unknown: every later write is refused,
+   * and only closing and opening the journal again (which re-reads the file) makes it usable.
+   */
+  get needsReopen(): boolean {
+    return !this.closed && this.writer.failed !== null;
+  }
+
   checkpoints(objectId: string): {
     load(): Promise<UploadCheckpoint | null>;
     save(cp: UploadCheckpoint): Promise<void>;

@@ -177,7 +177,21 @@ export class ObjectWriter {
     const put = await putOwnObjectResult(this.deps.store, objectKey(objectId), body, { ...opts, checksumSha256: sha256 });
     // An adopted object holds these very bytes, but its etag's nature is unknown: record no etag for it.
     if (put.outcome !== 'taken') this.stored.set(objectId, { size: body.size, sha256, ...(put.result?.md5Etag ? { etag: put.result.etag } : {}) });
+    if (put.outcome !== 'stored' && opts.checkpoint) await this.dropCheckpoint(objectId, opts.checkpoint);
     return put.outcome;
+  }
+
+  /**
+   * After an adopted or taken put, the multipart upload this id's checkpoint names can never complete
+   * (the precheck refused it before the store's own cleanup ran): abort it now rather than leave its parts
+   * to the daily sweep, and clear the checkpoint, which compaction would otherwise keep forever.
+   */
+  private async dropCheckpoint(objectId: string, checkpoint: NonNullable<PutOptions['checkpoint']>): Promise<void> {
+    const cp = await checkpoint.load();
+    if (!cp) return;
+    // Best effort: after a lost Complete answer the upload is already gone; a failed abort is left to the sweep.
+    await this.deps.store.abortUpload?.({ key: objectKey(objectId), uploadId: cp.uploadId }).catch(() => undefined);
+    await checkpoint.clear();
   }
 
   private spoolPath(objectId: string): string {

@@ -202,8 +202,13 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   let result: LocalIndex = { ...index, inodes, lastSync: now(), notStored };
   const after = new Housekeeping();
   if (changed || !headRes) {
-    // What the crashed pass began and this one did not take up is dead once this pass commits.
-    for (const u of resume.unused()) await writer.discardUnused(u.objectId, u.spool);
+    // What the crashed pass began and this one did not take up is dead once this pass commits, but only
+    // a pass that looked at every file and stored them all knows that: a scoped pass (one watched file)
+    // or one with problems may simply not have reached the file whose upload is waiting to resume.
+    const settled = !req.scope && problems.length === 0;
+    if (settled) {
+      for (const u of resume.unused()) await writer.discardUnused(u.objectId, u.spool);
+    }
     const root = await deps.manifest.writeRoot(next, baseRoot, { ...stamp, time: now() }, writer.stored);
     const generation = (headRes?.head.generation ?? 0) + 1;
     const { etag } = await deps.manifest.commitHead(root, headRes?.etag ?? null, generation, now());
@@ -212,6 +217,12 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     result = { ...result, rootId: root.rootId, etag, generation, deviceSeq: seq };
     await deps.saveIndex?.(result);
     await deps.journal.append({ type: 'committed', rootId: root.rootId, seq });
+    // A commit ends what came before it in the journal: the intents still waiting to resume are carried
+    // past it, so the pass that reaches their files resumes their uploads (checkpoints are kept apart).
+    if (!settled) {
+      const waiting = new Set(resume.unused().map((u) => u.objectId));
+      for (const r of pending) if (r.type === 'intent' && waiting.has(r.objectId)) await deps.journal.append(r);
+    }
     await after.run('compacting the journal', () => deps.journal.compact());
   } else if (headRes) {
     result = { ...result, rootId: headRes.head.rootId, etag: headRes.etag, generation: headRes.head.generation };

@@ -72,8 +72,9 @@ export class VaultSyncer {
           await after.run('saving the prune date', () => saveIndex(vault.paths.index, next));
         }
       }
-      // After a commit nothing pending refers to a spool file any more (the journal was compacted).
-      if (committed) await after.run('cleaning the spool', () => rm(vault.paths.spool, { recursive: true, force: true }));
+      // After a commit of every file nothing pending refers to a spool file any more; a scoped or
+      // incomplete pass keeps the spools of uploads still waiting to resume (sync-pass.ts).
+      if (committed && !req.scope && result.complete) await after.run('cleaning the spool', () => rm(vault.paths.spool, { recursive: true, force: true }));
       if (committed || pruneDue) await after.run('aborting dead multipart uploads', () => abortDeadUploads(vault, pruneDue ? now - DAY : null));
       await after.run('writing the key audit log', () => vault.key.flushAudit());
       const warnings = [...result.warnings, ...after.warnings];
@@ -85,7 +86,16 @@ export class VaultSyncer {
     } catch (err) {
       await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]);
       throw err;
+    } finally {
+      // A failed compaction (ENOSPC, EIO) is only a warning for this pass, but it leaves the journal
+      // refusing writes: drop it so the next pass reopens it from the file instead of failing forever.
+      if (journal.needsReopen) await this.dropJournal(journal);
     }
+  }
+
+  private async dropJournal(journal: FileJournal): Promise<void> {
+    if (this.journal === journal) this.journal = null;
+    await journal.close().catch(() => undefined);
   }
 
   /** The folder's ignore rules; the watcher shares this instance so both agree on what is invisible. */

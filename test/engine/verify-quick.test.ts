@@ -2,7 +2,7 @@
 // upload, through the real CLI on a folder remote and on the real Ceph RGW.
 import { describe, it, expect, afterEach } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
@@ -10,6 +10,7 @@ import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { quickCheck, referencedObjects } from '../../src-main/engine/verify/quick-check.ts';
 import { s3SkipReason, s3TestConfig, makeTestBucket } from '../support/s3-env.ts';
 import { sandbox, type Sandbox } from './harness.ts';
+import { objectKey } from '../../src-main/engine/manifest/layout.ts';
 import { runCli } from './cli-harness.ts';
 
 const cfg = s3TestConfig();
@@ -74,11 +75,54 @@ describe('coffer verify --quick', () => {
     // As Coffer wrote segments before they kept records: no `stored`, and no parent with any.
     const old = await vault.manifest.writeRoot(tree, null, { device: 'old', seq: 9, time: new Date().toISOString() });
     await vault.manifest.commitHead(old, head.etag, head.head.generation + 1, old.time);
-    const refs = await referencedObjects(vault.manifest, old.rootId);
+    const { refs, missing, bad } = await referencedObjects(vault.manifest, old.rootId, { now: Date.now() });
+    expect({ missing, bad }).toEqual({ missing: [], bad: [] });
     expect(refs).toHaveLength(1);
     expect(refs[0]!.expected).toBeUndefined();
     expect(await quickCheck(vault.store, refs)).toEqual({ objects: 1, confirmed: 0, unchecked: 1, missing: [], bad: [] });
     await vault.close();
+  });
+
+  it('a damaged older segment and a root missing inside the retention period are reported, not taken for pruning', async () => {
+    sb = await sandbox();
+    const env = { COFFER_HOME: sb.home, COFFER_PASSPHRASE: 'correct horse' };
+    const remoteDir = join(sb.root, 'remote');
+    const { vault } = await Vault.init(sb.env, { folder: sb.folder, remote: `file://${remoteDir}`, keyRef: 'passphrase' });
+    const syncer = new VaultSyncer(vault);
+    // Three snapshots, each of other bytes (other sizes, so each sync sees the change).
+    for (const text of ['a', 'bb', 'ccc']) {
+      await writeFile(join(sb.folder, 'a.txt'), text);
+      await syncer.sync();
+    }
+    await syncer.close();
+    const newest = await vault.manifest.readRoot((await vault.manifest.readHead())!.head.rootId);
+    const middle = await vault.manifest.readRoot(newest.parent!);
+    const oldest = await vault.manifest.readRoot(middle.parent!);
+    await vault.close();
+    expect((await quick(env)).report).toMatchObject({ ok: true, objects: 3, missing: [], bad: [] });
+
+    // A segment only the oldest snapshot names, one byte changed: reported, with a plain reason.
+    const later = new Set([...newest.segments, ...middle.segments].map((s) => s.object));
+    const segment = oldest.segments.map((s) => s.object).find((id) => !later.has(id))!;
+    const file = join(remoteDir, objectKey(segment));
+    const bytes = await readFile(file);
+    bytes[bytes.length - 20]! ^= 0xff;
+    await writeFile(file, bytes);
+    const damaged = await quick(env);
+    expect(damaged.stderr).toBe('');
+    expect(damaged.code).toBe(3);
+    expect(damaged.report.missing).toEqual([]);
+    expect(damaged.report.bad).toEqual([{
+      key: objectKey(segment),
+      reason: `is the manifest segment of snapshot ${oldest.time} (root ${oldest.rootId}) and is damaged: it does not authenticate (changed or cut short in the bucket): the files it lists cannot be checked`,
+    }]);
+
+    // The middle root deleted, well inside the retention period: missing, not "pruned".
+    await rm(join(remoteDir, objectKey(middle.rootId)));
+    const gone = await quick(env);
+    expect(gone.code).toBe(3);
+    expect(gone.report).toMatchObject({ ok: false, missing: [objectKey(middle.rootId)], bad: [] });
+    expect((await runCli(['verify', '--quick'], env)).stdout).toContain(`MISSING ${objectKey(middle.rootId)}`);
   });
 
   describe.skipIf(!cfg)(`on a real S3 server${cfg ? '' : ` (skipped: ${s3SkipReason()})`}`, () => {

@@ -96,6 +96,18 @@ export function describeBlobStoreConformance(
       await expect(text(k, { start: 5, end: 2 })).rejects.toBeInstanceOf(StoreError);
     });
 
+    it('get tells the etag it serves, and with ifMatch serves only that version', async () => {
+      const k = `${ns()}obj`;
+      const v1 = await w.put(k, bufferBody('version one'));
+      const told: string[] = [];
+      expect((await readAll(await store.get(k, { onEtag: (e) => told.push(e) }))).toString()).toBe('version one');
+      expect(told).toEqual([(await store.head(k))!.etag]);
+      expect((await readAll(await store.get(k, { ifMatch: told[0]!, range: { start: 8, end: 10 } }))).toString()).toBe('one');
+      await w.put(k, bufferBody('version two'));
+      await expect(store.get(k, { ifMatch: told[0]!, range: { start: 8, end: 10 } })).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect(v1.etag).toBeTruthy();
+    });
+
     it('0-byte objects round-trip and are listed', async () => {
       const p = ns();
       await w.put(`${p}empty`, bufferBody(new Uint8Array(0)));

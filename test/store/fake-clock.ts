@@ -7,6 +7,10 @@ export class FakeClock implements Clock {
   now(): number {
     return this.t;
   }
+  /** Time passing outside sleep(): a slow request. */
+  advance(ms: number): void {
+    this.t += ms;
+  }
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     this.sleeps.push(ms);

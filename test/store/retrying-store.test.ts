@@ -114,6 +114,85 @@ describe('RetryingStore', () => {
     expect(clock.sleeps).toHaveLength(3);
   });
 
+  it('never joins two versions: a body reset while the key is replaced restarts or fails, never splices', async () => {
+    const { inner, store } = setup(5);
+    const v1 = Buffer.alloc(10_000, 1);
+    const v2 = Buffer.alloc(12_000, 2);
+    const orig = inner.get.bind(inner);
+    let replaceBeforeNext = false;
+    let resetAt = 3000;
+    let reset = true;
+    // The first body stops with a reset after `resetAt` bytes, and the key is replaced before the next request.
+    inner.get = async (key, opts) => {
+      if (replaceBeforeNext) {
+        replaceBeforeNext = false;
+        await inner.put(key, bufferBody(v2));
+      }
+      const s = await orig(key, opts);
+      if (!reset) return s;
+      reset = false;
+      const bytes = await readAll(s);
+      replaceBeforeNext = true;
+      const cut = resetAt;
+      return Readable.from((async function* () {
+        if (cut > 0) yield bytes.subarray(0, cut);
+        throw new TransientStoreError('socket reset');
+      })());
+    };
+    // Bytes delivered, then the key changed: a TransientStoreError, and only bytes of the first version.
+    await inner.put('k', bufferBody(v1));
+    const seen: Buffer[] = [];
+    const body = await store.get('k');
+    const err = await (async () => {
+      for await (const c of body as AsyncIterable<Buffer>) seen.push(c);
+    })().then(() => null, (e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(TransientStoreError);
+    expect(err!.message).toMatch(/^k was replaced while being read; read it again$/);
+    expect(Buffer.concat(seen).equals(v1.subarray(0, 3000))).toBe(true);
+
+    // Nothing delivered yet: it starts over and yields the whole new version.
+    await inner.put('k', bufferBody(v1));
+    resetAt = 0;
+    reset = true;
+    const again = await readAll(await store.get('k'));
+    expect(again.equals(v2)).toBe(true);
+  });
+
+  it('does not count a slow failing try against the budget: one 400 s PUT that fails is still retried', async () => {
+    const clock = new FakeClock();
+    let tries = 0;
+    const slow = {
+      location: 'mem', features: { conditionalWrite: false, multipart: false },
+      put: async () => {
+        tries++;
+        if (tries === 1) {
+          clock.advance(400_000); // a 64 MiB PUT at low bandwidth, reset at the end
+          throw new TransientStoreError('reset during PutObject');
+        }
+        return { etag: 'done' };
+      },
+    } as Partial<BlobStore> as BlobStore;
+    const wrapped = new RetryingStore(slow, { clock, random: seededRandom(7) });
+    expect(await wrapped.put('k', bufferBody('x'))).toEqual({ etag: 'done' });
+    expect(tries).toBe(2);
+    expect(clock.sleeps).toHaveLength(1);
+  });
+
+  it('still names the whole time spent when it gives up after slow tries', async () => {
+    const clock = new FakeClock();
+    const slow = {
+      location: 'mem', features: { conditionalWrite: false, multipart: false },
+      head: async () => {
+        clock.advance(100_000);
+        throw new TransientStoreError('timed out');
+      },
+    } as Partial<BlobStore> as BlobStore;
+    const wrapped = new RetryingStore(slow, { maxAttempts: 10, budgetMs: 250_000, baseDelayMs: 1000, maxDelayMs: 1000, clock, random: () => new Uint8Array([0, 0, 0, 0]) });
+    // Tries of 100 s with no backoff: the fourth starts 300 s in (the third, running, is not counted) and
+    // is the last; the message names all 400 s.
+    await expect(wrapped.head('k')).rejects.toThrow(/^gave up after 4 attempts over 400 s: timed out$/);
+  });
+
   it('a get body that keeps failing without progress gives up with a clear message', async () => {
     const { inner, store } = setup(3);
     await inner.put('k', bufferBody('abcdef'));

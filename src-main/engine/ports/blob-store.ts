@@ -12,7 +12,8 @@ import type { Readable } from 'node:stream';
  * - Conditions: `ifNoneMatch: '*'` creates only; `ifMatch: etag` replaces only that version. A failed
  *   condition throws PreconditionFailedError and changes nothing. Stores without conditional writes
  *   report `features.conditionalWrite = false` and throw UnsupportedError when a condition is given.
- * - get() of a missing key throws NotFoundError; head() of a missing key returns null (null means
+ * - get() serves one version: `ifMatch` names it (another throws PreconditionFailedError), `onEtag`
+ *   is told which one it is. get() of a missing key throws NotFoundError; head() of a missing key returns null (null means
  *   "absent", never "unknown": any other failure throws).
  * - delete() is idempotent: deleting a missing key succeeds.
  * - list(prefix) yields every key under the prefix exactly once, in no particular order.
@@ -85,6 +86,13 @@ export interface GetOptions {
   /** Inclusive byte range. */
   range?: { start: number; end: number };
   signal?: AbortSignal;
+  /**
+   * Serve only the version with this etag; any other (the key was rewritten) throws
+   * PreconditionFailedError. A resumed read uses it so it never joins two versions of one key.
+   */
+  ifMatch?: string;
+  /** Told the etag of the version being served, before its first byte (wrappers pass it through). */
+  onEtag?: (etag: string) => void;
 }
 
 export interface PutResult {

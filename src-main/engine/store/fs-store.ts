@@ -97,18 +97,26 @@ export class FsStore implements BlobStore {
     } catch (err) {
       throw await this.missing(err, key);
     }
-    const st = await fh.stat();
+    const st = await fh.stat({ bigint: true });
     if (st.isDirectory()) {
       await fh.close();
       throw new NotFoundError(`${key} not found in ${this.location}`);
     }
-    const start = opts.range?.start ?? 0;
-    const end = Math.min(opts.range?.end ?? st.size - 1, st.size - 1);
-    if (opts.range && start >= st.size) {
+    // The etag of the open file: a put replaces the file by rename, so this handle keeps reading it.
+    const etag = etagOf(st);
+    if (opts.ifMatch !== undefined && etag !== opts.ifMatch) {
       await fh.close();
-      throw new StoreError(`range ${start}-${opts.range.end} starts past the end of ${key} (${st.size} bytes)`);
+      throw new PreconditionFailedError(`${key} in ${this.location} is no longer the version ${opts.ifMatch}`);
     }
-    if (st.size === 0) {
+    const size = Number(st.size);
+    const start = opts.range?.start ?? 0;
+    const end = Math.min(opts.range?.end ?? size - 1, size - 1);
+    if (opts.range && start >= size) {
+      await fh.close();
+      throw new StoreError(`range ${start}-${opts.range.end} starts past the end of ${key} (${size} bytes)`);
+    }
+    opts.onEtag?.(etag);
+    if (size === 0) {
       await fh.close();
       return Readable.from([]);
     }

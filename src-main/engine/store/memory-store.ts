@@ -61,10 +61,14 @@ export class MemoryStore implements BlobStore {
     assertValidRange(opts.range);
     const e = this.objects.get(this.prefix + key);
     if (!e) throw new NotFoundError(`${key} not found in ${this.location}`);
+    if (opts.ifMatch !== undefined && e.etag !== opts.ifMatch) {
+      throw new PreconditionFailedError(`${key} in ${this.location} is no longer the version ${opts.ifMatch}`);
+    }
     const { start, end } = opts.range ?? { start: 0, end: e.data.length - 1 };
     if (opts.range && start >= e.data.length) {
       throw new StoreError(`range ${start}-${end} starts past the end of ${key} (${e.data.length} bytes)`);
     }
+    opts.onEtag?.(e.etag);
     return Readable.from([e.data.subarray(start, Math.min(end, e.data.length - 1) + 1)]);
   }
 

@@ -4,14 +4,16 @@ import type {
 } from '../ports/blob-store.ts';
 import { systemClock, systemRandom } from '../ports/clock.ts';
 import type { Clock, RandomSource } from '../ports/clock.ts';
-import { NotFoundError, TransientStoreError } from '../ports/store-errors.ts';
+import { NotFoundError, PreconditionFailedError, TransientStoreError } from '../ports/store-errors.ts';
 
 export interface RetryOptions {
   /** Tries per call (per part of a multipart upload), the first included. Default 6. */
   maxAttempts?: number;
   /**
-   * Wall time a call may spend retrying without progress, measured on the injected clock: no try
-   * starts after it. A multipart part or a resumed download that makes progress starts it again.
+   * Wall time a call may spend retrying without progress, measured on the injected clock: a failed
+   * try is retried only while the time before it (earlier tries, backoff) plus the next backoff fits.
+   * The failing try's own length is not counted, so one slow try (a 64 MiB PUT at low bandwidth) is
+   * still retried. A multipart part or a resumed download that makes progress starts it again.
    * Default 5 min.
    */
   budgetMs?: number;
@@ -28,8 +30,9 @@ export interface RetryOptions {
  * <last error>") and stays a TransientStoreError. put() hands the same re-openable body to each try, so
  * every try reads it from the start, or, for a multipart upload with a checkpoint, resumes it: each saved
  * part counts as progress and starts the count and the budget again, so retries are per part, not per
- * upload. A get() whose body fails midway is resumed with a range from the last byte delivered (objects
- * are immutable; the one rewritten key, the head, is authenticated by its reader, which refuses a splice).
+ * upload. A get() whose body fails midway is resumed with a range from the last byte delivered, of the
+ * same version only (ifMatch): a key rewritten meanwhile is read again from the start, or, once bytes
+ * were delivered, fails with a TransientStoreError, so two versions are never joined.
  * list() restarts after a failure and skips keys already yielded, so each key is still yielded once.
  */
 export class RetryingStore implements BlobStore {
@@ -76,8 +79,9 @@ export class RetryingStore implements BlobStore {
   }
 
   async get(key: string, opts: GetOptions = {}): Promise<Readable> {
-    const first = await this.retry('get', key, opts.signal, () => this.inner.get(key, opts));
-    return this.resuming(key, opts, first);
+    const seen: { etag?: string } = {};
+    const first = await this.retry('get', key, opts.signal, () => this.inner.get(key, watchEtag(opts, seen)));
+    return this.resuming(key, opts, first, seen);
   }
 
   head(key: string): Promise<BlobInfo | null> {
@@ -96,14 +100,22 @@ export class RetryingStore implements BlobStore {
     return this.tries(op, key, signal).run(fn);
   }
 
-  /** A body that, when it fails midway, continues from the next byte with a ranged get. */
-  private resuming(key: string, opts: GetOptions, first: Readable): Readable {
+  /**
+   * A body that, when it fails midway, continues from the next byte with a ranged get of the same
+   * version (ifMatch its etag). Should the key have been rewritten meanwhile (the head, a key slot, an
+   * object stored again by keys rewrap), it starts over if nothing was delivered yet, and otherwise
+   * fails with a TransientStoreError so the caller reads it all again: two versions are never joined.
+   */
+  private resuming(key: string, opts: GetOptions, first: Readable, seen: { etag?: string }): Readable {
     // Until the consumer reads, nobody listens: an early failure must not become an uncaught 'error'.
     first.on('error', () => undefined);
     const tries = this.tries('get', key, opts.signal);
+    tries.began(); // reading the first body is the first try
     const inner = this.inner;
+    const from = opts.range?.start ?? 0;
     let end = opts.range?.end;
-    let pos = opts.range?.start ?? 0;
+    let pos = from;
+    const changed = (err: unknown) => new TransientStoreError(`${key} was replaced while being read; read it again`, { cause: err });
     async function* body(): AsyncGenerator<Buffer> {
       let stream = first;
       try {
@@ -118,14 +130,28 @@ export class RetryingStore implements BlobStore {
           } catch (err) {
             stream.destroy();
             await tries.failed(err);
+            const etag = seen.etag;
+            if (pos === from) {
+              // Nothing delivered: any version will do, so start over from scratch.
+              stream = await tries.run(() => inner.get(key, watchEtag(opts, seen)));
+              stream.on('error', () => undefined);
+              continue;
+            }
+            if (etag === undefined) throw changed(err); // no way to tell the version: never splice
             if (end === undefined) {
               const info = await tries.run(() => inner.head(key));
               if (!info) throw new NotFoundError(`${key} disappeared while being read`, { cause: err });
+              if (info.etag !== undefined && info.etag !== etag) throw changed(err);
               end = info.size - 1;
             }
             if (pos > end) return;
             const range = { start: pos, end };
-            stream = await tries.run(() => inner.get(key, { ...opts, range }));
+            try {
+              stream = await tries.run(() => inner.get(key, { ...opts, range, ifMatch: etag, onEtag: undefined }));
+            } catch (e) {
+              if (e instanceof PreconditionFailedError) throw changed(e);
+              throw e;
+            }
             stream.on('error', () => undefined);
           }
         }
@@ -158,11 +184,17 @@ export class RetryingStore implements BlobStore {
   private tries(op: string, key: string, signal: AbortSignal | undefined) {
     let attempt = 1;
     let since = this.clock.now();
+    // When the try now failing began: the budget counts the time before it (earlier tries, backoff),
+    // not its own length, so one slow try (a 64 MiB PUT at low bandwidth) still gets its retries.
+    let started: number | undefined;
     const failed = async (err: unknown): Promise<void> => {
       if (!(err instanceof TransientStoreError)) throw err;
-      const spent = this.clock.now() - since;
+      const now = this.clock.now();
+      const spent = now - since;
+      const budgetSpent = (started ?? now) - since;
+      started = undefined;
       const delayMs = this.delay(attempt);
-      if (attempt >= this.maxAttempts || spent + delayMs > this.budgetMs) {
+      if (attempt >= this.maxAttempts || budgetSpent + delayMs > this.budgetMs) {
         const secs = Math.round((spent / 1000) * 10) / 10;
         throw new TransientStoreError(`gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} over ${secs} s: ${err.message}`, { cause: err });
       }
@@ -175,10 +207,16 @@ export class RetryingStore implements BlobStore {
       progressed: () => {
         attempt = 1;
         since = this.clock.now();
+        started = since; // progress is made by a running try, whose rest is not counted either
+      },
+      /** A try begins now (a request, or a resumed body). */
+      began: () => {
+        started = this.clock.now();
       },
       run: async <T>(fn: () => Promise<T>): Promise<T> => {
         for (;;) {
           try {
+            started = this.clock.now();
             return await fn();
           } catch (err) {
             await failed(err);
@@ -194,4 +232,15 @@ export class RetryingStore implements BlobStore {
     const frac = new DataView(r.buffer, r.byteOffset, 4).getUint32(0) / 2 ** 32;
     return Math.round(cap * frac);
   }
+}
+
+/** The get options with onEtag also recording the version served (the caller's onEtag still told). */
+function watchEtag(opts: GetOptions, seen: { etag?: string }): GetOptions {
+  return {
+    ...opts,
+    onEtag: (etag) => {
+      seen.etag = etag;
+      opts.onEtag?.(etag);
+    },
+  };
 }

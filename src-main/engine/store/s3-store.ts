@@ -121,7 +121,9 @@ export class S3Store implements BlobStore {
     const range = opts.range ? `bytes=${opts.range.start}-${opts.range.end}` : undefined;
     const res = await this.call(`GetObject ${key}`, () => this.client.send(new GetObjectCommand({
       Bucket: this.bucket, Key: this.prefix + key, Range: range, ...this.sseRead,
+      ...(opts.ifMatch !== undefined ? { IfMatch: bareEtag(opts.ifMatch) } : {}),
     }), { abortSignal: opts.signal }), true);
+    opts.onEtag?.(bareEtag(res.ETag ?? ''));
     return mappedBody(res.Body as Readable, res.ContentLength, `GetObject ${key} in ${this.location} (reading)`);
   }
 

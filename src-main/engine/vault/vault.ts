@@ -24,7 +24,7 @@ import { assertStateOutside, vaultPaths, type VaultPaths } from './state-dir.ts'
 import { VaultRegistry } from './registry.ts';
 import { readDescriptor, writeDescriptor, type VaultEnv } from './remote-vault.ts';
 import { checkBucketPolicy, withBucketPolicy, type BucketPolicy } from './bucket-policy-store.ts';
-import { quickCheck, referencedObjects, type QuickCheckReport } from '../verify/quick-check.ts';
+import { quickCheck, referencedObjects, withManifestProblems, type QuickCheckReport } from '../verify/quick-check.ts';
 import { StoreError } from '../ports/store-errors.ts';
 import {
   checkSseSetting, createSseCKey, hasSseCKey, loadSseCKey, openBootstrapStore, sseModeOf, type SseSetting,
@@ -248,7 +248,8 @@ export class Vault {
    */
   async verifyQuick(): Promise<QuickCheckReport> {
     const head = await this.requireHead('verify');
-    const report = await quickCheck(this.store, await referencedObjects(this.uncachedManifest(), head.rootId));
+    const walked = await referencedObjects(this.uncachedManifest(), head.rootId, { now: this.clock.now(), retentionDays: this.settings?.retentionDays });
+    const report = withManifestProblems(await quickCheck(this.store, walked.refs), walked);
     await this.key.flushAudit();
     return report;
   }

@@ -3,6 +3,9 @@ import type { ManifestStore } from '../manifest/manifest-store.ts';
 import type { StoredObject } from '../manifest/schema.ts';
 import { walkRoots } from '../manifest/reachable.ts';
 import { objectKey } from '../manifest/layout.ts';
+import { NotFoundError } from '../ports/store-errors.ts';
+import { keptRoots } from './retained-refs.ts';
+import { objectPhrase } from './problem-text.ts';
 
 /** One object a snapshot needs, with what was recorded when it was stored (absent in older vaults). */
 export interface ObjectRef {
@@ -62,15 +65,34 @@ export async function quickCheck(
   return report;
 }
 
+/** What the walk of the kept snapshots found: the objects they need, and the roots and segments it could not read. */
+export interface ReferencedObjects {
+  refs: ObjectRef[];
+  missing: string[];
+  bad: { key: string; reason: string }[];
+}
+
 /**
  * The data objects and packs every retained snapshot needs, newest snapshot first, each with the record
  * of the newest segment that names it. Roots and segments are not listed: the walk reads and authenticates
- * each of them to learn the rest.
+ * each of them to learn the rest, the same walk as a full verify (retained-refs.ts keptRoots), so a root
+ * missing inside the retention period or a damaged root or segment is reported, not taken for pruning.
  */
-export async function referencedObjects(manifest: ManifestStore, headRootId: string): Promise<ObjectRef[]> {
+export async function referencedObjects(
+  manifest: ManifestStore, headRootId: string, opts: { now: number; retentionDays?: number },
+): Promise<ReferencedObjects> {
   const refs = new Map<string, ObjectRef>();
+  const out: ReferencedObjects = { refs: [], missing: [], bad: [] };
+  const unreadable = (id: string, reason: string, err: unknown) => {
+    if (err instanceof NotFoundError) out.missing.push(objectKey(id));
+    else out.bad.push({ key: objectKey(id), reason });
+  };
+  const sink = { problem: (p: { object?: string; reason: string }, err: unknown) => unreadable(p.object ?? '', p.reason, err) };
+  const onUnreadable = (segment: string, root: { rootId: string; time: string }, err: unknown) => unreadable(
+    segment, `is the manifest segment of snapshot ${root.time} (root ${root.rootId}) and ${objectPhrase(err)}: the files it lists cannot be checked`, err,
+  );
   let stored: Record<string, StoredObject> = {};
-  for await (const r of walkRoots(manifest, manifest.roots(headRootId))) {
+  for await (const r of walkRoots(manifest, keptRoots(manifest, headRootId, opts, sink), { onUnreadable })) {
     if (r.kind === 'manifest') stored = r.segment.stored ?? {};
     if (r.kind !== 'entry') continue;
     for (const c of r.entry.chunks ?? []) {
@@ -81,5 +103,13 @@ export async function referencedObjects(manifest: ManifestStore, headRootId: str
       refs.set(c.object, { key: objectKey(c.object), ...(expected ? { expected } : {}) });
     }
   }
-  return [...refs.values()];
+  out.refs = [...refs.values()];
+  return out;
+}
+
+/** The quick check's report with the roots and segments the walk could not read added. */
+export function withManifestProblems(report: QuickCheckReport, walked: ReferencedObjects): QuickCheckReport {
+  const missing = [...report.missing, ...walked.missing].sort();
+  const bad = [...report.bad, ...walked.bad].sort((a, b) => a.key.localeCompare(b.key));
+  return { ...report, missing, bad };
 }

@@ -60,7 +60,13 @@ export async function collectRetainedRefs(manifest: ManifestStore, headRootId: s
       reason: `manifest segment ${segment} of snapshot ${root.time} (root ${root.rootId}) ${objectPhrase(err)}: the files it lists cannot be checked or restored from that snapshot`,
     });
   };
-  for await (const r of walkRoots(manifest, keptRoots(manifest, headRootId, opts, out), { onUnreadable })) {
+  const sink: KeptRootsSink = {
+    problem: (p) => out.problems.push(p),
+    historyStartsAfter: (s) => {
+      out.historyStartsAfter = s;
+    },
+  };
+  for await (const r of walkRoots(manifest, keptRoots(manifest, headRootId, opts, sink), { onUnreadable })) {
     if (r.kind === 'root') {
       out.snapshots.push(snap(r.root));
       out.referenced.set(r.id, 'root');
@@ -88,8 +94,17 @@ export async function collectRetainedRefs(manifest: ManifestStore, headRootId: s
   return out;
 }
 
-/** The kept roots, newest first, read one by one so that a bad one is reported and ends the chain. */
-async function* keptRoots(manifest: ManifestStore, headRootId: string, opts: { now: number; retentionDays?: number }, out: RetainedRefs): AsyncGenerator<Root> {
+/** Where keptRoots() reports: a root that cannot be read (with its error), and where pruning ended the chain. */
+export interface KeptRootsSink {
+  problem(p: VerifyProblem, err: unknown): void;
+  historyStartsAfter?(oldestKept: SnapshotRef): void;
+}
+
+/**
+ * The kept roots, newest first, read one by one so that a bad one is reported and ends the chain. A
+ * missing parent is retention's doing unless `retentionDays` says retention would have kept it.
+ */
+export async function* keptRoots(manifest: ManifestStore, headRootId: string, opts: { now: number; retentionDays?: number }, sink: KeptRootsSink): AsyncGenerator<Root> {
   let id: string | null = headRootId;
   let child: Root | null = null;
   while (id) {
@@ -99,15 +114,15 @@ async function* keptRoots(manifest: ManifestStore, headRootId: string, opts: { n
     } catch (err) {
       const withinRetention = child && opts.retentionDays !== undefined && Date.parse(child.time) >= opts.now - opts.retentionDays * 86_400_000;
       if (child && err instanceof NotFoundError && !withinRetention) {
-        out.historyStartsAfter = { rootId: child.rootId, time: child.time };
+        sink.historyStartsAfter?.({ rootId: child.rootId, time: child.time });
         return; // pruned by retention: older history is gone by design
       }
       const which = child ? `the snapshot before ${child.time} (root ${id})` : `the current snapshot (root ${id}, named by the head)`;
       const why = withinRetention && err instanceof NotFoundError ? ', although retention keeps it' : '';
-      out.problems.push({
+      sink.problem({
         path: '', object: id, ...(child ? { snapshot: { rootId: child.rootId, time: child.time } } : {}),
         reason: `${which} ${objectPhrase(err)}${why}; it and every older snapshot cannot be checked or restored`,
-      });
+      }, err);
       return;
     }
     yield root;

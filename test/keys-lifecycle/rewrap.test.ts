@@ -85,7 +85,9 @@ describe('coffer keys rewrap (engine)', () => {
     // The new root records the re-sealed objects' checksums, so a HEAD-only check confirms every object
     // the second run looked at; what the interrupted first run handled has no record any more (counted as
     // not checkable, never a false mismatch).
-    const refs = await referencedObjects(vault.manifest, (await vault.manifest.readHead())!.head.rootId);
+    const walked = await referencedObjects(vault.manifest, (await vault.manifest.readHead())!.head.rootId, { now: Date.now() });
+    expect(walked).toMatchObject({ missing: [], bad: [] });
+    const refs = walked.refs;
     const quick = await quickCheck(vault.store, refs);
     expect(quick).toMatchObject({ missing: [], bad: [] });
     const laterRefs = refs.filter((r) => !firstRunKeys.includes(r.key));

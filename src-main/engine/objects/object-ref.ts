@@ -41,7 +41,8 @@ export function keyOf(ref: ObjectRef): string {
 
 /**
  * What the object is bound to (the Sealer turns it into the message's coffer:vault, coffer:object and
- * coffer:kind pairs, crypto/encryption-context.ts): opened under any other ref, it is refused.
+ * coffer:kind pairs, crypto/encryption-context.ts): opened under any other ref, it is refused. The pairs
+ * are in the message header in clear, so whoever reads the bucket learns each object's kind from it.
  */
 export function contextOf(vaultId: string, ref: ObjectRef): ObjectContext {
   return { vaultId, objectId: ref.id, kind: ref.kind };

@@ -107,6 +107,7 @@ describe.each(backends)('SealedObjects over $name', ({ make, skip }) => {
 describe('SealedObjects over a store without conditional writes', () => {
   it('puts plainly: every put is "stored" (nothing can answer 412)', async () => {
     const inner = new MemoryStore();
+    // Every store here can write create-only; this one claims it cannot (its methods are the inner store's).
     const plain: BlobStore = Object.assign(Object.create(inner) as BlobStore, { features: { ...inner.features, conditionalWrite: false } });
     const objects = new SealedObjects({ store: plain, sealer, vaultId: TEST_VAULT_ID });
     const ref = objectRef('root', id());

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
-import { readAll } from '../../src-main/engine/store/body.ts';
-import { openDoc } from '../../src-main/engine/manifest/sealed-doc.ts';
-import { objectKey } from '../../src-main/engine/manifest/layout.ts';
+import { readDoc } from '../../src-main/engine/manifest/sealed-doc.ts';
+import { SealedObjects } from '../../src-main/engine/objects/sealed-objects.ts';
+import { objectRef } from '../../src-main/engine/objects/object-ref.ts';
 import { SegmentSchema } from '../../src-main/engine/manifest/schema.ts';
 import { sandbox, initVault, type Sandbox, type RemoteKind } from './harness.ts';
 import { runCli } from './cli-harness.ts';
@@ -65,10 +65,8 @@ describe.each(kinds)('names that are not valid UTF-8 (%s remote)', (kind) => {
     expect(tree.size).toBe(6);
     const root = await vault.manifest.readRoot(rootId!);
     const stored = [];
-    for (const seg of root.segments) {
-      const bytes = await readAll(await vault.store.get(objectKey(seg.object)));
-      stored.push(...(await openDoc(vault.sealer, bytes, { vaultId: vault.vaultId, objectId: seg.object, kind: 'manifest' }, SegmentSchema)).entries);
-    }
+    const objects = new SealedObjects({ store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId });
+    for (const seg of root.segments) stored.push(...(await readDoc(objects, objectRef('manifest', seg.object), SegmentSchema)).entries);
     const rawPaths = stored.filter((e) => e.rawPath).map((e) => Buffer.from(e.rawPath!, 'base64').toString('hex')).sort();
     expect(rawPaths).toEqual([latin1, dir, b('dir-', [0xff], '/inner-', [0xfe, 0x80], '.bin'), b('dir-', [0xff], '/plain.txt'), b('link-', [0xe9])].map((x) => x.toString('hex')).sort());
     expect(stored.find((e) => e.rawPath === latin1.toString('base64'))?.path).toBe('caf\\xE9.txt');

@@ -2,7 +2,9 @@ import type { ObjectContext } from '../ports/sealer.ts';
 
 /**
  * The encryption context of every object: authenticated, stored in clear in the message header and
- * visible to KMS (CloudTrail). It therefore holds only opaque identifiers, never a path or name.
+ * visible to KMS (CloudTrail). It therefore holds only opaque identifiers, never a path or name. The
+ * ObjectContext itself is decided by the sealed-objects layer (objects/object-ref.ts contextOf); this
+ * is only how the Sealer writes it into the message (docs/FORMAT.md).
  */
 export function encryptionContextFor(ctx: ObjectContext): Record<string, string> {
   return {

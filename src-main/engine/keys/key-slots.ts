@@ -29,6 +29,8 @@ const SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COM
 
 export type SlotSecret = { kind: 'recovery'; key: Uint8Array } | { kind: 'passphrase'; key: Uint8Array; kdf: ScryptParams };
 
+// Not an ObjectContext of the sealed-objects layer (engine/objects/): a slot is sealed under its slot secret,
+// not the vault key, and its context carries the KDF parameters the unwrap needs before any key exists.
 function contextFor(vaultId: string, secret: SlotSecret): Record<string, string> {
   const ctx: Record<string, string> = { 'coffer:vault': vaultId, 'coffer:slot': secret.kind };
   if (secret.kind === 'passphrase') ctx['coffer:kdf'] = encodeKdf(secret.kdf);

@@ -1,16 +1,3 @@
-/**
- * Object keys inside the vault's prefix (docs/FORMAT.md §Layout). Data, packs, manifest segments and
- * roots all live under objects/ with random ids, so the listing does not even tell them apart.
- */
-export const VAULT_DESCRIPTOR_KEY = 'coffer-vault.json';
-export const HEAD_KEY = 'head';
-export const OBJECTS_PREFIX = 'objects/';
-
-export function objectKey(objectId: string): string {
-  return `${OBJECTS_PREFIX}${objectId.slice(0, 2)}/${objectId}`;
-}
-
-export function objectIdFromKey(key: string): string | null {
-  const m = /^objects\/[0-9a-f]{2}\/([0-9a-f]{32})$/.exec(key);
-  return m ? m[1]! : null;
-}
+// The bucket layout moved to the sealed-objects layer (engine/objects/object-keys.ts). This re-export keeps
+// the imports of code being restructured meanwhile (sync/, tests) working; new code imports objects/.
+export { VAULT_DESCRIPTOR_KEY, HEAD_KEY, OBJECTS_PREFIX, objectKey, objectIdFromKey } from '../objects/object-keys.ts';

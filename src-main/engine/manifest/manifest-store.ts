@@ -2,14 +2,14 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import { NotFoundError, PreconditionFailedError } from '../ports/store-errors.ts';
-import { putOwnObject } from '../store/own-object-put.ts';
-import { bufferBody, readAll } from '../store/body.ts';
-import { sealDoc, openDoc } from './sealed-doc.ts';
-import { HEAD_KEY, objectKey } from './layout.ts';
+import { bufferBody } from '../store/body.ts';
+import { SealedObjects } from '../objects/sealed-objects.ts';
+import { HEAD, objectRef, type ObjectRef } from '../objects/object-ref.ts';
+import { newObjectId } from '../objects/object-id.ts';
+import { sealDoc, readDoc } from './sealed-doc.ts';
 import { HeadSchema, RootSchema, SegmentSchema, MANIFEST_FORMAT, type FileEntry, type Head, type Root, type Segment, type StoredObject } from './schema.ts';
 import { shardBitsFor, splitIntoShards, digestOf } from './shards.ts';
 import { ObjectCache } from './object-cache.ts';
-import { newObjectId } from './object-id.ts';
 import { fromStoredEntry, toStoredEntry } from './entry-names.ts';
 
 export type Tree = Map<string, FileEntry>;
@@ -28,38 +28,40 @@ export class ConcurrentWriterError extends Error {
  */
 export class ManifestStore {
   private readonly cache: ObjectCache;
+  private readonly objects: SealedObjects;
 
   constructor(
     private readonly store: BlobStore,
-    private readonly sealer: Sealer,
+    sealer: Sealer,
     private readonly vaultId: string,
     private readonly random: RandomSource,
     cacheDir: string | null,
   ) {
     this.cache = new ObjectCache(cacheDir);
+    this.objects = new SealedObjects({ store, sealer, vaultId });
   }
 
   async readHead(): Promise<{ head: Head; etag: string } | null> {
-    const info = await this.store.head(HEAD_KEY);
+    const info = await this.objects.head(HEAD);
     if (!info) return null;
-    let bytes: Buffer;
+    let head: Head;
     try {
-      bytes = await readAll(await this.store.get(HEAD_KEY));
+      head = await readDoc(this.objects, HEAD, HeadSchema);
     } catch (err) {
       if (err instanceof NotFoundError) return null;
       throw err;
     }
-    const head = await openDoc(this.sealer, bytes, this.ctx('head', 'head'), HeadSchema);
     return { head, etag: info.etag ?? '' };
   }
 
   readRoot(rootId: string): Promise<Root> {
-    return this.cache.get(rootId, () => this.fetchDoc(rootId, 'root', RootSchema), (raw) => RootSchema.parse(raw));
+    return this.cache.get(rootId, () => readDoc(this.objects, objectRef('root', rootId), RootSchema), (raw) => RootSchema.parse(raw));
   }
 
   /** A segment with its entries in the engine's form (names that are not UTF-8 back to their exact bytes). */
   async readSegment(objectId: string): Promise<Segment> {
-    const stored = await this.cache.get(objectId, () => this.fetchDoc(objectId, 'manifest', SegmentSchema), (raw) => SegmentSchema.parse(raw));
+    const ref = objectRef('manifest', objectId);
+    const stored = await this.cache.get(objectId, () => readDoc(this.objects, ref, SegmentSchema), (raw) => SegmentSchema.parse(raw));
     return stored.entries.some((e) => e.rawPath !== undefined || e.rawTarget !== undefined)
       ? { ...stored, entries: stored.entries.map(fromStoredEntry) }
       : stored;
@@ -116,7 +118,7 @@ export class ManifestStore {
       }
       const object = newObjectId(this.random);
       const doc: Segment = { format: MANIFEST_FORMAT, vaultId: this.vaultId, shard, entries, ...(await recordsFor(entries)) };
-      await this.putNew(object, await sealDoc(this.sealer, doc, this.ctx(object, 'manifest')));
+      await this.putNew(objectRef('manifest', object), doc);
       segments.push({ shard, object, count: entries.length, digest });
     }
     segments.sort((a, b) => a.shard - b.shard);
@@ -125,7 +127,7 @@ export class ManifestStore {
       format: MANIFEST_FORMAT, vaultId: this.vaultId, rootId, parent: prev?.rootId ?? null,
       device: meta.device, seq: meta.seq, time: meta.time, shardBits: bits, segments, files, bytes,
     };
-    await this.putNew(rootId, await sealDoc(this.sealer, root, this.ctx(rootId, 'root')));
+    await this.putNew(objectRef('root', rootId), root);
     return root;
   }
 
@@ -135,13 +137,14 @@ export class ManifestStore {
    */
   async commitHead(root: Root, expectedEtag: string | null, generation: number, time: string): Promise<{ head: Head; etag: string }> {
     const head: Head = { format: MANIFEST_FORMAT, vaultId: this.vaultId, rootId: root.rootId, generation, device: root.device, time };
-    const body = bufferBody(await sealDoc(this.sealer, head, this.ctx('head', 'head')));
+    const body = bufferBody(await sealDoc(this.objects, HEAD, head));
     const cond = this.store.features.conditionalWrite
       ? expectedEtag === null ? { ifNoneMatch: '*' as const } : { ifMatch: expectedEtag }
       : {};
     let etag: string;
     try {
-      ({ etag } = await this.store.put(HEAD_KEY, body, cond));
+      // The one object ever overwritten, so not through objects.putNew: a compare-and-swap on its etag.
+      ({ etag } = await this.store.put(this.objects.keyOf(HEAD), body, cond));
     } catch (err) {
       if (!(err instanceof PreconditionFailedError)) throw err;
       // A retried write whose first answer was lost fails its own condition: if the head is already
@@ -183,22 +186,12 @@ export class ManifestStore {
     }
   }
 
-  private async fetchDoc<T>(objectId: string, kind: 'root' | 'manifest', schema: import('zod').ZodType<T>): Promise<T> {
-    const bytes = await readAll(await this.store.get(objectKey(objectId)));
-    return openDoc(this.sealer, bytes, this.ctx(objectId, kind), schema);
-  }
-
-  private async putNew(objectId: string, bytes: Uint8Array): Promise<void> {
-    // Ids are random and fresh; create-only where the store can say so, so nothing is ever replaced.
-    const cond = this.store.features.conditionalWrite ? { ifNoneMatch: '*' as const } : {};
-    // An earlier try that landed unheard is adopted (store/own-object-put.ts); another object under a fresh
+  private async putNew(ref: ObjectRef, doc: unknown): Promise<void> {
+    // An earlier try that landed unheard is adopted (SealedObjects.putNew); another object under a fresh
     // random id is a fault this pass cannot repair, and the next pass picks new ids.
-    if (await putOwnObject(this.store, objectKey(objectId), bufferBody(bytes), cond) === 'taken') {
-      throw new Error(`the bucket already holds a different object under the new manifest id ${objectId}; run sync again`);
+    const { outcome } = await this.objects.putNew(ref, bufferBody(await sealDoc(this.objects, ref, doc)));
+    if (outcome === 'taken') {
+      throw new Error(`the bucket already holds a different object under the new manifest id ${ref.id}; run sync again`);
     }
-  }
-
-  private ctx(objectId: string, kind: 'head' | 'root' | 'manifest') {
-    return { vaultId: this.vaultId, objectId, kind };
   }
 }

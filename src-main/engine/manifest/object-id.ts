@@ -1,6 +1,3 @@
-import type { RandomSource } from '../ports/clock.ts';
-
-/** 128 random bits, hex: object ids carry no information about what they hold. */
-export function newObjectId(random: RandomSource): string {
-  return Buffer.from(random(16)).toString('hex');
-}
+// Object ids moved to the sealed-objects layer (engine/objects/object-id.ts). This re-export keeps the
+// imports of code being restructured meanwhile (sync/) working; new code imports objects/.
+export { newObjectId } from '../objects/object-id.ts';

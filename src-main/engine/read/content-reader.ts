@@ -3,9 +3,10 @@ import { Readable } from 'node:stream';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import { OpenError } from '../ports/sealer.ts';
-import { objectKey } from '../manifest/layout.ts';
 import type { Chunk, FileEntry } from '../manifest/schema.ts';
 import { readAll } from '../store/body.ts';
+import { SealedObjects } from '../objects/sealed-objects.ts';
+import { objectRef } from '../objects/object-ref.ts';
 
 /**
  * Reads a file's content back out of the vault, authenticating every object and checking the manifest's
@@ -15,8 +16,11 @@ import { readAll } from '../store/body.ts';
 export class ContentReader {
   /** Packs hold many small files; restore and verify visit them in object order, so one is enough. */
   private lastPack: { id: string; data: Promise<Buffer> } | null = null;
+  private readonly objects: SealedObjects;
 
-  constructor(private readonly deps: { store: BlobStore; sealer: Sealer; vaultId: string }) {}
+  constructor(deps: { store: BlobStore; sealer: Sealer; vaultId: string }) {
+    this.objects = new SealedObjects(deps);
+  }
 
   fileContent(entry: FileEntry): Readable {
     const chunks = entry.chunks ?? [];
@@ -40,10 +44,9 @@ export class ContentReader {
   }
 
   private async *chunkContent(c: Chunk): AsyncGenerator<Buffer> {
-    const { store, sealer, vaultId } = this.deps;
     if (c.kind === 'data') {
       // A file range stored as its own object: stream it, memory stays flat for any size.
-      const plain = sealer.open(await store.get(objectKey(c.object)), { vaultId, objectId: c.object, kind: 'data' });
+      const plain = await this.objects.fetch(objectRef('data', c.object));
       let got = 0;
       for await (const part of plain as AsyncIterable<Buffer>) {
         got += part.length;
@@ -59,11 +62,10 @@ export class ContentReader {
 
   private pack(id: string): Promise<Buffer> {
     if (this.lastPack?.id !== id) {
-      const { store, sealer, vaultId } = this.deps;
       const data = (async () => {
         // Streamed through the sealer, not read whole first: a copy with bytes appended is refused at the
         // end of its message instead of downloaded in full.
-        return readAll(sealer.open(await store.get(objectKey(id)), { vaultId, objectId: id, kind: 'pack' }));
+        return readAll(await this.objects.fetch(objectRef('pack', id)));
       })();
       const entry = { id, data };
       // A failed fetch is never kept: the next file of this pack asks the store again.

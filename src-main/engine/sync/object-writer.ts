@@ -9,13 +9,14 @@ import type { Journal, JournalRecord } from '../ports/journal.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import { bufferBody, fileBody } from '../store/body.ts';
 import { digestBody, sha256Base64 } from '../store/body-digest.ts';
-import type { BlobBody, PutOptions } from '../ports/blob-store.ts';
+import type { BlobBody } from '../ports/blob-store.ts';
 import type { StoredObject } from '../manifest/schema.ts';
-import { objectKey } from '../manifest/layout.ts';
 import { fsPath } from '../fsx/raw-name.ts';
-import { newObjectId } from '../manifest/object-id.ts';
 import type { RandomSource } from '../ports/clock.ts';
-import { putOwnObjectResult, type OwnPutOutcome } from '../store/own-object-put.ts';
+import type { OwnPutOutcome } from '../store/own-object-put.ts';
+import { SealedObjects, type SealedPutOptions } from '../objects/sealed-objects.ts';
+import { objectRef, type ObjectRef } from '../objects/object-ref.ts';
+import { newObjectId } from '../objects/object-id.ts';
 
 /** Bytes buffered per stream stage while sealing a range: 4 frames. */
 export const PIPE_BUFFER = 4 * 1024 * 1024;
@@ -30,9 +31,10 @@ export interface PlacedObject {
 
 /**
  * Seals objects and stores them, journaling intent before and 'uploaded' after, so a restarted pass
- * can reuse what was stored and resume what was half stored (FORMAT.md §Write ordering, step 1). A
- * create-only conflict on an id chosen here is resolved (store/own-object-put.ts): the stored object is adopted
- * when it is ours, and otherwise the object moves to a fresh id (journaled 'abandoned' for the old one).
+ * can reuse what was stored and resume what was half stored (FORMAT.md §Write ordering, step 1). Keys,
+ * contexts and create-only puts come from the sealed-objects layer (objects/sealed-objects.ts); a
+ * create-only conflict on an id chosen here is resolved there: the stored object is adopted when it is
+ * ours, and otherwise the object moves to a fresh id here (journaled 'abandoned' for the old one).
  */
 export class ObjectWriter {
   /**
@@ -42,17 +44,21 @@ export class ObjectWriter {
   readonly stored = new Map<string, StoredObject>();
   /** SHA-256 of each spool file this writer sealed, taken as it was written (no second read). */
   private readonly spoolSums = new Map<string, string>();
+  private readonly objects: SealedObjects;
 
   constructor(
     private readonly deps: { store: BlobStore; sealer: Sealer; journal: Journal; vaultId: string; spoolDir: string; random: RandomSource },
-  ) {}
+  ) {
+    this.objects = new SealedObjects(deps);
+  }
 
   /** A pack of small files, sealed in memory. */
   async writePack(objectId: string, plaintext: Buffer, files: IntentFiles): Promise<PlacedObject> {
-    const { journal, sealer, vaultId } = this.deps;
+    const { journal } = this.deps;
+    const ref = objectRef('pack', objectId);
     await journal.append({ type: 'intent', objectId, kind: 'pack', files });
-    const sealed = await sealer.sealBytes(plaintext, { vaultId, objectId, kind: 'pack' });
-    if (await this.putRecorded(objectId, bufferBody(sealed), sha256Base64(sealed), this.createOnly()) === 'taken') {
+    const sealed = await this.objects.sealBytes(ref, plaintext);
+    if (await this.putRecorded(ref, bufferBody(sealed), sha256Base64(sealed)) === 'taken') {
       return this.writePack(await this.abandon(objectId), plaintext, files);
     }
     await journal.append({ type: 'uploaded', objectId, size: sealed.byteLength });
@@ -85,7 +91,7 @@ export class ObjectWriter {
    * without an intent is local garbage, removed with the spool folder after the next commit.
    */
   async sealToSpool(objectId: string, source: Readable, hasher: Hash): Promise<string> {
-    const { sealer, vaultId, spoolDir } = this.deps;
+    const { spoolDir } = this.deps;
     await mkdir(spoolDir, { recursive: true });
     const spool = this.spoolPath(objectId);
     const tap = new Transform({
@@ -94,7 +100,7 @@ export class ObjectWriter {
         cb(null, chunk);
       },
     });
-    const sealed = sealer.seal(tap, { vaultId, objectId, kind: 'data' });
+    const sealed = this.objects.seal(objectRef('data', objectId), tap);
     // Sealed under a temporary name: a spool file under its final name is always complete, which is
     // what lets a restarted pass trust it (resume-map.ts).
     const partial = `${spool}.partial`;
@@ -136,12 +142,12 @@ export class ObjectWriter {
     // A spool left by an earlier process is read once more for the checksum S3 wants up front.
     const sha256 = this.spoolSums.get(spool) ?? (await digestBody(body)).sha256;
     this.spoolSums.delete(spool);
-    const outcome = await this.putRecorded(objectId, body, sha256, { ...this.createOnly(), checkpoint: journal.checkpoints(objectId) });
+    const ref = objectRef('data', objectId);
+    const outcome = await this.putRecorded(ref, body, sha256, { checkpoint: journal.checkpoints(objectId) });
     if (outcome === 'taken') {
       // The ciphertext is bound to its id (encryption context): open it and seal it again under the new one.
-      const { sealer, vaultId } = this.deps;
       const fresh = await this.abandon(objectId);
-      const plain = sealer.open(createReadStream(spool), { vaultId, objectId, kind: 'data' });
+      const plain = this.objects.open(ref, createReadStream(spool));
       const moved = await this.sealToSpool(fresh, plain, createHash('sha256'));
       await unlink(spool).catch(() => undefined);
       return this.storeSpooled(fresh, moved, files);
@@ -160,7 +166,8 @@ export class ObjectWriter {
     const { journal, store } = this.deps;
     const checkpoint = journal.checkpoints(objectId);
     const cp = await checkpoint.load();
-    if (cp && store.abortUpload) await store.abortUpload({ key: objectKey(objectId), uploadId: cp.uploadId }).catch(() => undefined);
+    const key = this.objects.keyOf(objectRef('data', objectId));
+    if (cp && store.abortUpload) await store.abortUpload({ key, uploadId: cp.uploadId }).catch(() => undefined);
     if (cp) await checkpoint.clear();
     await journal.append({ type: 'abandoned', objectId, reason: 'the file changed before its upload resumed' });
     if (spool) await unlink(spool).catch(() => undefined);
@@ -172,12 +179,12 @@ export class ObjectWriter {
     return newObjectId(this.deps.random);
   }
 
-  /** A create-only put (store/own-object-put.ts) that records what the store now holds under the id. */
-  private async putRecorded(objectId: string, body: BlobBody, sha256: string, opts: PutOptions): Promise<OwnPutOutcome> {
-    const put = await putOwnObjectResult(this.deps.store, objectKey(objectId), body, { ...opts, checksumSha256: sha256 });
+  /** A create-only put (SealedObjects.putNew) that records what the store now holds under the id. */
+  private async putRecorded(ref: ObjectRef, body: BlobBody, sha256: string, opts: SealedPutOptions = {}): Promise<OwnPutOutcome> {
+    const put = await this.objects.putNew(ref, body, { ...opts, checksumSha256: sha256 });
     // An adopted object holds these very bytes, but its etag's nature is unknown: record no etag for it.
-    if (put.outcome !== 'taken') this.stored.set(objectId, { size: body.size, sha256, ...(put.result?.md5Etag ? { etag: put.result.etag } : {}) });
-    if (put.outcome !== 'stored' && opts.checkpoint) await this.dropCheckpoint(objectId, opts.checkpoint);
+    if (put.outcome !== 'taken') this.stored.set(ref.id, { size: body.size, sha256, ...(put.result?.md5Etag ? { etag: put.result.etag } : {}) });
+    if (put.outcome !== 'stored' && opts.checkpoint) await this.dropCheckpoint(ref, opts.checkpoint);
     return put.outcome;
   }
 
@@ -186,20 +193,15 @@ export class ObjectWriter {
    * (the precheck refused it before the store's own cleanup ran): abort it now rather than leave its parts
    * to the daily sweep, and clear the checkpoint, which compaction would otherwise keep forever.
    */
-  private async dropCheckpoint(objectId: string, checkpoint: NonNullable<PutOptions['checkpoint']>): Promise<void> {
+  private async dropCheckpoint(ref: ObjectRef, checkpoint: NonNullable<SealedPutOptions['checkpoint']>): Promise<void> {
     const cp = await checkpoint.load();
     if (!cp) return;
     // Best effort: after a lost Complete answer the upload is already gone; a failed abort is left to the sweep.
-    await this.deps.store.abortUpload?.({ key: objectKey(objectId), uploadId: cp.uploadId }).catch(() => undefined);
+    await this.deps.store.abortUpload?.({ key: this.objects.keyOf(ref), uploadId: cp.uploadId }).catch(() => undefined);
     await checkpoint.clear();
   }
 
   private spoolPath(objectId: string): string {
     return join(this.deps.spoolDir, objectId);
-  }
-
-  private createOnly() {
-    // Object ids are fresh; create-only makes a replayed put unable to replace anything.
-    return this.deps.store.features.conditionalWrite ? { ifNoneMatch: '*' as const } : {};
   }
 }

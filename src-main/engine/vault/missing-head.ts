@@ -1,7 +1,7 @@
 import type { BlobStore, BlobInfo } from '../ports/blob-store.ts';
 import type { ManifestStore } from '../manifest/manifest-store.ts';
 import { MissingHeadError, NoSnapshotError } from '../manifest/head-check.ts';
-import { OBJECTS_PREFIX, objectIdFromKey } from '../manifest/layout.ts';
+import { OBJECTS_PREFIX, objectIdFromKey } from '../objects/object-keys.ts';
 
 /** Roots are among the smallest objects (a root is a short sealed list of segments). */
 const ROOT_PROBES = 64;

@@ -1,18 +1,16 @@
 import { walkRoots } from '../manifest/reachable.ts';
 import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BlobStore } from '../ports/blob-store.ts';
-import type { ObjectContext } from '../ports/sealer.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
-import { bufferBody, readAll } from '../store/body.ts';
+import { bufferBody } from '../store/body.ts';
 import { sha256Base64 } from '../store/body-digest.ts';
 import type { StoredObject } from '../manifest/schema.ts';
-import { HEAD_KEY, objectKey } from '../manifest/layout.ts';
+import { SealedObjects } from '../objects/sealed-objects.ts';
+import { HEAD, SSE_C, objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { ConcurrentWriterError, type Tree } from '../manifest/manifest-store.ts';
 import { FileJournal } from '../journal/file-journal.ts';
 import { loadIndex, saveIndex } from '../sync/local-index.ts';
 import { messageKeyVersions } from './edk-versions.ts';
-import { SSE_C_CONTEXT, SSE_C_KEY } from './sse-key.ts';
 import type { Vault } from './vault.ts';
 
 export interface RewrapProgress {
@@ -56,10 +54,11 @@ interface Counts {
   gone: number;
 }
 
+/** One object to look at: its ref, and the store it lives in (the SSE-C key is in the bootstrap store). */
 interface Target {
   key: string;
-  ctx: ObjectContext;
-  store: BlobStore;
+  ref: ObjectRef;
+  objects: SealedObjects;
 }
 
 /**
@@ -120,18 +119,20 @@ export async function rewrapVault(vault: Vault, opts: RewrapOptions = {}): Promi
 
 /** Every object reachable from any root retention keeps (history included), and the SSE-C key slot. */
 async function collectTargets(vault: Vault, headRootId: string | null): Promise<Target[]> {
+  const data = dataObjects(vault);
   const out = new Map<string, Target>();
-  const add = (id: string, kind: ObjectContext['kind']) => {
-    const key = objectKey(id);
-    if (!out.has(key)) out.set(key, { key, ctx: { vaultId: vault.vaultId, objectId: id, kind }, store: vault.store });
+  const add = (ref: ObjectRef, objects: SealedObjects) => {
+    const key = objects.keyOf(ref);
+    if (!out.has(key)) out.set(key, { key, ref, objects });
   };
   if (headRootId) {
     for await (const r of walkRoots(vault.manifest, vault.manifest.roots(headRootId))) {
-      if (r.kind === 'entry') for (const c of r.entry.chunks ?? []) add(c.object, c.kind);
-      else add(r.id, r.kind);
+      if (r.kind === 'entry') for (const c of r.entry.chunks ?? []) add(objectRef(c.kind, c.object), data);
+      else add(objectRef(r.kind, r.id), data);
     }
   }
-  if (await vault.slots.head(SSE_C_KEY)) out.set(SSE_C_KEY, { key: SSE_C_KEY, ctx: SSE_C_CONTEXT(vault.vaultId), store: vault.slots });
+  const slots = new SealedObjects({ store: vault.slots, sealer: vault.sealer, vaultId: vault.vaultId });
+  if (await slots.head(SSE_C)) add(SSE_C, slots);
   return [...out.values()];
 }
 
@@ -142,7 +143,7 @@ async function rewrapAll(
   for (const t of targets) counts.seen.add(t.key);
   const todo = targets.filter((t) => !done.has(t.key));
   for (const t of targets) {
-    if (done.has(t.key) && !counts.stored.has(t.ctx.objectId)) counts.stored.set(t.ctx.objectId, null);
+    if (done.has(t.key) && !counts.stored.has(t.ref.id)) counts.stored.set(t.ref.id, null);
   }
   const total = targets.length;
   let finished = total - todo.length;
@@ -154,7 +155,7 @@ async function rewrapAll(
       const t = todo[next++]!;
       let bytes: Buffer;
       try {
-        bytes = await readAll(await t.store.get(t.key));
+        bytes = await t.objects.fetchSealed(t.ref);
       } catch (err) {
         // Retention removed it since we listed: nothing left to protect.
         if (err instanceof NotFoundError) {
@@ -166,11 +167,11 @@ async function rewrapAll(
       }
       const versions = messageKeyVersions(bytes);
       if (versions.length === 0 || versions.some((v) => v !== toVersion)) {
-        const plain = await vault.sealer.openBytes(bytes, t.ctx);
-        const sealed = await vault.sealer.sealBytes(plain, t.ctx);
+        // Same ref, so the same key and context: only the data key's wrapping changes.
+        const sealed = await t.objects.sealBytes(t.ref, await t.objects.openBytes(t.ref, bytes));
         const sha256 = sha256Base64(sealed);
-        const res = await t.store.put(t.key, bufferBody(sealed), { checksumSha256: sha256 });
-        counts.stored.set(t.ctx.objectId, { size: sealed.byteLength, sha256, ...(res.md5Etag ? { etag: res.etag } : {}) });
+        const res = await t.objects.replace(t.ref, bufferBody(sealed), { checksumSha256: sha256 });
+        counts.stored.set(t.ref.id, { size: sealed.byteLength, sha256, ...(res.md5Etag ? { etag: res.etag } : {}) });
         counts.rewrapped++;
       }
       done.add(t.key);
@@ -197,7 +198,7 @@ async function commitRewrapped(
       changed = true;
     }
   }
-  const headVersions = messageKeyVersions(await readAll(await vault.store.get(HEAD_KEY)));
+  const headVersions = messageKeyVersions(await dataObjects(vault).fetchSealed(HEAD));
   if (!changed && headVersions.every((v) => v === toVersion)) return null;
   const index = await loadIndex(vault.paths.index);
   const seq = index.deviceSeq + 1;
@@ -209,6 +210,10 @@ async function commitRewrapped(
     ...index, rootId: root.rootId, etag, generation, deviceSeq: changed ? seq : index.deviceSeq,
   });
   return changed ? root.rootId : null;
+}
+
+function dataObjects(vault: Vault): SealedObjects {
+  return new SealedObjects({ store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId });
 }
 
 async function loadProgress(path: string, toVersion: number): Promise<Set<string>> {

@@ -2,7 +2,7 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { ManifestStore } from '../manifest/manifest-store.ts';
 import type { StoredObject } from '../manifest/schema.ts';
 import { walkRoots } from '../manifest/reachable.ts';
-import { objectKey } from '../manifest/layout.ts';
+import { objectKey } from '../objects/object-keys.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
 import { keptRoots } from './retained-refs.ts';
 import { objectPhrase } from './problem-text.ts';

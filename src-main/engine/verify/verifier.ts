@@ -3,7 +3,7 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import type { ManifestStore } from '../manifest/manifest-store.ts';
 import type { Head } from '../manifest/schema.ts';
-import { OBJECTS_PREFIX, objectIdFromKey } from '../manifest/layout.ts';
+import { OBJECTS_PREFIX, objectIdFromKey } from '../objects/object-keys.ts';
 import type { ContentReader } from '../read/content-reader.ts';
 import { isRangeProblem, objectPhrase } from './problem-text.ts';
 import { collectRetainedRefs, type ContentRef, type RetainedRefs, type SnapshotRef, type VerifyProblem } from './retained-refs.ts';

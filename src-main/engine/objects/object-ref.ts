@@ -1,0 +1,49 @@
+import type { ObjectContext, ObjectKind } from '../ports/sealer.ts';
+import { HEAD_KEY, SSE_C_KEY, objectKey } from './object-keys.ts';
+
+/**
+ * One sealed object of a vault, named by its kind and its id. From these two alone follow its key in
+ * the bucket and the encryption context it is sealed under, so no caller builds either by hand.
+ *
+ * - 'data', 'pack', 'manifest', 'root': a random id (object-id.ts), stored at objects/<id[0:2]>/<id>;
+ * - 'head': the one head, id 'head', at `head`;
+ * - 'keyslot': the SSE-C customer key, id 'sse-c', at `keys/sse-c` (the other key slots are not sealed
+ *   objects: engine/keys/ seals them under the slot secret with their own context).
+ */
+export interface ObjectRef {
+  readonly kind: ObjectKind;
+  readonly id: string;
+}
+
+/** The kinds stored under a fresh random id. */
+export type RandomIdKind = 'data' | 'pack' | 'manifest' | 'root';
+
+export const HEAD: ObjectRef = Object.freeze({ kind: 'head', id: 'head' });
+export const SSE_C: ObjectRef = Object.freeze({ kind: 'keyslot', id: 'sse-c' });
+
+export function objectRef(kind: RandomIdKind, id: string): ObjectRef {
+  return { kind, id };
+}
+
+/** The object's key in the bucket; a head or key-slot ref that is not HEAD or SSE_C is a programming error. */
+export function keyOf(ref: ObjectRef): string {
+  switch (ref.kind) {
+    case 'head':
+      if (ref.id !== HEAD.id) throw new Error(`no head object named ${JSON.stringify(ref.id)}`);
+      return HEAD_KEY;
+    case 'keyslot':
+      if (ref.id !== SSE_C.id) throw new Error(`no sealed key slot named ${JSON.stringify(ref.id)}`);
+      return SSE_C_KEY;
+    default:
+      return objectKey(ref.id);
+  }
+}
+
+/**
+ * What the object is bound to (the Sealer turns it into the message's coffer:vault, coffer:object and
+ * coffer:kind pairs, crypto/encryption-context.ts): opened under any other ref, it is refused. The pairs
+ * are in the message header in clear, so whoever reads the bucket learns each object's kind from it.
+ */
+export function contextOf(vaultId: string, ref: ObjectRef): ObjectContext {
+  return { vaultId, objectId: ref.id, kind: ref.kind };
+}

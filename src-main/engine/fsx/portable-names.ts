@@ -11,7 +11,6 @@
  */
 
 const DEVICE = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/iu;
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[<>:"|?*\\\u0000-\u001f]/u;
 
 /** Why Windows cannot hold this one name (a single path component), or null when it can. */

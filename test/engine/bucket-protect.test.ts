@@ -9,7 +9,7 @@ import {
   ListObjectsV2Command, S3Client,
 } from '@aws-sdk/client-s3';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
-import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import type { Clock } from '../../src-main/engine/ports/clock.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
 import { sandbox, type Sandbox } from './harness.ts';
@@ -58,7 +58,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
       storageClass: 'STANDARD', objectLock: { mode: 'GOVERNANCE', days: 60 },
     });
     expect(vault.settings).toMatchObject({ storageClass: 'STANDARD', objectLock: { mode: 'GOVERNANCE', days: 60 } });
-    const syncer = new VaultSyncer(vault);
+    const syncer = new MaintainedSyncer(vault);
     await syncer.sync();
 
     const all = await keysUnder(s3, bucket, 'v/');
@@ -114,7 +114,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     const remoteDir = join(sb.root, 'remote');
     const { vault } = await Vault.init({ ...sb.env, clock }, { folder: sb.folder, remote: `file://${remoteDir}`, keyRef: 'passphrase' });
     (vault.settings as { objectLock?: unknown }).objectLock = { mode: 'GOVERNANCE', days: 60 };
-    const syncer = new VaultSyncer(vault);
+    const syncer = new MaintainedSyncer(vault);
     const t0 = now;
     await syncer.sync();
     now = t0 + 5 * DAY;

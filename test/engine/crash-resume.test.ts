@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { loadSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
@@ -57,7 +57,7 @@ describe.each<RemoteKind>(['file', 's3'])('kill -9 during a large upload, then r
 
     const again = await Vault.open(sb.env, sb.folder);
     await saveSettings(again.paths.settings, { ...settings, bwlimitKiBps: undefined });
-    const syncer = new VaultSyncer(again);
+    const syncer = new MaintainedSyncer(again);
     const result = await syncer.sync();
     await syncer.close();
     expect(result.complete).toBe(true);
@@ -85,7 +85,7 @@ describe.skipIf(!s3TestConfig())('multipart uploads the journal never heard of (
     sb = await sandbox();
     await writeFile(join(sb.folder, 'a.txt'), 'a');
     const { vault, remote, endpoint } = await initVault(sb, 's3');
-    const syncer = new VaultSyncer(vault);
+    const syncer = new MaintainedSyncer(vault);
     await syncer.sync();
     const { tree } = await vault.tree();
     const objectId = tree.get('a.txt')!.chunks![0]!.object;

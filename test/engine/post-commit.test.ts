@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
-import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { FaultyStore, type FaultRule } from '../../src-main/engine/store/faulty-store.ts';
 import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
@@ -30,7 +30,7 @@ describe.each<RemoteKind>(['file', 's3'])('a failure after the commit (%s remote
     const env = { ...sb.env, wrapStore: (s: BlobStore) => { const f = new FaultyStore(s, { rules: [...POST_COMMIT_FAULTS] }); faulty.push(f); return f; } };
     const r = await freshRemote(kind, sb);
     const { vault } = await Vault.init(env, { folder: sb.folder, remote: r.remote, endpoint: r.endpoint, keyRef: 'passphrase' });
-    const syncer = new VaultSyncer(vault);
+    const syncer = new MaintainedSyncer(vault);
 
     const first = await syncer.sync();
     expect(faulty.reduce((n, f) => n + f.failures, 0)).toBeGreaterThan(0);

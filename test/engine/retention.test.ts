@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
-import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
 import type { Clock } from '../../src-main/engine/ports/clock.ts';
 import { sandbox, type Sandbox } from './harness.ts';
@@ -27,7 +27,7 @@ describe('retention (30 days by default) and garbage collection', () => {
     await writeFile(join(sb.folder, 'a.txt'), 'a, version one');
     await writeFile(join(sb.folder, 'b.txt'), 'b, soon deleted');
     const { vault } = await Vault.init(env, { folder: sb.folder, remote: `file://${join(sb.root, 'remote')}`, keyRef: 'passphrase' });
-    const syncer = new VaultSyncer(vault);
+    const syncer = new MaintainedSyncer(vault);
     const t0 = now;
     await syncer.sync(); // root 1
 

@@ -7,7 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
-import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { S3Store } from '../../src-main/engine/store/s3-store.ts';
 import { bufferBody } from '../../src-main/engine/store/body.ts';
@@ -61,7 +61,7 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
   }
 
   async function syncOnce(vault: Vault) {
-    const syncer = new VaultSyncer(vault);
+    const syncer = new MaintainedSyncer(vault);
     try {
       return await syncer.sync();
     } finally {
@@ -177,7 +177,7 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
     // A watch batch for one other file commits it, and must not touch large.bin's upload.
     await writeFile(join(sb.folder, 'small.txt'), 'watched');
     const vault = await reopen(6);
-    const scoped = new VaultSyncer(vault);
+    const scoped = new MaintainedSyncer(vault);
     try {
       const r = await scoped.sync({ scope: ['small.txt'] });
       expect(r.uploaded).toBe(1);

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ContentUploader, DEFAULT_TUNING } from '../../src-main/engine/sync/content-uploader.ts';
+import { ContentUploader, DEFAULT_TUNING, IN_PACK, type ContentOutcome } from '../../src-main/engine/sync/content-uploader.ts';
 import { ObjectWriter } from '../../src-main/engine/sync/object-writer.ts';
 import { ResumeMap } from '../../src-main/engine/sync/resume-map.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
@@ -45,6 +45,15 @@ async function setup(packTargetBytes: number) {
   return { dir, store, uploader };
 }
 
+/** The chunks an outcome names: its own, or for content put in a pack, the one flush() returned for its hash. */
+function chunksOf(out: ContentOutcome, packed: ReadonlyMap<string, Chunk>): Chunk[] {
+  if (out.kind === 'same') throw new Error('unexpected same');
+  if (out.chunks !== IN_PACK) return out.chunks;
+  const chunk = packed.get(out.hash);
+  if (!chunk) throw new Error(`flush() returned no chunk for ${out.hash}`);
+  return [chunk];
+}
+
 async function content(store: MemoryStore, chunks: Chunk[]): Promise<Buffer> {
   const parts: Buffer[] = [];
   for (const c of chunks) parts.push((await readAll(await store.get(objectKey(c.object)))).subarray(c.offset, c.offset + c.length));
@@ -64,18 +73,26 @@ describe('small files read ahead', () => {
     t.uploader.expect(files.map((f) => f.entry));
     const outs = [];
     for (const f of files) outs.push(await t.uploader.upload(f.entry, undefined));
-    await t.uploader.flush();
+    const packed = await t.uploader.flush();
     const seen = new Set<string>();
     let last: { object: string; end: number } | null = null;
     for (const [i, out] of outs.entries()) {
       if (out.kind === 'same') throw new Error('unexpected same');
       const h = createHash('sha256').update(files[i]!.data).digest('hex');
       expect(out.hash).toBe(h);
-      if (seen.has(h)) continue; // a duplicate content (the empty file) reuses the first copy
+      if (seen.has(h)) {
+        // A duplicate content (the empty file) reuses the first copy, still in its pack at that point.
+        expect(out).toMatchObject({ kind: 'reused', chunks: IN_PACK });
+        expect((await content(t.store, chunksOf(out, packed))).equals(files[i]!.data)).toBe(true);
+        continue;
+      }
       seen.add(h);
       expect(out.kind).toBe('stored');
-      expect((await content(t.store, out.chunks)).equals(files[i]!.data)).toBe(true);
-      const c = out.chunks[0]!;
+      // A packed file's chunk is not known at upload(): it comes back from flush().
+      expect(out.chunks).toBe(IN_PACK);
+      const chunks = chunksOf(out, packed);
+      expect((await content(t.store, chunks)).equals(files[i]!.data)).toBe(true);
+      const c = chunks[0]!;
       // Within a pack, members sit back to back in upload order.
       if (last && last.object === c.object) expect(c.offset).toBe(last.end);
       last = { object: c.object, end: c.offset + c.length };
@@ -95,9 +112,8 @@ describe('small files read ahead', () => {
     await expect(t.uploader.upload(entries[1]!, undefined)).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await t.uploader.upload(entries[2]!, undefined)).kind).toBe('stored');
     const d = await t.uploader.upload(entries[3]!, undefined);
-    await t.uploader.flush();
-    if (d.kind === 'same') throw new Error('unexpected same');
-    expect((await content(t.store, d.chunks)).toString()).toBe('content of d');
+    const packed = await t.uploader.flush();
+    expect((await content(t.store, chunksOf(d, packed))).toString()).toBe('content of d');
   });
 
   it('reads the file as it is at open, not the size the scan saw', async () => {
@@ -106,8 +122,7 @@ describe('small files read ahead', () => {
     const entry = { path: 'grew', kind: 'file', size: 3, mtimeMs: 0, mode: 0o644 } as ScanEntry;
     t.uploader.expect([entry]);
     const out = await t.uploader.upload(entry, undefined);
-    await t.uploader.flush();
-    if (out.kind === 'same') throw new Error('unexpected same');
-    expect((await content(t.store, out.chunks)).toString()).toBe('now longer than scanned');
+    const packed = await t.uploader.flush();
+    expect((await content(t.store, chunksOf(out, packed))).toString()).toBe('now longer than scanned');
   });
 });

@@ -1,5 +1,6 @@
 import { Vault } from '../../engine/vault/vault.ts';
 import { VaultSyncer } from '../../engine/vault/vault-sync.ts';
+import { Maintenance, maintainedSync } from '../../engine/vault/maintenance.ts';
 import type { CommandContext } from '../context.ts';
 import { MassDeleteError } from '../../engine/sync/mass-delete-guard.ts';
 import { confirm } from '../prompt.ts';
@@ -11,19 +12,23 @@ export async function syncCommand(ctx: CommandContext): Promise<number> {
   const syncer = new VaultSyncer(vault, {
     onProgress: (p) => ctx.out.progress('sync', p.filesDone, p.filesTotal, p.bytesDone),
   });
+  // One pass with the maintenance a runner would schedule: rotation when due, the daily prune.
+  const maintenance = new Maintenance(vault);
+  const once = (allowMassDelete: boolean) => maintainedSync(vault, syncer, maintenance, { allowMassDelete });
   try {
-    const r = await syncer.sync({ allowMassDelete: ctx.flags['allow-mass-delete'] === true }).catch(async (err: unknown) => {
+    const r = await once(ctx.flags['allow-mass-delete'] === true).catch(async (err: unknown) => {
       // The guard pauses and asks; without a terminal to ask, the error tells how to proceed.
       if (!(err instanceof MassDeleteError) || ctx.out.json) throw err;
       ctx.out.endProgress();
       const yes = await confirm(`This pass would delete ${err.wouldDelete} of ${err.total} files from the vault (old versions stay for the retention period). Go ahead?`);
       if (!yes) throw err;
-      return syncer.sync({ allowMassDelete: true });
+      return once(true);
     });
     ctx.out.endProgress();
-    // Housekeeping after the commit failed: the sync itself stands (exit code unchanged), the step is retried.
+    // Names that will not restore on Windows, housekeeping after the commit that failed (retried next
+    // time): the sync itself stands, exit code unchanged.
     for (const w of r.warnings) ctx.out.info(`warning: ${w}`);
-    const { index: _index, ...summary } = r;
+    const { index: _index, committed: _committed, ...summary } = r;
     ctx.out.result(
       `${r.complete && r.errors === 0 ? 'Up to date' : 'Synced with problems'}: ${r.uploaded} uploaded, ${r.renamed} renamed, ` +
         `${r.deleted} deleted, ${r.skipped} skipped, ${r.errors} errors (${formatBytes(r.bytes)} stored)` +

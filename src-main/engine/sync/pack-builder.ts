@@ -1,3 +1,6 @@
+import type { Chunk } from '../manifest/schema.ts';
+import type { ObjectWriter } from './object-writer.ts';
+
 /**
  * Collects small files into one object. Per-object cost dominates small files (about 0.8 ms per SDK
  * message, plus one PUT each), so packing is what makes thousands of small files fast.
@@ -8,11 +11,20 @@ export interface PackMember {
   data: Buffer;
 }
 
+/** A member once its pack is stored: where its bytes are (the chunk its manifest entry names). */
+export interface SealedMember {
+  path: string;
+  hash: string;
+  chunk: Chunk;
+}
+
 export class PackBuilder {
   private members: PackMember[] = [];
   private bytes = 0;
 
-  constructor(private readonly targetBytes: number) {}
+  constructor(private readonly targetBytes: number) {
+    if (!Number.isInteger(targetBytes) || targetBytes < 1) throw new RangeError(`pack target must be a positive integer, got ${targetBytes}`);
+  }
 
   /** Adds a file; returns a full pack to write when the target size is reached. */
   add(m: PackMember): PackMember[] | null {
@@ -40,4 +52,18 @@ export function layOut(members: PackMember[]): { plaintext: Buffer; ranges: { of
     offset += m.data.length;
   }
   return { plaintext: Buffer.concat(members.map((m) => m.data)), ranges };
+}
+
+/**
+ * Seals and stores one pack under `objectId` (journaled by the writer), and returns each member with the
+ * chunk that now holds it: the id is the one the pack was stored under (a new one if `objectId` was taken).
+ */
+export async function sealPack(writer: ObjectWriter, objectId: string, members: PackMember[]): Promise<{ members: SealedMember[]; size: number }> {
+  const { plaintext, ranges } = layOut(members);
+  const files = members.map((m, i) => ({ path: m.path, hash: m.hash, ...ranges[i]! }));
+  const stored = await writer.writePack(objectId, plaintext, files);
+  return {
+    size: stored.size,
+    members: members.map((m, i) => ({ path: m.path, hash: m.hash, chunk: { object: stored.objectId, kind: 'pack', ...ranges[i]! } })),
+  };
 }

@@ -15,13 +15,21 @@ const SeenHeadSchema = z.strictObject({ version: z.literal(1), generation: z.num
 
 const seenPath = (paths: VaultPaths) => join(paths.dir, 'seen-head.json');
 
-/** max(the index's generation, the readers' mark); 0 on a machine with no state for this vault. */
-export async function lastSeenGeneration(paths: VaultPaths): Promise<number> {
+/**
+ * max(the index's generation, the readers' mark); 0 on a machine with no state for this vault. A caller
+ * that has the index loaded already (the syncer) passes it, so it is not read a second time.
+ */
+export async function lastSeenGeneration(paths: VaultPaths, index?: { generation: number }): Promise<number> {
   // A damaged file must not block a restore (what one wants when things are broken); the other record
   // still counts, and sync refuses a damaged index on its own.
-  const index = await loadIndex(paths.index).catch(() => null);
+  const known = index ?? await loadIndex(paths.index).catch(() => null);
+  return Math.max(known?.generation ?? 0, await readersSeenGeneration(paths));
+}
+
+/** The readers' mark alone (seen-head.json); 0 when there is none or it is damaged. */
+export async function readersSeenGeneration(paths: VaultPaths): Promise<number> {
   const seen = await readJsonFile(seenPath(paths), (raw) => SeenHeadSchema.parse(raw)).catch(() => null);
-  return Math.max(index?.generation ?? 0, seen?.generation ?? 0);
+  return seen?.generation ?? 0;
 }
 
 export async function recordSeenGeneration(paths: VaultPaths, generation: number): Promise<void> {

@@ -4,8 +4,10 @@ import { HintAggregator, type ScanBatch } from '../watch/hint-aggregator.ts';
 import type { Timers } from '../watch/timers.ts';
 import type { ChangeSource } from '../ports/change-source.ts';
 import { VaultSyncer } from './vault-sync.ts';
+import { Maintenance, maintainedSync } from './maintenance.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
 import type { Vault } from './vault.ts';
+import type { Clock } from '../ports/clock.ts';
 
 export interface RunnerEvents {
   onState?: (state: SyncState, detail?: string) => void;
@@ -26,6 +28,8 @@ export class VaultRunner {
   /** Set while the mass-delete guard holds a pass back, until the user confirms or the files return. */
   massDelete: { wouldDelete: number; total: number } | undefined;
   private readonly syncer: VaultSyncer;
+  /** Rotation when due, the daily prune, the dead-upload sweep: run around each pass it schedules. */
+  private readonly maintenance: Maintenance;
   private aggregator: HintAggregator | null = null;
   private source: ChangeSource | null = null;
   private chain: Promise<unknown> = Promise.resolve();
@@ -34,9 +38,10 @@ export class VaultRunner {
   constructor(
     private readonly vault: Vault,
     private readonly events: RunnerEvents = {},
-    private readonly opts: { timers?: Timers; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource } = {},
+    private readonly opts: { timers?: Timers; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource; clock?: Clock } = {},
   ) {
     this.syncer = new VaultSyncer(vault, { onProgress: (p) => events.onProgress?.(p) });
+    this.maintenance = new Maintenance(vault, opts.clock ?? vault.clock);
   }
 
   async start(): Promise<void> {
@@ -87,14 +92,14 @@ export class VaultRunner {
   private async pass(batch: ScanBatch, allowMassDelete = false): Promise<SyncSummary> {
     this.setState('syncing');
     try {
-      const r = await this.syncer.sync({ scope: batch.scope === 'all' ? undefined : batch.scope, allowMassDelete });
+      const r = await maintainedSync(this.vault, this.syncer, this.maintenance, { scope: batch.scope === 'all' ? undefined : batch.scope, allowMassDelete });
       this.lastSync = new Date(this.vault.clock.now()).toISOString();
       this.lastError = undefined;
       this.massDelete = undefined;
       // A watch batch scans a few paths: what earlier passes could not store elsewhere still counts.
       // The status contract carries at most 1,000 failures; `coffer status --json` lists them all.
       this.problems = (r.index.notStored ?? r.problems.map((p) => ({ ...p, time: this.lastSync! }))).slice(0, 1000);
-      const { index: _i, pruned: _p, ...summary } = r;
+      const { index: _i, pruned: _p, committed: _c, ...summary } = r;
       this.events.onPass?.(summary);
       this.setState(this.paused ? 'paused' : this.problems.length > 0 ? 'error' : r.state);
       return summary;

@@ -6,13 +6,10 @@ import { IgnoreRules } from '../scan/ignore-rules.ts';
 import { loadIndex, saveIndex, type LocalIndex } from '../sync/local-index.ts';
 import { Housekeeping } from '../sync/housekeeping.ts';
 import { runSyncPass, type SyncPassResult, type SyncRequest } from '../sync/sync-pass.ts';
-import { lastSeenGeneration } from './seen-head.ts';
-import { pruneVault, type PruneReport } from '../sync/retention.ts';
+import { readersSeenGeneration } from './seen-head.ts';
 import type { Vault } from './vault.ts';
 import { ConcurrentWriterError } from '../manifest/manifest-store.ts';
 import { rm } from 'node:fs/promises';
-
-const DAY = 86_400_000;
 
 /**
  * Syncs one vault's folder. Holds the journal (and so the one-writer lock) for its lifetime, so two
@@ -33,7 +30,13 @@ export class VaultSyncer {
     return s.folder;
   }
 
-  async sync(req: SyncRequest = {}): Promise<SyncPassResult & { pruned?: PruneReport }> {
+  /**
+   * One pass (sync/sync-pass.ts) over the folder, with this machine's bookkeeping around it: the index
+   * saved, the spool cleaned after a complete commit, the key audit log written, warnings and errors in
+   * the history. Key rotation, pruning and the dead-upload sweep are not part of a pass: whoever
+   * schedules passes runs them (vault/maintenance.ts).
+   */
+  async sync(req: SyncRequest = {}): Promise<SyncPassResult> {
     const { vault } = this;
     const settings = vault.settings!;
     const journal = (this.journal ??= await FileJournal.open(vault.paths.dir));
@@ -41,48 +44,32 @@ export class VaultSyncer {
     const history = await vault.history();
     const scanner = new FsScanner({ root: this.folder, ignore, clock: vault.clock, excludeAbsolute: [vault.env.home] });
     const index = await loadIndex(vault.paths.index);
-    const syncId = Buffer.from(vault.random(6)).toString('hex');
+    const syncId = req.syncId ?? Buffer.from(vault.random(6)).toString('hex');
     try {
-      await vault.key.rotateIfDue();
       const deps = {
         root: this.folder, vaultId: vault.vaultId, deviceId: settings.deviceId, store: vault.store, sealer: vault.sealer,
         manifest: vault.manifest, journal, history, scanner, clock: vault.clock, random: vault.random,
         spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
-        massDeleteThreshold: settings.massDeleteThreshold, tuning: this.opts.tuning, onProgress: this.opts.onProgress,
+        massDeleteThreshold: settings.massDeleteThreshold,
+        tuning: { packTargetBytes: settings.packTargetBytes, ...this.opts.tuning }, onProgress: this.opts.onProgress,
         saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i),
-        seenGeneration: await lastSeenGeneration(vault.paths),
+        // The index is loaded already: only the readers' mark is read (the pass takes the max of both).
+        seenGeneration: await readersSeenGeneration(vault.paths),
       };
       const result = await passWithRetryOnConcurrentWriter(() => runSyncPass(deps, index, { ...req, syncId }));
-      let next = result.index;
-      const committed = next.deviceSeq > index.deviceSeq;
       // A commit saved the index itself, first; a pass with nothing to commit saves what it learnt here.
-      if (!committed) await saveIndex(vault.paths.index, next);
+      if (!result.committed) await saveIndex(vault.paths.index, result.index);
       const after = new Housekeeping();
-      let pruned: PruneReport | undefined;
-      const now = vault.clock.now();
-      const pruneDue = !!next.rootId && (!next.lastPrune || now - Date.parse(next.lastPrune) > DAY);
-      if (pruneDue) {
-        pruned = await after.run('pruning past the retention period', () => pruneVault({ store: vault.store, manifest: vault.manifest }, next.rootId!, {
-          now, retentionDays: settings.retentionDays, graceMs: DAY,
-          ...(settings.objectLock ? { lockedForMs: settings.objectLock.days * DAY } : {}),
-        }));
-        // Only a prune that finished counts as today's: a failed one is tried again on the next pass.
-        if (pruned) {
-          next = { ...next, lastPrune: new Date(now).toISOString() };
-          await after.run('saving the prune date', () => saveIndex(vault.paths.index, next));
-        }
-      }
       // After a commit of every file nothing pending refers to a spool file any more; a scoped or
-      // incomplete pass keeps the spools of uploads still waiting to resume (sync-pass.ts).
-      if (committed && !req.scope && result.complete) await after.run('cleaning the spool', () => rm(vault.paths.spool, { recursive: true, force: true }));
-      if (committed || pruneDue) await after.run('aborting dead multipart uploads', () => abortDeadUploads(vault, pruneDue ? now - DAY : null));
+      // incomplete pass keeps the spools of uploads still waiting to resume (commit-pass.ts).
+      if (result.committed && !req.scope && result.complete) await after.run('cleaning the spool', () => rm(vault.paths.spool, { recursive: true, force: true }));
       await after.run('writing the key audit log', () => vault.key.flushAudit());
       const warnings = [...result.warnings, ...after.warnings];
       if (warnings.length > 0) {
         const time = new Date(vault.clock.now()).toISOString();
         await history.append(warnings.map((reason) => ({ time, action: 'warning' as const, reason, syncId }))).catch(() => undefined);
       }
-      return { ...result, index: next, pruned, warnings };
+      return { ...result, warnings };
     } catch (err) {
       await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]);
       throw err;
@@ -121,21 +108,5 @@ async function passWithRetryOnConcurrentWriter<T>(pass: () => Promise<T>, attemp
     } catch (err) {
       if (!(err instanceof ConcurrentWriterError) || i >= attempts) throw err;
     }
-  }
-}
-
-/**
- * Multipart uploads that can never be of use, aborted because they cost storage silently:
- * - one whose object already exists: objects are written once (create-only), so it can never complete.
- *   A crash between starting an upload and saving its checkpoint leaves such an upload behind, since the
- *   resumed pass stores the object with a new one;
- * - with `staleBefore`, one started before then (a day ago): no device's resumable work any more.
- */
-async function abortDeadUploads(vault: Vault, staleBefore: number | null): Promise<void> {
-  const { store } = vault;
-  if (!store.pendingUploads || !store.abortUpload) return;
-  for await (const u of store.pendingUploads()) {
-    const stale = staleBefore !== null && u.initiated !== undefined && u.initiated.getTime() < staleBefore;
-    if (stale || (await store.head(u.key))) await store.abortUpload(u);
   }
 }

@@ -1,0 +1,178 @@
+import type { Clock, RandomSource } from '../ports/clock.ts';
+import type { ScanEntry } from '../ports/scanner.ts';
+import type { SyncProgress } from '../ports/vault-service.ts';
+import type { Chunk, FileEntry } from '../manifest/schema.ts';
+import type { Tree } from '../manifest/manifest-store.ts';
+import { ContentUploader, DEFAULT_TUNING, IN_PACK, type ContentOutcome, type UploadTuning } from './content-uploader.ts';
+import type { ObjectWriter } from './object-writer.ts';
+import type { ResumeMap } from './resume-map.ts';
+import { readFailure, scanSkipReason } from './not-stored.ts';
+import type { PassPlan } from './plan-pass.ts';
+import type { PassLog } from './pass-log.ts';
+import { PassProgress } from './pass-progress.ts';
+
+export interface StoreContentDeps {
+  root: string;
+  clock: Clock;
+  random: RandomSource;
+  keyVersion: () => Promise<number>;
+  tuning?: Partial<UploadTuning>;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+/** The new tree and what it took: the commit phase writes it; the counts go to the result. */
+export interface StoredContent {
+  next: Tree;
+  inodes: Record<string, number>;
+  /** false: the new tree equals the head's, and there is nothing to commit. */
+  changed: boolean;
+  counts: { uploaded: number; renamed: number; skipped: number; errors: number };
+  /** Files this pass could not store: they make the pass incomplete and are listed on the dashboard. */
+  problems: { path: string; reason: string }[];
+  /** Deleted paths whose content reappeared under a new path (counted as renames, not deletions). */
+  movedFrom: Set<string>;
+  /** Paths new in the tree with this pass (first stored now): vetted for portable names. */
+  added: string[];
+  /** Ciphertext bytes stored. */
+  bytes: number;
+}
+
+/** Who wrote an entry: this device and the sequence number of the root the pass commits. */
+export interface Stamp {
+  device: string;
+  seq: number;
+}
+
+/**
+ * Phase 2 of a pass: turns the plan's candidates into tree entries, storing new content on the way (the
+ * uploader dedups, packs, chunks, resumes; sync/content-uploader.ts). Journals, through the writer, an
+ * intent before each object and 'uploaded' after it; the objects stay unreferenced until the commit.
+ * A file that cannot be read is counted and named, never a failed pass; a store or key failure throws.
+ */
+export async function storeContent(
+  deps: StoreContentDeps, plan: PassPlan, index: { inodes: Record<string, number> }, stamp: Stamp,
+  io: { writer: ObjectWriter; resume: ResumeMap }, log: PassLog,
+): Promise<StoredContent> {
+  const { base, own, scan, deleted } = plan;
+  const next: Tree = new Map(base);
+  const inodes = { ...index.inodes };
+  for (const p of deleted) {
+    next.delete(p);
+    delete inodes[p];
+  }
+  const deletedHashes = new Map<string, string>();
+  for (const p of deleted) {
+    const h = base.get(p)?.hash;
+    if (h) deletedHashes.set(h, p);
+  }
+  const known = new Map<string, { chunks: Chunk[]; path: string }>();
+  for (const e of base.values()) if (e.hash && e.chunks) known.set(e.hash, { chunks: e.chunks, path: e.path });
+  const hints = {
+    sizes: new Set([...base.values()].filter((e) => e.type === 'file').map((e) => e.size)),
+    pendingPaths: new Set(plan.pending.flatMap((r) => (r.type === 'intent' ? r.files.map((f) => f.path) : []))),
+  };
+  const uploader = new ContentUploader(deps.root, io.writer, io.resume, known, deps.random, { ...DEFAULT_TUNING, ...deps.tuning }, hints);
+  const keyVersion = await deps.keyVersion();
+
+  const counts = { uploaded: 0, renamed: 0, skipped: 0, errors: 0 };
+  let changed = deleted.length > 0;
+  const problems: { path: string; reason: string }[] = [];
+  const unstored = (e: { action: 'error' | 'skip'; path: string; reason: string }) => {
+    log.note(e);
+    problems.push({ path: e.path, reason: e.reason });
+  };
+  // What the scan could not even look at (unreadable, special files) is not stored either.
+  for (const s of scan.skipped) {
+    if (s.reason === 'permission denied' || s.reason.startsWith('error ')) counts.errors++;
+    else counts.skipped++;
+    unstored({ action: s.reason === 'permission denied' ? 'error' : 'skip', path: s.path, reason: scanSkipReason(s.reason) });
+  }
+
+  const movedFrom = new Set<string>();
+  // Entries whose content went into a pack this pass: their chunks come from the uploader's flush().
+  const packed: FileEntry[] = [];
+  const progress = new PassProgress(scan.candidates, deps.clock, deps.onProgress);
+  const candidates = [...scan.candidates].sort((a, b) => a.size - b.size);
+  uploader.expect(candidates);
+  for (const c of candidates) {
+    const prev = base.get(c.path);
+    if (c.kind !== 'file') {
+      const entry = notFileEntry(c, stamp);
+      const same = prev && prev.type === entry.type && prev.target === entry.target && prev.mode === entry.mode;
+      if (!same) changed = true;
+      next.set(c.path, same ? prev : entry);
+      inodes[c.path] = c.ino;
+      progress.done(c);
+      continue;
+    }
+    try {
+      // "Unchanged" is judged against this device's own view: if another device edited the file since,
+      // its version stands unless this device changed the content too (then the newer write wins).
+      const out = await uploader.upload(c, own.get(c.path) ?? prev);
+      if (out.kind === 'same') {
+        const current = next.get(c.path);
+        if (current?.hash === out.hash && (current.mtimeMs !== c.mtimeMs || current.mode !== c.mode)) {
+          next.set(c.path, { ...current, mtimeMs: c.mtimeMs, mode: c.mode });
+          changed = true;
+        }
+      } else {
+        const entry: FileEntry = { path: c.path, type: 'file', size: c.size, mode: c.mode, mtimeMs: c.mtimeMs, hash: out.hash, ...stamp, keyVersion };
+        if (out.chunks === IN_PACK) packed.push(entry);
+        next.set(c.path, out.chunks === IN_PACK ? entry : { ...entry, chunks: out.chunks });
+        changed = true;
+        noteStored(out, c, deletedHashes, movedFrom, counts, log);
+      }
+      inodes[c.path] = c.ino;
+    } catch (err) {
+      const failure = readFailure(err, deps.root);
+      if (!failure) throw err;
+      if (failure.kind === 'gone') {
+        if (prev) {
+          next.delete(c.path);
+          delete inodes[c.path];
+          changed = true;
+          log.note({ action: 'delete', path: c.path, reason: 'deleted while syncing' });
+        } else log.note({ action: 'skip', path: c.path, reason: 'deleted before it could be read' });
+        counts.skipped++;
+      } else {
+        if (failure.kind === 'error') counts.errors++;
+        else counts.skipped++;
+        unstored({ action: failure.kind, path: c.path, reason: failure.reason });
+      }
+    }
+    progress.done(c);
+  }
+  // The packs are stored now: each packed entry gets the chunk its pack returned.
+  const packChunks = await uploader.flush();
+  for (const e of packed) {
+    const chunk = packChunks.get(e.hash!);
+    if (!chunk) throw new Error(`internal: no pack holds the content of ${e.path}`);
+    next.set(e.path, { ...e, chunks: [chunk] });
+  }
+  for (const p of deleted) {
+    if (!movedFrom.has(p)) log.note({ action: 'delete', path: p, reason: 'deleted locally; old versions are kept for the retention period' });
+  }
+  const added = scan.candidates.filter((c) => next.has(c.path) && !base.has(c.path)).map((c) => c.path);
+  return { next, inodes, changed, counts, problems, movedFrom, added, bytes: uploader.bytesStored };
+}
+
+function notFileEntry(c: ScanEntry, stamp: Stamp): FileEntry {
+  return { path: c.path, type: c.kind, size: 0, mode: c.mode, mtimeMs: c.mtimeMs, ...stamp, ...(c.kind === 'symlink' ? { target: c.target ?? '' } : {}) };
+}
+
+function noteStored(
+  out: Exclude<ContentOutcome, { kind: 'same' }>, c: ScanEntry, deletedHashes: Map<string, string>, movedFrom: Set<string>,
+  counts: StoredContent['counts'], log: PassLog,
+): void {
+  if (out.kind === 'reused' && out.from && deletedHashes.get(out.hash) === out.from) {
+    counts.renamed++;
+    movedFrom.add(out.from);
+    log.note({ action: 'rename', path: c.path, size: c.size, reason: `moved from ${out.from}; no upload needed` });
+  } else if (out.kind === 'reused') {
+    counts.uploaded++;
+    log.note({ action: 'upload', path: c.path, size: c.size, reason: 'identical content already stored; no upload needed' });
+  } else {
+    counts.uploaded++;
+    log.note({ action: 'upload', path: c.path, size: c.size });
+  }
+}

@@ -1,0 +1,101 @@
+import type { Clock } from '../ports/clock.ts';
+import { saveIndex, type LocalIndex } from '../sync/local-index.ts';
+import { Housekeeping } from '../sync/housekeeping.ts';
+import type { SyncPassResult, SyncRequest } from '../sync/sync-pass.ts';
+import { pruneVault, type PruneReport } from '../sync/retention.ts';
+import type { Vault } from './vault.ts';
+import type { VaultSyncer } from './vault-sync.ts';
+
+const DAY = 86_400_000;
+
+/** What the maintenance after a pass did: the index (with the prune date), the prune, what failed. */
+export interface Upkeep {
+  index: LocalIndex;
+  pruned?: PruneReport;
+  warnings: string[];
+}
+
+/**
+ * The vault's scheduled work around sync passes, which a pass itself does not need: key rotation when
+ * the period ran out (before a pass, so the pass seals with the new version), the prune past the
+ * retention period once a day, and the sweep of multipart uploads that can never complete. The clock
+ * decides "due". Run by whoever schedules passes: VaultRunner (app, watch) and the CLI's one-shot
+ * `coffer sync`, both through maintainedSync().
+ */
+export class Maintenance {
+  constructor(private readonly vault: Vault, private readonly clock: Clock = vault.clock) {}
+
+  /** Adds a key version when the rotation period has run out (keys/managed-key.ts). A failure fails the pass. */
+  async beforePass(): Promise<void> {
+    await this.vault.key.rotateIfDue();
+  }
+
+  /**
+   * After a pass: prunes once a day (a prune that failed is due again at the next pass) and aborts dead
+   * multipart uploads after a commit or a prune. Each step's failure is a warning; the pass stands.
+   */
+  async afterPass(pass: Pick<SyncPassResult, 'index' | 'committed'>): Promise<Upkeep> {
+    const { vault } = this;
+    const settings = vault.settings!;
+    const after = new Housekeeping();
+    let index = pass.index;
+    let pruned: PruneReport | undefined;
+    const now = this.clock.now();
+    const pruneDue = !!index.rootId && (!index.lastPrune || now - Date.parse(index.lastPrune) > DAY);
+    if (pruneDue) {
+      pruned = await after.run('pruning past the retention period', () => pruneVault({ store: vault.store, manifest: vault.manifest }, index.rootId!, {
+        now, retentionDays: settings.retentionDays, graceMs: DAY,
+        ...(settings.objectLock ? { lockedForMs: settings.objectLock.days * DAY } : {}),
+      }));
+      // Only a prune that finished counts as today's: a failed one is tried again on the next pass.
+      if (pruned) {
+        index = { ...index, lastPrune: new Date(now).toISOString() };
+        const saved = index;
+        await after.run('saving the prune date', () => saveIndex(vault.paths.index, saved));
+      }
+    }
+    if (pass.committed || pruneDue) await after.run('aborting dead multipart uploads', () => abortDeadUploads(vault, pruneDue ? now - DAY : null));
+    return { index, pruned, warnings: after.warnings };
+  }
+}
+
+/**
+ * One sync pass with the vault's maintenance around it: `coffer sync` runs it once, VaultRunner for each
+ * pass it schedules. Maintenance warnings join the pass's in the result and in the history.
+ */
+export async function maintainedSync(
+  vault: Vault, syncer: VaultSyncer, maintenance: Maintenance, req: SyncRequest = {},
+): Promise<SyncPassResult & { pruned?: PruneReport }> {
+  const syncId = req.syncId ?? Buffer.from(vault.random(6)).toString('hex');
+  try {
+    await maintenance.beforePass();
+  } catch (err) {
+    const history = await vault.history();
+    await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]).catch(() => undefined);
+    throw err;
+  }
+  const result = await syncer.sync({ ...req, syncId });
+  const upkeep = await maintenance.afterPass(result);
+  if (upkeep.warnings.length > 0) {
+    const time = new Date(vault.clock.now()).toISOString();
+    const history = await vault.history();
+    await history.append(upkeep.warnings.map((reason) => ({ time, action: 'warning' as const, reason, syncId }))).catch(() => undefined);
+  }
+  return { ...result, index: upkeep.index, pruned: upkeep.pruned, warnings: [...result.warnings, ...upkeep.warnings] };
+}
+
+/**
+ * Multipart uploads that can never be of use, aborted because they cost storage silently:
+ * - one whose object already exists: objects are written once (create-only), so it can never complete.
+ *   A crash between starting an upload and saving its checkpoint leaves such an upload behind, since the
+ *   resumed pass stores the object with a new one;
+ * - with `staleBefore`, one started before then (a day ago): no device's resumable work any more.
+ */
+async function abortDeadUploads(vault: Vault, staleBefore: number | null): Promise<void> {
+  const { store } = vault;
+  if (!store.pendingUploads || !store.abortUpload) return;
+  for await (const u of store.pendingUploads()) {
+    const stale = staleBefore !== null && u.initiated !== undefined && u.initiated.getTime() < staleBefore;
+    if (stale || (await store.head(u.key))) await store.abortUpload(u);
+  }
+}

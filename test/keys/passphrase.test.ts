@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClient, CommitmentPolicy } from '@aws-crypto/client-node';
+import { buildClient, CommitmentPolicy } from '../../src-main/engine/crypto/esdk.ts';
 import {
   changePassphrase, createVaultKey, KeyUsageError, openVaultKey, openWithRecoveryKey, WrongPassphraseError,
 } from '../../src-main/engine/keys/index.ts';

@@ -71,6 +71,7 @@ describe('passphrase provider', () => {
     await createVaultKey('passphrase', a);
     await createVaultKey('passphrase', b);
     b.store.objects.set('keys/passphrase', a.store.objects.get('keys/passphrase') as Buffer);
-    await expect(openVaultKey('passphrase', b)).rejects.toThrow();
+    // The slot is bound to its own vault: the same passphrase derives a key that does not open it here.
+    await expect(openVaultKey('passphrase', b)).rejects.toBeInstanceOf(WrongPassphraseError);
   });
 });

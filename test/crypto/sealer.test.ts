@@ -59,6 +59,15 @@ describe('EsdkSealer', () => {
     }), { numRuns: 60 });
     await expect(readAll(sealer.open(Readable.from([sealed.subarray(0, sealed.length - 10)]), ctx)))
       .rejects.toThrow(new RegExp(`^object ${ctx.objectId} \\(${ctx.kind}\\) is damaged: it does not authenticate`));
+    // Streaming, a frame that does not authenticate releases none of its plaintext before the error.
+    const flipped = Buffer.from(sealed);
+    flipped[flipped.length - 20]! ^= 1;
+    const emitted: Buffer[] = [];
+    const drain = async () => {
+      for await (const chunk of sealer.open(Readable.from([flipped]), ctx)) emitted.push(Buffer.from(chunk as Uint8Array));
+    };
+    await expect(drain()).rejects.toBeInstanceOf(OpenError);
+    expect(Buffer.concat(emitted).length).toBe(0);
   });
 
   it('refuses a message wrapped under another key with a plain reason', async () => {

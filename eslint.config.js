@@ -30,22 +30,36 @@ export const ENGINE_TOP_FILES = ['api.ts'];
 
 const HOSTS = ['app', 'cli', 'ipc', 'ui-server'];
 
-/** The rule's options from lists of `paths` and `patterns` entries. */
+/**
+ * The rules' options from parts holding `paths` and `patterns` (no-restricted-imports) and `dynamic`:
+ * `{ regex, message }` for `import('...')`, which no-restricted-imports does not see, checked through
+ * no-restricted-syntax. Every block that restricts imports is built here, so the two rules stay together.
+ */
 function restrictImports(...parts) {
+  const selector = (regex) => `ImportExpression[source.value=/${regex.replaceAll('/', '[/]')}/]`;
   return {
     'no-restricted-imports': ['error', {
       paths: parts.flatMap((p) => p.paths ?? []),
       patterns: parts.flatMap((p) => p.patterns ?? []),
     }],
+    'no-restricted-syntax': ['error',
+      ...parts.flatMap((p) => p.dynamic ?? []).map(({ regex, message }) => ({ selector: selector(regex), message }))],
   };
 }
 
+const ENGINE_PLAIN_NODE = 'The engine is plain Node: pass Electron features in as ports.';
+const ENGINE_NO_HOSTS = 'The engine must not import a host or the renderer.';
+
 /** What no engine file may import: Electron, any host, the renderer. */
 const engineBase = {
-  paths: [{ name: 'electron', message: 'The engine is plain Node: pass Electron features in as ports.' }],
+  paths: [{ name: 'electron', message: ENGINE_PLAIN_NODE }],
   patterns: [
-    { group: ['electron/*'], message: 'The engine is plain Node: pass Electron features in as ports.' },
-    { group: [...HOSTS.map((h) => `**/${h}/**`), '**/src-renderer/**'], message: 'The engine must not import a host or the renderer.' },
+    { group: ['electron/*'], message: ENGINE_PLAIN_NODE },
+    { group: [...HOSTS.map((h) => `**/${h}/**`), '**/src-renderer/**'], message: ENGINE_NO_HOSTS },
+  ],
+  dynamic: [
+    { regex: '^electron(/|$)', message: ENGINE_PLAIN_NODE },
+    { regex: `(^|/)(${[...HOSTS, 'src-renderer'].join('|')})/`, message: ENGINE_NO_HOSTS },
   ],
 };
 
@@ -55,28 +69,36 @@ function layerBlock(folder, level) {
   const forbidden = ENGINE_LAYERS.slice(level).flat().filter((f) => f !== folder);
   const may = lower.length ? `only ${lower.join(', ')}` : 'no other engine folder (ports are the contracts: they import no implementation)';
   const message = `Layer rule: engine/${folder} (layer ${level}) may import ${may}. See docs/ARCHITECTURE.md, "Layer rules".`;
+  // The top layer's files directly under engine/: `../api.ts`, `../../api.ts`.
+  const topFiles = `^(\\.\\./)+(${ENGINE_TOP_FILES.map((f) => f.replace('.', '\\.')).join('|')})$`;
   return {
     files: [`src-main/engine/${folder}/**/*.ts`],
     rules: restrictImports(engineBase, {
-      patterns: [
-        { group: forbidden.map((f) => `**/${f}/**`), message },
-        // The top layer's files directly under engine/: `../api.ts`, `../../api.ts`.
-        { regex: `^(\\.\\./)+(${ENGINE_TOP_FILES.map((f) => f.replace('.', '\\.')).join('|')})$`, message },
-      ],
+      patterns: [{ group: forbidden.map((f) => `**/${f}/**`), message }, { regex: topFiles, message }],
+      dynamic: [{ regex: `(^|/)(${forbidden.join('|')})/`, message }, { regex: topFiles, message }],
     }),
   };
 }
 
 /** The renderer runs in a sandboxed page: no Node, no Electron, no host code but the IPC contract. */
+const RENDERER_NO_NODE = 'The renderer runs in a sandboxed page: no Node built-ins.';
+const RENDERER_NO_ELECTRON = 'The renderer reaches Electron only through the preload transport.';
+const RENDERER_CONTRACT = 'The renderer talks to the engine only through src-main/ipc/contract.ts.';
+const NOT_CONTRACT = '(^|/)src-main/(?!ipc/contract\\.ts$)';
 const rendererRules = restrictImports({
   paths: [
-    ...builtinModules.map((name) => ({ name, message: 'The renderer runs in a sandboxed page: no Node built-ins.' })),
-    { name: 'electron', message: 'The renderer reaches Electron only through the preload transport.' },
+    ...builtinModules.map((name) => ({ name, message: RENDERER_NO_NODE })),
+    { name: 'electron', message: RENDERER_NO_ELECTRON },
   ],
   patterns: [
-    { group: ['node:*'], message: 'The renderer runs in a sandboxed page: no Node built-ins.' },
-    { group: ['electron/*'], message: 'The renderer reaches Electron only through the preload transport.' },
-    { regex: '(^|/)src-main/(?!ipc/contract\\.ts$)', message: 'The renderer talks to the engine only through src-main/ipc/contract.ts.' },
+    { group: ['node:*'], message: RENDERER_NO_NODE },
+    { group: ['electron/*'], message: RENDERER_NO_ELECTRON },
+    { regex: NOT_CONTRACT, message: RENDERER_CONTRACT },
+  ],
+  dynamic: [
+    { regex: `^(node:|(${builtinModules.filter((m) => !m.includes('/')).join('|')})(/|$))`, message: RENDERER_NO_NODE },
+    { regex: '^electron(/|$)', message: RENDERER_NO_ELECTRON },
+    { regex: NOT_CONTRACT, message: RENDERER_CONTRACT },
   ],
 });
 

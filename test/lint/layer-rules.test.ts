@@ -8,13 +8,14 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const eslint = new ESLint({ cwd: root });
 
-/** The no-restricted-imports messages ESLint reports for `code` placed at `filePath` (never written). */
+/** The import-rule messages ESLint reports for `code` placed at `filePath` (never written). import() is
+ *  checked by no-restricted-syntax, since no-restricted-imports does not see it. */
 async function restricted(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
   if (!result) throw new Error(`no lint result for ${filePath}`);
   const fatal = result.messages.filter((m) => m.fatal);
   if (fatal.length > 0) throw new Error(`${filePath} did not parse: ${fatal.map((m) => m.message).join('; ')}`);
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax').map((m) => m.message);
 }
 
 describe('engine rules compose', () => {
@@ -45,6 +46,14 @@ describe('engine layers', () => {
     expect(await restricted('src-main/engine/store/x.ts',
       "import type { BlobStore } from '../ports/blob-store.ts';\nimport { writeFileAtomic } from '../fsx/atomic-file.ts';\nexport type S = BlobStore;\nexport const w = writeFileAtomic;\n"))
       .toEqual([]);
+  });
+
+  it('import() is held to the same rules (store may load its own S3 store lazily, not sync)', async () => {
+    expect(await restricted('src-main/engine/store/x.ts', "export const load = () => import('../sync/sync-pass.ts');\n"))
+      .toEqual([expect.stringMatching(/Layer rule: engine\/store \(layer 2\)/)]);
+    expect(await restricted('src-main/engine/store/x.ts', "export const load = () => import('./s3-store.ts');\n")).toEqual([]);
+    expect(await restricted('src-main/engine/ports/x.ts', "export const load = () => import('electron');\n"))
+      .toEqual([expect.stringMatching(/plain Node/)]);
   });
 
   it('a nested folder is held to its layer (keys/kms may not import vault)', async () => {
@@ -87,6 +96,10 @@ describe('renderer', () => {
   ])('refuses %s', async (line, message) => {
     expect(await restricted(ts, `${line}\nexport const used = [${/\{ (\w+) \}|import (\w+)/.exec(line)!.slice(1).find(Boolean)}];\n`))
       .toEqual([expect.stringMatching(message)]);
+  });
+
+  it.each(["import('node:fs')", "import('fs/promises')", "import('electron')", "import('../../src-main/engine/api.ts')"])('refuses %s', async (expr) => {
+    expect(await restricted(ts, `export const load = () => ${expr};\n`)).toHaveLength(1);
   });
 
   it('may import the IPC contract', async () => {

@@ -1,42 +1,124 @@
-// Layer rules live here so no reviewer has to enforce them (see docs/ARCHITECTURE.md).
+// Layer rules live here so no reviewer has to enforce them (docs/ARCHITECTURE.md, "Layer rules").
+//
+// Flat config gives a rule the options of the LAST block that matches a file: two blocks that both set
+// `no-restricted-imports` do not add up, the later one replaces the earlier. So every block below is built
+// from the same base lists, and each file gets one block holding all the restrictions that apply to it.
+// test/lint/layer-rules.test.ts shows each rule failing on a deliberate violation.
+import { builtinModules } from 'node:module';
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The engine's layers, lowest first. A folder of `src-main/engine/` may import only folders of strictly
+ * lower layers (and its own files): never a higher layer, nor a sibling of the same layer.
+ * The files directly under `src-main/engine/` (ENGINE_TOP_FILES, the use-case module) sit in the top layer.
+ * A new engine folder must be added here (test/lint/layer-rules.test.ts fails until it is).
+ */
+export const ENGINE_LAYERS = [
+  ['ports'],
+  ['fsx', 'crypto'],
+  ['store'],
+  ['objects', 'journal', 'scan'],
+  ['keys', 'manifest', 'watch'],
+  ['read'],
+  ['sync', 'restore', 'verify'],
+  ['vault', 'use-cases'],
+];
+
+/** The files directly under `src-main/engine/`: the top layer, beside vault/ and use-cases/. */
+export const ENGINE_TOP_FILES = ['api.ts'];
+
+const HOSTS = ['app', 'cli', 'ipc', 'ui-server'];
+
+/**
+ * The rules' options from parts holding `paths` and `patterns` (no-restricted-imports) and `dynamic`:
+ * `{ regex, message }` for `import('...')`, which no-restricted-imports does not see, checked through
+ * no-restricted-syntax. Every block that restricts imports is built here, so the two rules stay together.
+ */
+function restrictImports(...parts) {
+  const selector = (regex) => `ImportExpression[source.value=/${regex.replaceAll('/', '[/]')}/]`;
+  return {
+    'no-restricted-imports': ['error', {
+      paths: parts.flatMap((p) => p.paths ?? []),
+      patterns: parts.flatMap((p) => p.patterns ?? []),
+    }],
+    'no-restricted-syntax': ['error',
+      ...parts.flatMap((p) => p.dynamic ?? []).map(({ regex, message }) => ({ selector: selector(regex), message }))],
+  };
+}
+
+const ENGINE_PLAIN_NODE = 'The engine is plain Node: pass Electron features in as ports.';
+const ENGINE_NO_HOSTS = 'The engine must not import a host or the renderer.';
+
+/** What no engine file may import: Electron, any host, the renderer. */
+const engineBase = {
+  paths: [{ name: 'electron', message: ENGINE_PLAIN_NODE }],
+  patterns: [
+    { group: ['electron/*'], message: ENGINE_PLAIN_NODE },
+    { group: [...HOSTS.map((h) => `**/${h}/**`), '**/src-renderer/**'], message: ENGINE_NO_HOSTS },
+  ],
+  dynamic: [
+    { regex: '^electron(/|$)', message: ENGINE_PLAIN_NODE },
+    { regex: `(^|/)(${[...HOSTS, 'src-renderer'].join('|')})/`, message: ENGINE_NO_HOSTS },
+  ],
+};
+
+/** The rule block for one engine folder of layer `level`. */
+function layerBlock(folder, level) {
+  const lower = ENGINE_LAYERS.slice(0, level).flat();
+  const forbidden = ENGINE_LAYERS.slice(level).flat().filter((f) => f !== folder);
+  const may = lower.length ? `only ${lower.join(', ')}` : 'no other engine folder (ports are the contracts: they import no implementation)';
+  const message = `Layer rule: engine/${folder} (layer ${level}) may import ${may}. See docs/ARCHITECTURE.md, "Layer rules".`;
+  // The top layer's files directly under engine/: `../api.ts`, `../../api.ts`.
+  const topFiles = `^(\\.\\./)+(${ENGINE_TOP_FILES.map((f) => f.replace('.', '\\.')).join('|')})$`;
+  return {
+    files: [`src-main/engine/${folder}/**/*.ts`],
+    rules: restrictImports(engineBase, {
+      patterns: [{ group: forbidden.map((f) => `**/${f}/**`), message }, { regex: topFiles, message }],
+      dynamic: [{ regex: `(^|/)(${forbidden.join('|')})/`, message }, { regex: topFiles, message }],
+    }),
+  };
+}
+
+/** The renderer runs in a sandboxed page: no Node, no Electron, no host code but the IPC contract. */
+const RENDERER_NO_NODE = 'The renderer runs in a sandboxed page: no Node built-ins.';
+const RENDERER_NO_ELECTRON = 'The renderer reaches Electron only through the preload transport.';
+const RENDERER_CONTRACT = 'The renderer talks to the engine only through src-main/ipc/contract.ts.';
+const NOT_CONTRACT = '(^|/)src-main/(?!ipc/contract\\.ts$)';
+const rendererRules = restrictImports({
+  paths: [
+    ...builtinModules.map((name) => ({ name, message: RENDERER_NO_NODE })),
+    { name: 'electron', message: RENDERER_NO_ELECTRON },
+  ],
+  patterns: [
+    { group: ['node:*'], message: RENDERER_NO_NODE },
+    { group: ['electron/*'], message: RENDERER_NO_ELECTRON },
+    { regex: NOT_CONTRACT, message: RENDERER_CONTRACT },
+  ],
+  dynamic: [
+    { regex: `^(node:|(${builtinModules.filter((m) => !m.includes('/')).join('|')})(/|$))`, message: RENDERER_NO_NODE },
+    { regex: '^electron(/|$)', message: RENDERER_NO_ELECTRON },
+    { regex: NOT_CONTRACT, message: RENDERER_CONTRACT },
+  ],
+});
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-renderer/**', 'node_modules/**', 'release/**', 'test-artifacts/**', 'bench/data/**', 'bench/out/**', '**/*.svelte'] },
+  { ignores: ['dist/**', 'dist-renderer/**', 'node_modules/**', 'release/**', 'test-artifacts/**', 'bench/data/**', 'bench/out/**'] },
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    // <script lang="ts"> in .svelte files and runes in .svelte.ts go through typescript-eslint's parser.
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['src-main/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The engine is plain Node: pass Electron features in as ports.' }],
-        patterns: [
-          { group: ['electron/*'], message: 'The engine is plain Node.' },
-          { group: ['**/app/**', '**/cli/**', '**/ipc/**', '**/ui-server/**', '**/src-renderer/**'], message: 'The engine must not import upper layers.' },
-        ],
-      }],
-    },
-  },
-  {
-    files: ['src-main/engine/ports/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['../*', '!../ports/*'], message: 'Ports are the contracts: they import no implementation.' }],
-      }],
-    },
-  },
-  {
-    files: ['src-renderer/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'electron', '**/engine/**', '**/app/**', '**/cli/**'], message: 'The renderer talks to the engine only through src-main/ipc/contract.ts.' },
-        ],
-      }],
-    },
-  },
+  // The engine: every file (files directly under engine/ and folders not in the table get the base).
+  { files: ['src-main/engine/**/*.ts'], rules: restrictImports(engineBase) },
+  ...ENGINE_LAYERS.flatMap((folders, level) => folders.map((f) => layerBlock(f, level))),
+  // The hosts' block (app, cli, ipc, ui-server: only engine/api.ts and engine/ports) goes here.
+  { files: ['src-renderer/**/*.ts', 'src-renderer/**/*.svelte'], rules: rendererRules },
 );

@@ -3,17 +3,16 @@ import { KEY_DATE_LEAD_DAYS, NoticePlanner } from '../../src-main/app/notice-pla
 import { menuEnablement, trayIconBitmap, trayStateOf, trayTooltip } from '../../src-main/app/tray-state.ts';
 import { applyLoginItem, HIDDEN_ARG, syncLoginItem } from '../../src-main/app/login-item.ts';
 import { createDispatcher } from '../../src-main/ipc/dispatch.ts';
-import type { Clock } from '../../src-main/engine/ports/clock.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { fakeHost, sampleKey, sampleStatus } from './fake-host.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
-const clockAt = (t: { now: number }): Clock => ({ now: () => t.now, sleep: async () => undefined });
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 describe('NoticePlanner', () => {
   it('announces an error state and each new failure once', () => {
-    const p = new NoticePlanner(clockAt({ now: T0 }));
+    const p = new NoticePlanner(new FakeClock(T0));
     const failing = { ...sampleStatus(), state: 'error' as const, error: 'S3 refused the credentials', failures: [{ path: 'a.txt', reason: 'timeout', time: iso(T0) }] };
     const first = p.fromStatus(failing);
     expect(first.map((n) => n.title)).toEqual(['Coffer cannot sync', 'A file did not sync']);
@@ -27,22 +26,22 @@ describe('NoticePlanner', () => {
   });
 
   it('announces deletion and rotation dates as they approach and when they pass', () => {
-    const t = { now: T0 };
-    const p = new NoticePlanner(clockAt(t));
+    const clock = new FakeClock(T0);
+    const p = new NoticePlanner(clock);
     const deletion = T0 + 10 * DAY;
     const key = { ...sampleKey('aws-kms:alias/x'), state: 'pending-deletion' as const, deletionDate: iso(deletion), rotation: { enabled: true, periodDays: 90, nextRotation: iso(T0 + 2 * DAY) } };
     expect(p.fromKeys([key]).map((n) => n.title)).toEqual(['Key rotation is near']);
-    t.now = deletion - (KEY_DATE_LEAD_DAYS * DAY - 1);
+    clock.setNow(deletion - (KEY_DATE_LEAD_DAYS * DAY - 1));
     const soon = p.fromKeys([key]);
     expect(soon.map((n) => n.title)).toEqual(['Key deletion is near', 'Key rotation is due']);
     expect(soon[0]?.urgency).toBe('critical');
     expect(p.fromKeys([key])).toEqual([]);
-    t.now = deletion + 1;
+    clock.setNow(deletion + 1);
     expect(p.fromKeys([key]).map((n) => n.title)).toEqual(['Key deleted']);
   });
 
   it('stays quiet for keys without dates, disabled rotation or unparsable dates', () => {
-    const p = new NoticePlanner(clockAt({ now: T0 }));
+    const p = new NoticePlanner(new FakeClock(T0));
     const keys = [
       { ...sampleKey('a'), rotation: undefined },
       { ...sampleKey('b'), rotation: { enabled: false, periodDays: 90, nextRotation: iso(T0 - DAY) } },

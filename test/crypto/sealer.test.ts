@@ -52,9 +52,22 @@ describe('EsdkSealer', () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: sealed.length - 1 }), fc.integer({ min: 0, max: 7 }), async (i, bit) => {
       const bad = Buffer.from(sealed);
       bad[i]! ^= 1 << bit;
-      await expect(sealer.openBytes(bad, ctx)).rejects.toThrow();
+      // The refusal is the sealer's own OpenError in one of its plain forms, never an SDK or runtime error.
+      const err = await sealer.openBytes(bad, ctx).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenError);
+      expect((err as OpenError).message).toMatch(/is damaged: it does not authenticate|no key available can unwrap|is not the object the manifest names/);
     }), { numRuns: 60 });
-    await expect(readAll(sealer.open(Readable.from([sealed.subarray(0, sealed.length - 10)]), ctx))).rejects.toThrow();
+    await expect(readAll(sealer.open(Readable.from([sealed.subarray(0, sealed.length - 10)]), ctx)))
+      .rejects.toThrow(new RegExp(`^object ${ctx.objectId} \\(${ctx.kind}\\) is damaged: it does not authenticate`));
+    // Streaming, a frame that does not authenticate releases none of its plaintext before the error.
+    const flipped = Buffer.from(sealed);
+    flipped[flipped.length - 20]! ^= 1;
+    const emitted: Buffer[] = [];
+    const drain = async () => {
+      for await (const chunk of sealer.open(Readable.from([flipped]), ctx)) emitted.push(Buffer.from(chunk as Uint8Array));
+    };
+    await expect(drain()).rejects.toBeInstanceOf(OpenError);
+    expect(Buffer.concat(emitted).length).toBe(0);
   });
 
   it('refuses a message wrapped under another key with a plain reason', async () => {

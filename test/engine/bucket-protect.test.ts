@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
-import type { Clock } from '../../src-main/engine/ports/clock.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
 import { sandbox, type Sandbox } from './harness.ts';
 
@@ -49,8 +49,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     sb = await sandbox();
     useCreds();
     const bucket = await lockedBucket(s3);
-    const now = Date.now();
-    const clock: Clock = { now: () => now, sleep: async () => undefined };
+    const clock = new FakeClock(Date.now());
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
     await writeFile(join(sb.folder, 'b.bin'), randomBytes(2_000_000));
     const { vault } = await Vault.init({ ...sb.env, clock }, {
@@ -68,7 +67,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     for (const Key of all) {
       const { Retention } = await s3.send(new GetObjectRetentionCommand({ Bucket: bucket, Key }));
       expect(Retention?.Mode, Key).toBe('GOVERNANCE');
-      const days = (Retention!.RetainUntilDate!.getTime() - now) / DAY;
+      const days = (Retention!.RetainUntilDate!.getTime() - clock.now()) / DAY;
       expect(days, Key).toBeGreaterThan(59.9);
       expect(days, Key).toBeLessThan(60.1);
     }
@@ -106,8 +105,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
 
   it('retention leaves roots and objects under lock for a later prune, then deletes them', async () => {
     sb = await sandbox();
-    let now = Date.now();
-    const clock: Clock = { now: () => now, sleep: async () => undefined };
+    const clock = new FakeClock(Date.now());
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
     await writeFile(join(sb.folder, 'b.txt'), 'beta, soon deleted');
     // A folder remote cannot lock; the prune only reads the vault's setting, which is what is tested here.
@@ -115,9 +113,9 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     const { vault } = await Vault.init({ ...sb.env, clock }, { folder: sb.folder, remote: `file://${remoteDir}`, keyRef: 'passphrase' });
     (vault.settings as { objectLock?: unknown }).objectLock = { mode: 'GOVERNANCE', days: 60 };
     const syncer = new MaintainedSyncer(vault);
-    const t0 = now;
+    const t0 = clock.now();
     await syncer.sync();
-    now = t0 + 5 * DAY;
+    clock.setNow(t0 + 5 * DAY);
     await writeFile(join(sb.folder, 'a.txt'), 'alpha, second version');
     await rm(join(sb.folder, 'b.txt'));
     await syncer.sync();
@@ -126,7 +124,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
 
     // Retention (30 days) drops the first root at day 40, but it and what only it reaches are locked until
     // day 60: nothing is deleted, the prune counts them and leaves them for later.
-    now = t0 + 40 * DAY;
+    clock.setNow(t0 + 40 * DAY);
     await writeFile(join(sb.folder, 'a.txt'), 'alpha, third version');
     const third = await syncer.sync();
     expect(third.pruned).toMatchObject({ rootsDeleted: 0, objectsDeleted: 0 });
@@ -135,7 +133,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     expect((await vault.versions('a.txt')).map((v) => v.entry?.size)).toEqual([20, 21, 5]);
 
     // Past the lock, the next daily prune deletes them.
-    now = t0 + 70 * DAY;
+    clock.setNow(t0 + 70 * DAY);
     await writeFile(join(sb.folder, 'a.txt'), 'alpha, fourth version');
     const fourth = await syncer.sync();
     expect(fourth.pruned!.rootsDeleted).toBeGreaterThan(0);

@@ -41,11 +41,15 @@ describe('damaged data is detected, named, and never restored as good', () => {
     const bytes = await readFile(largest!);
     bytes[bytes.length - 100]! ^= 0x01;
     await writeFile(largest!, bytes);
+    // Refused as damage (not as missing, unreadable or a transient failure), in plain words.
+    const damaged = /\(data\) is damaged: it does not authenticate/;
     const report = await vault.verify();
     expect(report.bad.map((b) => b.path)).toEqual(['big.bin']);
+    expect(report.bad[0]!.reason).toMatch(damaged);
     const out = join(sb.root, 'out');
     const restored = await vault.restore(out);
     expect(restored.problems.map((p) => p.path)).toEqual(['big.bin']);
+    expect(restored.problems[0]!.reason).toMatch(damaged);
     expect(await readdir(out)).toEqual(['small.txt']); // no partial or temp file left behind
     await vault.close();
   });
@@ -58,6 +62,7 @@ describe('damaged data is detected, named, and never restored as good', () => {
     const report = await vault.verify();
     expect(report.bad).toHaveLength(1);
     expect(report.bad[0]!.path).toBe('big.bin');
+    expect(report.bad[0]!.reason).toMatch(/\(data\) is damaged: it does not authenticate/);
     await vault.close();
   });
 

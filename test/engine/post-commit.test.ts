@@ -3,7 +3,7 @@ import { writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
-import { FaultyStore, type FaultRule } from '../../src-main/engine/store/faulty-store.ts';
+import { FaultyStore, type FaultRule } from '../support/faulty-store.ts';
 import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';

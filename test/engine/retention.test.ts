@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
-import type { Clock } from '../../src-main/engine/ports/clock.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { sandbox, type Sandbox } from './harness.ts';
 
 const DAY = 86_400_000;
@@ -21,23 +21,22 @@ describe('retention (30 days by default) and garbage collection', () => {
 
   it('keeps every version inside the window and the state at its start; frees what only older roots used', async () => {
     sb = await sandbox();
-    let now = Date.now();
-    const clock: Clock = { now: () => now, sleep: async () => undefined };
+    const clock = new FakeClock(Date.now());
     const env = { ...sb.env, clock };
     await writeFile(join(sb.folder, 'a.txt'), 'a, version one');
     await writeFile(join(sb.folder, 'b.txt'), 'b, soon deleted');
     const { vault } = await Vault.init(env, { folder: sb.folder, remote: `file://${join(sb.root, 'remote')}`, keyRef: 'passphrase' });
     const syncer = new MaintainedSyncer(vault);
-    const t0 = now;
+    const t0 = clock.now();
     await syncer.sync(); // root 1
 
-    now = t0 + 5 * DAY;
+    clock.setNow(t0 + 5 * DAY);
     await writeFile(join(sb.folder, 'a.txt'), 'a, version two');
     await rm(join(sb.folder, 'b.txt'));
     await syncer.sync(); // root 2 (a daily prune runs too, with nothing old enough)
     const before = await objectCount(vault);
 
-    now = t0 + 40 * DAY;
+    clock.setNow(t0 + 40 * DAY);
     await writeFile(join(sb.folder, 'a.txt'), 'a, version three');
     const third = await syncer.sync(); // root 3, and a prune: the cutoff is day 10
     await syncer.close();

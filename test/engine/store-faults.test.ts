@@ -17,7 +17,7 @@ import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
 import { startFaultProxy, type FaultKind, type FaultProxy, type ProxiedRequest } from '../support/fault-proxy.ts';
-import { seededRandom } from '../store/fake-clock.ts';
+import { seededRandom } from '../support/fake-clock.ts';
 import { sandbox, snapshot, type Sandbox } from './harness.ts';
 
 const cfg = s3TestConfig();

@@ -6,7 +6,7 @@ import { FileHistoryLog } from '../../src-main/engine/journal/history-log.ts';
 import { JournalFormatError } from '../../src-main/engine/journal/journal-errors.ts';
 import { encodeLine } from '../../src-main/engine/journal/line-codec.ts';
 import type { HistoryAction, HistoryEntry } from '../../src-main/engine/ports/journal.ts';
-import type { Clock } from '../../src-main/engine/ports/clock.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -18,7 +18,7 @@ afterEach(async () => {
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 5, 15, 12);
-const fixedClock: Clock = { now: () => NOW, sleep: async () => undefined };
+const fixedClock = new FakeClock(NOW);
 const ACTIONS: HistoryAction[] = ['upload', 'delete', 'rename', 'skip', 'error'];
 
 /** Entry i: action cycles through ACTIONS, path "Dir<i%7>/File<i>.txt", one per minute. */

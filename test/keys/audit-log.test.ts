@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileAuditLog } from '../../src-main/engine/keys/audit-log.ts';
 import { createVaultKey } from '../../src-main/engine/keys/index.ts';
-import { FakeClock, makeContext, open, seal } from './support/fixtures.ts';
+import { makeContext, open, seal } from './support/fixtures.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 
 async function logWith(n: number) {
   const dir = await mkdtemp(join(tmpdir(), 'coffer-audit-'));

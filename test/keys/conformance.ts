@@ -9,7 +9,7 @@ import {
   NodeAlgorithmSuite,
   NodeDecryptionMaterial,
   NodeEncryptionMaterial,
-} from '@aws-crypto/client-node';
+} from '@aws-crypto/material-management-node';
 import type { KeyProvider } from '../../src-main/engine/ports/key-provider.ts';
 import { open, seal } from './support/fixtures.ts';
 
@@ -21,8 +21,10 @@ export interface ConformanceSubject {
 }
 
 // The ESDK may hand back a KeyObject instead of bytes; compare the bytes either way.
-function rawKey(k: Uint8Array | KeyObject): Buffer {
-  return k instanceof KeyObject ? k.export() : Buffer.from(k);
+function rawKey(k: Uint8Array | object): Buffer {
+  if (k instanceof Uint8Array) return Buffer.from(k);
+  if (k instanceof KeyObject) return k.export();
+  throw new TypeError(`a data key is neither bytes nor a KeyObject: ${Object.prototype.toString.call(k)}`);
 }
 
 const suite = new NodeAlgorithmSuite(AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY);

@@ -32,7 +32,7 @@ describe('KMS test server', () => {
     expect(await errName(kms.decrypt({ CiphertextBlob: dk.CiphertextBlob, EncryptionContext: { ...ctx, 'coffer:object': 'o2' } })))
       .toBe('InvalidCiphertextException');
     const tampered = Buffer.from(dk.CiphertextBlob as Uint8Array);
-    tampered[tampered.length - 1] ^= 1;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 1, tampered.length - 1);
     expect(await errName(kms.decrypt({ CiphertextBlob: tampered, EncryptionContext: ctx }))).toBe('InvalidCiphertextException');
     const other = await newKey();
     expect(await errName(kms.decrypt({ CiphertextBlob: dk.CiphertextBlob, EncryptionContext: ctx, KeyId: other }))).toBe('IncorrectKeyException');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AlgorithmSuiteIdentifier, NodeAlgorithmSuite, NodeDecryptionMaterial, NodeEncryptionMaterial,
-} from '@aws-crypto/client-node';
+} from '@aws-crypto/material-management-node';
 import { DisableKeyCommand, KMS } from '@aws-sdk/client-kms';
 import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { KeyUnavailableError } from '../../src-main/engine/ports/key-provider.ts';
@@ -11,6 +11,7 @@ import { createKmsKey, KmsCiphertextError, KmsKeyError, openKmsKey } from '../..
 import { KMS_TEST_ENV } from '../support/kms-service.ts';
 import { kmsServerForThisFile } from '../support/kms-per-file.ts';
 import { makeContext } from './support/fixtures.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 
 const kms = kmsServerForThisFile();
 const DAY = 86_400_000;
@@ -134,8 +135,8 @@ describe('aws-kms key provider', () => {
 
   it('retries throttling with backoff on the injected clock, then gives up plainly', async () => {
     const { ctx, key } = await newKey();
-    const sleeps: number[] = [];
-    const clock = { now: () => ctx.clock.now(), sleep: async (ms: number) => void sleeps.push(ms) };
+    const clock = new FakeClock(ctx.clock.now());
+    const sleeps = clock.sleeps;
     const throttled = await openKmsKey(key.ref, { ...ctx, clock });
     const sealer = new EsdkSealer(throttled);
     await throttled.status();

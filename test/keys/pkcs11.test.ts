@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AlgorithmSuiteIdentifier, NodeAlgorithmSuite, NodeDecryptionMaterial, NodeEncryptionMaterial,
-} from '@aws-crypto/client-node';
+} from '@aws-crypto/material-management-node';
 import type * as Pkcs11Types from 'pkcs11js';
+import type { Pkcs11Lib } from '../../src-main/engine/keys/pkcs11/pkcs11-api.ts';
 import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { KeyUnavailableError } from '../../src-main/engine/ports/key-provider.ts';
 import { KeyUsageError } from '../../src-main/engine/keys/key-errors.ts';
@@ -56,6 +57,8 @@ beforeAll(async () => {
 /** Reads key objects straight from the token, as an attacker with the PIN could. */
 function onToken<T>(body: (p11: Pkcs11Types.PKCS11, lib: typeof Pkcs11Types, session: Buffer) => T): T {
   const lib = createRequire(import.meta.url)('pkcs11js') as typeof Pkcs11Types;
+  // The engine calls pkcs11js through its own structural type: this line fails to compile if they part.
+  const _sameShape: Pkcs11Lib = lib;
   const p11 = new lib.PKCS11();
   p11.load(MODULE);
   try {

@@ -9,14 +9,14 @@ import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { OpenError } from '../../src-main/engine/ports/sealer.ts';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
-import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
+import { FaultyStore } from '../support/faulty-store.ts';
 import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
 import { openStore } from '../../src-main/engine/store/open-store.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { SealedObjects } from '../../src-main/engine/objects/sealed-objects.ts';
 import { HEAD, SSE_C, contextOf, keyOf, objectRef, type ObjectRef } from '../../src-main/engine/objects/object-ref.ts';
 import { createSseCKey, loadSseCKey } from '../../src-main/engine/vault/sse-key.ts';
-import { FakeClock, seededRandom } from '../store/fake-clock.ts';
+import { FakeClock, seededRandom } from '../support/fake-clock.ts';
 
 const sealer = new EsdkSealer(fixedKeyProvider(7));
 const id = () => randomBytes(16).toString('hex');

@@ -7,7 +7,7 @@ import { fixedKeyProvider } from '../support/fixed-key.ts';
 import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { ContentReader } from '../../src-main/engine/read/content-reader.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
-import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
+import { FaultyStore } from '../support/faulty-store.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { objectKey } from '../../src-main/engine/manifest/layout.ts';
 import type { FileEntry } from '../../src-main/engine/manifest/schema.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, commandNames, commands, HTTP_STATUS, isCommandName, toApiError } from '../../src-main/ipc/contract.ts';
+import { ApiError, commandNames, commands, ErrorCode, HTTP_STATUS, isCommandName, toApiError } from '../../src-main/ipc/contract.ts';
 import { FakeTransport } from './fake-transport.ts';
 import { key, status } from './fixtures.ts';
 
@@ -54,11 +54,20 @@ describe('contract client', () => {
     expect(seen).toEqual([{ type: 'status', status: status() }]);
   });
 
-  it('names every command once, with an HTTP status for every error code', () => {
-    expect(new Set(commandNames).size).toBe(Object.keys(commands).length);
+  it('the client offers exactly the contract\'s commands, each refusing a field it does not know', () => {
+    const client = new FakeTransport().client() as unknown as Record<string, unknown>;
+    expect(Object.keys(client).filter((k) => k !== 'subscribe').sort()).toEqual([...commandNames].sort());
+    for (const name of commandNames) {
+      expect(typeof client[name], name).toBe('function');
+      expect(commands[name].request.safeParse({ unexpected: 1 }).success, `${name} accepted an unknown field`).toBe(false);
+    }
     expect(isCommandName('status')).toBe(true);
     expect(isCommandName('toString')).toBe(false);
-    expect(Object.values(HTTP_STATUS).every((s) => s >= 400 && s < 600)).toBe(true);
+  });
+
+  it('gives every error code an HTTP error status', () => {
+    expect(Object.keys(HTTP_STATUS).sort()).toEqual([...ErrorCode.options].sort());
+    for (const [code, s] of Object.entries(HTTP_STATUS)) expect(s >= 400 && s < 600, `${code} -> ${s}`).toBe(true);
   });
 
   it('turns unknown rejections into internal errors', () => {

@@ -6,6 +6,7 @@ import { FsScanner } from '../../src-main/engine/scan/fs-scanner.ts';
 import { IgnoreRules, type PathFilter } from '../../src-main/engine/scan/ignore-rules.ts';
 import type { IndexedEntry, ScanResult } from '../../src-main/engine/ports/scanner.ts';
 import { lateClock, tempTree } from './temp-tree.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -80,14 +81,13 @@ describe('FsScanner', () => {
 
   it('treats a file modified within 2 s of the scan start as racily clean', async () => {
     const root = await tree({ 'fresh.txt': 'x' });
-    let now = Date.now() + 3_600_000;
-    const clock = { now: () => now, sleep: async () => undefined };
+    const clock = new FakeClock(Date.now() + 3_600_000);
     const s = await scanner(root, { clock });
     const index = indexOf(await s.scan(new Map()));
     const mtime = index.get('fresh.txt')!.mtimeMs;
-    now = mtime + 1500;
+    clock.setNow(mtime + 1500);
     expect(paths(await s.scan(index))).toEqual(['fresh.txt']);
-    now = mtime + 2500;
+    clock.setNow(mtime + 2500);
     expect(paths(await s.scan(index))).toEqual([]);
   });
 

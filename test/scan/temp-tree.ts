@@ -1,6 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { systemClock, type Clock } from '../../src-main/engine/ports/clock.ts';
 
 /** A real temporary folder per test, removed afterwards. */
 export async function tempTree(files: Record<string, string> = {}): Promise<{ root: string; cleanup: () => Promise<void> }> {
@@ -17,4 +18,4 @@ export async function tempTree(files: Record<string, string> = {}): Promise<{ ro
 }
 
 /** A clock far after every mtime, so nothing is racily clean unless a test wants it. */
-export const lateClock = { now: () => Date.now() + 3_600_000, sleep: async () => undefined };
+export const lateClock: Clock = { ...systemClock, now: () => Date.now() + 3_600_000 };

@@ -5,7 +5,7 @@ import { TokenBucket } from '../../src-main/engine/store/token-bucket.ts';
 import type { BlobBody } from '../../src-main/engine/ports/blob-store.ts';
 import { Readable } from 'node:stream';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
-import { FakeClock } from './fake-clock.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 
 /** A body that arrives in 16 KiB chunks, as a file stream would. */
 function chunkedBody(size: number): BlobBody {

@@ -173,7 +173,7 @@ export function describeBlobStoreConformance(
       const k = `${ns()}obj`;
       const ac = new AbortController();
       ac.abort();
-      await expect(w.put(k, bufferBody('never'), { signal: ac.signal })).rejects.toThrow();
+      await expect(w.put(k, bufferBody('never'), { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
       expect(await store.head(k)).toBeNull();
     });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
+import { FaultyStore } from '../support/faulty-store.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { AccessDeniedError, TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
-import { FakeClock, seededRandom } from './fake-clock.ts';
+import { FakeClock, seededRandom } from '../support/fake-clock.ts';
 
 describe('FaultyStore', () => {
   it('fails exactly the nth matching call, and only that one', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openStore, parseStoreUrl } from '../../src-main/engine/store/open-store.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { UnsupportedError } from '../../src-main/engine/ports/store-errors.ts';
-import { FakeClock } from './fake-clock.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 
 describe('parseStoreUrl', () => {
   it('parses s3 and file URLs', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
-import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
+import { FaultyStore } from '../support/faulty-store.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import type { BlobBody, BlobStore } from '../../src-main/engine/ports/blob-store.ts';
@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import {
   AccessDeniedError, NotFoundError, TransientStoreError,
 } from '../../src-main/engine/ports/store-errors.ts';
-import { FakeClock, seededRandom } from './fake-clock.ts';
+import { FakeClock, seededRandom } from '../support/fake-clock.ts';
 
 function setup(maxAttempts = 5) {
   const inner = new MemoryStore();

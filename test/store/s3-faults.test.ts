@@ -8,7 +8,7 @@ import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
 import { startFaultProxy, type FaultKind, type FaultProxy } from '../support/fault-proxy.ts';
-import { FakeClock, seededRandom } from './fake-clock.ts';
+import { FakeClock, seededRandom } from '../support/fake-clock.ts';
 
 const cfg = s3TestConfig();
 

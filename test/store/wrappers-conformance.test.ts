@@ -2,10 +2,10 @@
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
 import { BandwidthLimitedStore } from '../../src-main/engine/store/bandwidth-limited-store.ts';
-import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
+import { FaultyStore } from '../support/faulty-store.ts';
 import { ReadOnlyStore } from '../../src-main/engine/store/read-only-store.ts';
 import { describeBlobStoreConformance } from './conformance.ts';
-import { FakeClock, seededRandom } from './fake-clock.ts';
+import { FakeClock, seededRandom } from '../support/fake-clock.ts';
 
 const done = async () => undefined;
 

@@ -1,5 +1,5 @@
 // A key provider over one raw AES key of repeated bytes: known-answer sealer tests need no custody.
-import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import type { KeyProvider } from '../../src-main/engine/ports/key-provider.ts';
 
 export const TEST_VAULT_ID = '0123456789abcdef0123456789abcdef';

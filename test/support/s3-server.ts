@@ -75,7 +75,7 @@ async function runNeedsS3(project: TestProject): Promise<boolean> {
   const v = project.vitest as unknown as { filenamePattern?: string[] };
   if (!v.filenamePattern?.length) return true;
   try {
-    const specs = await project.vitest.specifications.getRelevantTestSpecifications(v.filenamePattern);
+    const specs = await project.vitest.getRelevantTestSpecifications(v.filenamePattern);
     for (const s of specs) {
       if (/s3-env|s3Endpoint|s3-server/.test(await readFile(s.moduleId, 'utf8'))) return true;
     }

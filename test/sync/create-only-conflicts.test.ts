@@ -10,12 +10,12 @@ import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';
 import { ObjectWriter } from '../../src-main/engine/sync/object-writer.ts';
 import { putOwnObject } from '../../src-main/engine/store/own-object-put.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
-import { FaultyStore } from '../../src-main/engine/store/faulty-store.ts';
+import { FaultyStore } from '../support/faulty-store.ts';
 import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { objectKey } from '../../src-main/engine/manifest/layout.ts';
-import { FakeClock, seededRandom } from '../store/fake-clock.ts';
+import { FakeClock, seededRandom } from '../support/fake-clock.ts';
 
 const vaultId = '0123456789abcdef0123456789abcdef';
 const keys = fixedKeyProvider(3, vaultId);

@@ -8,6 +8,7 @@ import { saveSettings } from '../../src-main/engine/journal/settings-store.ts';
 import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
 import type { SyncProgress } from '../../src-main/engine/ports/vault-service.ts';
 import type { Clock } from '../../src-main/engine/ports/clock.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { sandbox, snapshot, type Sandbox } from '../engine/harness.ts';
 
 const DAY = 86_400_000;
@@ -98,8 +99,7 @@ describe('a sync pass', () => {
 describe('maintenance around passes (vault/maintenance.ts)', () => {
   it('prunes once a day by its clock and rotates when due; a bare pass does neither', async () => {
     sb = await sandbox();
-    let now = Date.parse('2026-01-01T00:00:00Z');
-    const clock: Clock = { now: () => now, sleep: async () => undefined };
+    const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
     const vault = await fileVault(sb, clock);
     const syncer = syncerOf(vault);
     const maintenance = new Maintenance(vault, clock);
@@ -111,14 +111,14 @@ describe('maintenance around passes (vault/maintenance.ts)', () => {
 
     const first = await maintainedSync(vault, syncer, maintenance);
     expect(first.pruned).toBeDefined();
-    expect((await loadIndex(vault.paths.index)).lastPrune).toBe(new Date(now).toISOString());
-    now += 12 * 3_600_000;
+    expect((await loadIndex(vault.paths.index)).lastPrune).toBe(new Date(clock.now()).toISOString());
+    clock.advance(12 * 3_600_000);
     expect((await maintainedSync(vault, syncer, maintenance)).pruned).toBeUndefined();
-    now += 13 * 3_600_000; // more than a day since the last prune
+    clock.advance(13 * 3_600_000); // more than a day since the last prune
     expect((await maintainedSync(vault, syncer, maintenance)).pruned).toBeDefined();
 
     // A year and more later the key is due for rotation: only the maintained pass rotates.
-    now += 400 * DAY;
+    clock.advance(400 * DAY);
     const before = await vault.key.currentVersion();
     await syncer.sync();
     expect(await vault.key.currentVersion()).toBe(before);

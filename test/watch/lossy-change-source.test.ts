@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { LossyChangeSource } from '../../src-main/engine/watch/lossy-change-source.ts';
+import { LossyChangeSource } from '../support/lossy-change-source.ts';
 import { HintAggregator, type ScanBatch } from '../../src-main/engine/watch/hint-aggregator.ts';
-import { FakeTimers } from '../../src-main/engine/watch/fake-timers.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 import { isWithin } from '../../src-main/engine/scan/rel-path.ts';
 import type { ChangeHint, ChangeSource } from '../../src-main/engine/ports/change-source.ts';
 import type { RandomSource } from '../../src-main/engine/ports/clock.ts';
@@ -65,16 +65,16 @@ describe('LossyChangeSource', () => {
   });
 
   it('with the aggregator, the periodic full rescan covers every path the watcher dropped', async () => {
-    const timers = new FakeTimers();
+    const clock = new FakeClock();
     const batches: ScanBatch[] = [];
-    const agg = new HintAggregator((b) => void batches.push(b), { timers, fullRescanMs: 60_000 });
+    const agg = new HintAggregator((b) => void batches.push(b), { clock, fullRescanMs: 60_000 });
     agg.start();
     const inner = new ManualSource();
     const lossy = new LossyChangeSource(inner, { random: seeded('agg'), dropRate: 0.3, duplicateRate: 0.2 });
     await lossy.start((h) => agg.push(h));
     for (const h of hints) {
       inner.fire(h);
-      timers.advance(250);
+      clock.advance(250);
     }
     const beforePeriodic = batches.length;
     const covered = (p: string, bs: ScanBatch[]) => bs.some((b) => b.scope === 'all' || b.scope.some((s) => isWithin(s, p)));
@@ -82,7 +82,7 @@ describe('LossyChangeSource', () => {
     for (const h of hints) if (!lossy.dropped.includes(h)) expect(covered(h.path, batches)).toBe(true);
     expect(lossy.dropped.some((h) => !covered(h.path, batches))).toBe(true);
     // ...until the periodic rescan.
-    timers.advance(60_000);
+    clock.advance(60_000);
     expect(batches.slice(beforePeriodic).some((b) => b.scope === 'all' && b.reason === 'periodic')).toBe(true);
     await agg.stop();
   });

@@ -1,4 +1,4 @@
-import type { KeyringNode } from '@aws-crypto/client-node';
+import type { KeyringNode } from '@aws-crypto/material-management-node';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { Clock, RandomSource } from '../ports/clock.ts';
 import { KeyUnavailableError, type KeyProvider, type KeyStatus } from '../ports/key-provider.ts';

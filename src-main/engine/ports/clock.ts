@@ -1,9 +1,21 @@
 import { randomBytes } from 'node:crypto';
 
-/** Time and randomness are injected so backoff, debounce and known-answer tests are deterministic. */
+/**
+ * Time, injected so backoff, debounce, retention and known-answer tests are deterministic: the one
+ * fake is test/support/fake-clock.ts. Backoff and rate limits sleep(); debouncing schedules timers.
+ */
 export interface Clock {
+  /** Milliseconds since the epoch, as Date.now(). */
   now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason once it aborts (the wait is then cancelled). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Runs `fn` once after `ms`; the handle cancels it (cancelling twice, or after it ran, is harmless).
+   *  A pending timer does not keep the process alive on its own. */
+  schedule(ms: number, fn: () => void): TimerHandle;
+}
+
+export interface TimerHandle {
+  cancel(): void;
 }
 
 export type RandomSource = (n: number) => Uint8Array;
@@ -19,6 +31,12 @@ export const systemClock: Clock = {
         reject(signal.reason);
       }, { once: true });
     }),
+  schedule(ms, fn) {
+    const t = setTimeout(fn, ms);
+    // A pending debounce or periodic rescan must not keep a CLI process alive on its own.
+    t.unref();
+    return { cancel: () => clearTimeout(t) };
+  },
 };
 
 export const systemRandom: RandomSource = (n) => new Uint8Array(randomBytes(n));

@@ -1,4 +1,4 @@
-import type { KeyringNode } from '@aws-crypto/client-node';
+import type { KeyringNode } from '@aws-crypto/material-management-node';
 
 /**
  * KeyProvider: the seam to key custody (age's small key boundary, expressed as Encryption SDK keyrings).

@@ -1,13 +1,12 @@
 import type { SyncProgress, SyncState, SyncSummary } from '../ports/vault-service.ts';
 import { ChokidarChangeSource } from '../watch/chokidar-change-source.ts';
 import { HintAggregator, type ScanBatch } from '../watch/hint-aggregator.ts';
-import type { Timers } from '../watch/timers.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { ChangeSource } from '../ports/change-source.ts';
 import { VaultSyncer } from './vault-sync.ts';
 import { Maintenance, maintainedSync } from './maintenance.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
 import type { Vault } from './vault.ts';
-import type { Clock } from '../ports/clock.ts';
 
 export interface RunnerEvents {
   onState?: (state: SyncState, detail?: string) => void;
@@ -38,7 +37,7 @@ export class VaultRunner {
   constructor(
     private readonly vault: Vault,
     private readonly events: RunnerEvents = {},
-    private readonly opts: { timers?: Timers; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource; clock?: Clock } = {},
+    private readonly opts: { clock?: Clock; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource } = {},
   ) {
     this.syncer = new VaultSyncer(vault, { onProgress: (p) => events.onProgress?.(p) });
     this.maintenance = new Maintenance(vault, opts.clock ?? vault.clock);
@@ -47,7 +46,7 @@ export class VaultRunner {
   async start(): Promise<void> {
     const folder = this.syncer.folder;
     this.aggregator = new HintAggregator((batch) => this.onBatch(batch), {
-      timers: this.opts.timers, quietMs: this.opts.quietMs, fullRescanMs: this.opts.fullRescanMs ?? (this.vault.settings?.rescanIntervalSec ?? 3600) * 1000,
+      clock: this.opts.clock, quietMs: this.opts.quietMs, fullRescanMs: this.opts.fullRescanMs ?? (this.vault.settings?.rescanIntervalSec ?? 3600) * 1000,
     });
     this.source = this.opts.changeSource ?? new ChokidarChangeSource({ root: folder, ignore: await this.syncer.ignoreRules(), excludeAbsolute: [this.vault.env.home] });
     await this.source.start((hint) => this.aggregator?.push(hint));

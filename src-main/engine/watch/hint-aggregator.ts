@@ -1,6 +1,6 @@
 import type { ChangeHint } from '../ports/change-source.ts';
 import { collapsePaths } from '../scan/rel-path.ts';
-import { systemTimers, type TimerHandle, type Timers } from './timers.ts';
+import { systemClock, type Clock, type TimerHandle } from '../ports/clock.ts';
 
 /** What to scan next. 'all' means the whole root. */
 export interface ScanBatch {
@@ -9,7 +9,8 @@ export interface ScanBatch {
 }
 
 export interface HintAggregatorOptions {
-  timers?: Timers;
+  /** Debounce and rescan timers; tests pass the fake clock. */
+  clock?: Clock;
   /** Emit once no hint arrived for this long. Default 1000 ms. */
   quietMs?: number;
   /** ...but never later than this after the first pending hint. Default 10 000 ms. */
@@ -30,7 +31,7 @@ export interface HintAggregatorOptions {
  * path is ever lost.
  */
 export class HintAggregator {
-  private readonly timers: Timers;
+  private readonly clock: Clock;
   private readonly quietMs: number;
   private readonly maxDelayMs: number;
   private readonly maxPaths: number;
@@ -46,7 +47,7 @@ export class HintAggregator {
   private stopped = false;
 
   constructor(private readonly onBatch: (batch: ScanBatch) => void | Promise<void>, opts: HintAggregatorOptions = {}) {
-    this.timers = opts.timers ?? systemTimers;
+    this.clock = opts.clock ?? systemClock;
     this.quietMs = opts.quietMs ?? 1000;
     this.maxDelayMs = opts.maxDelayMs ?? 10_000;
     this.maxPaths = opts.maxPaths ?? 5000;
@@ -67,7 +68,7 @@ export class HintAggregator {
     else if (this.pending !== 'all') {
       if (this.pending === null) {
         this.pending = new Set();
-        this.firstAt = this.timers.now();
+        this.firstAt = this.clock.now();
       }
       this.pending.add(hint.path);
       if (this.pending.size > this.maxPaths) this.markAll('cap');
@@ -94,15 +95,15 @@ export class HintAggregator {
 
   private markAll(reason: ScanBatch['reason']): void {
     if (this.pending !== 'all') this.reason = reason;
-    if (this.pending === null) this.firstAt = this.timers.now();
+    if (this.pending === null) this.firstAt = this.clock.now();
     this.pending = 'all';
   }
 
   private armFlush(): void {
-    const now = this.timers.now();
+    const now = this.clock.now();
     this.flushTimer?.cancel();
     const delay = Math.max(0, Math.min(this.quietMs, this.firstAt + this.maxDelayMs - now));
-    this.flushTimer = this.timers.schedule(delay, () => {
+    this.flushTimer = this.clock.schedule(delay, () => {
       this.flushTimer = null;
       this.fire();
     });
@@ -112,7 +113,7 @@ export class HintAggregator {
     this.periodicTimer?.cancel();
     this.periodicTimer = null;
     if (this.stopped || this.fullRescanMs === 0) return;
-    this.periodicTimer = this.timers.schedule(this.fullRescanMs, () => {
+    this.periodicTimer = this.clock.schedule(this.fullRescanMs, () => {
       this.periodicTimer = null;
       this.markAll('periodic');
       this.fire();

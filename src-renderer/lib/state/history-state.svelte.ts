@@ -19,12 +19,14 @@ export class HistoryState {
   filter = $state<HistoryFilter>('all');
   search = $state('');
   /** Replaced (not mutated) on each load so only the list re-renders. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a raw Map, replaced whole, never mutated once published
   pages = $state.raw(new Map<number, HistoryEntry[]>());
   selectedPath = $state<string | null>(null);
   versions = $state<FileVersion[] | null>(null);
   versionsError = $state<string | null>(null);
   restoreMessage = $state<string | null>(null);
 
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, not state: nothing renders it
   private inflight = new Set<number>();
   private generation = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -54,6 +56,7 @@ export class HistoryState {
   async reload(): Promise<void> {
     this.generation += 1;
     this.inflight.clear();
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- replaces the raw Map whole (see pages)
     this.pages = new Map();
     this.loading = true;
     await this.loadPage(0);
@@ -82,6 +85,7 @@ export class HistoryState {
         pathContains: this.search.trim() || undefined,
       });
       if (gen !== this.generation) return; // a newer filter or refresh superseded this answer
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a copy, published whole (see pages)
       const next = new Map(this.pages);
       next.set(page, res.entries);
       while (next.size > MAX_PAGES) next.delete(next.keys().next().value as number);

@@ -2,26 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, type KeyringNode } from '@aws-crypto/client-node';
-import type { Clock, RandomSource } from '../../../src-main/engine/ports/clock.ts';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, type KeyringNode } from '../../../src-main/engine/crypto/esdk.ts';
+import type { RandomSource } from '../../../src-main/engine/ports/clock.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 import type { KeyContext } from '../../../src-main/engine/keys/index.ts';
 import { FileAuditLog } from '../../../src-main/engine/keys/audit-log.ts';
 import { MemoryStore } from './memory-store.ts';
 
 const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
-
-export class FakeClock implements Clock {
-  constructor(public t = Date.parse('2030-01-01T00:00:00Z')) {}
-  now(): number {
-    return this.t;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.t += ms;
-  }
-  advanceDays(d: number): void {
-    this.t += d * 86_400_000;
-  }
-}
 
 /** Deterministic bytes: SHA-256 in counter mode over a seed. Tests only. */
 export function seededRandom(seed: string): RandomSource {
@@ -40,7 +28,7 @@ export const TEST_KDF = { N: 2 ** 12, r: 8, p: 1 };
 
 export async function makeContext(over: Partial<KeyContext> & { passphraseText?: string } = {}): Promise<KeyContext & { store: MemoryStore; clock: FakeClock; audit: FileAuditLog }> {
   const stateDir = await mkdtemp(join(tmpdir(), 'coffer-keys-'));
-  const clock = new FakeClock();
+  const clock = new FakeClock(Date.parse('2030-01-01T00:00:00Z'));
   const { passphraseText, ...rest } = over;
   return {
     vaultId: `vault-${Math.random().toString(36).slice(2, 10)}`,

@@ -1,4 +1,4 @@
-import { KeyringNode, type EncryptedDataKey, type NodeDecryptionMaterial } from '@aws-crypto/client-node';
+import { KeyringNode, type EncryptedDataKey, type NodeDecryptionMaterial } from '@aws-crypto/material-management-node';
 import { decodeKdf, deriveKey } from '../../../src-main/engine/keys/passphrase-kdf.ts';
 import { keyNamespace, rawAesKeyring } from '../../../src-main/engine/keys/vault-keyrings.ts';
 

@@ -1,4 +1,4 @@
-import type { KeyringNode } from '@aws-crypto/client-node';
+import type { KeyringNode } from '@aws-crypto/material-management-node';
 import type { Clock, RandomSource } from '../../ports/clock.ts';
 import type { KeyStatus } from '../../ports/key-provider.ts';
 import { KeyUsageError } from '../key-errors.ts';

@@ -1,30 +1,39 @@
 import { createRequire } from 'node:module';
-import type * as Pkcs11Types from 'pkcs11js';
+import type { Handle, Pkcs11, Pkcs11Lib } from './pkcs11-api.ts';
 import { ckr, deviceError, loginError, Pkcs11KeyError } from './pkcs11-errors.ts';
 
-type Pkcs11Lib = typeof Pkcs11Types;
-export type Handle = Pkcs11Types.Handle;
+export type { Handle };
 
 /** A logged-in session and the constants, for the synchronous body of one operation. */
 export interface Session {
   lib: Pkcs11Lib;
-  p11: Pkcs11Types.PKCS11;
+  p11: Pkcs11;
   handle: Handle;
 }
 
 export const DEFAULT_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
 let lib: Pkcs11Lib | undefined;
-const modules = new Map<string, Pkcs11Types.PKCS11>();
+const modules = new Map<string, Pkcs11>();
 
 /**
- * pkcs11js is native (built by node-gyp at install; package.json allowScripts lets npm run it).
- * Loaded on first use so keychain and passphrase vaults work on a machine where it did not build.
+ * pkcs11js is native and an optional dependency: npm compiles it with node-gyp at install (package.json
+ * allowScripts lets it) and leaves it out where that fails. Loaded on first use, so keychain, passphrase
+ * and KMS vaults work on a machine without it.
  */
 function loadLib(): Pkcs11Lib {
   if (lib) return lib;
+  const req = createRequire(import.meta.url);
+  let entry: string;
   try {
-    lib = createRequire(import.meta.url)('pkcs11js') as Pkcs11Lib;
+    entry = req.resolve('pkcs11js');
+  } catch (cause) {
+    throw new Pkcs11KeyError('no-module',
+      'PKCS#11 support is not installed: pkcs11js is an optional dependency, compiled at install, and it was ' +
+      'skipped here (it needs a C++ compiler and python3). Install those, then run "npm install pkcs11js"', { cause });
+  }
+  try {
+    lib = req(entry) as Pkcs11Lib;
     return lib;
   } catch (cause) {
     throw new Pkcs11KeyError('no-module',
@@ -33,7 +42,7 @@ function loadLib(): Pkcs11Lib {
 }
 
 /** One loaded, initialised module per path for the life of the process (C_Initialize is per process). */
-function moduleAt(path: string): Pkcs11Types.PKCS11 {
+function moduleAt(path: string): Pkcs11 {
   const known = modules.get(path);
   if (known) return known;
   const l = loadLib();
@@ -52,7 +61,7 @@ function moduleAt(path: string): Pkcs11Types.PKCS11 {
   return p11;
 }
 
-function findSlot(p11: Pkcs11Types.PKCS11, token: string, modulePath: string): Handle {
+function findSlot(p11: Pkcs11, token: string, modulePath: string): Handle {
   const labels: string[] = [];
   for (const slot of p11.C_GetSlotList(true)) {
     const label = p11.C_GetTokenInfo(slot).label.trim();

@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type {
   BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
-} from '../ports/blob-store.ts';
-import { systemClock, systemRandom } from '../ports/clock.ts';
-import type { Clock, RandomSource } from '../ports/clock.ts';
-import { TransientStoreError } from '../ports/store-errors.ts';
-import { readAll } from './body.ts';
+} from '../../src-main/engine/ports/blob-store.ts';
+import { systemClock, systemRandom } from '../../src-main/engine/ports/clock.ts';
+import type { Clock, RandomSource } from '../../src-main/engine/ports/clock.ts';
+import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
+import { readAll } from '../../src-main/engine/store/body.ts';
 
 export type StoreOp = 'put' | 'get' | 'head' | 'list' | 'delete' | 'pendingUploads' | 'abortUpload';
 

@@ -1,5 +1,5 @@
-import type { ChangeHint, ChangeSource } from '../ports/change-source.ts';
-import type { RandomSource } from '../ports/clock.ts';
+import type { ChangeHint, ChangeSource } from '../../src-main/engine/ports/change-source.ts';
+import type { RandomSource } from '../../src-main/engine/ports/clock.ts';
 
 export interface LossyOptions {
   /** Decides every drop and duplicate; a seeded source makes a run repeatable. */

@@ -30,6 +30,23 @@ export default tseslint.config(
     },
   },
   {
+    // The hosts call the engine through its use cases (engine/api.ts) and the ports, never its internals.
+    files: ['src-main/cli/**/*.ts', 'src-main/ipc/**/*.ts', 'src-main/ui-server/**/*.ts', 'src-main/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/engine/**', '!**/engine/api.ts', '!**/engine/ports', '!**/engine/ports/*.ts'],
+          message: 'Hosts import the engine only through src-main/engine/api.ts and src-main/engine/ports/.',
+        }],
+      }],
+      // The same for `await import(...)` (commands load the engine on demand), which the rule above does not see.
+      'no-restricted-syntax': ['error', {
+        selector: 'ImportExpression[source.value=/(^|\\/)engine\\/(?!api\\.ts$|ports\\/[^/]+\\.ts$)/]',
+        message: 'Hosts import the engine only through src-main/engine/api.ts and src-main/engine/ports/.',
+      }],
+    },
+  },
+  {
     files: ['src-renderer/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -29,7 +29,7 @@ export type { LocalIndex } from './sync/local-index.ts';
 
 // Key lifecycle.
 export {
-  KEY_TYPES, keyStatus, rotateKey, setKeyRotation, scheduleKeyDeletion, cancelKeyDeletion, keyUsage, readAuditLog,
+  KEY_TYPES, checkKeyRef, keyStatus, rotateKey, setKeyRotation, scheduleKeyDeletion, cancelKeyDeletion, keyUsage, readAuditLog,
   verifyAuditLog, exportRecovery, moveKey, changePassphrase, rewrapKeys, checkKeyType, createKey, KeyInUseError,
   type KeyType, type KeyUsageReport, type CreateKeyResult,
 } from './use-cases/key-ops.ts';

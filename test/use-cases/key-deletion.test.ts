@@ -3,7 +3,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KeyInUseError, keyStatus, keyUsage, scheduleKeyDeletion, syncOnce, rotateKey } from '../../src-main/engine/api.ts';
+import { checkKeyRef, KeyInUseError, KeyUsageError, keyStatus, keyUsage, scheduleKeyDeletion, syncOnce, rotateKey } from '../../src-main/engine/api.ts';
 import { Writable } from 'node:stream';
 import { EngineVaultService } from '../../src-main/engine/vault/vault-service-impl.ts';
 import { keysCommand } from '../../src-main/cli/commands/keys.ts';
@@ -32,6 +32,11 @@ describe('scheduling the deletion of a key in use', () => {
       expect(refused.message).toBe('passphrase still protects 3 files; confirm with force to schedule its deletion anyway');
       expect(refused.usage.byVersion.map((u) => [u.version, u.files, [...u.examples].sort()])).toEqual([[1, 2, ['a.txt', 'b.txt']], [2, 1, ['c.txt']]]);
       expect((await keyStatus(vault)).state).toBe('enabled');
+
+      // A request naming another key, or a reference of no known scheme, is refused before anything runs.
+      expect(() => checkKeyRef(vault, 'passphrase')).not.toThrow();
+      expect(() => checkKeyRef(vault, 'keychain:other')).toThrow(new KeyUsageError("this vault's key is passphrase, not keychain:other"));
+      expect(() => checkKeyRef(vault, 'nope:x')).toThrow(KeyUsageError);
 
       const forced = await scheduleKeyDeletion(vault, { days: 30, force: true });
       expect(forced.status.state).toBe('pending-deletion');

@@ -1,5 +1,5 @@
 import {
-  cancelKeyDeletion, checkKeyType, createKey, exportRecovery, KEY_TYPES, KeyInUseError, keyStatus, openVault, readAuditLog,
+  cancelKeyDeletion, checkKeyRef, checkKeyType, createKey, exportRecovery, KEY_TYPES, KeyInUseError, keyStatus, openVault, readAuditLog,
   rewrapKeys, rotateKey, scheduleKeyDeletion, setKeyRotation, verifyAuditLog, type KeyType, type KeyUsageReport, type OpenVault,
 } from '../../engine/api.ts';
 import type { KeyStatus } from '../../engine/ports/key-provider.ts';
@@ -29,8 +29,7 @@ export async function keysCommand(ctx: CommandContext): Promise<number> {
   }
   const vault = await openVault(ctx.env, str(ctx.flags, 'folder'));
   try {
-    const key = vault.key;
-    if (maybeKey && maybeKey !== key.ref && sub !== 'audit') throw new Error(`this vault's key is ${key.ref}, not ${maybeKey}`);
+    if (maybeKey && sub !== 'audit') checkKeyRef(vault, maybeKey);
     const days = () => {
       const d = Number(str(ctx.flags, 'days'));
       if (!Number.isInteger(d)) throw new UsageError('--days takes a whole number');
@@ -67,7 +66,7 @@ export async function keysCommand(ctx: CommandContext): Promise<number> {
         const n = str(ctx.flags, 'days') === undefined ? 30 : days();
         const scheduled = await scheduleKeyDeletion(vault, { days: n, force: ctx.flags.force === true }).catch((err: unknown) => {
           if (!(err instanceof KeyInUseError)) throw err;
-          ctx.out.result(`Refused: deleting ${key.ref} would make these unreadable:\n${usageLines(err.usage).join('\n')}\nRe-run with --force if that is really intended.`, { refused: true, usage: err.usage });
+          ctx.out.result(`Refused: deleting ${err.ref} would make these unreadable:\n${usageLines(err.usage).join('\n')}\nRe-run with --force if that is really intended.`, { refused: true, usage: err.usage });
           return null;
         });
         if (!scheduled) return 3;
@@ -114,7 +113,7 @@ async function createKeyCommand(ctx: CommandContext, vault: OpenVault, type: Key
   const created = await createKey(vault, { type, provider: str(ctx.flags, 'provider'), out: str(ctx.flags, 'out') });
   if (created.kind === 'version') {
     const v = created.status.versions.find((x) => x.current)?.version;
-    ctx.out.result(`This vault already has an aes-256 key (${vault.key.ref}), so a new key is a new version of it: version ${v} now wraps new data; older versions stay readable.`, created.status);
+    ctx.out.result(`This vault already has an aes-256 key (${created.status.ref}), so a new key is a new version of it: version ${v} now wraps new data; older versions stay readable.`, created.status);
     return 0;
   }
   ctx.out.result([
@@ -123,7 +122,7 @@ async function createKeyCommand(ctx: CommandContext, vault: OpenVault, type: Key
     '',
     created.publicKeyPem.trimEnd(),
     '',
-    `This vault keeps using ${vault.key.ref}; the pair is not wired into it (see docs/KEYS.md, "Write-only devices").`,
+    `This vault keeps using ${created.vaultKey}; the pair is not wired into it (see docs/KEYS.md, "Write-only devices").`,
   ].join('\n'), { type, publicKeyPem: created.publicKeyPem, privateKeyFile: created.privateKeyFile });
   return 0;
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createAsymmetricKey, KeyUsageError, saveToProvider, type AsymmetricType } from '../keys/index.ts';
+import { createAsymmetricKey, formatKeyRef, KeyUsageError, parseKeyRef, saveToProvider, type AsymmetricType } from '../keys/index.ts';
 import { saveSettings } from '../journal/settings-store.ts';
 import { scanKeyUsage } from '../vault/key-usage.ts';
 import { rewrapVault, type RewrapProgress, type RewrapReport } from '../vault/rewrap.ts';
@@ -12,6 +12,15 @@ import type { OpenVault } from './vault-ops.ts';
 
 export const KEY_TYPES = ['aes-256', 'rsa-4096', 'x25519'] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
+
+/**
+ * A request naming a key must name this vault's (in any spelling of its reference): another key, or a
+ * reference of an unknown scheme, is a KeyUsageError (a usage error, not an unavailable key).
+ */
+export function checkKeyRef(vault: OpenVault, ref: string): void {
+  const same = ref === vault.key.ref || formatKeyRef(parseKeyRef(ref)) === vault.key.ref;
+  if (!same) throw new KeyUsageError(`this vault's key is ${vault.key.ref}, not ${ref}`);
+}
 
 export const keyStatus = (vault: OpenVault): Promise<KeyStatus> => vault.key.status();
 /** A new key version wraps new data from now on; older versions stay readable. */
@@ -92,7 +101,7 @@ export async function checkKeyType(type: string): Promise<KeyType> {
 
 export type CreateKeyResult =
   | { kind: 'version'; status: KeyStatus }
-  | { kind: 'pair'; type: AsymmetricType; publicKeyPem: string; privateKeyFile: string };
+  | { kind: 'pair'; type: AsymmetricType; publicKeyPem: string; privateKeyFile: string; /** The vault's own key, which stays in use. */ vaultKey: string };
 
 /**
  * `aes-256` on an existing vault is a new version of its key (a rotation). An rsa-4096 pair is made for a
@@ -108,5 +117,5 @@ export async function createKey(vault: OpenVault, req: { type: KeyType; provider
   const out = req.out ?? join(vault.paths.dir, `rsa-4096-${new Date(vault.clock.now()).toISOString().replace(/[:.]/g, '-')}.key.pem`);
   await writeFile(out, pair.privateKeyPem, { mode: 0o600, flag: 'wx' });
   await vault.audit.append({ op: 'create', key: `rsa-4096:${out}`, version: 1, detail: 'key pair for a write-only device; not the vault key' });
-  return { kind: 'pair', type: req.type, publicKeyPem: pair.publicKeyPem, privateKeyFile: out };
+  return { kind: 'pair', type: req.type, publicKeyPem: pair.publicKeyPem, privateKeyFile: out, vaultKey: vault.key.ref };
 }

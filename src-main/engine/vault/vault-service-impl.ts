@@ -10,10 +10,8 @@ import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
 import { OBJECTS_PREFIX } from '../manifest/layout.ts';
 import { entryIn } from '../manifest/history-walk.ts';
-import { KeyUsageError } from '../keys/key-errors.ts';
-import { formatKeyRef, parseKeyRef } from '../keys/key-ref.ts';
 import { storedState } from '../use-cases/status.ts';
-import { keyUsage, scheduleKeyDeletion } from '../use-cases/key-ops.ts';
+import { checkKeyRef, keyUsage, scheduleKeyDeletion } from '../use-cases/key-ops.ts';
 import { fileVersions } from '../use-cases/vault-ops.ts';
 import { VaultRunner } from './vault-runner.ts';
 import { BackgroundWork } from './background-work.ts';
@@ -188,7 +186,6 @@ export class EngineVaultService implements VaultService {
 
   /** A reference of an unknown scheme, or to a key other than this vault's, is a usage error (a 400). */
   private assertKey(ref: string): void {
-    const same = ref === this.vault.key.ref || formatKeyRef(parseKeyRef(ref)) === this.vault.key.ref;
-    if (!same) throw new KeyUsageError(`this vault's key is ${this.vault.key.ref}, not ${ref}`);
+    checkKeyRef(this.vault, ref);
   }
 }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { VaultEnv } from '../engine/vault/remote-vault.ts';
-import { cofferHome } from '../engine/vault/state-dir.ts';
+import type { VaultEnv } from '../engine/api.ts';
 import type { Output } from './output.ts';
 import { promptSecret } from './prompt.ts';
 
@@ -12,7 +11,9 @@ export interface CommandContext {
   env: VaultEnv;
 }
 
-export function engineEnv(): VaultEnv {
+/** Loads the engine (the AWS SDKs are heavy): called once a command runs, so `coffer --help` stays instant. */
+export async function engineEnv(): Promise<VaultEnv> {
+  const { cofferHome } = await import('../engine/api.ts');
   return {
     home: cofferHome(),
     passphrase: async () => process.env.COFFER_PASSPHRASE ?? promptSecret('Coffer passphrase: '),

@@ -3,7 +3,6 @@ import { makeOutput } from './output.ts';
 import { engineEnv, type CommandContext } from './context.ts';
 import { UsageError } from './prompt.ts';
 import { describeError } from './error-text.ts';
-import { HeadIntegrityError } from '../engine/manifest/head-check.ts';
 
 const HELP = `coffer: encrypt a folder on this machine and sync only ciphertext to S3 or a folder.
 
@@ -91,14 +90,19 @@ export async function main(argv: string[]): Promise<number> {
     const load = COMMANDS[name];
     if (!load) throw new UsageError(`unknown command "${name}"; see coffer --help`);
     const command = await load();
-    return await command({ args, flags: values as CommandContext['flags'], out, env: { ...engineEnv(), ...bwlimit(values.bwlimit) } });
+    return await command({ args, flags: values as CommandContext['flags'], out, env: { ...(await engineEnv()), ...bwlimit(values.bwlimit) } });
   } catch (err) {
     out.endProgress();
     if (debug) process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
     const usage = err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     if (json) process.stdout.write(`${JSON.stringify({ error: describeError(err) })}\n`);
     else process.stderr.write(`coffer: ${describeError(err)}\n`);
-    // A rolled-back or missing head is bad data in the bucket (3), like a damaged object; other errors 1.
-    return usage ? 2 : err instanceof HeadIntegrityError ? 3 : 1;
+    return usage ? 2 : (await isBadData(err)) ? 3 : 1;
   }
+}
+
+/** A rolled-back or missing head is bad data in the bucket (3), like a damaged object; other errors 1. */
+async function isBadData(err: unknown): Promise<boolean> {
+  const { HeadIntegrityError } = await import('../engine/api.ts');
+  return err instanceof HeadIntegrityError;
 }

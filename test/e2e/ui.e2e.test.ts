@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
 import { FaultyStore, type FaultRule } from '../support/faulty-store.ts';
-import { openVaultHost } from '../../src-main/engine/vault/host.ts';
+import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import type { VaultHost } from '../../src-main/engine/ports/vault-service.ts';
 import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';

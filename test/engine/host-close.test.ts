@@ -1,11 +1,11 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openVaultHost } from '../../src-main/engine/vault/host.ts';
+import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { HEAD_KEY } from '../../src-main/engine/manifest/layout.ts';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
-import type { EngineVaultService } from '../../src-main/engine/vault/vault-service-impl.ts';
+import type { EngineVaultService } from '../../src-main/engine/use-cases/vault-service.ts';
 import { sandbox, initVault, until, type Sandbox } from './harness.ts';
 
 /** Holds reads of the head while armed, and counts store calls, so a test decides when they finish. */

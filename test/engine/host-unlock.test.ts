@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openVaultHost } from '../../src-main/engine/vault/host.ts';
+import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import { createDispatcher } from '../../src-main/ipc/dispatch.ts';
 import { sandbox, initVault, type Sandbox } from './harness.ts';
 

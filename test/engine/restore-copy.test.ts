@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
-import { EngineVaultService } from '../../src-main/engine/vault/vault-service-impl.ts';
+import { EngineVaultService } from '../../src-main/engine/use-cases/vault-service.ts';
 import { sandbox, initVault, type Sandbox } from './harness.ts';
 
 describe('restore as copy (the History view)', () => {

@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VaultRunner } from '../../src-main/engine/vault/vault-runner.ts';
-import { EngineVaultService } from '../../src-main/engine/vault/vault-service-impl.ts';
+import { EngineVaultService } from '../../src-main/engine/use-cases/vault-service.ts';
 import type { SyncState } from '../../src-main/engine/ports/vault-service.ts';
 import { sandbox, initVault, until, type Sandbox } from './harness.ts';
 

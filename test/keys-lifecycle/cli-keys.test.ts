@@ -21,7 +21,7 @@ function sink(): { stream: NodeJS.WriteStream; text: () => string } {
 async function run(sb: Sandbox, command: (ctx: CommandContext) => Promise<number>, args: string[], flags: CommandContext['flags'] = {}) {
   const out = sink();
   const err = sink();
-  const code = await command({ args, flags: { json: true, ...flags }, out: makeOutput({ json: true, debug: false }, out.stream as typeof process.stdout, err.stream as typeof process.stderr), env: sb.env });
+  const code = await command({ args, flags: { json: true, ...flags }, out: makeOutput({ json: true, debug: false }, out.stream, err.stream), env: sb.env });
   return { code, data: JSON.parse(out.text()) as Record<string, unknown> };
 }
 

@@ -3,9 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openVaultHost } from '../../src-main/engine/vault/host.ts';
+import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
-import type { EngineVaultHost } from '../../src-main/engine/vault/host.ts';
+import type { EngineVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import { initVault, sandbox, type Sandbox } from '../engine/harness.ts';
 import { raw } from './http-client.ts';
 

@@ -1,8 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { Vault } from '../../engine/vault/vault.ts';
-import { formatSse, parseSseFlag } from '../../engine/vault/sse-key.ts';
-import { parseObjectLock } from '../../engine/vault/bucket-policy-store.ts';
-import { checkStorageClass } from '../../engine/store/s3-put-params.ts';
+import { checkStorageClass, formatSse, initVault, parseObjectLock, parseSseFlag } from '../../engine/api.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 
@@ -21,7 +18,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { vault, recoveryKey } = await Vault.init(ctx.env, {
+  const { vault, recoveryKey } = await initVault(ctx.env, {
     folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true, sse,
     profile: str(ctx.flags, 'profile'), storageClass, objectLock,
   });

@@ -1,6 +1,4 @@
-import { saveToProvider } from '../../engine/keys/index.ts';
-import { saveSettings } from '../../engine/journal/settings-store.ts';
-import type { Vault } from '../../engine/vault/vault.ts';
+import { changePassphrase, moveKey, type OpenVault } from '../../engine/api.ts';
 import { str, type CommandContext } from '../context.ts';
 import { promptSecret, UsageError } from '../prompt.ts';
 
@@ -17,20 +15,17 @@ async function newPassphrase(): Promise<string> {
  * Moves the vault key to another custody (keychain <-> passphrase) or changes the passphrase. Only the
  * small key copy is rewritten (the keychain item or keys/passphrase); no data is re-encrypted.
  */
-export async function moveKeyCommand(ctx: CommandContext, vault: Vault, sub: 'move' | 'change-passphrase'): Promise<number> {
+export async function moveKeyCommand(ctx: CommandContext, vault: OpenVault, sub: 'move' | 'change-passphrase'): Promise<number> {
   const to = sub === 'change-passphrase' ? 'passphrase' : str(ctx.flags, 'to');
   if (!to) throw new UsageError('usage: coffer keys move --to keychain:<name> | passphrase');
   if (sub === 'change-passphrase' && vault.key.ref !== 'passphrase') throw new UsageError(`this vault's key is ${vault.key.ref}, not a passphrase`);
   const needsPassphrase = to === 'passphrase';
   const passphrase = needsPassphrase ? await newPassphrase() : undefined;
   if (needsPassphrase && (passphrase ?? '').length < 8) throw new UsageError('a passphrase needs at least 8 characters');
-  const keyCtx = vault.keyContext({ passphrase: async () => passphrase ?? '' });
-  const moved = await saveToProvider(vault.key, to, keyCtx);
-  const settings = { ...vault.settings!, keyRef: moved.ref };
-  await saveSettings(vault.paths.settings, settings);
+  const moved = sub === 'change-passphrase' ? await changePassphrase(vault, { passphrase: passphrase! }) : await moveKey(vault, { to, passphrase });
   ctx.out.result(
-    sub === 'change-passphrase' ? 'Passphrase changed. No data was re-encrypted.' : `The vault key now lives in ${moved.ref}. No data was re-encrypted.`,
-    { keyRef: moved.ref },
+    sub === 'change-passphrase' ? 'Passphrase changed. No data was re-encrypted.' : `The vault key now lives in ${moved.keyRef}. No data was re-encrypted.`,
+    moved,
   );
   return 0;
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { openVaultHost } from '../../engine/vault/host.ts';
+import { openVaultHost } from '../../engine/api.ts';
 import { startUiServer } from '../../ui-server/server.ts';
 import { str, untilInterrupted, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';

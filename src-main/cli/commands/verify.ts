@@ -1,9 +1,8 @@
-import { slotIsBad } from '../../engine/keys/index.ts';
-import type { VaultVerifyReport } from '../../engine/vault/vault.ts';
+import { verifyVault, type VerifyResult } from '../../engine/api.ts';
 import { str, type CommandContext } from '../context.ts';
 import { openVaultFor } from '../open-vault.ts';
 import { UsageError } from '../prompt.ts';
-import { formatBytes, showPath } from '../output.ts';
+import { formatBytes, showPath } from '../format.ts';
 
 /**
  * Checks every retained snapshot from the bucket (docs/FORMAT.md §Verify). Exit 0 when all is well;
@@ -21,19 +20,9 @@ export async function verifyCommand(ctx: CommandContext): Promise<number> {
     }
   }
   try {
-    const r = await vault.verify({ samplePercent: sample });
-    const slotsBad = r.keySlots.filter(slotIsBad);
-    const failed = r.bad.length + slotsBad.length;
-    if (vault.settings) {
-      const time = new Date().toISOString();
-      await (await vault.history()).append([
-        { time, action: 'verify', size: r.bytesChecked, reason: `${r.snapshotsChecked} snapshots, ${r.filesChecked} file versions read (${sample} % sample), ${failed} bad` },
-        ...r.bad.map((b) => ({ time, action: 'error' as const, ...(b.path ? { path: b.path } : {}), reason: `verify: ${b.reason}` })),
-        ...slotsBad.map((s) => ({ time, action: 'error' as const, reason: `verify: ${s.detail}` })),
-      ]);
-    }
-    ctx.out.result(describe(r, failed), { ok: failed === 0, ...r });
-    return failed ? 3 : 0;
+    const result = await verifyVault(vault, { samplePercent: sample });
+    ctx.out.result(describe(result), { ok: result.failed === 0, ...result.report });
+    return result.failed ? 3 : 0;
   } finally {
     await vault.close();
   }
@@ -49,14 +38,14 @@ function samplePercent(flags: CommandContext['flags']): number {
   return n;
 }
 
-function describe(r: VaultVerifyReport, failed: number): string {
+function describe({ report: r, badSlots, failed }: VerifyResult): string {
   const oldest = r.oldestSnapshot ? `, oldest ${r.oldestSnapshot.time}` : '';
   const lines = [
     `Verified ${r.snapshotsChecked} snapshots (head generation ${r.head.generation}${oldest}): ${r.objectsPresent} objects present, `
       + `${r.filesChecked} file versions read (${formatBytes(r.bytesChecked)}, ${r.samplePercent} %): ${failed ? `${failed} BAD` : 'all good'}`,
   ];
   for (const b of r.bad) lines.push(`  BAD ${b.path ? showPath(b.path) : '(manifest)'}: ${b.reason}`);
-  for (const s of r.keySlots) lines.push(`  ${slotIsBad(s) ? 'BAD key slot' : 'key slot'} ${s.slot}: ${s.detail}`);
+  for (const s of r.keySlots) lines.push(`  ${badSlots.includes(s) ? 'BAD key slot' : 'key slot'} ${s.slot}: ${s.detail}`);
   if (r.unreferenced.count) {
     lines.push(`  ${r.unreferenced.count} unreferenced objects (${formatBytes(r.unreferenced.bytes)}) that no retained snapshot names: not deleted (the daily prune removes those older than a day)`);
   }

@@ -10,12 +10,12 @@ import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
 import { OBJECTS_PREFIX } from '../manifest/layout.ts';
 import { entryIn } from '../manifest/history-walk.ts';
-import { KeyUsageError } from '../keys/key-errors.ts';
-import { formatKeyRef, parseKeyRef } from '../keys/key-ref.ts';
-import { scanKeyUsage } from './key-usage.ts';
-import { VaultRunner } from './vault-runner.ts';
-import { BackgroundWork } from './background-work.ts';
-import type { Vault } from './vault.ts';
+import { storedState } from './status.ts';
+import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
+import { fileVersions } from './vault-ops.ts';
+import { VaultRunner } from '../vault/vault-runner.ts';
+import { BackgroundWork } from '../vault/background-work.ts';
+import type { Vault } from '../vault/vault.ts';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -45,12 +45,11 @@ export class EngineVaultService implements VaultService {
   }
 
   async status(): Promise<VaultStatus> {
-    const head = await this.vault.manifest.readHead().catch(() => null);
-    const root = head ? await this.vault.manifest.readRoot(head.head.rootId).catch(() => null) : null;
-    const s = this.vault.settings!;
+    // Lenient: the app's status must come back (with the runner's state and error) while the store fails.
+    const stored = await storedState(this.vault, { lenient: true });
     return {
-      state: this.runner.state, folder: s.folder, remote: s.remote, vaultId: this.vault.vaultId,
-      lastSync: this.runner.lastSync, files: root?.files ?? 0, bytes: root?.bytes ?? 0,
+      state: this.runner.state, folder: stored.folder, remote: stored.remote, vaultId: stored.vaultId,
+      lastSync: this.runner.lastSync, files: stored.files, bytes: stored.bytes,
       failures: this.runner.problems, progress: this.runner.state === 'syncing' ? this.progress : undefined,
       error: this.runner.lastError,
       ...(this.runner.massDelete ? { massDelete: this.runner.massDelete } : {}),
@@ -73,7 +72,7 @@ export class EngineVaultService implements VaultService {
   }
 
   async versions(path: string): Promise<FileVersion[]> {
-    return (await this.vault.versions(path)).map((v) => ({
+    return (await fileVersions(this.vault, { path })).versions.map((v) => ({
       versionId: v.rootId, time: v.time, size: v.entry?.size ?? 0, hash: v.entry?.hash ?? '',
       deleted: !v.entry, device: v.entry?.device ?? '',
     }));
@@ -104,15 +103,13 @@ export class EngineVaultService implements VaultService {
 
   async keyUsage(ref: string): Promise<KeyUsage> {
     this.assertKey(ref);
-    const { versions: _v, ...usage } = await scanKeyUsage(this.vault.manifest, ref);
-    return usage;
+    const { versions: _v, ...usage } = await keyUsage(this.vault);
+    return { ...usage, ref };
   }
 
   async scheduleKeyDeletion(ref: string, days: number, force: boolean): Promise<KeyStatus> {
-    const usage = await this.keyUsage(ref);
-    const inUse = usage.byVersion.some((u) => u.files > 0);
-    if (inUse && !force) throw new Error(`${ref} still protects ${usage.byVersion.reduce((n, u) => n + u.files, 0)} files; confirm with force to schedule its deletion anyway`);
-    return this.keyChanged(await this.vault.key.scheduleDeletion(days, { force, inUse }));
+    this.assertKey(ref);
+    return this.keyChanged((await scheduleKeyDeletion(this.vault, { days, force })).status);
   }
 
   async cancelKeyDeletion(ref: string): Promise<KeyStatus> {
@@ -189,7 +186,6 @@ export class EngineVaultService implements VaultService {
 
   /** A reference of an unknown scheme, or to a key other than this vault's, is a usage error (a 400). */
   private assertKey(ref: string): void {
-    const same = ref === this.vault.key.ref || formatKeyRef(parseKeyRef(ref)) === this.vault.key.ref;
-    if (!same) throw new KeyUsageError(`this vault's key is ${this.vault.key.ref}, not ${ref}`);
+    checkKeyRef(this.vault, ref);
   }
 }

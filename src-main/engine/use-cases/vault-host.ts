@@ -1,9 +1,10 @@
 import type { CreateVaultRequest, VaultHost, VaultService } from '../ports/vault-service.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
-import { VaultRegistry } from './registry.ts';
-import { Vault } from './vault.ts';
-import { EngineVaultService } from './vault-service-impl.ts';
-import type { VaultEnv } from './remote-vault.ts';
+import { VaultRegistry } from '../vault/registry.ts';
+import type { Vault } from '../vault/vault.ts';
+import { initVault, openVault } from './vault-ops.ts';
+import { EngineVaultService } from './vault-service.ts';
+import type { VaultEnv } from '../vault/remote-vault.ts';
 
 /**
  * The desktop app's and `coffer ui`'s engine: opens the vault registered in the state home (if any) and
@@ -26,7 +27,7 @@ export class EngineVaultHost implements VaultHost {
     if (vaults.length === 0) return;
     const folder = vaults[0]!.folder;
     try {
-      await this.attach(await Vault.open(this.env, folder));
+      await this.attach(await openVault(this.env, folder));
     } catch (err) {
       // A desktop app started without COFFER_PASSPHRASE: the UI asks for it (unlock) instead of failing.
       if (!(err instanceof PassphraseRequiredError)) throw err;
@@ -41,7 +42,7 @@ export class EngineVaultHost implements VaultHost {
   async unlock(passphrase: string): Promise<VaultService> {
     if (this.current) return this.current;
     if (!this.lockedFolder) throw new Error('there is no locked vault to unlock');
-    const vault = await Vault.open({ ...this.env, passphrase: async () => passphrase }, this.lockedFolder);
+    const vault = await openVault({ ...this.env, passphrase: async () => passphrase }, this.lockedFolder);
     this.lockedFolder = null;
     return this.attach(vault);
   }
@@ -49,7 +50,7 @@ export class EngineVaultHost implements VaultHost {
   async createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }> {
     if (this.current) throw new Error('a vault is already set up in this app');
     const env: VaultEnv = req.passphrase ? { ...this.env, passphrase: async () => req.passphrase! } : this.env;
-    const { vault, recoveryKey } = await Vault.init(env, req);
+    const { vault, recoveryKey } = await initVault(env, req);
     const service = await this.attach(vault);
     return { recoveryKey, service };
   }

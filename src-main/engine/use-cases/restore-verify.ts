@@ -1,0 +1,72 @@
+import type { RestoreReport } from '../restore/restorer.ts';
+import type { VaultVerifyReport } from '../vault/vault.ts';
+import type { QuickCheckReport } from '../verify/quick-check.ts';
+import { slotIsBad, type SlotCheck } from '../keys/index.ts';
+import type { HistoryEntry } from '../ports/journal.ts';
+import type { OpenVault } from './vault-ops.ts';
+
+export interface RestoreRequest {
+  to: string;
+  /** One file or folder of the vault instead of all of it. */
+  path?: string;
+  /** The snapshot current at this time instead of the newest. */
+  at?: Date;
+  /** Keep set-uid, set-gid, sticky and world-writable bits (dropped by default). */
+  preserveMode?: boolean;
+  onProgress?: (done: number, total: number, bytes: number) => void;
+}
+
+export type RestoreResult = RestoreReport & { snapshot: { rootId: string; time: string } };
+
+/** Restores a snapshot into `req.to`; on this machine's vault the restore and its problems go in the history. */
+export async function restoreVault(vault: OpenVault, req: RestoreRequest): Promise<RestoreResult> {
+  const report = await vault.restore(req.to, { path: req.path, at: req.at, preserveMode: req.preserveMode, onProgress: req.onProgress });
+  await record(vault, (time) => [
+    { time, action: 'restore', size: report.bytes, reason: `${report.restored} entries to ${req.to}${req.at ? ` as of ${req.at.toISOString()}` : ''}` },
+    ...report.problems.map((p) => ({ time, action: 'error' as const, path: p.path, reason: `restore: ${p.reason}` })),
+  ]);
+  return report;
+}
+
+export interface VerifyResult {
+  report: VaultVerifyReport;
+  /** The key slots that failed their check (a subset of report.keySlots). */
+  badSlots: SlotCheck[];
+  /** Bad files, snapshots and objects plus bad key slots: 0 means all is well. */
+  failed: number;
+}
+
+/**
+ * Checks every retained snapshot from the bucket, reading `samplePercent` of the file versions (100 by
+ * default), and the key slots. Unreferenced objects are reported but are not a failure.
+ */
+export async function verifyVault(vault: OpenVault, req: { samplePercent?: number } = {}): Promise<VerifyResult> {
+  const sample = req.samplePercent ?? 100;
+  const report = await vault.verify({ samplePercent: sample });
+  const badSlots = report.keySlots.filter(slotIsBad);
+  const failed = report.bad.length + badSlots.length;
+  await record(vault, (time) => [
+    { time, action: 'verify', size: report.bytesChecked, reason: `${report.snapshotsChecked} snapshots, ${report.filesChecked} file versions read (${sample} % sample), ${failed} bad` },
+    ...report.bad.map((b) => ({ time, action: 'error' as const, ...(b.path ? { path: b.path } : {}), reason: `verify: ${b.reason}` })),
+    ...badSlots.map((s) => ({ time, action: 'error' as const, reason: `verify: ${s.detail}` })),
+  ]);
+  return { report, badSlots, failed };
+}
+
+/** `verify --quick`: every object of every retained snapshot by HEAD, nothing downloaded. */
+export async function verifyVaultQuick(vault: OpenVault): Promise<{ report: QuickCheckReport; failed: number }> {
+  const r = await vault.verifyQuick();
+  const failed = r.missing.length + r.bad.length;
+  await record(vault, (time) => [
+    { time, action: 'verify', reason: `quick: ${r.objects} objects, ${r.confirmed} confirmed, ${r.unchecked} unchecked, ${r.missing.length} missing, ${r.bad.length} bad` },
+    ...r.missing.map((key) => ({ time, action: 'error' as const, reason: `verify --quick: ${key} is missing from the bucket` })),
+    ...r.bad.map((b) => ({ time, action: 'error' as const, reason: `verify --quick: ${b.key} ${b.reason}` })),
+  ]);
+  return { report: r, failed };
+}
+
+/** A vault opened from the bucket alone has no local history to write to. */
+async function record(vault: OpenVault, entries: (time: string) => HistoryEntry[]): Promise<void> {
+  if (!vault.settings) return;
+  await (await vault.history()).append(entries(new Date(vault.clock.now()).toISOString()));
+}

@@ -1,0 +1,56 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { Vault, type InitRequest, type RemoteRequest } from '../vault/vault.ts';
+import type { VaultEnv } from '../vault/remote-vault.ts';
+import { VaultRegistry } from '../vault/registry.ts';
+import type { PathVersion } from '../manifest/history-walk.ts';
+import type { HistoryQuery } from '../ports/journal.ts';
+import { pathArgForms } from '../fsx/raw-name.ts';
+
+/**
+ * A vault opened by one of the functions below. Hosts pass it back to the other use cases and call
+ * `close()` when done; they do not reach into it. (The only callers of Vault.init/open/openRemote.)
+ */
+export type OpenVault = Vault;
+
+/** A new vault for `req.folder` on `req.remote`; the recovery key is '' for keys held by KMS or an HSM. */
+export function initVault(env: VaultEnv, req: InitRequest): Promise<{ vault: OpenVault; recoveryKey: string }> {
+  return Vault.init(env, req);
+}
+
+/** This machine's vault for `folder` (the only registered one when omitted). */
+export function openVault(env: VaultEnv, folder?: string): Promise<OpenVault> {
+  return Vault.open(env, folder);
+}
+
+/** A vault reached from the bucket alone (a new machine), read-only, with a key reference or the recovery key. */
+export function openVaultFromBucket(env: VaultEnv, req: RemoteRequest): Promise<OpenVault> {
+  return Vault.openRemote(env, req);
+}
+
+/**
+ * The registered vault whose folder holds `path` (absolute, or relative to the current folder) and the
+ * path inside it, `/`-separated, as typed.
+ */
+export async function locateInVault(env: VaultEnv, path: string): Promise<{ folder: string; path: string }> {
+  const abs = resolve(path);
+  const vaults = await new VaultRegistry(env.home).list();
+  const owner = vaults.find((v) => { const r = relative(v.folder, abs); return r !== '' && !r.startsWith('..') && !isAbsolute(r); });
+  if (!owner) throw new Error(`${abs} is not inside a Coffer folder`);
+  return { folder: owner.folder, path: relative(owner.folder, abs).split(sep).join('/') };
+}
+
+/**
+ * Every stored version of one path, newest first. A name that is not UTF-8 cannot come through argv
+ * exactly: a typed form with \xHH escapes or U+FFFD is matched to the stored name it stands for.
+ */
+export async function fileVersions(vault: OpenVault, req: { path: string }): Promise<{ path: string; versions: PathVersion[] }> {
+  const path = /\uFFFD|\\x[0-9A-F]{2}/.test(req.path)
+    ? [...(await vault.tree()).tree.keys()].find((p) => pathArgForms(p).includes(req.path)) ?? req.path
+    : req.path;
+  return { path, versions: await vault.versions(path) };
+}
+
+/** This machine's history of the vault (passes, restores, verifies, errors), newest first. */
+export function queryHistory(vault: OpenVault, q: HistoryQuery) {
+  return vault.queryHistory(q);
+}

@@ -1,11 +1,11 @@
-import { Vault } from '../engine/vault/vault.ts';
+import { Vault, type ReadableVault } from '../engine/vault/vault.ts';
 import { readSecretArg, str, type CommandContext } from './context.ts';
 
 /**
  * The vault a read command works on: this machine's (by folder), or with --remote one reached from the
  * bucket alone (a new machine), opened read-only with --key or --recovery-key.
  */
-export async function openVaultFor(ctx: CommandContext): Promise<Vault> {
+export async function openVaultFor(ctx: CommandContext): Promise<ReadableVault> {
   const remote = str(ctx.flags, 'remote');
   if (!remote) return Vault.open(ctx.env, ctx.args[0]);
   const recovery = str(ctx.flags, 'recovery-key');

@@ -15,7 +15,7 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
     const head = await vault.manifest.readHead();
     const root = head ? await vault.manifest.readRoot(head.head.rootId) : null;
     const key = await vault.key.status();
-    const s = vault.settings!;
+    const s = vault.settings;
     const data = {
       vaultId: vault.vaultId, folder: s.folder, remote: s.remote, key: key.ref, keyState: key.state,
       keyVersion: key.versions.find((v) => v.current)?.version, lastSync: index.lastSync ?? null,

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Vault } from '../../engine/vault/vault.ts';
-import { formatSse, parseSseFlag } from '../../engine/vault/sse-key.ts';
+import { formatSse, parseSseFlag } from '../../engine/vault/sse-setting.ts';
 import { parseObjectLock } from '../../engine/vault/bucket-policy-store.ts';
 import { checkStorageClass } from '../../engine/store/s3-put-params.ts';
 import { str, type CommandContext } from '../context.ts';
@@ -29,7 +29,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   if (kitFile && recoveryKey) await writeFile(kitFile, recoveryKitText(vault.vaultId, remote, recoveryKey), { mode: 0o600, flag: 'wx' });
   ctx.out.result(
     [
-      `Created vault ${vault.vaultId} for ${vault.settings!.folder}`,
+      `Created vault ${vault.vaultId} for ${vault.settings.folder}`,
       `  remote: ${remote}`,
       `  key:    ${keyRef}`,
       ...(storageClass ? [`  storage class: ${storageClass}`] : []),
@@ -45,7 +45,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
       ] : []),
       'Next: coffer sync',
     ].join('\n'),
-    { vaultId: vault.vaultId, folder: vault.settings!.folder, remote, keyRef, sse: formatSse(sse), storageClass, objectLock, recoveryKey },
+    { vaultId: vault.vaultId, folder: vault.settings.folder, remote, keyRef, sse: formatSse(sse), storageClass, objectLock, recoveryKey },
   );
   await vault.close();
   return 0;

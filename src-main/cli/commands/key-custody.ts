@@ -26,7 +26,7 @@ export async function moveKeyCommand(ctx: CommandContext, vault: Vault, sub: 'mo
   if (needsPassphrase && (passphrase ?? '').length < 8) throw new UsageError('a passphrase needs at least 8 characters');
   const keyCtx = vault.keyContext({ passphrase: async () => passphrase ?? '' });
   const moved = await saveToProvider(vault.key, to, keyCtx);
-  const settings = { ...vault.settings!, keyRef: moved.ref };
+  const settings = { ...vault.settings, keyRef: moved.ref };
   await saveSettings(vault.paths.settings, settings);
   ctx.out.result(
     sub === 'change-passphrase' ? 'Passphrase changed. No data was re-encrypted.' : `The vault key now lives in ${moved.ref}. No data was re-encrypted.`,

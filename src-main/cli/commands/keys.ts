@@ -100,7 +100,7 @@ export async function keysCommand(ctx: CommandContext): Promise<number> {
       case 'export-recovery': {
         const rk = key.exportRecoveryKey?.();
         if (!rk) throw new Error(`${key.ref} is held outside Coffer (KMS or HSM); its recovery is the provider's own`);
-        ctx.out.result(recoveryKitText(vault.vaultId, vault.settings!.remote, rk), { vaultId: vault.vaultId, recoveryKey: rk });
+        ctx.out.result(recoveryKitText(vault.vaultId, vault.settings.remote, rk), { vaultId: vault.vaultId, recoveryKey: rk });
         return 0;
       }
       default:

@@ -17,7 +17,7 @@ export async function reindexCommand(ctx: CommandContext): Promise<number> {
     if (head) {
       let deviceSeq = 0;
       for await (const root of vault.manifest.roots(head.head.rootId)) {
-        if (root.device === vault.settings!.deviceId) deviceSeq = Math.max(deviceSeq, root.seq);
+        if (root.device === vault.settings.deviceId) deviceSeq = Math.max(deviceSeq, root.seq);
       }
       const root = await vault.manifest.readRoot(head.head.rootId);
       await vault.manifest.readTree(root);
@@ -26,7 +26,7 @@ export async function reindexCommand(ctx: CommandContext): Promise<number> {
     await saveIndex(vault.paths.index, index);
     // The bucket's head is accepted as it is (after a deliberate restore of the bucket, say).
     await forgetSeenGeneration(vault.paths);
-    ctx.out.result(`Rebuilt the local index from ${vault.settings!.remote} (generation ${index.generation})`, index);
+    ctx.out.result(`Rebuilt the local index from ${vault.settings.remote} (generation ${index.generation})`, index);
     return 0;
   } finally {
     await vault.close();

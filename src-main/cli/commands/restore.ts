@@ -1,4 +1,4 @@
-import { Vault } from '../../engine/vault/vault.ts';
+import { LocalVault, Vault } from '../../engine/vault/vault.ts';
 import { readSecretArg, str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 import { formatBytes, showPath } from '../output.ts';
@@ -24,7 +24,7 @@ export async function restoreCommand(ctx: CommandContext): Promise<number> {
       onProgress: (d, t, b) => ctx.out.progress('restore', d, t, b),
     });
     ctx.out.endProgress();
-    if (vault.settings) {
+    if (vault instanceof LocalVault) {
       const time = new Date().toISOString();
       await (await vault.history()).append([
         { time, action: 'restore', size: report.bytes, reason: `${report.restored} entries to ${to}${atText ? ` as of ${atText}` : ''}` },

@@ -1,11 +1,11 @@
-import type { Vault } from '../../engine/vault/vault.ts';
+import { LocalVault, type ReadableVault } from '../../engine/vault/vault.ts';
 import type { CommandContext } from '../context.ts';
 
 /** `coffer verify --quick`: every object of every retained snapshot, by HEAD; exit 3 when any is missing or bad. */
-export async function verifyQuick(ctx: CommandContext, vault: Vault): Promise<number> {
+export async function verifyQuick(ctx: CommandContext, vault: ReadableVault): Promise<number> {
   const r = await vault.verifyQuick();
   const problems = r.missing.length + r.bad.length;
-  if (vault.settings) {
+  if (vault instanceof LocalVault) {
     const time = new Date().toISOString();
     await (await vault.history()).append([
       { time, action: 'verify', reason: `quick: ${r.objects} objects, ${r.confirmed} confirmed, ${r.unchecked} unchecked, ${r.missing.length} missing, ${r.bad.length} bad` },

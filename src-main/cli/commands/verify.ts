@@ -1,5 +1,5 @@
 import { slotIsBad } from '../../engine/keys/index.ts';
-import type { VaultVerifyReport } from '../../engine/vault/vault.ts';
+import { LocalVault, type VaultVerifyReport } from '../../engine/vault/vault.ts';
 import { str, type CommandContext } from '../context.ts';
 import { openVaultFor } from '../open-vault.ts';
 import { UsageError } from '../prompt.ts';
@@ -24,7 +24,7 @@ export async function verifyCommand(ctx: CommandContext): Promise<number> {
     const r = await vault.verify({ samplePercent: sample });
     const slotsBad = r.keySlots.filter(slotIsBad);
     const failed = r.bad.length + slotsBad.length;
-    if (vault.settings) {
+    if (vault instanceof LocalVault) {
       const time = new Date().toISOString();
       await (await vault.history()).append([
         { time, action: 'verify', size: r.bytesChecked, reason: `${r.snapshotsChecked} snapshots, ${r.filesChecked} file versions read (${sample} % sample), ${failed} bad` },

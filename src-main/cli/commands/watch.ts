@@ -10,7 +10,7 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     onPass: (s) => ctx.out.info(`  uploaded ${s.uploaded}, renamed ${s.renamed}, deleted ${s.deleted}, skipped ${s.skipped}, errors ${s.errors}`),
   });
   await runner.start();
-  ctx.out.info(`Watching ${vault.settings!.folder} (Ctrl-C to stop)`);
+  ctx.out.info(`Watching ${vault.settings.folder} (Ctrl-C to stop)`);
   await untilInterrupted();
   await runner.stop();
   await vault.close();

@@ -1,9 +1,9 @@
 import type { CreateVaultRequest, VaultHost, VaultService } from '../ports/vault-service.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { VaultRegistry } from './registry.ts';
-import { Vault } from './vault.ts';
+import { LocalVault } from './local-vault.ts';
 import { EngineVaultService } from './vault-service-impl.ts';
-import type { VaultEnv } from './remote-vault.ts';
+import type { VaultEnv } from './vault-env.ts';
 
 /**
  * The desktop app's and `coffer ui`'s engine: opens the vault registered in the state home (if any) and
@@ -11,7 +11,7 @@ import type { VaultEnv } from './remote-vault.ts';
  */
 export class EngineVaultHost implements VaultHost {
   private current: EngineVaultService | null = null;
-  private vault: Vault | null = null;
+  private vault: LocalVault | null = null;
   /** The registered folder whose passphrase vault could not open without a passphrase. */
   private lockedFolder: string | null = null;
 
@@ -26,7 +26,7 @@ export class EngineVaultHost implements VaultHost {
     if (vaults.length === 0) return;
     const folder = vaults[0]!.folder;
     try {
-      await this.attach(await Vault.open(this.env, folder));
+      await this.attach(await LocalVault.open(this.env, folder));
     } catch (err) {
       // A desktop app started without COFFER_PASSPHRASE: the UI asks for it (unlock) instead of failing.
       if (!(err instanceof PassphraseRequiredError)) throw err;
@@ -41,7 +41,7 @@ export class EngineVaultHost implements VaultHost {
   async unlock(passphrase: string): Promise<VaultService> {
     if (this.current) return this.current;
     if (!this.lockedFolder) throw new Error('there is no locked vault to unlock');
-    const vault = await Vault.open({ ...this.env, passphrase: async () => passphrase }, this.lockedFolder);
+    const vault = await LocalVault.open({ ...this.env, passphrase: async () => passphrase }, this.lockedFolder);
     this.lockedFolder = null;
     return this.attach(vault);
   }
@@ -49,7 +49,7 @@ export class EngineVaultHost implements VaultHost {
   async createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }> {
     if (this.current) throw new Error('a vault is already set up in this app');
     const env: VaultEnv = req.passphrase ? { ...this.env, passphrase: async () => req.passphrase! } : this.env;
-    const { vault, recoveryKey } = await Vault.init(env, req);
+    const { vault, recoveryKey } = await LocalVault.init(env, req);
     const service = await this.attach(vault);
     return { recoveryKey, service };
   }
@@ -62,7 +62,7 @@ export class EngineVaultHost implements VaultHost {
     this.vault = null;
   }
 
-  private async attach(vault: Vault): Promise<EngineVaultService> {
+  private async attach(vault: LocalVault): Promise<EngineVaultService> {
     this.vault = vault;
     this.current = new EngineVaultService(vault);
     await this.current.runner.start();

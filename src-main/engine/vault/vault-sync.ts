@@ -35,7 +35,7 @@ export class VaultSyncer {
 
   async sync(req: SyncRequest = {}): Promise<SyncPassResult & { pruned?: PruneReport }> {
     const { vault } = this;
-    const settings = vault.settings!;
+    const settings = vault.settings;
     const journal = (this.journal ??= await FileJournal.open(vault.paths.dir));
     const ignore = await this.ignoreRules();
     const history = await vault.history();

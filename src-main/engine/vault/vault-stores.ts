@@ -1,0 +1,111 @@
+import type { BlobStore } from '../ports/blob-store.ts';
+import { systemClock, type RandomSource } from '../ports/clock.ts';
+import type { Sealer } from '../ports/sealer.ts';
+import { UnsupportedError } from '../ports/store-errors.ts';
+import type { VaultSettings } from '../journal/settings-store.ts';
+import { BandwidthLimit } from '../store/bandwidth-limited-store.ts';
+import { openStore, type OpenStoreOptions } from '../store/open-store.ts';
+import { ReadOnlyStore } from '../store/read-only-store.ts';
+import type { SseMode } from '../store/sse.ts';
+import { checkBucketPolicy, withBucketPolicy } from './bucket-policy-store.ts';
+import { createSseCKey, hasSseCKey, loadSseCKey } from './sse-key.ts';
+import { checkSseSetting, slotsSseModeOf, sseModeOf } from './sse-setting.ts';
+import type { VaultEnv } from './vault-env.ts';
+
+/** The settings a vault's stores are built from. */
+export type StoreSettings = Pick<
+  VaultSettings, 'remote' | 'endpoint' | 'allowHttp' | 'profile' | 'sse' | 'sseKmsKeyId' | 'bwlimitKiBps' | 'storageClass' | 'objectLock'
+>;
+
+/** How the data store gets the SSE-C customer key: a new one (init), the stored one, or whichever the bucket holds. */
+export type CustomerKeyStep = 'create' | 'load' | 'detect';
+
+/**
+ * The one place that builds a vault's stores, always in this order, each step using only what the
+ * steps before it gave:
+ *
+ *   1. the slots store (`VaultStores.open`): the descriptor and `keys/`. SSE-C never applies to it,
+ *      aes256 and aws:kms do. The key module opens the vault key over it.
+ *   2. the vault key (keys/, by the caller): it needs only the slots store.
+ *   3. the data store (`dataStore`): with SSE-C, the customer key is read (or created) through the
+ *      slots store with the vault key; otherwise it is the slots store itself.
+ *
+ * Both stores are the same stack, innermost first: S3 or folder → bandwidth limit (one limit shared by
+ * both, changeable while they run) → retry → the env's wrapStore (tests' faults) → bucket policy
+ * (storage class, Object Lock) → read-only (a vault opened from the bucket alone).
+ */
+export class VaultStores {
+  private constructor(
+    private readonly env: VaultEnv,
+    private readonly settings: StoreSettings,
+    private readonly readOnly: boolean,
+    readonly bandwidth: BandwidthLimit,
+    readonly slots: BlobStore,
+  ) {}
+
+  /** Step 1. Throws on settings the destination cannot honour (checkStoreSettings) before any request. */
+  static open(env: VaultEnv, settings: StoreSettings, opts: { readOnly?: boolean } = {}): VaultStores {
+    checkStoreSettings(env, settings);
+    const bandwidth = new BandwidthLimit(effectiveKiBps(env, settings), env.clock ?? systemClock);
+    const readOnly = opts.readOnly ?? false;
+    return new VaultStores(env, settings, readOnly, bandwidth, buildStore(env, settings, readOnly, bandwidth, slotsSseModeOf(settings)));
+  }
+
+  /** Step 3: the data store, given the vault key's sealer (used only for the SSE-C customer key). */
+  async dataStore(sealer: Sealer, vaultId: string, step: CustomerKeyStep, random?: RandomSource): Promise<BlobStore> {
+    const c = step === 'detect' ? await hasSseCKey(this.slots) : this.settings.sse === 'c';
+    if (!c) return this.slots;
+    const customerKey = step === 'create'
+      ? await createSseCKey(this.slots, sealer, vaultId, random!)
+      : await loadSseCKey(this.slots, sealer, vaultId);
+    return buildStore(this.env, this.settings, this.readOnly, this.bandwidth, sseModeOf({ sse: 'c' }, customerKey));
+  }
+
+  /** Applies a new bandwidth setting to both stores at once (a run's own limit, env.bwlimitKiBps, still wins). */
+  setBandwidth(settings: Pick<StoreSettings, 'bwlimitKiBps'>): void {
+    this.bandwidth.set(effectiveKiBps(this.env, settings));
+  }
+}
+
+/** One store of the stack described above. */
+function buildStore(env: VaultEnv, s: StoreSettings, readOnly: boolean, bandwidth: BandwidthLimit, sse: SseMode): BlobStore {
+  let store = openStore(s.remote, { ...storeOptions(env, s), sse, bandwidth });
+  if (env.wrapStore) store = env.wrapStore(store);
+  store = withBucketPolicy(store, { storageClass: s.storageClass, objectLock: s.objectLock }, env.clock);
+  return readOnly ? new ReadOnlyStore(store) : store;
+}
+
+/**
+ * Refuses store settings the destination cannot honour, before anything is written or saved: SSE or
+ * a bucket policy on a folder, SSE-C over plain http to another host, an unknown storage class.
+ */
+export function checkStoreSettings(env: VaultEnv, s: StoreSettings): void {
+  checkSseSetting(s.remote, s, storeOptions(env, s));
+  checkBucketPolicy(s.remote, { storageClass: s.storageClass, objectLock: s.objectLock });
+  if (s.bwlimitKiBps !== undefined && !(Number.isInteger(s.bwlimitKiBps) && s.bwlimitKiBps >= 0)) {
+    throw new UnsupportedError(`a bandwidth limit is 0 (none) or a whole number of KiB/s, got ${s.bwlimitKiBps}`);
+  }
+}
+
+/**
+ * Refuses a settings change that would leave the vault unable to open or read what it stored, before
+ * anything is saved: everything checkStoreSettings refuses, a new destination, and switching SSE-C on
+ * or off (the objects stored so far were written with, or without, the customer key).
+ */
+export function checkSettingsChange(env: VaultEnv, from: StoreSettings, to: StoreSettings): void {
+  for (const k of ['remote', 'endpoint', 'profile'] as const) {
+    if (from[k] !== to[k]) throw new UnsupportedError(`the ${k} of a vault cannot be changed (${from[k] ?? 'none'}); restore into a new vault to move it`);
+  }
+  if ((from.sse === 'c') !== (to.sse === 'c')) {
+    throw new UnsupportedError(`SSE-C cannot be switched ${to.sse === 'c' ? 'on' : 'off'} for an existing vault: the objects stored so far were written ${to.sse === 'c' ? 'without' : 'with'} the customer key`);
+  }
+  checkStoreSettings(env, to);
+}
+
+function storeOptions(env: VaultEnv, s: StoreSettings): OpenStoreOptions {
+  return { ...env.storeTuning, endpoint: s.endpoint, allowHttp: s.allowHttp, profile: s.profile };
+}
+
+function effectiveKiBps(env: VaultEnv, s: Pick<StoreSettings, 'bwlimitKiBps'>): number {
+  return env.bwlimitKiBps ?? s.bwlimitKiBps ?? 0;
+}

@@ -1,5 +1,5 @@
-import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { StoreError } from '../ports/store-errors.ts';
 import { VAULT_DESCRIPTOR_KEY } from '../manifest/layout.ts';
@@ -21,6 +21,8 @@ export class InitUndo {
     private readonly slots: BlobStore,
     private readonly objectsBefore: Set<string>,
     private readonly madeDestination: string | undefined,
+    /** A folder destination that existed: its entries before, so the folders the store made can go too. */
+    private readonly folderBefore: { path: string; entries: Set<string> } | null,
     /** The state folders that did not exist, innermost first (the vault's folder, then its parents). */
     private readonly newStateDirs: string[],
   ) {}
@@ -35,7 +37,10 @@ export class InitUndo {
     const madeDestination = location.kind === 'file' ? await mkdir(location.path, { recursive: true }) : undefined;
     const objectsBefore = new Set<string>();
     if (!madeDestination) for await (const o of slots.list('keys/')) objectsBefore.add(o.key);
-    return new InitUndo(slots, objectsBefore, madeDestination, newStateDirs);
+    const folderBefore = location.kind === 'file' && !madeDestination
+      ? { path: location.path, entries: new Set(await readdir(location.path)) }
+      : null;
+    return new InitUndo(slots, objectsBefore, madeDestination, folderBefore, newStateDirs);
   }
 
   keyCreated(key: ManagedKey): void {
@@ -50,11 +55,21 @@ export class InitUndo {
       await rm(this.madeDestination, { recursive: true, force: true }).catch(() => undefined);
     } else {
       await this.deleteNewObjects().catch(() => undefined);
+      await this.removeNewEmptyFolders().catch(() => undefined);
     }
     const [vaultDir, ...parents] = this.newStateDirs;
     if (vaultDir) await rm(vaultDir, { recursive: true, force: true }).catch(() => undefined);
     // Parents only when empty: another vault may have been set up meanwhile.
     for (const dir of parents) await rmdir(dir).catch(() => undefined);
+  }
+
+  /** The folder store's own folders (temp, locks, keys/) that init made: only when empty, never a file. */
+  private async removeNewEmptyFolders(): Promise<void> {
+    if (!this.folderBefore) return;
+    const { path, entries } = this.folderBefore;
+    for (const name of await readdir(path)) {
+      if (!entries.has(name)) await rmdir(join(path, name)).catch(() => undefined);
+    }
   }
 
   private async deleteNewObjects(): Promise<void> {

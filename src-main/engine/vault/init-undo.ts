@@ -19,7 +19,8 @@ export class InitUndo {
 
   private constructor(
     private readonly slots: BlobStore,
-    private readonly objectsBefore: Set<string>,
+    /** The key slots there before; null when they could not be listed, and then none are deleted. */
+    private readonly objectsBefore: Set<string> | null,
     private readonly madeDestination: string | undefined,
     /** A folder destination that existed: its entries before, so the folders the store made can go too. */
     private readonly folderBefore: { path: string; entries: Set<string> } | null,
@@ -35,8 +36,7 @@ export class InitUndo {
     }
     const location = parseStoreUrl(remote);
     const madeDestination = location.kind === 'file' ? await mkdir(location.path, { recursive: true }) : undefined;
-    const objectsBefore = new Set<string>();
-    if (!madeDestination) for await (const o of slots.list('keys/')) objectsBefore.add(o.key);
+    const objectsBefore = madeDestination ? new Set<string>() : await listKeys(slots).catch(() => null);
     const folderBefore = location.kind === 'file' && !madeDestination
       ? { path: location.path, entries: new Set(await readdir(location.path)) }
       : null;
@@ -73,11 +73,18 @@ export class InitUndo {
   }
 
   private async deleteNewObjects(): Promise<void> {
-    const written: string[] = [];
-    for await (const o of this.slots.list('keys/')) if (!this.objectsBefore.has(o.key)) written.push(o.key);
+    const before = this.objectsBefore;
+    if (!before) return;
+    const written = [...(await listKeys(this.slots))].filter((k) => !before.has(k));
     if (await this.slots.head(VAULT_DESCRIPTOR_KEY)) written.push(VAULT_DESCRIPTOR_KEY);
     for (const key of written) await this.slots.delete(key);
   }
+}
+
+async function listKeys(store: BlobStore): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for await (const o of store.list('keys/')) keys.add(o.key);
+  return keys;
 }
 
 /** S3 refuses a locked write to a bucket without Object Lock (InvalidRequest): say what to change. */

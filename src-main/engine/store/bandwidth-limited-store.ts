@@ -10,7 +10,8 @@ import { TokenBucket } from './token-bucket.ts';
 /**
  * A limit in KiB/s each way (uploads and downloads have their own bucket, as rclone's --bwlimit does),
  * 0 for none. Several stores may share one (a vault's key-slot and data stores), and set() changes it
- * while they run: every chunk asks for its bucket when it moves, so a transfer under way follows too.
+ * while they run: a limited transfer asks for its bucket at every chunk, so it follows a new rate (or
+ * its lifting) at once; one that started unlimited stays so, and the next transfer is limited.
  */
 export class BandwidthLimit {
   private up: TokenBucket | null = null;
@@ -89,6 +90,8 @@ export class BandwidthLimitedStore implements BlobStore {
 
 /** pipeline() forwards errors and early destruction both ways, so no file handle leaks. */
 function throttle(src: Readable, bucket: () => TokenBucket | null, signal?: AbortSignal): Readable {
+  // Unlimited when the transfer starts: no stage at all (a limit set meanwhile applies from the next one).
+  if (!bucket()) return src;
   const t = new Transform({
     transform(chunk: Buffer, _enc, done) {
       const b = bucket();

@@ -1,6 +1,7 @@
 // Settings changes from the Settings view (EngineVaultService.updateSettings): validated before anything is
 // saved, so a vault stays openable, and the bandwidth limit applies to the running vault's stores.
 import { afterEach, describe, expect, it } from 'vitest';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -92,11 +93,28 @@ describe('settings changes', () => {
     expect(vault.settings.bwlimitKiBps).toBeUndefined();
   });
 
-  it.skipIf(!s3TestConfig())('on S3: SSE-C cannot be switched on for an existing vault; aes256 can be chosen', async () => {
+  it.skipIf(!s3TestConfig())('on S3: SSE-C cannot be switched on for an existing vault; a new SSE-KMS mode applies to the next write', async () => {
     const { vault, service } = await setUp('s3');
     const before = await readFile(vault.paths.settings, 'utf8');
     await expect(service.updateSettings({ sse: 'c' })).rejects.toThrow(/settings not changed: SSE-C cannot be switched on for an existing vault/);
     expect(await readFile(vault.paths.settings, 'utf8')).toBe(before);
     expect(await service.updateSettings({ sse: 'aes256' })).toMatchObject({ sse: 'aes256' });
+
+    // Ceph RGW reports SSE-KMS but not SSE-S3 (keys-lifecycle/sse.test.ts), so the running store is seen through KMS.
+    await vault.changeSettings({ sse: 'aws:kms', sseKmsKeyId: 'testkey-1' });
+    await vault.store.put('objects/probe-kms', chunked(1000));
+    const cfg = s3TestConfig()!;
+    const s3 = new S3Client({
+      endpoint: cfg.endpoint, region: 'us-east-1', forcePathStyle: true,
+      credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey },
+    });
+    try {
+      const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(vault.settings.remote)!;
+      const res = await s3.send(new HeadObjectCommand({ Bucket: m[1]!, Key: `${m[2]}/objects/probe-kms` }));
+      expect({ sse: res.ServerSideEncryption, key: res.SSEKMSKeyId }).toEqual({ sse: 'aws:kms', key: 'testkey-1' });
+    } finally {
+      s3.destroy();
+    }
+    expect((await readAll(await vault.store.get('objects/probe-kms'))).length).toBe(1000);
   });
 });

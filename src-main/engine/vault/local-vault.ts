@@ -100,7 +100,7 @@ export class LocalVault extends ReadableVault {
   /**
    * Saves changed settings and applies them to the running vault. A change the stores cannot honour
    * (vault-stores.ts: SSE on a folder, switching SSE-C, a policy on a folder) is refused before anything
-   * is saved, so the vault still opens next time. The bandwidth limit applies at once.
+   * is saved, so the vault still opens next time. The bandwidth limit and an aes256 / aws:kms mode apply at once.
    */
   async changeSettings(patch: Partial<Omit<VaultSettings, 'version' | 'vaultId'>>): Promise<VaultSettings> {
     const next: VaultSettings = { ...this.settings, ...patch };
@@ -114,7 +114,7 @@ export class LocalVault extends ReadableVault {
     await saveSettings(this.paths.settings, next);
     // The same object: the runner and a pass under way read the settings from it.
     Object.assign(this.settings, next);
-    this.stores.setBandwidth(this.settings);
+    this.stores.apply(this.settings);
     return this.settings;
   }
 }

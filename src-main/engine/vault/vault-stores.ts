@@ -6,6 +6,7 @@ import type { VaultSettings } from '../journal/settings-store.ts';
 import { BandwidthLimit } from '../store/bandwidth-limited-store.ts';
 import { openStore, type OpenStoreOptions } from '../store/open-store.ts';
 import { ReadOnlyStore } from '../store/read-only-store.ts';
+import { SwappableStore } from '../store/swappable-store.ts';
 import type { SseMode } from '../store/sse.ts';
 import { checkBucketPolicy, withBucketPolicy } from './bucket-policy-store.ts';
 import { createSseCKey, hasSseCKey, loadSseCKey } from './sse-key.ts';
@@ -32,23 +33,30 @@ export type CustomerKeyStep = 'create' | 'load' | 'detect';
  *
  * Both stores are the same stack, innermost first: S3 or folder → bandwidth limit (one limit shared by
  * both, changeable while they run) → retry → the env's wrapStore (tests' faults) → bucket policy
- * (storage class, Object Lock) → read-only (a vault opened from the bucket alone).
+ * (storage class, Object Lock) → read-only (a vault opened from the bucket alone). The slots store sits
+ * in a SwappableStore, so a settings change (`apply`) can rebuild it with another aes256 / aws:kms mode.
  */
 export class VaultStores {
   private constructor(
     private readonly env: VaultEnv,
-    private readonly settings: StoreSettings,
+    private settings: StoreSettings,
     private readonly readOnly: boolean,
     readonly bandwidth: BandwidthLimit,
-    readonly slots: BlobStore,
+    private readonly swappable: SwappableStore,
   ) {}
+
+  /** The slots store (and the data store too, unless SSE-C is on). */
+  get slots(): BlobStore {
+    return this.swappable;
+  }
 
   /** Step 1. Throws on settings the destination cannot honour (checkStoreSettings) before any request. */
   static open(env: VaultEnv, settings: StoreSettings, opts: { readOnly?: boolean } = {}): VaultStores {
     checkStoreSettings(env, settings);
     const bandwidth = new BandwidthLimit(effectiveKiBps(env, settings), env.clock ?? systemClock);
     const readOnly = opts.readOnly ?? false;
-    return new VaultStores(env, settings, readOnly, bandwidth, buildStore(env, settings, readOnly, bandwidth, slotsSseModeOf(settings)));
+    const slots = new SwappableStore(buildStore(env, settings, readOnly, bandwidth, slotsSseModeOf(settings)));
+    return new VaultStores(env, settings, readOnly, bandwidth, slots);
   }
 
   /** Step 3: the data store, given the vault key's sealer (used only for the SSE-C customer key). */
@@ -61,9 +69,16 @@ export class VaultStores {
     return buildStore(this.env, this.settings, this.readOnly, this.bandwidth, sseModeOf({ sse: 'c' }, customerKey));
   }
 
-  /** Applies a new bandwidth setting to both stores at once (a run's own limit, env.bwlimitKiBps, still wins). */
-  setBandwidth(settings: Pick<StoreSettings, 'bwlimitKiBps'>): void {
-    this.bandwidth.set(effectiveKiBps(this.env, settings));
+  /**
+   * Applies changed settings, checked by checkSettingsChange, to the running stores: the bandwidth limit to
+   * both at once (a run's own limit, env.bwlimitKiBps, still wins), and a new aes256 / aws:kms mode to the
+   * slots store, rebuilt over the same destination, for the next request.
+   */
+  apply(next: StoreSettings): void {
+    this.bandwidth.set(effectiveKiBps(this.env, next));
+    const sseChanged = next.sse !== this.settings.sse || next.sseKmsKeyId !== this.settings.sseKmsKeyId;
+    this.settings = { ...next };
+    if (sseChanged) this.swappable.swap(buildStore(this.env, next, this.readOnly, this.bandwidth, slotsSseModeOf(next)));
   }
 }
 

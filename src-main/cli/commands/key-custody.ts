@@ -1,5 +1,4 @@
 import { saveToProvider } from '../../engine/keys/index.ts';
-import { saveSettings } from '../../engine/journal/settings-store.ts';
 import type { Vault } from '../../engine/vault/vault.ts';
 import { str, type CommandContext } from '../context.ts';
 import { promptSecret, UsageError } from '../prompt.ts';
@@ -26,8 +25,7 @@ export async function moveKeyCommand(ctx: CommandContext, vault: Vault, sub: 'mo
   if (needsPassphrase && (passphrase ?? '').length < 8) throw new UsageError('a passphrase needs at least 8 characters');
   const keyCtx = vault.keyContext({ passphrase: async () => passphrase ?? '' });
   const moved = await saveToProvider(vault.key, to, keyCtx);
-  const settings = { ...vault.settings, keyRef: moved.ref };
-  await saveSettings(vault.paths.settings, settings);
+  await vault.changeSettings({ keyRef: moved.ref });
   ctx.out.result(
     sub === 'change-passphrase' ? 'Passphrase changed. No data was re-encrypted.' : `The vault key now lives in ${moved.ref}. No data was re-encrypted.`,
     { keyRef: moved.ref },

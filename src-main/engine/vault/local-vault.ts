@@ -70,7 +70,7 @@ export class LocalVault extends ReadableVault {
         .catch((err: unknown) => { throw lockRefusal(err, req.remote, req.objectLock !== undefined); });
       undo.keyCreated(key);
       // The customer key goes in before the descriptor: a vault that exists can always be opened.
-      const store = await stores.dataStore(new EsdkSealer(key), vaultId, 'create', random);
+      const store = await stores.dataStore(new EsdkSealer(key), vaultId, { create: random });
       await writeDescriptor(stores.slots, vaultId);
       await saveSettings(paths.settings, settings);
       await registry.add(vaultId, folder);

@@ -18,8 +18,12 @@ export type StoreSettings = Pick<
   VaultSettings, 'remote' | 'endpoint' | 'allowHttp' | 'profile' | 'sse' | 'sseKmsKeyId' | 'bwlimitKiBps' | 'storageClass' | 'objectLock'
 >;
 
-/** How the data store gets the SSE-C customer key: a new one (init), the stored one, or whichever the bucket holds. */
-export type CustomerKeyStep = 'create' | 'load' | 'detect';
+/**
+ * How the data store gets the SSE-C customer key when the vault uses one: a new one from `create`'s
+ * randomness (init), the stored one (`load`), or the stored one if the bucket holds one (`detect`: a
+ * vault opened without its settings).
+ */
+export type CustomerKeyStep = { create: RandomSource } | 'load' | 'detect';
 
 /**
  * The one place that builds a vault's stores, always in this order, each step using only what the
@@ -60,11 +64,11 @@ export class VaultStores {
   }
 
   /** Step 3: the data store, given the vault key's sealer (used only for the SSE-C customer key). */
-  async dataStore(sealer: Sealer, vaultId: string, step: CustomerKeyStep, random?: RandomSource): Promise<BlobStore> {
+  async dataStore(sealer: Sealer, vaultId: string, step: CustomerKeyStep): Promise<BlobStore> {
     const c = step === 'detect' ? await hasSseCKey(this.slots) : this.settings.sse === 'c';
     if (!c) return this.slots;
-    const customerKey = step === 'create'
-      ? await createSseCKey(this.slots, sealer, vaultId, random!)
+    const customerKey = typeof step === 'object'
+      ? await createSseCKey(this.slots, sealer, vaultId, step.create)
       : await loadSseCKey(this.slots, sealer, vaultId);
     return buildStore(this.env, this.settings, this.readOnly, this.bandwidth, sseModeOf({ sse: 'c' }, customerKey));
   }

@@ -8,7 +8,7 @@ export { cofferHome } from './vault/state-dir.ts';
 
 // Opening, history, versions.
 export {
-  initVault, openVault, openVaultFromBucket, locateInVault, fileVersions, queryHistory, type OpenVault,
+  initVault, openVault, openVaultFromBucket, locateInVault, fileVersions, queryHistory, type OpenVault, type AnyVault,
 } from './use-cases/vault-ops.ts';
 export type { PathVersion } from './manifest/history-walk.ts';
 
@@ -39,7 +39,7 @@ export type { RewrapReport, RewrapProgress } from './vault/rewrap.ts';
 export { openVaultHost, PassphraseRequiredError } from './use-cases/vault-host.ts';
 
 // Parsing of settings a host takes from its user (command-line flags, the setup form).
-export { parseSseFlag, formatSse, type SseSetting } from './vault/sse-key.ts';
+export { parseSseFlag, formatSse, type SseSetting } from './vault/sse-setting.ts';
 export { parseObjectLock } from './vault/bucket-policy-store.ts';
 export { checkStorageClass } from './store/s3-put-params.ts';
 export { displayName } from './fsx/raw-name.ts';

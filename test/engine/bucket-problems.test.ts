@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault, Vault } from '../../src-main/engine/vault/vault.ts';
 import { VaultRegistry } from '../../src-main/engine/vault/registry.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { AccessDeniedError, MissingContainerError } from '../../src-main/engine/ports/store-errors.ts';
@@ -41,7 +41,7 @@ describe.skipIf(skip)(`bucket problems on a real S3 server${skip ? ` (skipped: $
     await writeFile(join(sb.folder, 'b.txt'), 'b');
     const denied = await Vault.open(sb.env, sb.folder).catch((e) => e);
     // The key slot is read at open with the same credentials, so the refusal may come at open or at sync.
-    if (denied instanceof Vault) {
+    if (denied instanceof LocalVault) {
       const syncer = new VaultSyncer(denied);
       await expect(syncer.sync()).rejects.toBeInstanceOf(AccessDeniedError);
       await syncer.close();

@@ -22,7 +22,7 @@ async function passWith(vault: Vault, folder: string, over: Partial<SyncPassDeps
   try {
     const index = await loadIndex(vault.paths.index);
     const r = await runSyncPass({
-      root: folder, vaultId: vault.vaultId, deviceId: vault.settings!.deviceId, store: vault.store, sealer: vault.sealer,
+      root: folder, vaultId: vault.vaultId, deviceId: vault.settings.deviceId, store: vault.store, sealer: vault.sealer,
       manifest: vault.manifest, journal, history: await vault.history(),
       scanner: new FsScanner({ root: folder, ignore: await IgnoreRules.load(folder), excludeAbsolute: [vault.env.home] }),
       clock: systemClock, random: systemRandom, spoolDir: vault.paths.spool, keyVersion: async () => 1, massDeleteThreshold: 0.5,

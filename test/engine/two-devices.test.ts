@@ -39,7 +39,7 @@ describe('two devices writing to one vault', () => {
     // Attach device B: same vault and key, its own device id, folder and state.
     const settingsA = await loadSettings(va.paths.settings);
     const pathsB = vaultPaths(b.home, va.vaultId);
-    await saveSettings(pathsB.settings, { ...settingsA, folder: b.folder, deviceId: 'b0b0b0b0b0b0b0b0', deviceSeq: 0 });
+    await saveSettings(pathsB.settings, { ...settingsA, folder: b.folder, deviceId: 'b0b0b0b0b0b0b0b0' });
     await new VaultRegistry(b.home).add(va.vaultId, b.folder);
     const vb = await Vault.open(b.env, b.folder);
     await vb.restore(b.folder, { });

@@ -22,13 +22,13 @@ const base = { vaultId: 'v1', folder: '/home/u/Vault', remote: 's3://bucket/pref
 describe('vault settings', () => {
   it('fills the documented defaults', () => {
     const s = defaultSettings({ ...base, endpoint: undefined });
-    expect(s).toMatchObject({ version: 2, deviceSeq: 0, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false });
+    expect(s).toMatchObject({ version: 3, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false });
     expect('endpoint' in s).toBe(false);
     expect(vaultSettingsSchema.parse(s)).toEqual(s);
   });
 
   it('round-trips through an atomic, owner-only file', async () => {
-    const s = defaultSettings({ ...base, endpoint: 'http://127.0.0.1:7480', allowHttp: true, bwlimitKiBps: 512, lastSeenHead: { seq: 4, rootId: 'r4' } });
+    const s = defaultSettings({ ...base, endpoint: 'http://127.0.0.1:7480', allowHttp: true, bwlimitKiBps: 512 });
     await saveSettings(file, s);
     expect(await loadSettings(file)).toEqual(s);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -55,7 +55,7 @@ describe('vault settings', () => {
     ['not an object', '[1,2]', /expected a JSON object/],
     ['without version', '{"vaultId":"v"}', /no valid version/],
     ['from the future', '{"version": 99}', /version 99 is newer than this Coffer understands/],
-    ['with a bad field', JSON.stringify({ ...defaultSettings(base), deviceSeq: 'x' }), /deviceSeq/],
+    ['with a bad field', JSON.stringify({ ...defaultSettings(base), retentionDays: 'x' }), /retentionDays/],
   ])('a %s file gives a SettingsError naming the file', async (_name, content, message) => {
     if (content !== null) await writeFile(file, content);
     const err = await loadSettings(file).catch((e: unknown) => e);
@@ -92,17 +92,29 @@ describe('settings migration', () => {
     expect(await readFile(file, 'utf8')).toBe(edited);
   });
 
-  it('a version-1 file (before storage class and Object Lock) loads as version 2 with neither, and is saved back', async () => {
+  // The fields that version 3 drops, because nothing read them.
+  const unread = { deviceSeq: 3, packTargetBytes: 16777216 };
+  const v3Fields = {
+    vaultId: 'v1', folder: '/home/u/Vault', remote: 's3://bucket/prefix', keyRef: 'keychain:coffer', deviceId: 'dev-a',
+    retentionDays: 30, massDeleteThreshold: 0.5, rescanIntervalSec: 3600, sse: 'none', rotationPeriodDays: 365, launchAtLogin: false,
+  };
+
+  it('a version-1 file (before storage class and Object Lock) loads as version 3 with neither, and is saved back', async () => {
     // Exactly what Coffer wrote before version 2.
-    const v1 = {
-      version: 1, vaultId: 'v1', folder: '/home/u/Vault', remote: 's3://bucket/prefix', keyRef: 'keychain:coffer', deviceId: 'dev-a',
-      deviceSeq: 3, retentionDays: 30, massDeleteThreshold: 0.5, packTargetBytes: 16777216, rescanIntervalSec: 3600, sse: 'none',
-      rotationPeriodDays: 365, launchAtLogin: false,
-    };
+    const v1 = { version: 1, ...v3Fields, ...unread };
     await writeFile(file, JSON.stringify(v1));
     const s = await loadSettings(file);
-    expect(s).toEqual({ ...v1, version: 2 });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v1, version: 2 });
+    expect(s).toEqual({ ...v3Fields, version: 3 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v3Fields, version: 3 });
+  });
+
+  it('a version-2 file loads without the fields nothing read (deviceSeq, packTargetBytes, lastSeenHead), and is saved back', async () => {
+    const v2 = { version: 2, ...v3Fields, ...unread, storageClass: 'STANDARD_IA', lastSeenHead: { seq: 4, rootId: 'r4' } };
+    await writeFile(file, JSON.stringify(v2));
+    const s = await loadSettings(file);
+    expect(s).toEqual({ ...v3Fields, storageClass: 'STANDARD_IA', version: 3 });
+    const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    expect(saved).toEqual({ ...v3Fields, storageClass: 'STANDARD_IA', version: 3 });
   });
 
   it('storage class and Object Lock are validated: S3 classes only, a mode and whole days', () => {

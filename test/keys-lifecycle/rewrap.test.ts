@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault, Vault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { rewrapVault, type RewrapProgress } from '../../src-main/engine/vault/rewrap.ts';
 import { messageKeyVersions } from '../../src-main/engine/vault/edk-versions.ts';
@@ -55,7 +55,7 @@ describe('coffer keys rewrap (engine)', () => {
     expect(oldKeys.length).toBeGreaterThan(3);
     expect([...before.values()].some((v) => v.includes(2))).toBe(true);
     // The control: before the rewrap, a key set holding only version 2 cannot read the vault.
-    const limited = new Vault(sb.env, vault.vaultId, vault.paths, vault.store, newestOnly(vault.key), vault.settings, vault.slots, vault.audit);
+    const limited = new LocalVault({ env: sb.env, vaultId: vault.vaultId, paths: vault.paths, stores: vault.stores, store: vault.store, key: newestOnly(vault.key), audit: vault.audit, settings: vault.settings });
     const early = await limited.restore(join(sb.root, 'too-early')).catch((err: Error) => ({ problems: [err.message] }));
     expect(JSON.stringify(early.problems)).toMatch(/version 1, which this key set does not hold/);
     await expect(rewrapVault(vault, { toVersion: 1 })).rejects.toThrow(/only the current key version \(2\) wraps new data keys/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BandwidthLimitedStore } from '../../src-main/engine/store/bandwidth-limited-store.ts';
+import { BandwidthLimit, BandwidthLimitedStore } from '../../src-main/engine/store/bandwidth-limited-store.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { TokenBucket } from '../../src-main/engine/store/token-bucket.ts';
 import type { BlobBody } from '../../src-main/engine/ports/blob-store.ts';
@@ -51,6 +51,35 @@ describe('BandwidthLimitedStore', () => {
     await store.delete('k');
     for await (const _ of store.list('')) break;
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it('a shared limit changed while stores run: 0 lets bytes through untimed, a new rate applies to the next chunk', async () => {
+    const clock = new FakeClock();
+    const limit = new BandwidthLimit(0, clock);
+    const a = new BandwidthLimitedStore(new MemoryStore(), limit);
+    const b = new BandwidthLimitedStore(new MemoryStore(), limit);
+    await a.put('k', chunkedBody(1024 * 1024));
+    expect(clock.sleeps).toEqual([]);
+    limit.set(100);
+    let t0 = clock.now();
+    await a.put('k', chunkedBody(512 * 1024));
+    // 512 KiB at 100 KiB/s with a 100 KiB burst: about 4.12 s, then b shares what a borrowed.
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(((512 - 100 - 16) / 100) * 1000);
+    limit.set(400);
+    t0 = clock.now();
+    await b.put('k', chunkedBody(2048 * 1024));
+    const at400 = clock.now() - t0;
+    expect(at400).toBeGreaterThanOrEqual(((2048 - 400 - 16) / 400) * 1000);
+    expect(at400).toBeLessThanOrEqual(((2048 + 16) / 400) * 1000 + 50);
+    limit.set(0);
+    const before = clock.sleeps.length;
+    await readAll(await b.get('k'));
+    await b.put('k2', chunkedBody(1024 * 1024));
+    expect(clock.sleeps.length).toBe(before);
+  });
+
+  it('refuses a negative limit', () => {
+    expect(() => new BandwidthLimit(-1)).toThrow(/0 \(none\) or a positive/);
   });
 
   it('rejects a non-positive limit', () => {

@@ -1,7 +1,8 @@
 // Every wrapper, around a MemoryStore, passes the same suite as the stores themselves.
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
-import { BandwidthLimitedStore } from '../../src-main/engine/store/bandwidth-limited-store.ts';
+import { BandwidthLimit, BandwidthLimitedStore } from '../../src-main/engine/store/bandwidth-limited-store.ts';
+import { SwappableStore } from '../../src-main/engine/store/swappable-store.ts';
 import { FaultyStore } from '../support/faulty-store.ts';
 import { ReadOnlyStore } from '../../src-main/engine/store/read-only-store.ts';
 import { describeBlobStoreConformance } from './conformance.ts';
@@ -17,6 +18,13 @@ describeBlobStoreConformance('BandwidthLimitedStore(MemoryStore)', async () => (
   // A fake clock: the limiter's waits are checked in bandwidth tests, not paid here.
   store: new BandwidthLimitedStore(new MemoryStore(), { kibps: 64, clock: new FakeClock() }), cleanup: done,
 }));
+
+describeBlobStoreConformance('SwappableStore(MemoryStore), swapped for an unlimited BandwidthLimitedStore over the same objects', async () => {
+  const inner = new MemoryStore();
+  const store = new SwappableStore(inner);
+  store.swap(new BandwidthLimitedStore(inner, new BandwidthLimit(0)));
+  return { store, cleanup: done };
+});
 
 describeBlobStoreConformance('FaultyStore(MemoryStore) without faults', async () => ({
   store: new FaultyStore(new MemoryStore()), cleanup: done,

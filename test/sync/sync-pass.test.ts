@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { Maintenance, maintainedSync } from '../../src-main/engine/vault/maintenance.ts';
-import { saveSettings } from '../../src-main/engine/journal/settings-store.ts';
 import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
 import type { SyncProgress } from '../../src-main/engine/ports/vault-service.ts';
 import type { Clock } from '../../src-main/engine/ports/clock.ts';
@@ -48,15 +47,11 @@ describe('a sync pass', () => {
     expect(reports.map((p) => p.filesDone)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
-  it('packs small files into packs of the vault\'s settings.packTargetBytes', async () => {
+  it('packs small files into packs of the tuning\'s packTargetBytes', async () => {
     sb = await sandbox();
-    const first = await fileVault(sb);
-    await saveSettings(first.paths.settings, { ...first.settings!, packTargetBytes: 64 * 1024 });
-    await open.pop()!.close();
-    const vault = await Vault.open(sb.env, sb.folder);
-    open.push(vault);
+    const vault = await fileVault(sb);
     for (let i = 0; i < 10; i++) await writeFile(join(sb.folder, `f${i}.bin`), Buffer.alloc(20 * 1024, i));
-    await syncerOf(vault).sync();
+    await syncerOf(vault, { tuning: { packTargetBytes: 64 * 1024 } }).sync();
     const { tree } = await vault.tree();
     const packs = new Set([...tree.values()].flatMap((e) => e.chunks ?? []).map((c) => c.object));
     // 200 KiB in 20 KiB files, a pack sealed once it reaches 64 KiB: 4 files each, then the last 2.

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { Vault, type ReadableVault } from '../../src-main/engine/vault/vault.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { MANIFEST_FORMAT } from '../../src-main/engine/manifest/schema.ts';
 import { encodeName } from '../../src-main/engine/fsx/raw-name.ts';
@@ -54,7 +54,7 @@ describe.each(vectors)('format vector %s', (name) => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  const restoresEverySnapshot = async (vault: Vault) => {
+  const restoresEverySnapshot = async (vault: ReadableVault) => {
     expect(vault.vaultId).toBe(expected.vaultId);
     const head = await vault.manifest.readHead();
     expect(head?.head.format).toBe(expected.format);

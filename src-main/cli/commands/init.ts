@@ -26,7 +26,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   if (kitFile && recoveryKey) await writeFile(kitFile, recoveryKitText(vault.vaultId, remote, recoveryKey), { mode: 0o600, flag: 'wx' });
   ctx.out.result(
     [
-      `Created vault ${vault.vaultId} for ${vault.settings!.folder}`,
+      `Created vault ${vault.vaultId} for ${vault.settings.folder}`,
       `  remote: ${remote}`,
       `  key:    ${keyRef}`,
       ...(storageClass ? [`  storage class: ${storageClass}`] : []),
@@ -42,7 +42,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
       ] : []),
       'Next: coffer sync',
     ].join('\n'),
-    { vaultId: vault.vaultId, folder: vault.settings!.folder, remote, keyRef, sse: formatSse(sse), storageClass, objectLock, recoveryKey },
+    { vaultId: vault.vaultId, folder: vault.settings.folder, remote, keyRef, sse: formatSse(sse), storageClass, objectLock, recoveryKey },
   );
   await vault.close();
   return 0;

@@ -1,8 +1,8 @@
-import { verifyVaultQuick, type OpenVault } from '../../engine/api.ts';
+import { verifyVaultQuick, type AnyVault } from '../../engine/api.ts';
 import type { CommandContext } from '../context.ts';
 
 /** `coffer verify --quick`: every object of every retained snapshot, by HEAD; exit 3 when any is missing or bad. */
-export async function verifyQuick(ctx: CommandContext, vault: OpenVault): Promise<number> {
+export async function verifyQuick(ctx: CommandContext, vault: AnyVault): Promise<number> {
   const { report: r, failed } = await verifyVaultQuick(vault);
   const lines = [
     `Quick check of ${r.objects} objects by HEAD (nothing downloaded): ${failed ? `${failed} BAD` : 'all present'}`,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../fsx/atomic-file.ts';
 import { S3_STORAGE_CLASSES } from '../store/s3-put-params.ts';
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 const url = (what: string, pattern: RegExp) => z.string().regex(pattern, `${what} must match ${pattern.source}`);
 
@@ -18,12 +18,9 @@ export const vaultSettingsSchema = z.object({
   allowHttp: z.boolean().optional(),
   keyRef: z.string().min(1),
   deviceId: z.string().min(1),
-  /** This device's own root sequence number: each device numbers the roots it writes. */
-  deviceSeq: z.number().int().nonnegative(),
   retentionDays: z.number().int().min(0).max(36_500),
   /** Share of tracked files that one pass may delete before sync stops and asks. */
   massDeleteThreshold: z.number().gt(0).max(1),
-  packTargetBytes: z.number().int().min(64 << 10).max(1 << 30),
   rescanIntervalSec: z.number().int().min(10).max(7 * 86_400),
   /** Upload bandwidth cap; absent or 0 means unlimited. */
   bwlimitKiBps: z.number().int().nonnegative().optional(),
@@ -40,8 +37,6 @@ export const vaultSettingsSchema = z.object({
    * Since version 2.
    */
   objectLock: z.strictObject({ mode: z.enum(['GOVERNANCE', 'COMPLIANCE']), days: z.number().int().min(1).max(36_500) }).optional(),
-  /** The newest head this device has seen: a remote head older than this is a rollback. */
-  lastSeenHead: z.object({ seq: z.number().int().nonnegative(), rootId: z.string().min(1) }).optional(),
 });
 
 export type VaultSettings = z.infer<typeof vaultSettingsSchema>;
@@ -53,10 +48,8 @@ export type SettingsInit = Pick<VaultSettings, RequiredKeys> & Partial<Omit<Vaul
 export function defaultSettings(init: SettingsInit): VaultSettings {
   const s = {
     version: SETTINGS_VERSION,
-    deviceSeq: 0,
     retentionDays: 30,
     massDeleteThreshold: 0.5,
-    packTargetBytes: 16 << 20,
     rescanIntervalSec: 3600,
     sse: 'none',
     rotationPeriodDays: 365,
@@ -81,6 +74,9 @@ export type SettingsMigration = (doc: Record<string, unknown>) => Record<string,
 export const SETTINGS_MIGRATIONS: Readonly<Record<number, SettingsMigration>> = {
   // 2 adds storageClass and objectLock; a vault set up before has neither (the bucket's default class, no lock).
   1: (doc) => doc,
+  // 3 drops three fields nothing read: the device's root sequence and the newest head seen live in the
+  // local index and seen-head.ts, and the pack size is the uploader's (sync/content-uploader.ts).
+  2: ({ deviceSeq: _seq, packTargetBytes: _pack, lastSeenHead: _head, ...doc }) => doc,
 };
 
 /** Brings a parsed document to the current version; throws SettingsError naming the file otherwise. */
@@ -123,6 +119,12 @@ export async function loadSettings(path: string): Promise<VaultSettings> {
   if (!r.success) throw new SettingsError(path, `invalid settings: ${z.prettifyError(r.error)}`);
   if (migrated) await saveSettings(path, r.data);
   return r.data;
+}
+
+/** What is wrong with a settings document, as one readable text; null when it is valid. */
+export function settingsProblems(s: unknown): string | null {
+  const r = vaultSettingsSchema.safeParse(s);
+  return r.success ? null : z.prettifyError(r.error);
 }
 
 /** Validates and writes atomically (temp, fsync, rename, fsync folder), readable by the owner only. */

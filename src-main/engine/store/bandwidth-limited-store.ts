@@ -8,35 +8,71 @@ import type { Clock } from '../ports/clock.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /**
- * Limits the bytes moved by put() and get() to `kibps` KiB/s each way (uploads and downloads have
- * their own bucket, as rclone's --bwlimit does). Metadata calls pass through unthrottled.
+ * A limit in KiB/s each way (uploads and downloads have their own bucket, as rclone's --bwlimit does),
+ * 0 for none. Several stores may share one (a vault's key-slot and data stores), and set() changes it
+ * while they run: a limited transfer asks for its bucket at every chunk, so it follows a new rate (or
+ * its lifting) at once; one that started unlimited stays so, and the next transfer is limited.
  */
+export class BandwidthLimit {
+  private up: TokenBucket | null = null;
+  private down: TokenBucket | null = null;
+  private current = 0;
+
+  constructor(kibps: number, private readonly clock: Clock = systemClock) {
+    this.set(kibps);
+  }
+
+  get kibps(): number {
+    return this.current;
+  }
+
+  set(kibps: number): void {
+    if (!Number.isFinite(kibps) || kibps < 0) throw new RangeError(`a bandwidth limit is 0 (none) or a positive KiB/s, got ${kibps}`);
+    this.current = kibps;
+    if (kibps === 0) {
+      this.up = this.down = null;
+    } else if (this.up && this.down) {
+      this.up.setRate(kibps * 1024);
+      this.down.setRate(kibps * 1024);
+    } else {
+      this.up = new TokenBucket(kibps * 1024, this.clock);
+      this.down = new TokenBucket(kibps * 1024, this.clock);
+    }
+  }
+
+  upload(): TokenBucket | null {
+    return this.up;
+  }
+
+  download(): TokenBucket | null {
+    return this.down;
+  }
+}
+
+/** Limits the bytes moved by put() and get() to a BandwidthLimit. Metadata calls pass through unthrottled. */
 export class BandwidthLimitedStore implements BlobStore {
   readonly features: StoreFeatures;
   readonly location: string;
   readonly pendingUploads?: () => AsyncIterable<PendingUpload>;
   readonly abortUpload?: (upload: PendingUpload) => Promise<void>;
-  private readonly up: TokenBucket;
-  private readonly down: TokenBucket;
+  private readonly limit: BandwidthLimit;
 
-  constructor(private readonly inner: BlobStore, opts: { kibps: number; clock?: Clock }) {
+  constructor(private readonly inner: BlobStore, opts: { kibps: number; clock?: Clock } | BandwidthLimit) {
     this.features = { ...inner.features };
     this.location = inner.location;
-    const clock = opts.clock ?? systemClock;
-    this.up = new TokenBucket(opts.kibps * 1024, clock);
-    this.down = new TokenBucket(opts.kibps * 1024, clock);
+    this.limit = opts instanceof BandwidthLimit ? opts : new BandwidthLimit(opts.kibps, opts.clock);
     const { pendingUploads, abortUpload } = inner;
     if (pendingUploads) this.pendingUploads = () => pendingUploads.call(inner);
     if (abortUpload) this.abortUpload = (u) => abortUpload.call(inner, u);
   }
 
   put(key: string, body: BlobBody, opts?: PutOptions): Promise<PutResult> {
-    const limited: BlobBody = { size: body.size, open: (start) => throttle(body.open(start), this.up, opts?.signal) };
+    const limited: BlobBody = { size: body.size, open: (start) => throttle(body.open(start), () => this.limit.upload(), opts?.signal) };
     return this.inner.put(key, limited, opts);
   }
 
   async get(key: string, opts?: GetOptions): Promise<Readable> {
-    return throttle(await this.inner.get(key, opts), this.down, opts?.signal);
+    return throttle(await this.inner.get(key, opts), () => this.limit.download(), opts?.signal);
   }
 
   head(key: string): Promise<BlobInfo | null> {
@@ -53,10 +89,14 @@ export class BandwidthLimitedStore implements BlobStore {
 }
 
 /** pipeline() forwards errors and early destruction both ways, so no file handle leaks. */
-function throttle(src: Readable, bucket: TokenBucket, signal?: AbortSignal): Readable {
+function throttle(src: Readable, bucket: () => TokenBucket | null, signal?: AbortSignal): Readable {
+  // Unlimited when the transfer starts: no stage at all (a limit set meanwhile applies from the next one).
+  if (!bucket()) return src;
   const t = new Transform({
     transform(chunk: Buffer, _enc, done) {
-      bucket.take(chunk.length, signal).then(() => done(null, chunk), done);
+      const b = bucket();
+      if (!b) return done(null, chunk);
+      b.take(chunk.length, signal).then(() => done(null, chunk), done);
     },
   });
   return pipeline(src, t, () => undefined);

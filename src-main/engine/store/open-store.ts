@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import { UnsupportedError } from '../ports/store-errors.ts';
-import { BandwidthLimitedStore } from './bandwidth-limited-store.ts';
+import { BandwidthLimit, BandwidthLimitedStore } from './bandwidth-limited-store.ts';
 import { FsStore } from './fs-store.ts';
 import { RetryingStore } from './retrying-store.ts';
 import type { RetryOptions } from './retrying-store.ts';
@@ -19,8 +19,10 @@ export interface OpenStoreOptions {
   /** AWS shared-config profile for S3 credentials; default: the SDK's default chain. */
   profile?: string;
   sse?: SseMode;
-  /** KiB/s each way; absent or 0: unlimited. */
+  /** KiB/s each way; absent or 0: unlimited. Ignored when `bandwidth` is given. */
   bwlimitKiBps?: number;
+  /** A limit shared with other stores and changeable while they run (vault/vault-stores.ts). */
+  bandwidth?: BandwidthLimit;
   retry?: RetryOptions;
   /** S3 multipart sizes (S3StoreOptions); tests lower them so multipart paths run on small files. */
   multipart?: { threshold?: number; partSize?: number };
@@ -47,7 +49,7 @@ export function parseStoreUrl(url: string): StoreLocation {
 
 /**
  * Opens a destination with the standard wrappers: retry always (outermost, so each try is limited
- * and counted), bandwidth limit when set. Credentials come from the SDK's default chain.
+ * and counted), bandwidth limit when set. A vault's stores are built over this by vault/vault-stores.ts. Credentials come from the SDK's default chain.
  */
 export function openStore(url: string, opts: OpenStoreOptions = {}): BlobStore {
   const loc = parseStoreUrl(url);
@@ -69,7 +71,9 @@ export function openStore(url: string, opts: OpenStoreOptions = {}): BlobStore {
     }
     store = new FsStore(loc.path);
   }
-  if (opts.bwlimitKiBps && opts.bwlimitKiBps > 0) {
+  if (opts.bandwidth) {
+    store = new BandwidthLimitedStore(store, opts.bandwidth);
+  } else if (opts.bwlimitKiBps && opts.bwlimitKiBps > 0) {
     store = new BandwidthLimitedStore(store, { kibps: opts.bwlimitKiBps, ...(opts.clock ? { clock: opts.clock } : {}) });
   }
   return new RetryingStore(store, { ...opts.retry, ...(opts.clock ? { clock: opts.clock } : {}) });

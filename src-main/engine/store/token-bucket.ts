@@ -10,14 +10,26 @@ export class TokenBucket {
   private last: number;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly bytesPerSecond: number,
-    private readonly clock: Clock,
-    private readonly burst = bytesPerSecond,
-  ) {
-    if (!(bytesPerSecond > 0)) throw new RangeError(`bandwidth limit must be positive, got ${bytesPerSecond}`);
+  private bytesPerSecond: number;
+  private burst: number;
+
+  constructor(bytesPerSecond: number, private readonly clock: Clock, burst = bytesPerSecond) {
+    this.bytesPerSecond = checkRate(bytesPerSecond);
+    this.burst = burst;
     this.tokens = burst;
     this.last = clock.now();
+  }
+
+  /**
+   * A new rate (and a burst of one second of it) from now on: what accrued so far is counted at the old
+   * rate, and a caller already waiting finishes its wait, so the change never lets a burst through.
+   */
+  setRate(bytesPerSecond: number): void {
+    checkRate(bytesPerSecond);
+    this.refill();
+    this.bytesPerSecond = bytesPerSecond;
+    this.burst = bytesPerSecond;
+    this.tokens = Math.min(this.tokens, this.burst);
   }
 
   take(n: number, signal?: AbortSignal): Promise<void> {
@@ -40,4 +52,9 @@ export class TokenBucket {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.bytesPerSecond);
     this.last = now;
   }
+}
+
+function checkRate(bytesPerSecond: number): number {
+  if (!(bytesPerSecond > 0)) throw new RangeError(`bandwidth limit must be positive, got ${bytesPerSecond}`);
+  return bytesPerSecond;
 }

@@ -13,7 +13,7 @@ import { sha256File } from '../scan/stable-read.ts';
 export interface UploadTuning {
   /** Files up to this size are packed together. */
   packFileMax: number;
-  /** A pack is sealed once it holds this many plaintext bytes; the vault's settings.packTargetBytes. */
+  /** A pack is sealed once it holds this many plaintext bytes (16 MiB; tests lower it). */
   packTargetBytes: number;
   /** Larger files are stored in objects of this many plaintext bytes. */
   chunkBytes: number;

@@ -9,7 +9,7 @@ import { ReadAhead } from './read-ahead.ts';
 import { readStable, type StableFile } from '../scan/stable-read.ts';
 
 export interface PackTuning {
-  /** A pack is sealed once its members reach this many plaintext bytes (settings.packTargetBytes). */
+  /** A pack is sealed once its members reach this many plaintext bytes (DEFAULT_TUNING: 16 MiB). */
   packTargetBytes: number;
   /** Packs sealed and stored at once. */
   concurrency: number;

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAsymmetricKey, formatKeyRef, KeyUsageError, parseKeyRef, saveToProvider, type AsymmetricType } from '../keys/index.ts';
-import { saveSettings } from '../journal/settings-store.ts';
 import { scanKeyUsage } from '../vault/key-usage.ts';
 import { rewrapVault, type RewrapProgress, type RewrapReport } from '../vault/rewrap.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
@@ -66,7 +65,7 @@ export const verifyAuditLog = (vault: OpenVault) => vault.audit.verify();
 export function exportRecovery(vault: OpenVault): { vaultId: string; remote: string; recoveryKey: string } {
   const recoveryKey = vault.key.exportRecoveryKey?.();
   if (!recoveryKey) throw new Error(`${vault.key.ref} is held outside Coffer (KMS or HSM); its recovery is the provider's own`);
-  return { vaultId: vault.vaultId, remote: vault.settings?.remote ?? '', recoveryKey };
+  return { vaultId: vault.vaultId, remote: vault.settings.remote, recoveryKey };
 }
 
 /**
@@ -74,10 +73,8 @@ export function exportRecovery(vault: OpenVault): { vaultId: string; remote: str
  * Only the small key copy is rewritten (the keychain item or keys/passphrase); no data is re-encrypted.
  */
 export async function moveKey(vault: OpenVault, req: { to: string; passphrase?: string }): Promise<{ keyRef: string }> {
-  const settings = vault.settings;
-  if (!settings) throw new Error('this vault has no local folder on this machine');
   const moved = await saveToProvider(vault.key, req.to, vault.keyContext({ passphrase: async () => req.passphrase ?? '' }));
-  await saveSettings(vault.paths.settings, { ...settings, keyRef: moved.ref });
+  await vault.changeSettings({ keyRef: moved.ref });
   return { keyRef: moved.ref };
 }
 

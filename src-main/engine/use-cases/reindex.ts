@@ -10,7 +10,6 @@ import type { OpenVault } from './vault-ops.ts';
  */
 export async function reindexVault(vault: OpenVault): Promise<{ index: LocalIndex; remote: string }> {
   const settings = vault.settings;
-  if (!settings) throw new Error('this vault has no local folder on this machine');
   await rm(vault.paths.cache, { recursive: true, force: true });
   const head = await vault.manifest.readHead();
   const index = emptyIndex();

@@ -3,7 +3,8 @@ import type { VaultVerifyReport } from '../vault/vault.ts';
 import type { QuickCheckReport } from '../verify/quick-check.ts';
 import { slotIsBad, type SlotCheck } from '../keys/index.ts';
 import type { HistoryEntry } from '../ports/journal.ts';
-import type { OpenVault } from './vault-ops.ts';
+import type { AnyVault } from './vault-ops.ts';
+import { LocalVault } from '../vault/local-vault.ts';
 
 export interface RestoreRequest {
   to: string;
@@ -19,7 +20,7 @@ export interface RestoreRequest {
 export type RestoreResult = RestoreReport & { snapshot: { rootId: string; time: string } };
 
 /** Restores a snapshot into `req.to`; on this machine's vault the restore and its problems go in the history. */
-export async function restoreVault(vault: OpenVault, req: RestoreRequest): Promise<RestoreResult> {
+export async function restoreVault(vault: AnyVault, req: RestoreRequest): Promise<RestoreResult> {
   const report = await vault.restore(req.to, { path: req.path, at: req.at, preserveMode: req.preserveMode, onProgress: req.onProgress });
   await record(vault, (time) => [
     { time, action: 'restore', size: report.bytes, reason: `${report.restored} entries to ${req.to}${req.at ? ` as of ${req.at.toISOString()}` : ''}` },
@@ -40,7 +41,7 @@ export interface VerifyResult {
  * Checks every retained snapshot from the bucket, reading `samplePercent` of the file versions (100 by
  * default), and the key slots. Unreferenced objects are reported but are not a failure.
  */
-export async function verifyVault(vault: OpenVault, req: { samplePercent?: number } = {}): Promise<VerifyResult> {
+export async function verifyVault(vault: AnyVault, req: { samplePercent?: number } = {}): Promise<VerifyResult> {
   const sample = req.samplePercent ?? 100;
   const report = await vault.verify({ samplePercent: sample });
   const badSlots = report.keySlots.filter(slotIsBad);
@@ -54,7 +55,7 @@ export async function verifyVault(vault: OpenVault, req: { samplePercent?: numbe
 }
 
 /** `verify --quick`: every object of every retained snapshot by HEAD, nothing downloaded. */
-export async function verifyVaultQuick(vault: OpenVault): Promise<{ report: QuickCheckReport; failed: number }> {
+export async function verifyVaultQuick(vault: AnyVault): Promise<{ report: QuickCheckReport; failed: number }> {
   const r = await vault.verifyQuick();
   const failed = r.missing.length + r.bad.length;
   await record(vault, (time) => [
@@ -66,7 +67,7 @@ export async function verifyVaultQuick(vault: OpenVault): Promise<{ report: Quic
 }
 
 /** A vault opened from the bucket alone has no local history to write to. */
-async function record(vault: OpenVault, entries: (time: string) => HistoryEntry[]): Promise<void> {
-  if (!vault.settings) return;
+async function record(vault: AnyVault, entries: (time: string) => HistoryEntry[]): Promise<void> {
+  if (!(vault instanceof LocalVault)) return;
   await (await vault.history()).append(entries(new Date(vault.clock.now()).toISOString()));
 }

@@ -34,7 +34,6 @@ export interface VaultStatusReport extends StoredState {
 export async function storedState(vault: OpenVault, opts: { lenient?: boolean } = {}): Promise<StoredState> {
   const tolerate = <T>(p: Promise<T>): Promise<T | null> => (opts.lenient ? p.catch(() => null) : p);
   const settings = vault.settings;
-  if (!settings) throw new Error('this vault has no local folder on this machine');
   const index = (await tolerate(loadIndex(vault.paths.index))) ?? emptyIndex();
   const head = await tolerate(vault.manifest.readHead());
   const root = head ? await tolerate(vault.manifest.readRoot(head.head.rootId)) : null;

@@ -55,5 +55,5 @@ export interface Watching {
 export async function startWatching(vault: OpenVault, events: WatchEvents = {}): Promise<Watching> {
   const runner = new VaultRunner(vault, events);
   await runner.start();
-  return { folder: vault.settings?.folder ?? '', stop: () => runner.stop() };
+  return { folder: vault.settings.folder, stop: () => runner.stop() };
 }

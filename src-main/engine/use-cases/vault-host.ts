@@ -1,10 +1,10 @@
 import type { CreateVaultRequest, VaultHost, VaultService } from '../ports/vault-service.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { VaultRegistry } from '../vault/registry.ts';
-import type { Vault } from '../vault/vault.ts';
+import type { LocalVault } from '../vault/local-vault.ts';
 import { initVault, openVault } from './vault-ops.ts';
 import { EngineVaultService } from './vault-service.ts';
-import type { VaultEnv } from '../vault/remote-vault.ts';
+import type { VaultEnv } from '../vault/vault-env.ts';
 
 /**
  * The desktop app's and `coffer ui`'s engine: opens the vault registered in the state home (if any) and
@@ -12,7 +12,7 @@ import type { VaultEnv } from '../vault/remote-vault.ts';
  */
 export class EngineVaultHost implements VaultHost {
   private current: EngineVaultService | null = null;
-  private vault: Vault | null = null;
+  private vault: LocalVault | null = null;
   /** The registered folder whose passphrase vault could not open without a passphrase. */
   private lockedFolder: string | null = null;
 
@@ -63,7 +63,7 @@ export class EngineVaultHost implements VaultHost {
     this.vault = null;
   }
 
-  private async attach(vault: Vault): Promise<EngineVaultService> {
+  private async attach(vault: LocalVault): Promise<EngineVaultService> {
     this.vault = vault;
     this.current = new EngineVaultService(vault);
     await this.current.runner.start();

@@ -1,6 +1,8 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { Vault, type InitRequest, type RemoteRequest } from '../vault/vault.ts';
-import type { VaultEnv } from '../vault/remote-vault.ts';
+import { LocalVault, type InitRequest } from '../vault/local-vault.ts';
+import { RemoteVault, type RemoteRequest } from '../vault/remote-vault.ts';
+import type { ReadableVault } from '../vault/readable-vault.ts';
+import type { VaultEnv } from '../vault/vault-env.ts';
 import { VaultRegistry } from '../vault/registry.ts';
 import type { PathVersion } from '../manifest/history-walk.ts';
 import type { HistoryQuery } from '../ports/journal.ts';
@@ -8,23 +10,26 @@ import { pathArgForms } from '../fsx/raw-name.ts';
 
 /**
  * A vault opened by one of the functions below. Hosts pass it back to the other use cases and call
- * `close()` when done; they do not reach into it. (The only callers of Vault.init/open/openRemote.)
+ * `close()` when done; they do not reach into it. (The only callers of LocalVault.init/open and
+ * RemoteVault.open.) `OpenVault` is this machine's vault of a folder (settings always there);
+ * `AnyVault` is also one opened from the bucket alone (read-only: restore, verify, versions).
  */
-export type OpenVault = Vault;
+export type OpenVault = LocalVault;
+export type AnyVault = ReadableVault;
 
 /** A new vault for `req.folder` on `req.remote`; the recovery key is '' for keys held by KMS or an HSM. */
 export function initVault(env: VaultEnv, req: InitRequest): Promise<{ vault: OpenVault; recoveryKey: string }> {
-  return Vault.init(env, req);
+  return LocalVault.init(env, req);
 }
 
 /** This machine's vault for `folder` (the only registered one when omitted). */
 export function openVault(env: VaultEnv, folder?: string): Promise<OpenVault> {
-  return Vault.open(env, folder);
+  return LocalVault.open(env, folder);
 }
 
 /** A vault reached from the bucket alone (a new machine), read-only, with a key reference or the recovery key. */
-export function openVaultFromBucket(env: VaultEnv, req: RemoteRequest): Promise<OpenVault> {
-  return Vault.openRemote(env, req);
+export function openVaultFromBucket(env: VaultEnv, req: RemoteRequest): Promise<AnyVault> {
+  return RemoteVault.open(env, req);
 }
 
 /**
@@ -43,7 +48,7 @@ export async function locateInVault(env: VaultEnv, path: string): Promise<{ fold
  * Every stored version of one path, newest first. A name that is not UTF-8 cannot come through argv
  * exactly: a typed form with \xHH escapes or U+FFFD is matched to the stored name it stands for.
  */
-export async function fileVersions(vault: OpenVault, req: { path: string }): Promise<{ path: string; versions: PathVersion[] }> {
+export async function fileVersions(vault: AnyVault, req: { path: string }): Promise<{ path: string; versions: PathVersion[] }> {
   const path = /\uFFFD|\\x[0-9A-F]{2}/.test(req.path)
     ? [...(await vault.tree()).tree.keys()].find((p) => pathArgForms(p).includes(req.path)) ?? req.path
     : req.path;

@@ -5,7 +5,6 @@ import type {
 } from '../ports/vault-service.ts';
 import type { HistoryQuery } from '../ports/journal.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
-import { saveSettings } from '../journal/settings-store.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
 import { OBJECTS_PREFIX } from '../manifest/layout.ts';
@@ -15,7 +14,7 @@ import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
 import { fileVersions } from './vault-ops.ts';
 import { VaultRunner } from '../vault/vault-runner.ts';
 import { BackgroundWork } from '../vault/background-work.ts';
-import type { Vault } from '../vault/vault.ts';
+import { SettingsChangeRefused, type LocalVault } from '../vault/local-vault.ts';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -27,7 +26,7 @@ export class EngineVaultService implements VaultService {
   readonly background = new BackgroundWork();
   private progress: VaultStatus['progress'];
 
-  constructor(private readonly vault: Vault) {
+  constructor(private readonly vault: LocalVault) {
     this.runner = new VaultRunner(vault, {
       onState: () => this.background.run(() => this.status().then((status) => this.emit({ type: 'status', status }))),
       onProgress: (p) => {
@@ -85,7 +84,7 @@ export class EngineVaultService implements VaultService {
     const stamp = root.time.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
     const name = `${basename(path)} (restored ${stamp})`;
     const rel = dirname(path) === '.' ? name : `${dirname(path)}/${name}`;
-    const folder = this.vault.settings!.folder;
+    const folder = this.vault.settings.folder;
     // The live folder: spare temp files of a restore that may still be running (written in the last hour).
     await removeLeftoverTemps(folder, [dirname(rel) === '.' ? '' : dirname(rel)], { modifiedBefore: this.vault.clock.now() - HOUR });
     await writeRestoredFile(folder, rel, this.vault.reader.fileContent(entry), { mode: entry.mode, mtimeMs: entry.mtimeMs });
@@ -124,7 +123,7 @@ export class EngineVaultService implements VaultService {
   }
 
   async settings(): Promise<VaultSettingsView> {
-    const s = this.vault.settings!;
+    const s = this.vault.settings;
     const ignoreRules = await readFile(join(s.folder, '.cofferignore'), 'utf8').catch(() => '');
     const key = await this.vault.key.status();
     return {
@@ -134,19 +133,19 @@ export class EngineVaultService implements VaultService {
   }
 
   async updateSettings(patch: Partial<VaultSettingsView>): Promise<VaultSettingsView> {
-    const s = this.vault.settings!;
-    if (patch.folder !== undefined && patch.folder !== s.folder) throw new Error('the folder of a vault cannot be changed here; create a new vault for another folder');
-    if (patch.remote !== undefined && patch.remote !== s.remote) throw new Error('the destination cannot be changed here; restore into a new vault to move it');
-    if (patch.ignoreRules !== undefined) await writeFile(join(s.folder, '.cofferignore'), patch.ignoreRules);
-    if (patch.rotationPeriodDays !== undefined) this.keyChanged(await this.vault.key.setRotationPeriod(patch.rotationPeriodDays));
-    Object.assign(s, {
-      ...(patch.sse !== undefined ? { sse: patch.sse } : {}),
+    const s = this.vault.settings;
+    if (patch.folder !== undefined && patch.folder !== s.folder) throw new SettingsChangeRefused('the folder of a vault cannot be changed here; create a new vault for another folder');
+    if (patch.remote !== undefined && patch.remote !== s.remote) throw new SettingsChangeRefused('the destination cannot be changed here; restore into a new vault to move it');
+    // Validated and saved first (local-vault.ts): a refused change leaves the ignore rules and the key as they were.
+    await this.vault.changeSettings({
+      ...(patch.sse !== undefined ? { sse: patch.sse, ...(patch.sse === 'aws:kms' ? {} : { sseKmsKeyId: undefined }) } : {}),
       ...(patch.bandwidthLimitKiBps !== undefined ? { bwlimitKiBps: patch.bandwidthLimitKiBps || undefined } : {}),
       ...(patch.retentionDays !== undefined ? { retentionDays: patch.retentionDays } : {}),
       ...(patch.rotationPeriodDays !== undefined ? { rotationPeriodDays: patch.rotationPeriodDays } : {}),
       ...(patch.launchAtLogin !== undefined ? { launchAtLogin: patch.launchAtLogin } : {}),
     });
-    await saveSettings(this.vault.paths.settings, s);
+    if (patch.ignoreRules !== undefined) await writeFile(join(s.folder, '.cofferignore'), patch.ignoreRules);
+    if (patch.rotationPeriodDays !== undefined) this.keyChanged(await this.vault.key.setRotationPeriod(patch.rotationPeriodDays));
     return this.settings();
   }
 

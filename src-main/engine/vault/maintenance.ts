@@ -36,7 +36,7 @@ export class Maintenance {
    */
   async afterPass(pass: Pick<SyncPassResult, 'index' | 'committed'>): Promise<Upkeep> {
     const { vault } = this;
-    const settings = vault.settings!;
+    const settings = vault.settings;
     const after = new Housekeeping();
     let index = pass.index;
     let pruned: PruneReport | undefined;

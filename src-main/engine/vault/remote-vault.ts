@@ -1,44 +1,43 @@
-import type { BlobStore } from '../ports/blob-store.ts';
-import type { OpenStoreOptions } from '../store/open-store.ts';
-import type { Clock, RandomSource } from '../ports/clock.ts';
-import { NotFoundError } from '../ports/store-errors.ts';
-import { VaultDescriptorSchema, type VaultDescriptor } from '../manifest/schema.ts';
-import { VAULT_DESCRIPTOR_KEY } from '../manifest/layout.ts';
-import { bufferBody, readAll } from '../store/body.ts';
+import { FileAuditLog, openVaultKey, openWithRecoveryKey, type ManagedKey } from '../keys/index.ts';
+import { EsdkSealer } from '../crypto/esdk-sealer.ts';
+import { readDescriptor } from './descriptor.ts';
+import { keyContextOf, ReadableVault } from './readable-vault.ts';
+import { vaultPaths } from './state-dir.ts';
+import type { VaultEnv } from './vault-env.ts';
+import { VaultStores } from './vault-stores.ts';
 
-/** What every vault operation needs from its environment; tests inject clocks, randomness and faults. */
-export interface VaultEnv {
-  /** The Coffer state home (COFFER_HOME or the OS app-data folder). */
-  home: string;
-  passphrase?: () => Promise<string>;
-  clock?: Clock;
-  random?: RandomSource;
-  /** Wraps the opened store (fault injection in tests and the UI end-to-end test). */
-  wrapStore?: (store: BlobStore) => BlobStore;
-  /** A bandwidth limit for this run (KiB/s, up and down), over the vault's own setting. */
-  bwlimitKiBps?: number;
-  /** Retry and multipart sizes for the vault's store (tests: short backoff, small parts). */
-  storeTuning?: Pick<OpenStoreOptions, 'retry' | 'multipart'>;
-  /** scrypt cost for new passphrase slots; tests lower it (see keys/index.ts). */
-  kdf?: { N: number; r: number; p: number };
+export type { VaultEnv } from './vault-env.ts';
+
+export interface RemoteRequest {
+  remote: string;
+  endpoint?: string;
+  allowHttp?: boolean;
+  keyRef?: string;
+  recoveryKey?: string;
+  profile?: string;
 }
 
-/** The bucket's only plaintext document: which vault this is and its format. */
-export async function readDescriptor(store: BlobStore, location: string): Promise<VaultDescriptor> {
-  let raw: Buffer;
-  try {
-    raw = await readAll(await store.get(VAULT_DESCRIPTOR_KEY));
-  } catch (err) {
-    if (err instanceof NotFoundError) throw new Error(`there is no Coffer vault at ${location}`);
-    throw err;
+/**
+ * A vault reached from the bucket alone: a new machine with a key reference or the recovery key. It has
+ * no local settings and is read-only: restoring or verifying from a new machine can never change the bucket.
+ */
+export class RemoteVault extends ReadableVault {
+  static async open(env: VaultEnv, req: RemoteRequest): Promise<RemoteVault> {
+    // Without local settings the bucket says whether SSE-C is on (aes256 and aws:kms need nothing to read).
+    const stores = VaultStores.open(env, { remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: 'none' }, { readOnly: true });
+    const { vaultId } = await readDescriptor(stores.slots, req.remote);
+    const paths = vaultPaths(env.home, vaultId);
+    const audit = new FileAuditLog(paths.dir, env.clock);
+    const ctx = keyContextOf(env, vaultId, stores.slots, paths, audit);
+    let key: ManagedKey;
+    if (req.recoveryKey) key = await openWithRecoveryKey(req.recoveryKey, ctx);
+    else if (req.keyRef) key = await openVaultKey(req.keyRef, ctx);
+    else throw new Error('give --key <ref> or --recovery-key <key> to open a vault from the bucket');
+    const store = await stores.dataStore(new EsdkSealer(key), vaultId, 'detect');
+    return new RemoteVault({ env, vaultId, paths, stores, store, key, audit });
   }
-  const parsed = VaultDescriptorSchema.safeParse(JSON.parse(raw.toString('utf8')));
-  if (!parsed.success) throw new Error(`${location} holds a vault of an unknown format; a newer Coffer may be needed`);
-  return parsed.data;
-}
 
-export async function writeDescriptor(store: BlobStore, vaultId: string): Promise<void> {
-  const doc: VaultDescriptor = { format: 'coffer-vault', version: 1, vaultId };
-  const cond = store.features.conditionalWrite ? { ifNoneMatch: '*' as const } : {};
-  await store.put(VAULT_DESCRIPTOR_KEY, bufferBody(JSON.stringify(doc)), cond);
+  protected get retentionDays(): undefined {
+    return undefined;
+  }
 }

@@ -203,7 +203,7 @@ async function commitRewrapped(
   const index = await loadIndex(vault.paths.index);
   const seq = index.deviceSeq + 1;
   const time = new Date(vault.clock.now()).toISOString();
-  const root = changed ? await vault.manifest.writeRoot(tree, base, { device: vault.settings!.deviceId, seq, time }, stored) : base;
+  const root = changed ? await vault.manifest.writeRoot(tree, base, { device: vault.settings.deviceId, seq, time }, stored) : base;
   const generation = headRes.head.generation + 1;
   const { etag } = await vault.manifest.commitHead(root, headRes.etag, generation, time);
   await saveIndex(vault.paths.index, {

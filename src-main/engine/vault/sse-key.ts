@@ -1,14 +1,11 @@
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import type { Sealer } from '../ports/sealer.ts';
-import { NotFoundError, UnsupportedError } from '../ports/store-errors.ts';
 import { bufferBody } from '../store/body.ts';
 import { SealedObjects } from '../objects/sealed-objects.ts';
 import { SSE_C, keyOf } from '../objects/object-ref.ts';
 import { SSE_C_KEY } from '../objects/object-keys.ts';
-import { openStore, parseStoreUrl, type OpenStoreOptions } from '../store/open-store.ts';
-import type { SseMode } from '../store/sse.ts';
-import type { VaultSettings } from '../journal/settings-store.ts';
+import { NotFoundError } from '../ports/store-errors.ts';
 
 /**
  * Server-side encryption per vault (docs/KEYS.md), an extra layer over Coffer's own encryption.
@@ -17,58 +14,11 @@ import type { VaultSettings } from '../journal/settings-store.ts';
  * at `keys/sse-c`, sealed like any object with the vault key (an Encryption SDK message), and written
  * WITHOUT SSE-C: otherwise nobody could read it to learn the key. The descriptor and the key slots are
  * bootstrap objects for the same reason, so a vault in mode `c` has two stores over one prefix: a plain
- * one for `coffer-vault.json` and `keys/`, and one that sends the customer key for everything else.
- * Its key and encryption context are the sealed-objects layer's SSE_C ref (objects/object-ref.ts).
+ * one for `coffer-vault.json` and `keys/`, and one that sends the customer key for everything else
+ * (vault-stores.ts builds both; sse-setting.ts parses and checks the setting). Its key and encryption
+ * context are the sealed-objects layer's SSE_C ref (objects/object-ref.ts).
  */
 export { SSE_C_KEY };
-
-export type SseSetting = Pick<VaultSettings, 'sse' | 'sseKmsKeyId'>;
-
-/** Parses `--sse none | aes256 | aws:kms[:<key-id>] | c`. */
-export function parseSseFlag(flag: string | undefined): SseSetting {
-  if (flag === undefined || flag === 'none') return { sse: 'none' };
-  if (flag === 'aes256' || flag === 'c') return { sse: flag };
-  if (flag === 'aws:kms') return { sse: 'aws:kms' };
-  const kms = /^aws:kms:(.+)$/.exec(flag);
-  if (kms) return { sse: 'aws:kms', sseKmsKeyId: kms[1]! };
-  throw new UnsupportedError(`unknown --sse ${JSON.stringify(flag)}: use none, aes256, aws:kms[:<key-id>] or c`);
-}
-
-export function formatSse(s: SseSetting): string {
-  return s.sse === 'aws:kms' && s.sseKmsKeyId ? `aws:kms:${s.sseKmsKeyId}` : s.sse;
-}
-
-/** The SseMode for the data store; for `c` the caller supplies the unsealed customer key. */
-export function sseModeOf(s: SseSetting, customerKey?: Uint8Array): SseMode {
-  switch (s.sse) {
-    case 'none':
-      return { mode: 'none' };
-    case 'aes256':
-      return { mode: 'aes256' };
-    case 'aws:kms':
-      return { mode: 'aws:kms', ...(s.sseKmsKeyId ? { keyId: s.sseKmsKeyId } : {}) };
-    case 'c':
-      if (!customerKey) throw new Error('SSE-C needs the customer key (keys/sse-c)');
-      return { mode: 'c', key: customerKey };
-  }
-}
-
-/**
- * Refuses a setting that cannot work before anything is written: SSE on a folder remote, SSE-C over
- * plain http to a non-loopback host (the S3 client refuses it; constructing one with a dummy key asks).
- */
-export function checkSseSetting(remote: string, s: SseSetting, opts: OpenStoreOptions): void {
-  if (s.sse === 'none') return;
-  if (parseStoreUrl(remote).kind !== 's3') {
-    throw new UnsupportedError(`server-side encryption (--sse ${formatSse(s)}) applies to S3 only, not to ${remote}`);
-  }
-  openStore(remote, { ...opts, sse: sseModeOf(s, new Uint8Array(32)) });
-}
-
-/** The bootstrap store: SSE-C never applies to it; aes256 and aws:kms do (they are transparent to readers). */
-export function openBootstrapStore(remote: string, s: SseSetting, opts: OpenStoreOptions): BlobStore {
-  return openStore(remote, { ...opts, ...(s.sse === 'c' || s.sse === 'none' ? {} : { sse: sseModeOf(s) }) });
-}
 
 /** A new random 256-bit customer key, sealed with the vault key and stored create-only at keys/sse-c. */
 export async function createSseCKey(bootstrap: BlobStore, sealer: Sealer, vaultId: string, random: RandomSource): Promise<Uint8Array> {

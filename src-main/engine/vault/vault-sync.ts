@@ -38,7 +38,7 @@ export class VaultSyncer {
    */
   async sync(req: SyncRequest = {}): Promise<SyncPassResult> {
     const { vault } = this;
-    const settings = vault.settings!;
+    const settings = vault.settings;
     const journal = (this.journal ??= await FileJournal.open(vault.paths.dir));
     const ignore = await this.ignoreRules();
     const history = await vault.history();
@@ -51,7 +51,7 @@ export class VaultSyncer {
         manifest: vault.manifest, journal, history, scanner, clock: vault.clock, random: vault.random,
         spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
         massDeleteThreshold: settings.massDeleteThreshold,
-        tuning: { packTargetBytes: settings.packTargetBytes, ...this.opts.tuning }, onProgress: this.opts.onProgress,
+        tuning: this.opts.tuning, onProgress: this.opts.onProgress,
         saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i),
         // The index is loaded already: only the readers' mark is read (the pass takes the max of both).
         seenGeneration: await readersSeenGeneration(vault.paths),

@@ -1,0 +1,128 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { systemRandom } from '../ports/clock.ts';
+import { EsdkSealer } from '../crypto/esdk-sealer.ts';
+import { createVaultKey, FileAuditLog, openVaultKey } from '../keys/index.ts';
+import { loadSettings, saveSettings, defaultSettings, settingsProblems, type VaultSettings } from '../journal/settings-store.ts';
+import { readDescriptor, writeDescriptor } from './descriptor.ts';
+import { InitUndo, lockRefusal } from './init-undo.ts';
+import { keyContextOf, ReadableVault, type VaultParts } from './readable-vault.ts';
+import { VaultRegistry } from './registry.ts';
+import type { SseSetting } from './sse-setting.ts';
+import { assertStateOutside, vaultPaths } from './state-dir.ts';
+import type { VaultEnv } from './vault-env.ts';
+import { checkSettingsChange, VaultStores, type StoreSettings } from './vault-stores.ts';
+
+export interface InitRequest {
+  folder: string;
+  remote: string;
+  endpoint?: string;
+  keyRef: string;
+  allowHttp?: boolean;
+  /** AWS shared-config profile for S3 credentials (saved with the vault). */
+  profile?: string;
+  /** Server-side encryption on S3 (default none); see sse-setting.ts. */
+  sse?: SseSetting;
+  /** S3 storage class for data objects (saved with the vault). */
+  storageClass?: VaultSettings['storageClass'];
+  /** S3 Object Lock retention for every object written (saved with the vault). */
+  objectLock?: VaultSettings['objectLock'];
+}
+
+/**
+ * The vault of a folder on this machine: the read side (readable-vault.ts) plus its settings, which it
+ * always has; the sync loop is in vault-sync.ts.
+ */
+export class LocalVault extends ReadableVault {
+  readonly settings: VaultSettings;
+
+  constructor(parts: VaultParts & { settings: VaultSettings }) {
+    super(parts);
+    this.settings = parts.settings;
+  }
+
+  /**
+   * Creates a vault for `req.folder` at `req.remote`. On any failure it leaves nothing behind: the
+   * destination folder it made, the objects it wrote and the state folder are removed (init-undo.ts).
+   */
+  static async init(env: VaultEnv, req: InitRequest): Promise<{ vault: LocalVault; recoveryKey: string }> {
+    const folder = resolve(req.folder);
+    const st = await stat(folder).catch(() => null);
+    if (!st?.isDirectory()) throw new Error(`${folder} is not a folder`);
+    assertStateOutside(folder, env.home);
+    const registry = new VaultRegistry(env.home);
+    if ((await registry.list()).some((v) => v.folder === folder)) throw new Error(`${folder} is already a Coffer folder`);
+    const stored: StoreSettings = {
+      remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: req.sse?.sse ?? 'none',
+      sseKmsKeyId: req.sse?.sseKmsKeyId, storageClass: req.storageClass, objectLock: req.objectLock,
+    };
+    const stores = VaultStores.open(env, stored);
+    const existing = await readDescriptor(stores.slots, req.remote).catch(() => null);
+    if (existing) throw new Error(`${req.remote} already holds a Coffer vault; restore it with "coffer restore --remote ${req.remote} ..." instead`);
+    const random = env.random ?? systemRandom;
+    const vaultId = Buffer.from(random(16)).toString('hex');
+    const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: req.keyRef, deviceId: Buffer.from(random(8)).toString('hex') });
+    const paths = vaultPaths(env.home, vaultId);
+    const undo = await InitUndo.begin(env.home, paths, req.remote, stores.slots);
+    const audit = new FileAuditLog(paths.dir, env.clock);
+    try {
+      const { key, recoveryKey } = await createVaultKey(req.keyRef, { ...keyContextOf(env, vaultId, stores.slots, paths, audit), random })
+        .catch((err: unknown) => { throw lockRefusal(err, req.remote, req.objectLock !== undefined); });
+      undo.keyCreated(key);
+      // The customer key goes in before the descriptor: a vault that exists can always be opened.
+      const store = await stores.dataStore(new EsdkSealer(key), vaultId, { create: random });
+      await writeDescriptor(stores.slots, vaultId);
+      await saveSettings(paths.settings, settings);
+      await registry.add(vaultId, folder);
+      return { vault: new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings }), recoveryKey };
+    } catch (err) {
+      await undo.run(audit);
+      throw err;
+    }
+  }
+
+  /** The vault of a local folder (or the only one). */
+  static async open(env: VaultEnv, folder?: string): Promise<LocalVault> {
+    const { vaultId } = await new VaultRegistry(env.home).find(folder);
+    const paths = vaultPaths(env.home, vaultId);
+    const settings = await loadSettings(paths.settings);
+    const stores = VaultStores.open(env, settings);
+    const audit = new FileAuditLog(paths.dir, env.clock);
+    const key = await openVaultKey(settings.keyRef, keyContextOf(env, vaultId, stores.slots, paths, audit));
+    const store = await stores.dataStore(new EsdkSealer(key), vaultId, 'load');
+    return new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings });
+  }
+
+  protected get retentionDays(): number {
+    return this.settings.retentionDays;
+  }
+
+  /**
+   * Saves changed settings and applies them to the running vault. A change the stores cannot honour
+   * (vault-stores.ts: SSE on a folder, switching SSE-C, a policy on a folder) is refused before anything
+   * is saved, so the vault still opens next time. The bandwidth limit and an aes256 / aws:kms mode apply at once.
+   */
+  async changeSettings(patch: Partial<Omit<VaultSettings, 'version' | 'vaultId'>>): Promise<VaultSettings> {
+    const next: VaultSettings = { ...this.settings, ...patch };
+    const problems = settingsProblems(next);
+    if (problems) throw new SettingsChangeRefused(`settings not changed: ${problems}`);
+    try {
+      checkSettingsChange(this.env, this.settings, next);
+    } catch (err) {
+      throw new SettingsChangeRefused(`settings not changed: ${(err as Error).message}`, { cause: err });
+    }
+    await saveSettings(this.paths.settings, next);
+    // The same object: the runner and a pass under way read the settings from it.
+    Object.assign(this.settings, next);
+    this.stores.apply(this.settings);
+    return this.settings;
+  }
+}
+
+/** A settings change refused before anything was saved; named so the IPC layer answers 400 (ipc/errors.ts). */
+export class SettingsChangeRefused extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidRequestError';
+  }
+}

@@ -89,7 +89,7 @@ describe('no Secret Service', () => {
     });
     const out = JSON.parse(stdout) as { create: { name: string; message: string }; open: { message: string }; objects: number };
     expect(out.create.name).toBe('KeychainUnavailableError');
-    expect(out.create.message).toMatch(/^no secure OS keychain available; use --key passphrase/);
+    expect(out.create.message).toMatch(/^no secure OS keychain available \(/);
     expect(out.open.message).toMatch(/^no secure OS keychain available/);
     expect(out.objects).toBe(0);
   });

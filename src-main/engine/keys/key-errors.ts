@@ -22,8 +22,18 @@ export class WrongPassphraseError extends KeyError {
 /** The typed recovery key fails its checksum or shape check; nothing was tried against the bucket. */
 export class RecoveryKeyTypoError extends KeyError {}
 
-/** No Secret Service (or other OS keychain) answered. We never fall back to a plaintext file. */
+/**
+ * No Secret Service (or other OS keychain) answered. We never fall back to a plaintext file. The message
+ * says what failed; the next step depends on the host (the CLI's error-text.ts names the command).
+ */
 export class KeychainUnavailableError extends KeyError {}
+
+/** The keychain answered but holds no item for this vault (a new login, a wiped keyring). */
+export class KeychainEmptyError extends KeyError {
+  constructor(readonly where: string) {
+    super(`the ${where} is empty on this machine (the vault is intact: its recovery key opens it)`);
+  }
+}
 
 /** A stored key set (keychain entry or bucket slot) could not be parsed or does not belong here. */
 export class CorruptKeySetError extends KeyError {}

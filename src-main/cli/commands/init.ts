@@ -5,6 +5,7 @@ import { parseObjectLock } from '../../engine/vault/bucket-policy-store.ts';
 import { checkStorageClass } from '../../engine/store/s3-put-params.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
+import { initPassphrase } from '../new-passphrase.ts';
 
 export async function initCommand(ctx: CommandContext): Promise<number> {
   const folder = ctx.args[0];
@@ -21,7 +22,9 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { vault, recoveryKey } = await Vault.init(ctx.env, {
+  // Chosen (and checked) before anything is created: a weak or mistyped passphrase leaves nothing behind.
+  const env = keyRef === 'passphrase' ? { ...ctx.env, passphrase: await initPassphrase(folder) } : ctx.env;
+  const { vault, recoveryKey } = await Vault.init(env, {
     folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true, sse,
     profile: str(ctx.flags, 'profile'), storageClass, objectLock,
   });

@@ -8,6 +8,7 @@ import { isCaseInsensitive } from './case-probe.ts';
 import { displayName, fsPath, pathArgMatches } from '../fsx/raw-name.ts';
 import { removeLeftoverTemps } from './leftover-temps.ts';
 import { checkRestoreTarget, type ExistingFiles } from './existing-files.ts';
+import { refusedName } from './refused-name.ts';
 
 export interface RestoreOptions {
   /** Restore only this path, or everything under it when it names a folder. */
@@ -72,7 +73,7 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
       if (rel !== e.path) report.problems.push({ path: e.path, reason: `restored as ${rel}: its name collides with another on this file system` });
       report.restored++;
     } catch (err) {
-      const reason = err instanceof UnsafePathError ? `unsafe path refused: ${err.message}` : (err as Error).message;
+      const reason = err instanceof UnsafePathError ? `unsafe path refused: ${err.message}` : refusedName(rel, err, toDir) ?? (err as Error).message;
       report.problems.push({ path: e.path, reason });
     }
     opts.onProgress?.(++done, ordered.length, report.bytes);

@@ -84,7 +84,7 @@ export function buildProgram(run: RunCommand): Command {
     .addOption(new Option('--to <dir>', 'the folder to restore into (created if missing)').makeOptionMandatory())
     .option('--path <path>', 'only this file or folder: relative to the current folder when you are inside the Coffer folder, else to the vault\'s top')
     .option('--at <time>', `the vault as it was then: ${AT_FORMS_HELP}`)
-    .addOption(new Option('--overwrite', 'replace files that already exist in --to').conflicts('skip-existing'))
+    .addOption(new Option('--overwrite', 'replace files that already exist in --to').conflicts('skipExisting'))
     .option('--skip-existing', 'keep files that already exist in --to, restore the rest')
     .option('--preserve-mode', 'keep set-uid, set-gid, sticky and world-writable bits (dropped by default)')
     .addOption(opt.bwlimit()), 'restore');
@@ -93,8 +93,8 @@ export function buildProgram(run: RunCommand): Command {
     .description('check every retained snapshot in the bucket (reads the file data by default)')
     .argument('[folder]', 'the Coffer folder (default: the only one)')
     .option('--read-data', 'read and check every file version (the default)')
-    .addOption(new Option('--sample <percent>', 'read only this share of the file versions, e.g. 10').argParser(percent).conflicts('read-data'))
-    .addOption(new Option('--quick', 'check every object by HEAD only: present, checksum or MD5 (nothing downloaded)').conflicts(['sample', 'read-data']))
+    .addOption(new Option('--sample <percent>', 'read only this share of the file versions, e.g. 10').argParser(percent).conflicts('readData'))
+    .addOption(new Option('--quick', 'check every object by HEAD only: present, checksum or MD5 (nothing downloaded)').conflicts(['sample', 'readData']))
     .addOption(opt.bwlimit()), 'verify');
 
   leaf(program, 'status', async () => (await info()).statusCommand)

@@ -28,10 +28,13 @@ export class RecoveryKeyTypoError extends KeyError {}
  */
 export class KeychainUnavailableError extends KeyError {}
 
-/** The keychain answered but holds no item for this vault (a new login, a wiped keyring). */
+/**
+ * No item for this vault came back from the keychain: a new login, a wiped keyring, or (on Linux) no
+ * Secret Service at all, which the keyring library reports as a missing item on a read.
+ */
 export class KeychainEmptyError extends KeyError {
   constructor(readonly where: string) {
-    super(`the ${where} is empty on this machine (the vault is intact: its recovery key opens it)`);
+    super(`the ${where} is empty on this machine, or the OS keychain cannot be reached (the vault is intact: its recovery key opens it)`);
   }
 }
 

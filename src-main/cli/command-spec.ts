@@ -41,6 +41,15 @@ export function buildProgram(run: RunCommand): Command {
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', [
       '',
+      'Examples:',
+      '  coffer init ~/Documents --remote s3://my-bucket/docs --key passphrase',
+      '  coffer sync                              one pass; coffer watch keeps syncing',
+      '  coffer versions notes/letter.txt',
+      '  coffer restore --to ~/restored --path notes --at 2d',
+      '  coffer restore --remote s3://my-bucket/docs --recovery-key @kit.txt --to ~/restored   (a new machine)',
+      '  coffer keys rotate',
+      '',
+      'Run "coffer <command> --help" for the options of a command, e.g. coffer restore --help.',
       'Paths on the command line are relative to the current folder.',
       'Environment: COFFER_HOME (state folder), COFFER_PASSPHRASE, COFFER_NEW_PASSPHRASE,',
       '  AWS_* (credentials, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_KMS).',

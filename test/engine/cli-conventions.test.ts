@@ -2,7 +2,7 @@
 // usage, cwd-relative paths, strict --at, restore into a non-empty folder, Windows-only names on Linux.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { sandbox, snapshot, type Sandbox } from './harness.ts';
@@ -178,5 +178,24 @@ describe('command-line conventions', () => {
     expect(JSON.parse(r.stdout).problems).toEqual([]);
     expect(await snapshot(to)).toEqual(await snapshot(sb.folder));
     for (const name of windowsOnly) expect(await readFile(join(to, name), 'utf8')).toBe(`content of ${name}`);
+  });
+});
+
+describe('coffer on the PATH', () => {
+  it.skipIf(process.platform === 'win32')('runs through a link in another folder, as `npm install --global .` makes it', async () => {
+    const sb = await sandbox();
+    try {
+      const bin = join(sb.root, 'bin');
+      await mkdir(bin);
+      await symlink(COFFER_BIN, join(bin, 'coffer'));
+      const child = spawn('coffer', ['--help'], { cwd: sb.folder, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Usage: coffer \[options\] \[command\]/);
+    } finally {
+      await sb.cleanup();
+    }
   });
 });

@@ -181,6 +181,26 @@ describe('command-line conventions', () => {
   });
 });
 
+describe('a Coffer folder registered through a symlink', () => {
+  it.skipIf(process.platform === 'win32')('versions finds the vault from inside it (the shell reports the real path)', async () => {
+    const sb = await sandbox();
+    try {
+      const env = { COFFER_HOME: sb.home, COFFER_PASSPHRASE: 'symlinked folder passphrase' };
+      await mkdir(join(sb.folder, 'notes'));
+      await writeFile(join(sb.folder, 'notes/a.txt'), 'alpha');
+      const alias = join(sb.root, 'alias');
+      await symlink(sb.folder, alias);
+      expect((await runCli(['init', alias, '--remote', `file://${join(sb.root, 'remote')}`, '--key', 'passphrase'], env)).code).toBe(0);
+      // (sync refuses a folder given through a symlink today, so there is nothing stored: the lookup is what is tested)
+      const versions = await runIn(join(sb.folder, 'notes'), ['versions', 'a.txt'], env);
+      expect(versions.stderr).toBe('');
+      expect(versions.stdout).toBe('notes/a.txt has no stored versions\n');
+    } finally {
+      await sb.cleanup();
+    }
+  });
+});
+
 describe('coffer on the PATH', () => {
   it.skipIf(process.platform === 'win32')('runs through a link in another folder, as `npm install --global .` makes it', async () => {
     const sb = await sandbox();

@@ -1,4 +1,4 @@
-import { resolve, relative, isAbsolute, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { Vault } from '../../engine/vault/vault.ts';
 import { VaultRegistry } from '../../engine/vault/registry.ts';
 import { loadIndex } from '../../engine/sync/local-index.ts';
@@ -7,6 +7,7 @@ import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 import { pathArgForms } from '../../engine/fsx/raw-name.ts';
 import { formatBytes, notStoredLines, showPath } from '../output.ts';
+import { relativeInside } from '../vault-path.ts';
 
 export async function statusCommand(ctx: CommandContext): Promise<number> {
   const vault = await Vault.open(ctx.env, ctx.args[0]);
@@ -58,9 +59,9 @@ export async function versionsCommand(ctx: CommandContext): Promise<number> {
   if (!target) throw new UsageError('usage: coffer versions <path>');
   const abs = resolve(target);
   const vaults = await new VaultRegistry(ctx.env.home).list();
-  const owner = vaults.find((v) => { const r = relative(v.folder, abs); return r !== '' && !r.startsWith('..') && !isAbsolute(r); });
+  const owner = vaults.find((v) => !!relativeInside(v.folder, abs));
   if (!owner) throw new Error(`${abs} is not inside a Coffer folder`);
-  const typed = relative(owner.folder, abs).split(sep).join('/');
+  const typed = relativeInside(owner.folder, abs)!;
   const vault = await Vault.open(ctx.env, owner.folder);
   try {
     // A name that is not UTF-8 cannot come through argv exactly: find the stored name it stands for.

@@ -8,7 +8,7 @@ export { cofferHome } from './vault/state-dir.ts';
 
 // Opening, history, versions.
 export {
-  initVault, openVault, openVaultFromBucket, locateInVault, fileVersions, queryHistory, type OpenVault, type AnyVault,
+  initVault, openVault, openVaultFromBucket, locateInVault, fileVersions, queryHistory, vaultFolder, type OpenVault, type AnyVault,
 } from './use-cases/vault-ops.ts';
 export type { PathVersion } from './manifest/history-walk.ts';
 
@@ -43,8 +43,7 @@ export { parseSseFlag, formatSse, type SseSetting } from './vault/sse-setting.ts
 export { parseObjectLock } from './vault/bucket-policy-store.ts';
 export { checkStorageClass } from './store/s3-put-params.ts';
 export { displayName } from './fsx/raw-name.ts';
+export { relativeInside } from './fsx/path-inside.ts';
 
-// Errors hosts tell apart (exit codes, prompts).
-export { HeadIntegrityError, RollbackError, MissingHeadError, NoSnapshotError } from './manifest/head-check.ts';
-export { MassDeleteError } from './sync/mass-delete-guard.ts';
-export { KeyUsageError } from './keys/index.ts';
+// Errors hosts tell apart (exit codes, prompts); hosts that must stay light import errors.ts itself.
+export * from './errors.ts';

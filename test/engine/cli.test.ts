@@ -64,14 +64,14 @@ describe('the coffer CLI', () => {
     const badRemote = await runCli(['init', sb.folder, '--remote', 'ftp://x'], env);
     expect(badRemote.code).toBe(1);
     expect(badRemote.stderr.trim().split('\n')).toHaveLength(1);
-    const badAt = await runCli(['restore', '--to', join(sb.root, 'o'), '--at', 'yesterday'], env);
+    const badAt = await runCli(['restore', '--to', join(sb.root, 'o'), '--at', 'Dec 1'], env);
     expect(badAt.code).toBe(2);
     expect(badAt.stderr).toMatch(/ISO-8601/);
     const inside = await runCli(['init', sb.folder, '--remote', `file://${sb.root}/r`], { ...env, COFFER_HOME: join(sb.folder, 'state') });
     expect(inside.stderr).toMatch(/inside the folder/);
     const badLimit = await runCli(['sync', '--bwlimit', '0'], env);
     expect(badLimit.code).toBe(2);
-    expect(badLimit.stderr).toMatch(/--bwlimit takes a whole number/);
+    expect(badLimit.stderr).toMatch(/--bwlimit <KiB\/s>' argument '0' is invalid\. It must be a whole number/);
     const help = await runCli(['--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/coffer restore --remote/);

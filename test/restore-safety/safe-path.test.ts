@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
-import { UnsafePathError, detectCollisions, resolveRestoreTarget } from '../../src-main/engine/restore/safe-path.ts';
+import { UnsafePathError, detectCollisions, resolveRestoreTarget, type TargetRules } from '../../src-main/engine/restore/safe-path.ts';
 
 const to = resolve('/tmp/coffer-restore-target');
 
-function reasonOf(p: string): string {
+const WINDOWS: TargetRules = { windowsNames: true };
+const POSIX: TargetRules = { windowsNames: false };
+
+function reasonOf(p: string, rules: TargetRules = POSIX): string {
   try {
-    resolveRestoreTarget(to, p);
+    resolveRestoreTarget(to, p, rules);
     return 'accepted';
   } catch (err) {
     expect(err).toBeInstanceOf(UnsafePathError);
@@ -23,25 +26,36 @@ describe('resolveRestoreTarget', () => {
     ['a\\..\\x', 'backslash'],
     ['a\0b', 'nul'],
     ['C:/Windows/x', 'absolute'],
-    ['x:stream', 'drive-letter'],
-    ['c:', 'drive-letter'],
-    ['D:notes/a.txt', 'drive-letter'],
     ['', 'empty'],
     ['a//b', 'empty-segment'],
     ['a/', 'empty-segment'],
     ['./a', 'dot-segment'],
+    ['a'.repeat(256), 'name-too-long'],
+    ['é'.repeat(128), 'name-too-long'], // 256 bytes in UTF-8, though only 128 characters
+  ])('refuses %j (%s) on every OS', (p, reason) => {
+    expect(reasonOf(p, POSIX)).toBe(reason);
+    expect(reasonOf(p, WINDOWS)).toBe(reason);
+  });
+
+  const windowsOnly = [
+    ['x:stream', 'drive-letter'],
+    ['c:', 'drive-letter'],
+    ['D:notes/a.txt', 'drive-letter'],
     ['CON', 'reserved-name'],
     ['con.txt', 'reserved-name'],
     ['aux', 'reserved-name'],
+    ['aux.c', 'reserved-name'],
     ['dir/Lpt9.tar.gz', 'reserved-name'],
     ['COM¹', 'reserved-name'],
     ['nul .txt', 'reserved-name'],
     ['name.', 'trailing-dot-or-space'],
     ['dir /x', 'trailing-dot-or-space'],
-    ['a'.repeat(256), 'name-too-long'],
-    ['é'.repeat(128), 'name-too-long'], // 256 bytes in UTF-8, though only 128 characters
-  ])('refuses %j (%s)', (p, reason) => {
-    expect(reasonOf(p)).toBe(reason);
+  ];
+  it.each(windowsOnly)('refuses %j (%s) when restoring on Windows', (p, reason) => {
+    expect(reasonOf(p!, WINDOWS)).toBe(reason);
+  });
+  it.each(windowsOnly)('restores %j on Linux and macOS, where it is an ordinary name', (p) => {
+    expect(resolveRestoreTarget(to, p!, POSIX)).toBe(join(to, ...p!.split('/')));
   });
 
   it.each(['a', 'a/b/c.txt', 'console', 'CONSOLE.log', 'com10', 'lpt', '.hidden', 'a..b', 'x'.repeat(255), 'café/naïve ☃.txt'])(
@@ -52,7 +66,7 @@ describe('resolveRestoreTarget', () => {
   );
 
   it('a drive-letter name such as "x:stream" is not called an absolute path', () => {
-    expect(() => resolveRestoreTarget(to, 'x:stream')).toThrow(
+    expect(() => resolveRestoreTarget(to, 'x:stream', WINDOWS)).toThrow(
       'unsafe restore path "x:stream": starts with "x:", which Windows reads as drive X (and a colon in a name as an alternate data stream), not as a name inside the restore folder');
   });
 

@@ -62,7 +62,8 @@ describe('writeRestoredFile', () => {
   });
 
   it('refuses hostile paths before touching the disk', async () => {
-    for (const p of ['../x', '/etc/x', 'a/../../x', 'a\\..\\x', 'a\0b', 'CON', 'con.txt', 'aux']) {
+    // Windows-only names ("CON", "aux") are ordinary names on Linux and macOS: see safe-path.test.ts.
+    for (const p of ['../x', '/etc/x', 'a/../../x', 'a\\..\\x', 'a\0b']) {
       await expect(writeRestoredFile(to, p, src('x'), opts)).rejects.toBeInstanceOf(UnsafePathError);
     }
     expect(await tree(to)).toEqual([]);

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { checkStorageClass, formatSse, initVault, parseObjectLock, parseSseFlag } from '../../engine/api.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
+import { initPassphrase } from '../new-passphrase.ts';
 
 export async function initCommand(ctx: CommandContext): Promise<number> {
   const folder = ctx.args[0];
@@ -18,7 +19,9 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { vault, recoveryKey } = await initVault(ctx.env, {
+  // Chosen (and checked) before anything is created: a weak or mistyped passphrase leaves nothing behind.
+  const env = keyRef === 'passphrase' ? { ...ctx.env, passphrase: await initPassphrase(folder) } : ctx.env;
+  const { vault, recoveryKey } = await initVault(env, {
     folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true, sse,
     profile: str(ctx.flags, 'profile'), storageClass, objectLock,
   });

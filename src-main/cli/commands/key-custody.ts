@@ -1,15 +1,7 @@
 import { changePassphrase, moveKey, type OpenVault } from '../../engine/api.ts';
 import { str, type CommandContext } from '../context.ts';
-import { promptSecret, UsageError } from '../prompt.ts';
-
-/** The new passphrase: COFFER_NEW_PASSPHRASE, or asked twice on the terminal. */
-async function newPassphrase(): Promise<string> {
-  const fromEnv = process.env.COFFER_NEW_PASSPHRASE;
-  if (fromEnv !== undefined) return fromEnv;
-  const first = await promptSecret('New passphrase: ');
-  if (first !== (await promptSecret('New passphrase again: '))) throw new UsageError('the two passphrases differ; nothing was changed');
-  return first;
-}
+import { UsageError } from '../prompt.ts';
+import { newPassphrase } from '../new-passphrase.ts';
 
 /**
  * Moves the vault key to another custody (keychain <-> passphrase) or changes the passphrase. Only the
@@ -20,8 +12,9 @@ export async function moveKeyCommand(ctx: CommandContext, vault: OpenVault, sub:
   if (!to) throw new UsageError('usage: coffer keys move --to keychain:<name> | passphrase');
   if (sub === 'change-passphrase' && vault.key.ref !== 'passphrase') throw new UsageError(`this vault's key is ${vault.key.ref}, not a passphrase`);
   const needsPassphrase = to === 'passphrase';
-  const passphrase = needsPassphrase ? await newPassphrase() : undefined;
-  if (needsPassphrase && (passphrase ?? '').length < 8) throw new UsageError('a passphrase needs at least 8 characters');
+  const passphrase = needsPassphrase
+    ? await newPassphrase({ envVar: 'COFFER_NEW_PASSPHRASE', unchanged: 'nothing was changed', userInputs: [vault.vaultId] })
+    : undefined;
   const moved = sub === 'change-passphrase' ? await changePassphrase(vault, { passphrase: passphrase! }) : await moveKey(vault, { to, passphrase });
   ctx.out.result(
     sub === 'change-passphrase' ? 'Passphrase changed. No data was re-encrypted.' : `The vault key now lives in ${moved.keyRef}. No data was re-encrypted.`,

@@ -4,6 +4,7 @@ import { openVaultHost } from '../../engine/api.ts';
 import { startUiServer } from '../../ui-server/server.ts';
 import { str, untilInterrupted, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
+import { untilParentGone } from '../parent-watch.ts';
 
 /** The renderer built by `npm install` (prepare) lives in dist-renderer/ at the package root. */
 function rendererDir(): string {
@@ -22,7 +23,10 @@ export async function uiCommand(ctx: CommandContext): Promise<number> {
   const host = await openVaultHost({ stateDir: ctx.env.home, passphrase: ctx.env.passphrase });
   const server = await startUiServer({ host, port, staticDir: rendererDir() });
   ctx.out.result(`Coffer UI: open ${server.url}\n(the link carries a one-time token; keep it private. Ctrl-C to stop)`, { url: server.url, port: server.port });
-  await untilInterrupted();
+  // Ctrl-C, SIGTERM, or the parent (npx, a script) going away, however it was stopped.
+  const parent = untilParentGone();
+  await Promise.race([untilInterrupted(), parent.gone]);
+  parent.stop();
   await server.close();
   await host.close();
   return 0;

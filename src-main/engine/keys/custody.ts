@@ -1,5 +1,5 @@
 import type { BlobStore } from '../ports/blob-store.ts';
-import { KeyError } from './key-errors.ts';
+import { KeychainEmptyError } from './key-errors.ts';
 import { parseKeySet, serializeKeySet, type VaultKeySet } from './key-set.ts';
 import { deleteSlot, writeSlot, type SlotSecret } from './key-slots.ts';
 import type { KeychainEntry } from './keychain-entry.ts';
@@ -28,12 +28,9 @@ export class KeychainCustody implements Custody {
     return this.entry.remove();
   }
 
-  async load(vaultId: string, name: string): Promise<VaultKeySet> {
+  async load(vaultId: string): Promise<VaultKeySet> {
     const text = await this.entry.read();
-    if (text === null) {
-      throw new KeyError(
-        `the ${this.entry.where} is empty on this machine; restore it with your recovery key (coffer key recover --key keychain:${name})`);
-    }
+    if (text === null) throw new KeychainEmptyError(this.entry.where);
     return parseKeySet(text, `the ${this.entry.where}`, vaultId);
   }
 }

@@ -96,7 +96,7 @@ export async function openVaultKey(ref: string, ctx: KeyContext): Promise<Manage
   switch (parsed.provider) {
     case 'keychain': {
       const custody = new KeychainCustody(new KeychainEntry(parsed.name));
-      const set = await custody.load(ctx.vaultId, parsed.name);
+      const set = await custody.load(ctx.vaultId);
       return new LocalManagedKey(formatKeyRef(parsed), set, custody, d);
     }
     case 'passphrase': {

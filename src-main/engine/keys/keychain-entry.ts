@@ -8,7 +8,7 @@ import { KeychainUnavailableError } from './key-errors.ts';
  * If the OS keychain cannot be reached we refuse; we never fall back to a plaintext file.
  */
 export const KEYCHAIN_SERVICE = 'coffer';
-const UNAVAILABLE = 'no secure OS keychain available; use --key passphrase';
+const UNAVAILABLE = 'no secure OS keychain available';
 
 export class KeychainEntry {
   private readonly entry: AsyncEntry;

@@ -1,16 +1,21 @@
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import type { FileEntry } from '../manifest/schema.ts';
 import type { Tree } from '../manifest/manifest-store.ts';
 import { ContentReader } from '../read/content-reader.ts';
 import { UnsafePathError, detectCollisions, resolveRestoreTarget } from './safe-path.ts';
 import { writeRestoredDir, writeRestoredFile, writeRestoredSymlink } from './safe-writer.ts';
 import { isCaseInsensitive } from './case-probe.ts';
-import { displayName, pathArgMatches } from '../fsx/raw-name.ts';
+import { displayName, fsPath, pathArgMatches } from '../fsx/raw-name.ts';
 import { removeLeftoverTemps } from './leftover-temps.ts';
+import { checkRestoreTarget, type ExistingFiles } from './existing-files.ts';
+import { refusedName } from './refused-name.ts';
 
 export interface RestoreOptions {
   /** Restore only this path, or everything under it when it names a folder. */
   path?: string;
+  /** Files already in the target: refuse the whole restore (default), overwrite or skip them (existing-files.ts). */
+  existing?: ExistingFiles;
+  /** @deprecated the same as existing: 'overwrite'. */
   overwrite?: boolean;
   /** Keep set-uid, set-gid, sticky and world-write bits from the manifest (see restored-mode.ts). */
   preserveMode?: boolean;
@@ -20,6 +25,8 @@ export interface RestoreOptions {
 export interface RestoreReport {
   restored: number;
   bytes: number;
+  /** Files and symlinks left as they were because they already existed (existing: 'skip'). */
+  skipped: number;
   problems: { path: string; reason: string }[];
   /** Temp files an interrupted earlier restore left in the target, removed before this one wrote. */
   leftoversRemoved: number;
@@ -33,9 +40,13 @@ export interface RestoreReport {
 export async function restoreTree(reader: ContentReader, tree: Tree, toDir: string, opts: RestoreOptions = {}): Promise<RestoreReport> {
   const selected = [...tree.values()].filter((e) => !opts.path || pathArgMatches(opts.path, e.path));
   if (opts.path && selected.length === 0) throw new Error(`${displayName(opts.path)} is not in the vault at that time`);
+  const existing: ExistingFiles = opts.existing ?? (opts.overwrite ? 'overwrite' : 'refuse');
+  const overwrite = existing === 'overwrite';
+  // Before anything is written: a file where the folder should be, or files in the way, stop it whole.
+  await checkRestoreTarget(toDir, selected.filter((e) => e.type !== 'dir').map((e) => e.path), existing);
   await mkdir(toDir, { recursive: true });
   const leftoversRemoved = await removeLeftoverTemps(toDir, foldersWrittenInto(selected));
-  const report: RestoreReport = { restored: 0, bytes: 0, problems: [], leftoversRemoved };
+  const report: RestoreReport = { restored: 0, bytes: 0, skipped: 0, problems: [], leftoversRemoved };
   const renamed = await collisionRenames(selected.map((e) => e.path), toDir);
 
   const ordered = [
@@ -47,17 +58,22 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
   for (const e of ordered) {
     const rel = renamed.get(e.path) ?? e.path;
     try {
-      resolveRestoreTarget(toDir, rel);
+      const target = resolveRestoreTarget(toDir, rel);
+      if (existing === 'skip' && e.type !== 'dir' && (await exists(target))) {
+        report.skipped++;
+        opts.onProgress?.(++done, ordered.length, report.bytes);
+        continue;
+      }
       if (e.type === 'dir') await writeRestoredDir(toDir, rel, { mode: e.mode, preserveMode: opts.preserveMode });
-      else if (e.type === 'symlink') await writeRestoredSymlink(toDir, rel, e.target ?? '', { mtimeMs: e.mtimeMs, overwrite: opts.overwrite });
+      else if (e.type === 'symlink') await writeRestoredSymlink(toDir, rel, e.target ?? '', { mtimeMs: e.mtimeMs, overwrite });
       else {
-        await writeRestoredFile(toDir, rel, reader.fileContent(e), { mode: e.mode, mtimeMs: e.mtimeMs, overwrite: opts.overwrite, preserveMode: opts.preserveMode });
+        await writeRestoredFile(toDir, rel, reader.fileContent(e), { mode: e.mode, mtimeMs: e.mtimeMs, overwrite, preserveMode: opts.preserveMode });
         report.bytes += e.size;
       }
       if (rel !== e.path) report.problems.push({ path: e.path, reason: `restored as ${rel}: its name collides with another on this file system` });
       report.restored++;
     } catch (err) {
-      const reason = err instanceof UnsafePathError ? `unsafe path refused: ${err.message}` : (err as Error).message;
+      const reason = err instanceof UnsafePathError ? `unsafe path refused: ${err.message}` : refusedName(rel, err, toDir) ?? (err as Error).message;
       report.problems.push({ path: e.path, reason });
     }
     opts.onProgress?.(++done, ordered.length, report.bytes);
@@ -74,6 +90,10 @@ function foldersWrittenInto(entries: { path: string; type: string }[]): Set<stri
     if (slash > 0) out.add(e.path.slice(0, slash));
   }
   return out;
+}
+
+async function exists(target: string): Promise<boolean> {
+  return lstat(fsPath(target)).then(() => true, () => false);
 }
 
 function firstObject(e: FileEntry): string {

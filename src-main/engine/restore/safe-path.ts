@@ -15,8 +15,7 @@ export class UnsafePathError extends Error {
 }
 
 /**
- * Windows device names, reserved with any extension and in any case ("con.txt", "Aux"). They are refused
- * on every OS: a vault restored here today may be restored on Windows tomorrow, and there such a name
+ * Windows device names, reserved with any extension and in any case ("con.txt", "Aux"): there such a name
  * opens a device instead of a file. Windows also counts the superscript digits ¹²³ as port numbers.
  */
 const RESERVED = new Set([
@@ -26,14 +25,34 @@ const RESERVED = new Set([
 
 const MAX_NAME_BYTES = 255;
 
-/** Checks one path segment; the same rules apply to every segment, directories included. */
-export function checkSegment(whole: string, seg: string): void {
-  if (seg === '') throw new UnsafePathError(whole, 'empty-segment', 'empty path segment');
-  if (seg === '.' || seg === '..') throw new UnsafePathError(whole, 'dot-segment', `"${seg}" segment`);
-  if (/[. ]$/.test(seg)) throw new UnsafePathError(whole, 'trailing-dot-or-space', `"${seg}" ends with a dot or space (Windows drops it)`);
+/**
+ * The rules of the file system restored to. Names Windows cannot hold (reserved device names, a trailing
+ * dot or space, a leading drive letter) are ordinary names on Linux and macOS, so they are refused only
+ * when restoring on Windows; elsewhere a file system that still refuses one (FAT or NTFS mounted on
+ * Linux) fails that one write, and the restore reports it with windowsNameProblem's words.
+ */
+export interface TargetRules {
+  windowsNames: boolean;
+}
+
+export const HOST_RULES: TargetRules = { windowsNames: process.platform === 'win32' };
+
+/** Why Windows (and FAT/NTFS file systems) cannot hold this one name, or null when it can. */
+export function windowsNameProblem(seg: string): { reason: 'reserved-name' | 'trailing-dot-or-space' | 'drive-letter'; detail: string } | null {
+  if (/[. ]$/.test(seg)) return { reason: 'trailing-dot-or-space', detail: `"${seg}" ends with a dot or space (Windows drops it)` };
   // Windows ignores trailing spaces before the extension too: "CON .txt" is the console.
   const stem = seg.split('.')[0]!.trimEnd().toUpperCase();
-  if (RESERVED.has(stem)) throw new UnsafePathError(whole, 'reserved-name', `"${seg}" is a reserved device name on Windows`);
+  if (RESERVED.has(stem)) return { reason: 'reserved-name', detail: `"${seg}" is a reserved device name on Windows` };
+  if (/^[A-Za-z]:/.test(seg)) return { reason: 'drive-letter', detail: driveLetterDetail(seg) };
+  return null;
+}
+
+/** Checks one path segment; the same rules apply to every segment, directories included. */
+export function checkSegment(whole: string, seg: string, rules: TargetRules = HOST_RULES): void {
+  if (seg === '') throw new UnsafePathError(whole, 'empty-segment', 'empty path segment');
+  if (seg === '.' || seg === '..') throw new UnsafePathError(whole, 'dot-segment', `"${seg}" segment`);
+  const windows = rules.windowsNames ? windowsNameProblem(seg) : null;
+  if (windows && windows.reason !== 'drive-letter') throw new UnsafePathError(whole, windows.reason, windows.detail);
   if (encodeName(seg).length > MAX_NAME_BYTES) throw new UnsafePathError(whole, 'name-too-long', `a name is longer than ${MAX_NAME_BYTES} bytes`);
 }
 
@@ -41,7 +60,7 @@ export function checkSegment(whole: string, seg: string): void {
  * Splits a manifest path into checked segments. Manifest paths are relative, '/'-separated and canonical:
  * no '.', '..' or empty segment, no NUL, and no backslash (a separator on Windows, so treated as hostile).
  */
-export function restoreSegments(manifestPath: unknown): string[] {
+export function restoreSegments(manifestPath: unknown, rules: TargetRules = HOST_RULES): string[] {
   if (typeof manifestPath !== 'string') throw new UnsafePathError(String(manifestPath), 'not-a-string', 'path is not a string');
   const p = manifestPath;
   if (p === '') throw new UnsafePathError(p, 'empty', 'empty path');
@@ -49,17 +68,19 @@ export function restoreSegments(manifestPath: unknown): string[] {
   if (p.includes('\\')) throw new UnsafePathError(p, 'backslash', 'contains a backslash');
   const prefix = rootedPrefix(p);
   if (prefix === 'absolute') throw new UnsafePathError(p, 'absolute', 'absolute path');
-  if (prefix === 'drive-letter') throw new UnsafePathError(p, 'drive-letter', driveLetterDetail(p));
+  // "x:colon" is a name inside the folder on Linux and macOS; only Windows reads it as drive X.
+  if (prefix === 'drive-letter' && rules.windowsNames) throw new UnsafePathError(p, 'drive-letter', driveLetterDetail(p));
   const segs = p.split('/');
-  for (const s of segs) checkSegment(p, s);
+  for (const s of segs) checkSegment(p, s, rules);
   return segs;
 }
 
 /**
- * How a path is anchored outside the folder it is read from: '/x' and 'C:/x' are absolute; 'x:stream'
- * is not, but Windows reads a leading letter and colon as a drive ('x:stream' is "stream" in drive X's
- * current folder) and a colon later in a name as an NTFS alternate data stream, so it is refused too,
- * with its own message.
+ * How a path is anchored outside the folder it is read from: '/x' and 'C:/x' are absolute (the second
+ * refused everywhere: a manifest path never legitimately starts with a drive root); 'x:stream' is not,
+ * but Windows reads a leading letter and colon as a drive ('x:stream' is "stream" in drive X's current
+ * folder) and a colon later in a name as an NTFS alternate data stream, so it is refused there, with
+ * its own message, and restored as the plain name it is elsewhere.
  */
 export function rootedPrefix(p: string): 'absolute' | 'drive-letter' | null {
   if (p.startsWith('/') || /^[A-Za-z]:[/\\]/.test(p)) return 'absolute';
@@ -73,8 +94,8 @@ export function driveLetterDetail(p: string): string {
 }
 
 /** The absolute path under toDir where manifestPath is restored; throws UnsafePathError otherwise. */
-export function resolveRestoreTarget(toDir: string, manifestPath: string): string {
-  const segs = restoreSegments(manifestPath);
+export function resolveRestoreTarget(toDir: string, manifestPath: string, rules: TargetRules = HOST_RULES): string {
+  const segs = restoreSegments(manifestPath, rules);
   const root = resolve(toDir);
   const target = join(root, ...segs);
   // Belt and braces: the checks above already make this impossible.

@@ -105,6 +105,7 @@ export function checkLinkTarget(relPath: string, target: string): void {
   if (target.includes('\0') || target.includes('\\')) throw bad('contains NUL or a backslash');
   const prefix = rootedPrefix(target);
   if (prefix === 'absolute') throw bad('is absolute');
+  // Kept on every OS: a link is read by whatever system opens the folder later, and "x:" means a drive there.
   if (prefix === 'drive-letter') throw bad(driveLetterDetail(target));
   const segs = target.split('/').filter((s) => s !== '' && s !== '.');
   let ups = 0;

@@ -1,4 +1,5 @@
 import type { RestoreReport } from '../restore/restorer.ts';
+import type { ExistingFiles } from '../restore/existing-files.ts';
 import type { VaultVerifyReport } from '../vault/vault.ts';
 import type { QuickCheckReport } from '../verify/quick-check.ts';
 import { slotIsBad, type SlotCheck } from '../keys/index.ts';
@@ -14,6 +15,8 @@ export interface RestoreRequest {
   at?: Date;
   /** Keep set-uid, set-gid, sticky and world-writable bits (dropped by default). */
   preserveMode?: boolean;
+  /** Files already in `to`: refuse before writing anything (default), overwrite them, or skip them. */
+  existing?: ExistingFiles;
   onProgress?: (done: number, total: number, bytes: number) => void;
 }
 
@@ -21,7 +24,7 @@ export type RestoreResult = RestoreReport & { snapshot: { rootId: string; time: 
 
 /** Restores a snapshot into `req.to`; on this machine's vault the restore and its problems go in the history. */
 export async function restoreVault(vault: AnyVault, req: RestoreRequest): Promise<RestoreResult> {
-  const report = await vault.restore(req.to, { path: req.path, at: req.at, preserveMode: req.preserveMode, onProgress: req.onProgress });
+  const report = await vault.restore(req.to, { path: req.path, at: req.at, preserveMode: req.preserveMode, existing: req.existing, onProgress: req.onProgress });
   await record(vault, (time) => [
     { time, action: 'restore', size: report.bytes, reason: `${report.restored} entries to ${req.to}${req.at ? ` as of ${req.at.toISOString()}` : ''}` },
     ...report.problems.map((p) => ({ time, action: 'error' as const, path: p.path, reason: `restore: ${p.reason}` })),

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { relativeInside } from '../fsx/path-inside.ts';
 import { LocalVault, type InitRequest } from '../vault/local-vault.ts';
 import { RemoteVault, type RemoteRequest } from '../vault/remote-vault.ts';
 import type { ReadableVault } from '../vault/readable-vault.ts';
@@ -16,6 +17,11 @@ import { pathArgForms } from '../fsx/raw-name.ts';
  */
 export type OpenVault = LocalVault;
 export type AnyVault = ReadableVault;
+
+/** The folder of this machine's vault; undefined for a vault opened from the bucket alone. */
+export function vaultFolder(vault: AnyVault): string | undefined {
+  return vault instanceof LocalVault ? vault.settings.folder : undefined;
+}
 
 /** A new vault for `req.folder` on `req.remote`; the recovery key is '' for keys held by KMS or an HSM. */
 export function initVault(env: VaultEnv, req: InitRequest): Promise<{ vault: OpenVault; recoveryKey: string }> {
@@ -39,9 +45,10 @@ export function openVaultFromBucket(env: VaultEnv, req: RemoteRequest): Promise<
 export async function locateInVault(env: VaultEnv, path: string): Promise<{ folder: string; path: string }> {
   const abs = resolve(path);
   const vaults = await new VaultRegistry(env.home).list();
-  const owner = vaults.find((v) => { const r = relative(v.folder, abs); return r !== '' && !r.startsWith('..') && !isAbsolute(r); });
+  // Inside, not the folder itself; a folder registered through a symlink matches its real path too.
+  const owner = vaults.find((v) => !!relativeInside(v.folder, abs));
   if (!owner) throw new Error(`${abs} is not inside a Coffer folder`);
-  return { folder: owner.folder, path: relative(owner.folder, abs).split(sep).join('/') };
+  return { folder: owner.folder, path: relativeInside(owner.folder, abs)! };
 }
 
 /**

@@ -8,7 +8,7 @@ import { rootAt, versionsOf, type PathVersion } from '../manifest/history-walk.t
 import { checkHeadAgainst } from '../manifest/head-check.ts';
 import type { Head } from '../manifest/schema.ts';
 import { ContentReader } from '../read/content-reader.ts';
-import { restoreTree, type RestoreReport } from '../restore/restorer.ts';
+import { restoreTree, type RestoreOptions, type RestoreReport } from '../restore/restorer.ts';
 import { verifyVault, type VerifyReport } from '../verify/verifier.ts';
 import { quickCheck, referencedObjects, withManifestProblems, type QuickCheckReport } from '../verify/quick-check.ts';
 import { checkKeySlots, type AuditLog, type KeyContext, type ManagedKey, type SlotCheck } from '../keys/index.ts';
@@ -120,9 +120,9 @@ export abstract class ReadableVault {
     return { tree: await this.manifest.readTree(root), rootId: root.rootId, time: root.time };
   }
 
-  async restore(toDir: string, opts: { path?: string; at?: Date; preserveMode?: boolean; onProgress?: (d: number, t: number, b: number) => void } = {}): Promise<RestoreReport & { snapshot: { rootId: string; time: string } }> {
+  async restore(toDir: string, opts: Pick<RestoreOptions, 'path' | 'preserveMode' | 'existing' | 'onProgress'> & { at?: Date } = {}): Promise<RestoreReport & { snapshot: { rootId: string; time: string } }> {
     const { tree, rootId, time } = await this.treeOf(await this.requireHead('restore'), opts.at);
-    const report = await restoreTree(this.reader, tree, resolve(toDir), { path: opts.path, preserveMode: opts.preserveMode, onProgress: opts.onProgress });
+    const report = await restoreTree(this.reader, tree, resolve(toDir), { path: opts.path, preserveMode: opts.preserveMode, existing: opts.existing, onProgress: opts.onProgress });
     await this.key.flushAudit();
     return { ...report, snapshot: { rootId, time } };
   }

@@ -15,7 +15,9 @@ csv="$out_dir/electronegativity.csv"
 electron_version=$(node -p "require('./node_modules/electron/package.json').version")
 
 input=${1:-src-main/app}
-npx --no-install electronegativity --input "$input" --output "$csv" --relative \
+# The preload gives electronegativity the commander it was written for (see the file).
+node -r ./.ci/electronegativity-commander.cjs node_modules/@doyensec/electronegativity/dist/index.js \
+  --input "$input" --output "$csv" --relative \
   --electron-version "$electron_version" --verbose false
 
 if [ ! -s "$csv" ]; then

@@ -8,7 +8,7 @@ export { cofferHome } from './vault/state-dir.ts';
 
 // Opening, history, versions.
 export {
-  initVault, openVault, openVaultFromBucket, locateInVault, fileVersions, queryHistory, vaultFolder, type OpenVault, type AnyVault,
+  initVault, checkInitRequest, openVault, openVaultFromBucket, locateInVault, fileVersions, queryHistory, vaultFolder, type OpenVault, type AnyVault,
 } from './use-cases/vault-ops.ts';
 export type { PathVersion } from './manifest/history-walk.ts';
 

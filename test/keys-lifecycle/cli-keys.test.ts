@@ -25,14 +25,19 @@ async function run(sb: Sandbox, command: (ctx: CommandContext) => Promise<number
   return { code, data: JSON.parse(out.text()) as Record<string, unknown> };
 }
 
+/** init asks for a new passphrase (COFFER_PASSPHRASE without a terminal) and refuses a weak one. */
+const PASSPHRASE = 'tangerine walrus quietly orbits 58';
+
 describe('coffer keys create / rewrap, coffer init --sse (CLI commands)', () => {
   let sb: Sandbox;
   afterEach(async () => {
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
     await sb?.cleanup();
   });
 
   async function vaultWithData(): Promise<void> {
+    vi.stubEnv('COFFER_PASSPHRASE', PASSPHRASE);
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
     await run(sb, initCommand, [sb.folder], { remote: `file://${join(sb.root, 'remote')}`, key: 'passphrase' });
     const vault = await Vault.open(sb.env, sb.folder);
@@ -49,7 +54,7 @@ describe('coffer keys create / rewrap, coffer init --sse (CLI commands)', () => 
     expect(errors.join('')).toMatch(/x25519 keys are not supported: the AWS Encryption SDK has no X25519 keyring/);
     errors.length = 0;
     expect(await main(['keys', 'create', '--type', 'ed448'])).toBe(2);
-    expect(errors.join('')).toMatch(/unknown key type "ed448": use aes-256, rsa-4096, x25519/);
+    expect(errors.join('')).toMatch(/argument 'ed448' is invalid\. Allowed choices are aes-256, rsa-4096, x25519/);
   });
 
   it('init refuses --sse on a folder remote and an unknown mode', async () => {
@@ -60,7 +65,7 @@ describe('coffer keys create / rewrap, coffer init --sse (CLI commands)', () => 
   });
 
   it('create aes-256 adds a version; rewrap moves old objects to it; rsa-4096 saves a private key file', async () => {
-    sb = await sandbox();
+    sb = await sandbox(PASSPHRASE);
     await vaultWithData();
     const created = await run(sb, keysCommand, ['create'], { type: 'aes-256' });
     expect(created.code).toBe(0);

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { checkStorageClass, formatSse, initVault, parseObjectLock, parseSseFlag } from '../../engine/api.ts';
+import { checkInitRequest, checkStorageClass, formatSse, initVault, parseObjectLock, parseSseFlag } from '../../engine/api.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 import { initPassphrase } from '../new-passphrase.ts';
@@ -19,12 +19,15 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  // Chosen (and checked) before anything is created: a weak or mistyped passphrase leaves nothing behind.
-  const env = keyRef === 'passphrase' ? { ...ctx.env, passphrase: await initPassphrase(folder) } : ctx.env;
-  const { vault, recoveryKey } = await initVault(env, {
+  const req = {
     folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true, sse,
     profile: str(ctx.flags, 'profile'), storageClass, objectLock,
-  });
+  };
+  // A request that cannot work is refused before the user types a passphrase; the passphrase is chosen
+  // (and checked) before anything is created: a weak or mistyped one leaves nothing behind.
+  await checkInitRequest(ctx.env, req);
+  const env = keyRef === 'passphrase' ? { ...ctx.env, passphrase: await initPassphrase(folder) } : ctx.env;
+  const { vault, recoveryKey } = await initVault(env, req);
   const kitFile = str(ctx.flags, 'recovery-kit');
   if (kitFile && recoveryKey) await writeFile(kitFile, recoveryKitText(vault.vaultId, remote, recoveryKey), { mode: 0o600, flag: 'wx' });
   ctx.out.result(

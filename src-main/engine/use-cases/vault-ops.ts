@@ -28,6 +28,11 @@ export function initVault(env: VaultEnv, req: InitRequest): Promise<{ vault: Ope
   return LocalVault.init(env, req);
 }
 
+/** Refuses an init request that cannot work (folder, settings, a vault already there), writing nothing. */
+export async function checkInitRequest(env: VaultEnv, req: InitRequest): Promise<void> {
+  await LocalVault.checkInit(env, req);
+}
+
 /** This machine's vault for `folder` (the only registered one when omitted). */
 export function openVault(env: VaultEnv, folder?: string): Promise<OpenVault> {
   return LocalVault.open(env, folder);

@@ -45,13 +45,17 @@ export class LocalVault extends ReadableVault {
    * Creates a vault for `req.folder` at `req.remote`. On any failure it leaves nothing behind: the
    * destination folder it made, the objects it wrote and the state folder are removed (init-undo.ts).
    */
-  static async init(env: VaultEnv, req: InitRequest): Promise<{ vault: LocalVault; recoveryKey: string }> {
+  /**
+   * Every check `init` makes before it writes anything: the folder, the registry, the store settings, a
+   * vault already in the destination. A host runs it before asking for a new passphrase, so a request
+   * that cannot work is refused before the user types anything.
+   */
+  static async checkInit(env: VaultEnv, req: InitRequest): Promise<{ folder: string; stored: StoreSettings; stores: VaultStores }> {
     const folder = resolve(req.folder);
     const st = await stat(folder).catch(() => null);
     if (!st?.isDirectory()) throw new Error(`${folder} is not a folder`);
     assertStateOutside(folder, env.home);
-    const registry = new VaultRegistry(env.home);
-    if ((await registry.list()).some((v) => v.folder === folder)) throw new Error(`${folder} is already a Coffer folder`);
+    if ((await new VaultRegistry(env.home).list()).some((v) => v.folder === folder)) throw new Error(`${folder} is already a Coffer folder`);
     const stored: StoreSettings = {
       remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: req.sse?.sse ?? 'none',
       sseKmsKeyId: req.sse?.sseKmsKeyId, storageClass: req.storageClass, objectLock: req.objectLock,
@@ -59,6 +63,12 @@ export class LocalVault extends ReadableVault {
     const stores = VaultStores.open(env, stored);
     const existing = await readDescriptor(stores.slots, req.remote).catch(() => null);
     if (existing) throw new Error(`${req.remote} already holds a Coffer vault; restore it with "coffer restore --remote ${req.remote} ..." instead`);
+    return { folder, stored, stores };
+  }
+
+  static async init(env: VaultEnv, req: InitRequest): Promise<{ vault: LocalVault; recoveryKey: string }> {
+    const { folder, stored, stores } = await LocalVault.checkInit(env, req);
+    const registry = new VaultRegistry(env.home);
     const random = env.random ?? systemRandom;
     const vaultId = Buffer.from(random(16)).toString('hex');
     const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: req.keyRef, deviceId: Buffer.from(random(8)).toString('hex') });

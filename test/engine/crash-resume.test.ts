@@ -6,7 +6,7 @@ import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { loadSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
-import { objectIdFromKey, objectKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { objectIdFromKey, objectKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { sandbox, initVault, snapshot, until, type Sandbox, type RemoteKind } from './harness.ts';
 import { startCli } from './cli-harness.ts';

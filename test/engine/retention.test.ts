@@ -3,7 +3,7 @@ import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
-import { OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { sandbox, type Sandbox } from './harness.ts';
 

@@ -12,7 +12,7 @@ import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { S3Store } from '../../src-main/engine/store/s3-store.ts';
 import { bufferBody } from '../../src-main/engine/store/body.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
-import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';

@@ -9,7 +9,7 @@ import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { MissingHeadError, NoSnapshotError, RollbackError } from '../../src-main/engine/manifest/head-check.ts';
-import { HEAD_KEY, objectKey } from '../../src-main/engine/manifest/layout.ts';
+import { HEAD_KEY, objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { recordSeenGeneration } from '../../src-main/engine/vault/seen-head.ts';
 import { sandbox, initVault, type Sandbox, type RemoteKind } from './harness.ts';

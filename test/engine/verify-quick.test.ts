@@ -10,7 +10,7 @@ import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { quickCheck, referencedObjects } from '../../src-main/engine/verify/quick-check.ts';
 import { s3SkipReason, s3TestConfig, makeTestBucket } from '../support/s3-env.ts';
 import { sandbox, type Sandbox } from './harness.ts';
-import { objectKey } from '../../src-main/engine/manifest/layout.ts';
+import { objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { runCli } from './cli-harness.ts';
 
 const cfg = s3TestConfig();

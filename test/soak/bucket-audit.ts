@@ -5,7 +5,7 @@ import {
 import { Vault } from '../../src-main/engine/vault/vault.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
-import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 
 export interface S3Target {
   endpoint: string;

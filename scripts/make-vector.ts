@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { chmod, cp, lutimes, mkdir, mkdtemp, readdir, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Vault } from '../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../src-main/engine/vault/vault-sync.ts';
 import { DEFAULT_TUNING } from '../src-main/engine/sync/content-uploader.ts';
 import { recoveryKitText } from '../src-main/cli/commands/init.ts';
@@ -70,7 +70,7 @@ try {
 
   const env = { home, passphrase: async () => PASSPHRASE, kdf: VECTOR_KDF };
   const remote = `file://${bucket}`;
-  const { vault, recoveryKey } = await Vault.init(env, { folder: src, remote, keyRef: 'passphrase' });
+  const { vault, recoveryKey } = await LocalVault.init(env, { folder: src, remote, keyRef: 'passphrase' });
   const syncer = new VaultSyncer(vault);
   const snapshots: { rootId: string; time: string; entries: ListedEntry[] }[] = [];
   const syncOnce = async () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LocalVault, Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultRegistry } from '../../src-main/engine/vault/registry.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { AccessDeniedError, MissingContainerError } from '../../src-main/engine/ports/store-errors.ts';
@@ -22,7 +22,7 @@ describe.skipIf(skip)(`bucket problems on a real S3 server${skip ? ` (skipped: $
     sb = await sandbox();
     const { endpoint } = await initVault(sb, 's3'); // sets credentials; this vault is not used further
     const home2 = join(sb.root, 'home2');
-    const err = await Vault.init({ ...sb.env, home: home2 }, { folder: sb.folder, remote: 's3://no-such-bucket-coffer-test/x', endpoint, keyRef: 'passphrase' }).catch((e) => e);
+    const err = await LocalVault.init({ ...sb.env, home: home2 }, { folder: sb.folder, remote: 's3://no-such-bucket-coffer-test/x', endpoint, keyRef: 'passphrase' }).catch((e) => e);
     expect(err).toBeInstanceOf(MissingContainerError);
     expect((err as Error).message).toMatch(/no-such-bucket-coffer-test/);
     expect(await new VaultRegistry(home2).list()).toEqual([]);
@@ -39,7 +39,7 @@ describe.skipIf(skip)(`bucket problems on a real S3 server${skip ? ` (skipped: $
 
     process.env.AWS_SECRET_ACCESS_KEY = 'not-the-secret';
     await writeFile(join(sb.folder, 'b.txt'), 'b');
-    const denied = await Vault.open(sb.env, sb.folder).catch((e) => e);
+    const denied = await LocalVault.open(sb.env, sb.folder).catch((e) => e);
     // The key slot is read at open with the same credentials, so the refusal may come at open or at sync.
     if (denied instanceof LocalVault) {
       const syncer = new VaultSyncer(denied);
@@ -53,7 +53,7 @@ describe.skipIf(skip)(`bucket problems on a real S3 server${skip ? ` (skipped: $
     }
 
     process.env.AWS_SECRET_ACCESS_KEY = secret;
-    const again = await Vault.open(sb.env, sb.folder);
+    const again = await LocalVault.open(sb.env, sb.folder);
     const syncer = new VaultSyncer(again);
     expect((await syncer.sync()).uploaded).toBe(1);
     await syncer.close();

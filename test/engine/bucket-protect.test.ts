@@ -8,7 +8,7 @@ import {
   CreateBucketCommand, DeleteObjectCommand, GetObjectRetentionCommand, HeadObjectCommand, ListObjectVersionsCommand,
   ListObjectsV2Command, S3Client,
 } from '@aws-sdk/client-s3';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
@@ -52,7 +52,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     const clock = new FakeClock(Date.now());
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
     await writeFile(join(sb.folder, 'b.bin'), randomBytes(2_000_000));
-    const { vault } = await Vault.init({ ...sb.env, clock }, {
+    const { vault } = await LocalVault.init({ ...sb.env, clock }, {
       folder: sb.folder, remote: `s3://${bucket}/v`, endpoint: cfg!.endpoint, keyRef: 'passphrase',
       storageClass: 'STANDARD', objectLock: { mode: 'GOVERNANCE', days: 60 },
     });
@@ -95,7 +95,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     useCreds();
     const bucket = await makeTestBucket();
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
-    const err = await Vault.init(sb.env, {
+    const err = await LocalVault.init(sb.env, {
       folder: sb.folder, remote: `s3://${bucket}/v`, endpoint: cfg!.endpoint, keyRef: 'passphrase',
       objectLock: { mode: 'COMPLIANCE', days: 7 },
     }).catch((e: Error) => e);
@@ -110,7 +110,7 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
     await writeFile(join(sb.folder, 'b.txt'), 'beta, soon deleted');
     // A folder remote cannot lock; the prune only reads the vault's setting, which is what is tested here.
     const remoteDir = join(sb.root, 'remote');
-    const { vault } = await Vault.init({ ...sb.env, clock }, { folder: sb.folder, remote: `file://${remoteDir}`, keyRef: 'passphrase' });
+    const { vault } = await LocalVault.init({ ...sb.env, clock }, { folder: sb.folder, remote: `file://${remoteDir}`, keyRef: 'passphrase' });
     (vault.settings as { objectLock?: unknown }).objectLock = { mode: 'GOVERNANCE', days: 60 };
     const syncer = new MaintainedSyncer(vault);
     const t0 = clock.now();
@@ -147,9 +147,9 @@ describe.skipIf(!cfg)(`bucket protection on a real S3 server${cfg ? '' : ` (skip
 
   it('refuses a storage class S3 does not have, and both settings on a folder remote', async () => {
     sb = await sandbox();
-    await expect(Vault.init(sb.env, { folder: sb.folder, remote: `file://${join(sb.root, 'r')}`, keyRef: 'passphrase', storageClass: 'COLD' as 'STANDARD' }))
+    await expect(LocalVault.init(sb.env, { folder: sb.folder, remote: `file://${join(sb.root, 'r')}`, keyRef: 'passphrase', storageClass: 'COLD' as 'STANDARD' }))
       .rejects.toThrow(/unknown S3 storage class "COLD"; use one of STANDARD, /);
-    await expect(Vault.init(sb.env, { folder: sb.folder, remote: `file://${join(sb.root, 'r')}`, keyRef: 'passphrase', objectLock: { mode: 'GOVERNANCE', days: 1 } }))
+    await expect(LocalVault.init(sb.env, { folder: sb.folder, remote: `file://${join(sb.root, 'r')}`, keyRef: 'passphrase', objectLock: { mode: 'GOVERNANCE', days: 1 } }))
       .rejects.toThrow(/Object Lock are S3 features/);
   });
 });

@@ -3,17 +3,17 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { loadSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
-import { objectIdFromKey, objectKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { objectIdFromKey, objectKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 import { CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { sandbox, initVault, snapshot, until, type Sandbox, type RemoteKind } from './harness.ts';
 import { startCli } from './cli-harness.ts';
 import { s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
 
 /** Objects a committed vault may hold: every root kept, its segments, and every chunk they name. */
-async function referenced(vault: Vault): Promise<Set<string>> {
+async function referenced(vault: LocalVault): Promise<Set<string>> {
   const live = new Set<string>();
   const head = await vault.manifest.readHead();
   for await (const r of walkRoots(vault.manifest, vault.manifest.roots(head!.head.rootId))) {
@@ -55,7 +55,7 @@ describe.each<RemoteKind>(['file', 's3'])('kill -9 during a large upload, then r
     await exited;
     expect(await readFile(journal, 'utf8')).not.toContain('"committed"');
 
-    const again = await Vault.open(sb.env, sb.folder);
+    const again = await LocalVault.open(sb.env, sb.folder);
     await saveSettings(again.paths.settings, { ...settings, bwlimitKiBps: undefined });
     const syncer = new MaintainedSyncer(again);
     const result = await syncer.sync();

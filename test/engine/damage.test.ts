@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, readFile, readdir, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { RollbackError } from '../../src-main/engine/sync/sync-pass.ts';
 import { sandbox, initVault, type Sandbox } from './harness.ts';
@@ -101,15 +101,15 @@ describe('damaged data is detected, named, and never restored as good', () => {
     const { vault } = await vaultWithFiles(sb);
     await vault.close();
     const wrong = { ...sb.env, passphrase: async () => 'not the passphrase' };
-    await expect(Vault.open(wrong, sb.folder)).rejects.toThrow(/wrong passphrase/i);
-    const again = await Vault.open(sb.env, sb.folder);
+    await expect(LocalVault.open(wrong, sb.folder)).rejects.toThrow(/wrong passphrase/i);
+    const again = await LocalVault.open(sb.env, sb.folder);
     expect((await again.verify()).bad).toEqual([]);
     await again.close();
   });
 
   it('a remote with no vault, and a damaged local index, give plain messages', async () => {
     sb = await sandbox();
-    await expect(Vault.openRemote(sb.env, { remote: `file://${sb.root}`, keyRef: 'passphrase' })).rejects.toThrow(/no Coffer vault/);
+    await expect(RemoteVault.open(sb.env, { remote: `file://${sb.root}`, keyRef: 'passphrase' })).rejects.toThrow(/no Coffer vault/);
     const { vault } = await vaultWithFiles(sb);
     await writeFile(vault.paths.index, '{"version": 1, "broken');
     const syncer = new VaultSyncer(vault);

@@ -2,7 +2,7 @@
 import { mkdtemp, readdir, readFile, readlink, lstat, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { makeTestBucket, s3TestConfig } from '../support/s3-env.ts';
 
@@ -42,9 +42,9 @@ export async function freshRemote(kind: RemoteKind, sb: Sandbox): Promise<{ remo
   return { remote: `s3://${await makeTestBucket()}/vault`, endpoint: cfg.endpoint };
 }
 
-export async function initVault(sb: Sandbox, kind: RemoteKind): Promise<{ vault: Vault; recoveryKey: string; remote: string; endpoint?: string }> {
+export async function initVault(sb: Sandbox, kind: RemoteKind): Promise<{ vault: LocalVault; recoveryKey: string; remote: string; endpoint?: string }> {
   const r = await freshRemote(kind, sb);
-  const { vault, recoveryKey } = await Vault.init(sb.env, { folder: sb.folder, remote: r.remote, endpoint: r.endpoint, keyRef: 'passphrase' });
+  const { vault, recoveryKey } = await LocalVault.init(sb.env, { folder: sb.folder, remote: r.remote, endpoint: r.endpoint, keyRef: 'passphrase' });
   return { vault, recoveryKey, ...r };
 }
 

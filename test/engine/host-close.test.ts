@@ -3,7 +3,7 @@ import { writeFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
-import { HEAD_KEY } from '../../src-main/engine/manifest/layout.ts';
+import { HEAD_KEY } from '../../src-main/engine/objects/object-keys.ts';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
 import type { EngineVaultService } from '../../src-main/engine/use-cases/vault-service.ts';
 import { sandbox, initVault, until, type Sandbox } from './harness.ts';

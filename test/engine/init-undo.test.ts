@@ -5,7 +5,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalVault } from '../../src-main/engine/vault/local-vault.ts';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
-import { VAULT_DESCRIPTOR_KEY } from '../../src-main/engine/manifest/layout.ts';
+import { VAULT_DESCRIPTOR_KEY } from '../../src-main/engine/objects/object-keys.ts';
 import { openStore } from '../../src-main/engine/store/open-store.ts';
 import { s3TestConfig } from '../support/s3-env.ts';
 import { freshRemote, sandbox, snapshot, type Sandbox } from './harness.ts';

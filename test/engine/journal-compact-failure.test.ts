@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { freshRemote, sandbox, type Sandbox } from './harness.ts';
 
@@ -31,7 +31,7 @@ describe('a failed journal compaction', () => {
   it('is a warning, and the next pass with a change commits with the same syncer', async () => {
     sb = await sandbox();
     const r = await freshRemote('file', sb);
-    const { vault } = await Vault.init(sb.env, { folder: sb.folder, remote: r.remote, keyRef: 'passphrase' });
+    const { vault } = await LocalVault.init(sb.env, { folder: sb.folder, remote: r.remote, keyRef: 'passphrase' });
     const syncer = new VaultSyncer(vault);
     try {
       // A first pass opens (and creates) the journal; the fault hits the next pass's compaction.

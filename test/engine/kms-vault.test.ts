@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { kmsServerForThisFile } from '../support/kms-per-file.ts';
 import { sandbox, snapshot, type Sandbox } from './harness.ts';
@@ -22,7 +22,7 @@ describe('a vault whose key is in AWS KMS (test server, real @aws-sdk/client-kms
     client.destroy();
     await writeFile(join(sb.folder, 'medical-records.txt'), 'private');
     const remote = `file://${join(sb.root, 'remote')}`;
-    const { vault, recoveryKey } = await Vault.init(sb.env, { folder: sb.folder, remote, keyRef: 'aws-kms:alias/coffer-engine-test' });
+    const { vault, recoveryKey } = await LocalVault.init(sb.env, { folder: sb.folder, remote, keyRef: 'aws-kms:alias/coffer-engine-test' });
     expect(recoveryKey).toBe(''); // KMS holds the key: there is no local recovery key to print
     const syncer = new VaultSyncer(vault);
     expect((await syncer.sync()).uploaded).toBe(1);
@@ -31,7 +31,7 @@ describe('a vault whose key is in AWS KMS (test server, real @aws-sdk/client-kms
 
     const fresh = await sandbox();
     try {
-      const remoteVault = await Vault.openRemote(fresh.env, { remote, keyRef: 'aws-kms:alias/coffer-engine-test' });
+      const remoteVault = await RemoteVault.open(fresh.env, { remote, keyRef: 'aws-kms:alias/coffer-engine-test' });
       const out = join(fresh.root, 'out');
       expect((await remoteVault.restore(out)).problems).toEqual([]);
       expect(await snapshot(out)).toEqual(await snapshot(sb.folder));

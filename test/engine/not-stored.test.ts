@@ -11,13 +11,13 @@ import { IgnoreRules } from '../../src-main/engine/scan/ignore-rules.ts';
 import { loadIndex, saveIndex } from '../../src-main/engine/sync/local-index.ts';
 import type { Scanner } from '../../src-main/engine/ports/scanner.ts';
 import type { Sealer } from '../../src-main/engine/ports/sealer.ts';
-import type { Vault } from '../../src-main/engine/vault/vault.ts';
+import type { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { systemClock, systemRandom } from '../../src-main/engine/ports/clock.ts';
 import { assertBuilt, COFFER_BIN, type CliResult } from './cli-harness.ts';
 import { sandbox, initVault, type Sandbox } from './harness.ts';
 
 /** One pass with a chosen scanner and sealer, so a test can change the folder at an exact point. */
-async function passWith(vault: Vault, folder: string, over: Partial<SyncPassDeps>) {
+async function passWith(vault: LocalVault, folder: string, over: Partial<SyncPassDeps>) {
   const journal = await FileJournal.open(vault.paths.dir);
   try {
     const index = await loadIndex(vault.paths.index);

@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { mkdir, writeFile, symlink, readdir, readFile, readlink, lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { readDoc } from '../../src-main/engine/manifest/sealed-doc.ts';
 import { SealedObjects } from '../../src-main/engine/objects/sealed-objects.ts';
@@ -90,7 +90,7 @@ describe.each(kinds)('names that are not valid UTF-8 (%s remote)', (kind) => {
 
     const fresh = await sandbox();
     try {
-      const remoteVault = await Vault.openRemote(fresh.env, { remote, endpoint, recoveryKey });
+      const remoteVault = await RemoteVault.open(fresh.env, { remote, endpoint, recoveryKey });
       const out2 = join(fresh.root, 'new-machine');
       expect((await remoteVault.restore(out2)).problems).toEqual([]);
       expect(await byteSnapshot(Buffer.from(out2))).toEqual(await byteSnapshot(f));

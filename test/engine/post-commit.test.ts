@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { FaultyStore, type FaultRule } from '../support/faulty-store.ts';
 import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
@@ -29,7 +29,7 @@ describe.each<RemoteKind>(['file', 's3'])('a failure after the commit (%s remote
     const faulty: FaultyStore[] = [];
     const env = { ...sb.env, wrapStore: (s: BlobStore) => { const f = new FaultyStore(s, { rules: [...POST_COMMIT_FAULTS] }); faulty.push(f); return f; } };
     const r = await freshRemote(kind, sb);
-    const { vault } = await Vault.init(env, { folder: sb.folder, remote: r.remote, endpoint: r.endpoint, keyRef: 'passphrase' });
+    const { vault } = await LocalVault.init(env, { folder: sb.folder, remote: r.remote, endpoint: r.endpoint, keyRef: 'passphrase' });
     const syncer = new MaintainedSyncer(vault);
 
     const first = await syncer.sync();

@@ -1,15 +1,15 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
-import { OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { sandbox, type Sandbox } from './harness.ts';
 
 const DAY = 86_400_000;
 
-async function objectCount(vault: Vault): Promise<number> {
+async function objectCount(vault: LocalVault): Promise<number> {
   let n = 0;
   for await (const _o of vault.store.list(OBJECTS_PREFIX)) n++;
   return n;
@@ -25,7 +25,7 @@ describe('retention (30 days by default) and garbage collection', () => {
     const env = { ...sb.env, clock };
     await writeFile(join(sb.folder, 'a.txt'), 'a, version one');
     await writeFile(join(sb.folder, 'b.txt'), 'b, soon deleted');
-    const { vault } = await Vault.init(env, { folder: sb.folder, remote: `file://${join(sb.root, 'remote')}`, keyRef: 'passphrase' });
+    const { vault } = await LocalVault.init(env, { folder: sb.folder, remote: `file://${join(sb.root, 'remote')}`, keyRef: 'passphrase' });
     const syncer = new MaintainedSyncer(vault);
     const t0 = clock.now();
     await syncer.sync(); // root 1

@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { mkdir, writeFile, rename, rm, symlink, appendFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { bufferBody } from '../../src-main/engine/store/body.ts';
 import { UnsupportedError } from '../../src-main/engine/ports/store-errors.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
@@ -12,7 +12,7 @@ import { s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
 const kinds: RemoteKind[] = ['file', 's3'];
 
 /** Every key in the bucket, and every byte of every object, as one string to search for names. */
-async function bucketListing(vault: Vault): Promise<{ keys: string[]; bytes: Buffer }> {
+async function bucketListing(vault: LocalVault): Promise<{ keys: string[]; bytes: Buffer }> {
   const keys: string[] = [];
   const parts: Buffer[] = [];
   for await (const o of vault.store.list('')) {
@@ -84,7 +84,7 @@ describe.each(kinds)('init, sync, change, sync, restore (%s remote)', (kind) => 
     // A new machine: empty state home, nothing but the bucket and the recovery key.
     const fresh = await sandbox();
     try {
-      const remoteVault = await Vault.openRemote(fresh.env, { remote, endpoint, recoveryKey });
+      const remoteVault = await RemoteVault.open(fresh.env, { remote, endpoint, recoveryKey });
       const out2 = join(fresh.root, 'new-machine');
       expect((await remoteVault.restore(out2)).problems).toEqual([]);
       expect(await snapshot(out2)).toEqual(await snapshot(f));

@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { sandbox, snapshot, type Sandbox } from './harness.ts';
 import { makeTestBucket, s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
@@ -32,19 +32,19 @@ describe.skipIf(!cfg)(`an AWS profile chosen for the vault (Ceph RGW)${cfg ? '' 
     process.env.AWS_CONFIG_FILE = join(sb.root, 'config');
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
     const remote = `s3://${bucket}/p`;
-    const { vault } = await Vault.init(sb.env, { folder: sb.folder, remote, endpoint: cfg!.endpoint, keyRef: 'passphrase', profile: 'coffer-backup' });
+    const { vault } = await LocalVault.init(sb.env, { folder: sb.folder, remote, endpoint: cfg!.endpoint, keyRef: 'passphrase', profile: 'coffer-backup' });
     const s = new VaultSyncer(vault);
     expect((await s.sync()).uploaded).toBe(1);
     await s.close();
     await vault.close();
     // Reopened from its settings: the profile came along.
-    const again = await Vault.open(sb.env, sb.folder);
+    const again = await LocalVault.open(sb.env, sb.folder);
     expect(again.settings?.profile).toBe('coffer-backup');
     const out = join(sb.root, 'out');
     expect((await again.restore(out)).problems).toEqual([]);
     expect(await snapshot(out)).toEqual(await snapshot(sb.folder));
     await again.close();
     // A profile that does not exist is a plain error, not a silent fall-back to other credentials.
-    await expect(Vault.openRemote(sb.env, { remote, endpoint: cfg!.endpoint, keyRef: 'passphrase', profile: 'no-such-profile' })).rejects.toThrow(/profile|credential/i);
+    await expect(RemoteVault.open(sb.env, { remote, endpoint: cfg!.endpoint, keyRef: 'passphrase', profile: 'no-such-profile' })).rejects.toThrow(/profile|credential/i);
   });
 });

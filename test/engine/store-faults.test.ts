@@ -6,13 +6,13 @@ import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { S3Store } from '../../src-main/engine/store/s3-store.ts';
 import { bufferBody } from '../../src-main/engine/store/body.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
-import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
@@ -32,7 +32,7 @@ const tuning = (maxAttempts: number): VaultEnv['storeTuning'] => ({
 describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ? '' : ` (skipped: ${s3SkipReason()})`}`, () => {
   let sb: Sandbox;
   let proxy: FaultProxy;
-  const open: Vault[] = [];
+  const open: LocalVault[] = [];
   afterEach(async () => {
     for (const v of open.splice(0)) await v.close();
     await proxy?.close();
@@ -47,20 +47,20 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
     proxy = await startFaultProxy({ target: cfg!.endpoint, random: seededRandom(seed), delayMs: 40 });
     const bucket = await makeTestBucket();
     const remote = `s3://${bucket}/vault`;
-    const { vault } = await Vault.init({ ...sb.env, storeTuning: tuning(6) }, { folder: sb.folder, remote, endpoint: proxy.endpoint, keyRef: 'passphrase' });
+    const { vault } = await LocalVault.init({ ...sb.env, storeTuning: tuning(6) }, { folder: sb.folder, remote, endpoint: proxy.endpoint, keyRef: 'passphrase' });
     await vault.close();
     // What the bucket really holds, seen past the proxy.
     const direct = new S3Store({ bucket, prefix: 'vault', endpoint: cfg!.endpoint, credentials: { accessKeyId: cfg!.accessKeyId, secretAccessKey: cfg!.secretAccessKey } });
     return { direct };
   }
 
-  async function reopen(maxAttempts: number): Promise<Vault> {
-    const v = await Vault.open({ ...sb.env, storeTuning: tuning(maxAttempts) }, sb.folder);
+  async function reopen(maxAttempts: number): Promise<LocalVault> {
+    const v = await LocalVault.open({ ...sb.env, storeTuning: tuning(maxAttempts) }, sb.folder);
     open.push(v);
     return v;
   }
 
-  async function syncOnce(vault: Vault) {
+  async function syncOnce(vault: LocalVault) {
     const syncer = new MaintainedSyncer(vault);
     try {
       return await syncer.sync();
@@ -70,14 +70,14 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
   }
 
   /** Restores the head into a fresh folder and compares it with `expected` (a snapshot). */
-  async function restoresAs(vault: Vault, expected: Record<string, string>, name: string) {
+  async function restoresAs(vault: LocalVault, expected: Record<string, string>, name: string) {
     const out = join(sb.root, name);
     expect((await vault.restore(out)).problems).toEqual([]);
     expect(await snapshot(out)).toEqual(expected);
   }
 
   /** Every object in the bucket is referenced, so a resolved conflict stored nothing twice. */
-  async function noStrayObjects(vault: Vault, direct: S3Store) {
+  async function noStrayObjects(vault: LocalVault, direct: S3Store) {
     const live = new Set<string>();
     const head = await vault.manifest.readHead();
     for await (const r of walkRoots(vault.manifest, vault.manifest.roots(head!.head.rootId))) {
@@ -130,7 +130,7 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
   }, 60_000);
 
   /** The checkpoint the journal holds for `objectId` (the journal is opened and closed again). */
-  async function checkpointOf(vault: Vault, objectId: string) {
+  async function checkpointOf(vault: LocalVault, objectId: string) {
     const journal = await FileJournal.open(vault.paths.dir);
     try {
       return await journal.checkpoints(objectId).load();
@@ -150,7 +150,7 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
     return waiting!;
   }
 
-  async function objectsOf(vault: Vault, path: string): Promise<string[]> {
+  async function objectsOf(vault: LocalVault, path: string): Promise<string[]> {
     return ((await vault.tree()).tree.get(path)?.chunks ?? []).map((c) => c.object);
   }
 

@@ -1,14 +1,14 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { VaultRegistry } from '../../src-main/engine/vault/registry.ts';
 import { vaultPaths } from '../../src-main/engine/vault/state-dir.ts';
 import { loadSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
 import { sandbox, initVault, type Sandbox } from './harness.ts';
 
-async function syncOnce(vault: Vault) {
+async function syncOnce(vault: LocalVault) {
   const s = new VaultSyncer(vault);
   try {
     return await s.sync();
@@ -41,7 +41,7 @@ describe('two devices writing to one vault', () => {
     const pathsB = vaultPaths(b.home, va.vaultId);
     await saveSettings(pathsB.settings, { ...settingsA, folder: b.folder, deviceId: 'b0b0b0b0b0b0b0b0' });
     await new VaultRegistry(b.home).add(va.vaultId, b.folder);
-    const vb = await Vault.open(b.env, b.folder);
+    const vb = await LocalVault.open(b.env, b.folder);
     await vb.restore(b.folder, { });
     await syncOnce(vb);
 

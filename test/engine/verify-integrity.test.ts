@@ -6,10 +6,10 @@ import { writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { MissingHeadError, NoSnapshotError, RollbackError } from '../../src-main/engine/manifest/head-check.ts';
-import { HEAD_KEY, objectKey } from '../../src-main/engine/manifest/layout.ts';
+import { HEAD_KEY, objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { recordSeenGeneration } from '../../src-main/engine/vault/seen-head.ts';
 import { sandbox, initVault, type Sandbox, type RemoteKind } from './harness.ts';
@@ -17,7 +17,7 @@ import { s3TestConfig } from '../support/s3-env.ts';
 
 const kinds: RemoteKind[] = s3TestConfig() ? ['file', 's3'] : ['file'];
 
-async function sync(vault: Vault): Promise<void> {
+async function sync(vault: LocalVault): Promise<void> {
   const syncer = new VaultSyncer(vault);
   await syncer.sync();
   await syncer.close();
@@ -30,12 +30,12 @@ async function flipBit(store: BlobStore, key: string): Promise<void> {
   await store.put(key, bufferBody(bytes));
 }
 
-async function headRootId(vault: Vault): Promise<string> {
+async function headRootId(vault: LocalVault): Promise<string> {
   return (await vault.manifest.readHead())!.head.rootId;
 }
 
 /** The object holding `path`'s bytes in the current snapshot (a file of one chunk). */
-async function objectOf(vault: Vault, path: string): Promise<string> {
+async function objectOf(vault: LocalVault, path: string): Promise<string> {
   const entry = (await vault.tree()).tree.get(path);
   expect(entry?.chunks).toHaveLength(1);
   return entry!.chunks![0]!.object;
@@ -114,7 +114,7 @@ describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind)
     await sync(vault);
 
     const reader = { ...sb.env, home: join(sb.root, 'reader-home') };
-    const seen = await Vault.openRemote(reader, { remote, endpoint, recoveryKey });
+    const seen = await RemoteVault.open(reader, { remote, endpoint, recoveryKey });
     expect((await seen.restore(join(sb.root, 'out-reader'))).restored).toBe(1);
     await seen.close();
 
@@ -126,11 +126,11 @@ describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind)
     await expect(access(join(sb.root, 'out'))).rejects.toMatchObject({ code: 'ENOENT' }); // nothing was written
     await vault.close();
 
-    const back = await Vault.openRemote(reader, { remote, endpoint, recoveryKey });
+    const back = await RemoteVault.open(reader, { remote, endpoint, recoveryKey });
     await expect(back.restore(join(sb.root, 'out-reader-2'))).rejects.toThrow(/rolled back/);
     await back.close();
     // A machine with no memory of this vault has nothing to compare with (docs/THREAT-MODEL.md).
-    const fresh = await Vault.openRemote({ ...sb.env, home: join(sb.root, 'fresh-home') }, { remote, endpoint, recoveryKey });
+    const fresh = await RemoteVault.open({ ...sb.env, home: join(sb.root, 'fresh-home') }, { remote, endpoint, recoveryKey });
     expect((await fresh.restore(join(sb.root, 'out-fresh'))).restored).toBe(1);
     await fresh.close();
   });
@@ -159,7 +159,7 @@ describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind)
     await expect(vault.restore(join(sb.root, 'out'))).rejects.toBeInstanceOf(MissingHeadError);
     await vault.close();
 
-    const newMachine = await Vault.openRemote({ ...sb.env, home: join(sb.root, 'new-home') }, { remote, endpoint, recoveryKey });
+    const newMachine = await RemoteVault.open({ ...sb.env, home: join(sb.root, 'new-home') }, { remote, endpoint, recoveryKey });
     const err = await newMachine.restore(join(sb.root, 'out-new')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissingHeadError);
     expect((err as Error).message).toMatch(/no manifest head, yet it holds committed snapshots/);
@@ -223,7 +223,7 @@ describe('verify reads from the bucket, opens the key slots, and an empty vault 
     await expect(vault.restore(join(sb.root, 'out'))).rejects.toThrow(NoSnapshotError);
     await expect(vault.verify()).rejects.toThrow(/no snapshot yet/);
     await vault.close();
-    const newMachine = await Vault.openRemote({ ...sb.env, home: join(sb.root, 'new-home') }, { remote, recoveryKey });
+    const newMachine = await RemoteVault.open({ ...sb.env, home: join(sb.root, 'new-home') }, { remote, recoveryKey });
     await expect(newMachine.restore(join(sb.root, 'out-new'))).rejects.toThrow(/no snapshot yet: nothing was ever committed/);
     await newMachine.close();
   });

@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { quickCheck, referencedObjects } from '../../src-main/engine/verify/quick-check.ts';
 import { s3SkipReason, s3TestConfig, makeTestBucket } from '../support/s3-env.ts';
 import { sandbox, type Sandbox } from './harness.ts';
-import { objectKey } from '../../src-main/engine/manifest/layout.ts';
+import { objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { runCli } from './cli-harness.ts';
 
 const cfg = s3TestConfig();
@@ -66,7 +66,7 @@ describe('coffer verify --quick', () => {
   it('a snapshot written without records (an older vault) still reads: its objects are counted as not checkable', async () => {
     sb = await sandbox();
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
-    const { vault } = await Vault.init(sb.env, { folder: sb.folder, remote: `file://${join(sb.root, 'remote')}`, keyRef: 'passphrase' });
+    const { vault } = await LocalVault.init(sb.env, { folder: sb.folder, remote: `file://${join(sb.root, 'remote')}`, keyRef: 'passphrase' });
     const syncer = new VaultSyncer(vault);
     await syncer.sync();
     await syncer.close();
@@ -87,7 +87,7 @@ describe('coffer verify --quick', () => {
     sb = await sandbox();
     const env = { COFFER_HOME: sb.home, COFFER_PASSPHRASE: 'correct horse' };
     const remoteDir = join(sb.root, 'remote');
-    const { vault } = await Vault.init(sb.env, { folder: sb.folder, remote: `file://${remoteDir}`, keyRef: 'passphrase' });
+    const { vault } = await LocalVault.init(sb.env, { folder: sb.folder, remote: `file://${remoteDir}`, keyRef: 'passphrase' });
     const syncer = new VaultSyncer(vault);
     // Three snapshots, each of other bytes (other sizes, so each sync sees the change).
     for (const text of ['a', 'bb', 'ccc']) {

@@ -7,7 +7,7 @@ import type { CommandContext } from '../../src-main/cli/context.ts';
 import { keysCommand } from '../../src-main/cli/commands/keys.ts';
 import { initCommand } from '../../src-main/cli/commands/init.ts';
 import { main } from '../../src-main/cli/main.ts';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { sandbox, type Sandbox } from '../engine/harness.ts';
 
@@ -40,7 +40,7 @@ describe('coffer keys create / rewrap, coffer init --sse (CLI commands)', () => 
     vi.stubEnv('COFFER_PASSPHRASE', PASSPHRASE);
     await writeFile(join(sb.folder, 'a.txt'), 'alpha');
     await run(sb, initCommand, [sb.folder], { remote: `file://${join(sb.root, 'remote')}`, key: 'passphrase' });
-    const vault = await Vault.open(sb.env, sb.folder);
+    const vault = await LocalVault.open(sb.env, sb.folder);
     const s = new VaultSyncer(vault);
     await s.sync();
     await s.close();

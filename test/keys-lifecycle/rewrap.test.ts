@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { LocalVault, Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { rewrapVault, type RewrapProgress } from '../../src-main/engine/vault/rewrap.ts';
 import { messageKeyVersions } from '../../src-main/engine/vault/edk-versions.ts';
@@ -13,7 +13,7 @@ import { VaultDecryptKeyring } from '../../src-main/engine/keys/vault-keyrings.t
 import { initVault, sandbox, snapshot, type Sandbox } from '../engine/harness.ts';
 
 /** Key versions of every sealed object in the bucket (objects/ and head), by key. */
-async function versionsInBucket(vault: Vault): Promise<Map<string, number[]>> {
+async function versionsInBucket(vault: LocalVault): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
   for await (const o of vault.store.list('objects/')) out.set(o.key, messageKeyVersions(await readAll(await vault.store.get(o.key))));
   out.set('head', messageKeyVersions(await readAll(await vault.store.get('head'))));

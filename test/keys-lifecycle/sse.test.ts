@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { SSE_C_KEY } from '../../src-main/engine/vault/sse-key.ts';
 import { parseSseFlag, type SseSetting } from '../../src-main/engine/vault/sse-setting.ts';
@@ -38,14 +38,14 @@ async function fill(folder: string): Promise<void> {
 async function makeVault(sb: Sandbox, sse: SseSetting) {
   const r = await freshRemote('s3', sb);
   await fill(sb.folder);
-  const { vault, recoveryKey } = await Vault.init(sb.env, { folder: sb.folder, remote: r.remote, endpoint: r.endpoint, keyRef: 'passphrase', sse });
+  const { vault, recoveryKey } = await LocalVault.init(sb.env, { folder: sb.folder, remote: r.remote, endpoint: r.endpoint, keyRef: 'passphrase', sse });
   const syncer = new VaultSyncer(vault);
   expect((await syncer.sync()).complete).toBe(true);
   await syncer.close();
   return { vault, recoveryKey, ...r };
 }
 
-async function firstObject(vault: Vault): Promise<string> {
+async function firstObject(vault: LocalVault): Promise<string> {
   for await (const o of vault.store.list('objects/')) return o.key;
   throw new Error('no objects');
 }
@@ -63,7 +63,7 @@ describe('--sse parsing', () => {
   it('refuses SSE on a folder remote before anything is written', async () => {
     const sb = await sandbox();
     try {
-      await expect(Vault.init(sb.env, { folder: sb.folder, remote: `file://${join(sb.root, 'remote')}`, keyRef: 'passphrase', sse: { sse: 'c' } }))
+      await expect(LocalVault.init(sb.env, { folder: sb.folder, remote: `file://${join(sb.root, 'remote')}`, keyRef: 'passphrase', sse: { sse: 'c' } }))
         .rejects.toThrow(/applies to S3 only/);
     } finally {
       await sb.cleanup();
@@ -100,13 +100,13 @@ describe.skipIf(!cfg)(`server-side encryption per vault on Ceph RGW${cfg ? '' : 
     }
 
     // The same vault reopened from its settings, and a new machine with only the recovery key.
-    const again = await Vault.open(sb.env, sb.folder);
+    const again = await LocalVault.open(sb.env, sb.folder);
     expect((await again.restore(join(sb.root, 'again'))).problems).toEqual([]);
     expect(await snapshot(join(sb.root, 'again'))).toEqual(await snapshot(sb.folder));
     await again.close();
     const other = await sandbox();
     try {
-      const fresh = await Vault.openRemote(other.env, { remote, endpoint, recoveryKey });
+      const fresh = await RemoteVault.open(other.env, { remote, endpoint, recoveryKey });
       expect((await fresh.restore(join(other.root, 'out'))).problems).toEqual([]);
       expect(await snapshot(join(other.root, 'out'))).toEqual(await snapshot(sb.folder));
       await fresh.close();
@@ -122,7 +122,7 @@ describe.skipIf(!cfg)(`server-side encryption per vault on Ceph RGW${cfg ? '' : 
     const s3 = rawClient();
     await s3.send(new DeleteObjectCommand(where(remote, SSE_C_KEY)));
     s3.destroy();
-    await expect(Vault.open(sb.env, sb.folder)).rejects.toThrow(/uses SSE-C, but its customer key \(keys\/sse-c\) is missing/);
+    await expect(LocalVault.open(sb.env, sb.folder)).rejects.toThrow(/uses SSE-C, but its customer key \(keys\/sse-c\) is missing/);
   });
 
   it('SSE-C: rotate and rewrap re-seal the data objects and the customer key slot; the vault still opens and restores', async () => {
@@ -135,7 +135,7 @@ describe.skipIf(!cfg)(`server-side encryption per vault on Ceph RGW${cfg ? '' : 
     expect(messageKeyVersions(await readAll(await vault.slots.get(SSE_C_KEY)))).toEqual([2]);
     for await (const o of vault.store.list('objects/')) expect(messageKeyVersions(await readAll(await vault.store.get(o.key)))).toEqual([2]);
     await vault.close();
-    const again = await Vault.open(sb.env, sb.folder);
+    const again = await LocalVault.open(sb.env, sb.folder);
     expect((await again.restore(join(sb.root, 'out'))).problems).toEqual([]);
     expect(await snapshot(join(sb.root, 'out'))).toEqual(await snapshot(sb.folder));
     await again.close();

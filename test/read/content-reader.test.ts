@@ -9,7 +9,7 @@ import { ContentReader } from '../../src-main/engine/read/content-reader.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { FaultyStore } from '../support/faulty-store.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
-import { objectKey } from '../../src-main/engine/manifest/layout.ts';
+import { objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import type { FileEntry } from '../../src-main/engine/manifest/schema.ts';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';

@@ -2,10 +2,10 @@
 import {
   AbortMultipartUploadCommand, DeleteBucketCommand, DeleteObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client,
 } from '@aws-sdk/client-s3';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
-import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 
 export interface S3Target {
   endpoint: string;
@@ -56,7 +56,7 @@ async function storedObjects(client: S3Client, bucket: string, prefix: string): 
  * they cost storage for a day, not data.
  */
 export async function unreferencedObjects(env: VaultEnv, folder: string, client: S3Client, bucket: string, prefix: string): Promise<number> {
-  const vault = await Vault.open(env, folder);
+  const vault = await LocalVault.open(env, folder);
   try {
     const live = new Set<string>();
     const head = await vault.manifest.readHead();

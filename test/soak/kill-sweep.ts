@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { changeBetweenKillAndResume, DEFAULT_SHAPE, fileHashes, SeededRandom, writeDataset, type DatasetShape } from './sweep-dataset.ts';
 import { dropBucket, leftoverUploads, s3Client, unreferencedObjects, type S3Target } from './bucket-audit.ts';
@@ -90,7 +90,7 @@ async function freshVault(s3: S3Target, seed: number, shape: DatasetShape) {
   const client = s3Client(s3);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   const env: VaultEnv = { home, passphrase: async () => PASSPHRASE, kdf: KDF };
-  const { vault } = await Vault.init(env, { folder, remote: `s3://${bucket}/${PREFIX}`, endpoint: s3.endpoint, keyRef: 'passphrase' });
+  const { vault } = await LocalVault.init(env, { folder, remote: `s3://${bucket}/${PREFIX}`, endpoint: s3.endpoint, keyRef: 'passphrase' });
   await vault.close();
   const cliEnv = {
     COFFER_HOME: home, COFFER_PASSPHRASE: PASSPHRASE, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,

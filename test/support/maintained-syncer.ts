@@ -1,4 +1,4 @@
-import type { Vault } from '../../src-main/engine/vault/vault.ts';
+import type { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { Maintenance, maintainedSync } from '../../src-main/engine/vault/maintenance.ts';
 import type { SyncRequest } from '../../src-main/engine/sync/sync-pass.ts';
@@ -12,7 +12,7 @@ export class MaintainedSyncer {
   readonly syncer: VaultSyncer;
   private readonly maintenance: Maintenance;
 
-  constructor(private readonly vault: Vault, opts: { clock?: Clock } = {}) {
+  constructor(private readonly vault: LocalVault, opts: { clock?: Clock } = {}) {
     this.syncer = new VaultSyncer(vault);
     this.maintenance = new Maintenance(vault, opts.clock ?? vault.clock);
   }

@@ -10,7 +10,7 @@ import { ResumeMap } from '../../src-main/engine/sync/resume-map.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { readAll } from '../../src-main/engine/store/body.ts';
-import { objectKey, OBJECTS_PREFIX } from '../../src-main/engine/manifest/layout.ts';
+import { objectKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 import { FileChangedWhileReadingError } from '../../src-main/engine/scan/stable-read.ts';
 import { systemRandom } from '../../src-main/engine/ports/clock.ts';
 import type { Sealer } from '../../src-main/engine/ports/sealer.ts';

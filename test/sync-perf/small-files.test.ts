@@ -9,7 +9,7 @@ import { ResumeMap } from '../../src-main/engine/sync/resume-map.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { readAll } from '../../src-main/engine/store/body.ts';
-import { objectKey } from '../../src-main/engine/manifest/layout.ts';
+import { objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { systemRandom } from '../../src-main/engine/ports/clock.ts';
 import type { Sealer } from '../../src-main/engine/ports/sealer.ts';
 import type { ScanEntry } from '../../src-main/engine/ports/scanner.ts';

@@ -14,7 +14,7 @@ import { FaultyStore } from '../support/faulty-store.ts';
 import { RetryingStore } from '../../src-main/engine/store/retrying-store.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
-import { objectKey } from '../../src-main/engine/manifest/layout.ts';
+import { objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { FakeClock, seededRandom } from '../support/fake-clock.ts';
 
 const vaultId = '0123456789abcdef0123456789abcdef';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Vault } from '../../src-main/engine/vault/vault.ts';
+import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { Maintenance, maintainedSync } from '../../src-main/engine/vault/maintenance.ts';
 import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
@@ -20,13 +20,13 @@ afterEach(async () => {
   sb = undefined;
 });
 
-async function fileVault(s: Sandbox, clock?: Clock): Promise<Vault> {
-  const { vault } = await Vault.init({ ...s.env, ...(clock ? { clock } : {}) }, { folder: s.folder, remote: `file://${join(s.root, 'remote')}`, keyRef: 'passphrase' });
+async function fileVault(s: Sandbox, clock?: Clock): Promise<LocalVault> {
+  const { vault } = await LocalVault.init({ ...s.env, ...(clock ? { clock } : {}) }, { folder: s.folder, remote: `file://${join(s.root, 'remote')}`, keyRef: 'passphrase' });
   open.push(vault);
   return vault;
 }
 
-function syncerOf(vault: Vault, opts: ConstructorParameters<typeof VaultSyncer>[1] = {}): VaultSyncer {
+function syncerOf(vault: LocalVault, opts: ConstructorParameters<typeof VaultSyncer>[1] = {}): VaultSyncer {
   const syncer = new VaultSyncer(vault, opts);
   open.unshift(syncer); // closed before its vault
   return syncer;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import {
   openVault, reindexVault, storedState, syncOnce, vaultStatus, type OpenVault, type VaultEnv,
 } from '../../src-main/engine/api.ts';
-import { HEAD_KEY } from '../../src-main/engine/manifest/layout.ts';
+import { HEAD_KEY } from '../../src-main/engine/objects/object-keys.ts';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
 import { EngineVaultService } from '../../src-main/engine/use-cases/vault-service.ts';
 import { sandbox, initVault, type Sandbox } from '../engine/harness.ts';

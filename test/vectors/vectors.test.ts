@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Vault, type ReadableVault } from '../../src-main/engine/vault/vault.ts';
+import { type ReadableVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import type { VaultEnv } from '../../src-main/engine/vault/remote-vault.ts';
 import { MANIFEST_FORMAT } from '../../src-main/engine/manifest/schema.ts';
 import { encodeName } from '../../src-main/engine/fsx/raw-name.ts';
@@ -75,7 +75,7 @@ describe.each(vectors)('format vector %s', (name) => {
   };
 
   it('opens with the recovery key on a new machine, lists, verifies and restores every snapshot byte for byte', async () => {
-    const vault = await Vault.openRemote(await newMachine('recovery', false), { remote, recoveryKey });
+    const vault = await RemoteVault.open(await newMachine('recovery', false), { remote, recoveryKey });
     try {
       const { tree, rootId } = await vault.tree();
       const last = expected.snapshots[expected.snapshots.length - 1]!;
@@ -98,7 +98,7 @@ describe.each(vectors)('format vector %s', (name) => {
   });
 
   it('opens with the passphrase on a new machine and restores every snapshot byte for byte', async () => {
-    const vault = await Vault.openRemote(await newMachine('passphrase', true), { remote, keyRef: 'passphrase' });
+    const vault = await RemoteVault.open(await newMachine('passphrase', true), { remote, keyRef: 'passphrase' });
     try {
       await restoresEverySnapshot(vault);
       const report = await vault.verify();
@@ -110,7 +110,7 @@ describe.each(vectors)('format vector %s', (name) => {
   });
 
   it('lists the versions of a file that changed and of one that was deleted', async () => {
-    const vault = await Vault.openRemote(await newMachine('versions', false), { remote, recoveryKey });
+    const vault = await RemoteVault.open(await newMachine('versions', false), { remote, recoveryKey });
     try {
       const [first, last] = [expected.snapshots[0]!, expected.snapshots[expected.snapshots.length - 1]!];
       const files = (s: typeof first) => new Map(s.entries.filter((e) => e.type === 'file' && e.path).map((e) => [e.path!, e]));

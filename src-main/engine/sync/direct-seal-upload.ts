@@ -3,7 +3,7 @@ import { unlink, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Chunk } from '../manifest/schema.ts';
 import type { RandomSource } from '../ports/clock.ts';
-import { newObjectId } from '../manifest/object-id.ts';
+import { newObjectId } from '../objects/object-id.ts';
 import { PIPE_BUFFER, type ObjectWriter } from './object-writer.ts';
 import { FileChangedWhileReadingError, openStableFile } from '../scan/stable-read.ts';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Chunk } from '../manifest/schema.ts';
 import type { RandomSource } from '../ports/clock.ts';
-import { newObjectId } from '../manifest/object-id.ts';
+import { newObjectId } from '../objects/object-id.ts';
 import type { ObjectWriter } from './object-writer.ts';
 import { PackBuilder, sealPack, type PackMember } from './pack-builder.ts';
 import { TaskLimiter } from './limiter.ts';

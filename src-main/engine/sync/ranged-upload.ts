@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Chunk } from '../manifest/schema.ts';
 import type { RandomSource } from '../ports/clock.ts';
-import { newObjectId } from '../manifest/object-id.ts';
+import { newObjectId } from '../objects/object-id.ts';
 import type { ObjectWriter } from './object-writer.ts';
 import type { ResumeMap } from './resume-map.ts';
 import { TaskLimiter } from './limiter.ts';

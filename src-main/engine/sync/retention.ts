@@ -2,7 +2,7 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { ManifestStore } from '../manifest/manifest-store.ts';
 import type { Root } from '../manifest/schema.ts';
 import { walkRoots } from '../manifest/reachable.ts';
-import { OBJECTS_PREFIX, objectIdFromKey, objectKey } from '../manifest/layout.ts';
+import { OBJECTS_PREFIX, objectIdFromKey, objectKey } from '../objects/object-keys.ts';
 
 export interface PruneReport {
   rootsDeleted: number;

@@ -7,7 +7,7 @@ import type { HistoryQuery } from '../ports/journal.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
-import { OBJECTS_PREFIX } from '../manifest/layout.ts';
+import { OBJECTS_PREFIX } from '../objects/object-keys.ts';
 import { entryIn } from '../manifest/history-walk.ts';
 import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';

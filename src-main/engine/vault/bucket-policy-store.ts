@@ -4,7 +4,7 @@ import type {
 } from '../ports/blob-store.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { UnsupportedError } from '../ports/store-errors.ts';
-import { OBJECTS_PREFIX } from '../manifest/layout.ts';
+import { OBJECTS_PREFIX } from '../objects/object-keys.ts';
 import { checkStorageClass } from '../store/s3-put-params.ts';
 import { parseStoreUrl } from '../store/open-store.ts';
 

@@ -1,7 +1,7 @@
 import type { BlobStore } from '../ports/blob-store.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
 import { VaultDescriptorSchema, type VaultDescriptor } from '../manifest/schema.ts';
-import { VAULT_DESCRIPTOR_KEY } from '../manifest/layout.ts';
+import { VAULT_DESCRIPTOR_KEY } from '../objects/object-keys.ts';
 import { bufferBody, readAll } from '../store/body.ts';
 
 /** The bucket's only plaintext document: which vault this is and its format. */

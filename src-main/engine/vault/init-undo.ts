@@ -2,7 +2,7 @@ import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { StoreError } from '../ports/store-errors.ts';
-import { VAULT_DESCRIPTOR_KEY } from '../manifest/layout.ts';
+import { VAULT_DESCRIPTOR_KEY } from '../objects/object-keys.ts';
 import type { AuditLog, ManagedKey } from '../keys/index.ts';
 import { parseStoreUrl } from '../store/open-store.ts';
 import type { VaultPaths } from './state-dir.ts';

@@ -3,7 +3,7 @@ import { saveIndex, type LocalIndex } from '../sync/local-index.ts';
 import { Housekeeping } from '../sync/housekeeping.ts';
 import type { SyncPassResult, SyncRequest } from '../sync/sync-pass.ts';
 import { pruneVault, type PruneReport } from '../sync/retention.ts';
-import type { Vault } from './vault.ts';
+import type { LocalVault } from './local-vault.ts';
 import type { VaultSyncer } from './vault-sync.ts';
 
 const DAY = 86_400_000;
@@ -23,7 +23,7 @@ export interface Upkeep {
  * `coffer sync`, both through maintainedSync().
  */
 export class Maintenance {
-  constructor(private readonly vault: Vault, private readonly clock: Clock = vault.clock) {}
+  constructor(private readonly vault: LocalVault, private readonly clock: Clock = vault.clock) {}
 
   /** Adds a key version when the rotation period has run out (keys/managed-key.ts). A failure fails the pass. */
   async beforePass(): Promise<void> {
@@ -64,7 +64,7 @@ export class Maintenance {
  * pass it schedules. Maintenance warnings join the pass's in the result and in the history.
  */
 export async function maintainedSync(
-  vault: Vault, syncer: VaultSyncer, maintenance: Maintenance, req: SyncRequest = {},
+  vault: LocalVault, syncer: VaultSyncer, maintenance: Maintenance, req: SyncRequest = {},
 ): Promise<SyncPassResult & { pruned?: PruneReport }> {
   const syncId = req.syncId ?? Buffer.from(vault.random(6)).toString('hex');
   try {
@@ -91,7 +91,7 @@ export async function maintainedSync(
  *   resumed pass stores the object with a new one;
  * - with `staleBefore`, one started before then (a day ago): no device's resumable work any more.
  */
-async function abortDeadUploads(vault: Vault, staleBefore: number | null): Promise<void> {
+async function abortDeadUploads(vault: LocalVault, staleBefore: number | null): Promise<void> {
   const { store } = vault;
   if (!store.pendingUploads || !store.abortUpload) return;
   for await (const u of store.pendingUploads()) {

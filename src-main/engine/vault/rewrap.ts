@@ -11,7 +11,7 @@ import { ConcurrentWriterError, type Tree } from '../manifest/manifest-store.ts'
 import { FileJournal } from '../journal/file-journal.ts';
 import { loadIndex, saveIndex } from '../sync/local-index.ts';
 import { messageKeyVersions } from './edk-versions.ts';
-import type { Vault } from './vault.ts';
+import type { LocalVault } from './local-vault.ts';
 
 export interface RewrapProgress {
   done: number;
@@ -73,7 +73,7 @@ interface Target {
  * too (its header says so). Finally a new root is committed whose file entries carry the new
  * keyVersion (older roots keep the numbers they were written with: they are history).
  */
-export async function rewrapVault(vault: Vault, opts: RewrapOptions = {}): Promise<RewrapReport> {
+export async function rewrapVault(vault: LocalVault, opts: RewrapOptions = {}): Promise<RewrapReport> {
   const status = await vault.key.status();
   if (status.provider === 'aws-kms') {
     throw new Error(`${vault.key.ref} is an AWS KMS key: KMS keeps every rotated backing key and unwraps with the right one itself, so there is nothing to rewrap`);
@@ -118,7 +118,7 @@ export async function rewrapVault(vault: Vault, opts: RewrapOptions = {}): Promi
 }
 
 /** Every object reachable from any root retention keeps (history included), and the SSE-C key slot. */
-async function collectTargets(vault: Vault, headRootId: string | null): Promise<Target[]> {
+async function collectTargets(vault: LocalVault, headRootId: string | null): Promise<Target[]> {
   const data = dataObjects(vault);
   const out = new Map<string, Target>();
   const add = (ref: ObjectRef, objects: SealedObjects) => {
@@ -137,7 +137,7 @@ async function collectTargets(vault: Vault, headRootId: string | null): Promise<
 }
 
 async function rewrapAll(
-  vault: Vault, targets: Target[], done: Set<string>, progressPath: string, toVersion: number,
+  vault: LocalVault, targets: Target[], done: Set<string>, progressPath: string, toVersion: number,
   counts: Counts, opts: RewrapOptions,
 ): Promise<void> {
   for (const t of targets) counts.seen.add(t.key);
@@ -186,7 +186,7 @@ async function rewrapAll(
 
 /** A new root whose file entries name the target version, and a head moved to it (sealed under it). */
 async function commitRewrapped(
-  vault: Vault, headRes: NonNullable<Awaited<ReturnType<Vault['manifest']['readHead']>>>, toVersion: number,
+  vault: LocalVault, headRes: NonNullable<Awaited<ReturnType<LocalVault['manifest']['readHead']>>>, toVersion: number,
   stored: ReadonlyMap<string, StoredObject | null>,
 ): Promise<string | null> {
   const base = await vault.manifest.readRoot(headRes.head.rootId);
@@ -212,7 +212,7 @@ async function commitRewrapped(
   return changed ? root.rootId : null;
 }
 
-function dataObjects(vault: Vault): SealedObjects {
+function dataObjects(vault: LocalVault): SealedObjects {
   return new SealedObjects({ store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId });
 }
 

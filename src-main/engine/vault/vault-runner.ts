@@ -6,7 +6,7 @@ import type { ChangeSource } from '../ports/change-source.ts';
 import { VaultSyncer } from './vault-sync.ts';
 import { Maintenance, maintainedSync } from './maintenance.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
-import type { Vault } from './vault.ts';
+import type { LocalVault } from './local-vault.ts';
 
 export interface RunnerEvents {
   onState?: (state: SyncState, detail?: string) => void;
@@ -35,7 +35,7 @@ export class VaultRunner {
   private paused = false;
 
   constructor(
-    private readonly vault: Vault,
+    private readonly vault: LocalVault,
     private readonly events: RunnerEvents = {},
     private readonly opts: { clock?: Clock; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource } = {},
   ) {

@@ -7,7 +7,7 @@ import { loadIndex, saveIndex, type LocalIndex } from '../sync/local-index.ts';
 import { Housekeeping } from '../sync/housekeeping.ts';
 import { runSyncPass, type SyncPassResult, type SyncRequest } from '../sync/sync-pass.ts';
 import { readersSeenGeneration } from './seen-head.ts';
-import type { Vault } from './vault.ts';
+import type { LocalVault } from './local-vault.ts';
 import { ConcurrentWriterError } from '../manifest/manifest-store.ts';
 import { rm } from 'node:fs/promises';
 
@@ -20,7 +20,7 @@ export class VaultSyncer {
   private ignore: IgnoreRules | null = null;
 
   constructor(
-    private readonly vault: Vault,
+    private readonly vault: LocalVault,
     private readonly opts: { tuning?: Partial<UploadTuning>; onProgress?: (p: SyncProgress) => void } = {},
   ) {}
 

@@ -1,11 +1,12 @@
 import { Transform, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
+  BlobBody, BlobStore, GetOptions, PutOptions, PutResult,
 } from '../ports/blob-store.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { Clock } from '../ports/clock.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { ForwardingStore } from './forwarding-store.ts';
 
 /**
  * A limit in KiB/s each way (uploads and downloads have their own bucket, as rclone's --bwlimit does),
@@ -50,41 +51,21 @@ export class BandwidthLimit {
 }
 
 /** Limits the bytes moved by put() and get() to a BandwidthLimit. Metadata calls pass through unthrottled. */
-export class BandwidthLimitedStore implements BlobStore {
-  readonly features: StoreFeatures;
-  readonly location: string;
-  readonly pendingUploads?: () => AsyncIterable<PendingUpload>;
-  readonly abortUpload?: (upload: PendingUpload) => Promise<void>;
+export class BandwidthLimitedStore extends ForwardingStore {
   private readonly limit: BandwidthLimit;
 
-  constructor(private readonly inner: BlobStore, opts: { kibps: number; clock?: Clock } | BandwidthLimit) {
-    this.features = { ...inner.features };
-    this.location = inner.location;
+  constructor(inner: BlobStore, opts: { kibps: number; clock?: Clock } | BandwidthLimit) {
+    super(inner);
     this.limit = opts instanceof BandwidthLimit ? opts : new BandwidthLimit(opts.kibps, opts.clock);
-    const { pendingUploads, abortUpload } = inner;
-    if (pendingUploads) this.pendingUploads = () => pendingUploads.call(inner);
-    if (abortUpload) this.abortUpload = (u) => abortUpload.call(inner, u);
   }
 
-  put(key: string, body: BlobBody, opts?: PutOptions): Promise<PutResult> {
+  override put(key: string, body: BlobBody, opts?: PutOptions): Promise<PutResult> {
     const limited: BlobBody = { size: body.size, open: (start) => throttle(body.open(start), () => this.limit.upload(), opts?.signal) };
     return this.inner.put(key, limited, opts);
   }
 
-  async get(key: string, opts?: GetOptions): Promise<Readable> {
+  override async get(key: string, opts?: GetOptions): Promise<Readable> {
     return throttle(await this.inner.get(key, opts), () => this.limit.download(), opts?.signal);
-  }
-
-  head(key: string): Promise<BlobInfo | null> {
-    return this.inner.head(key);
-  }
-
-  list(prefix: string): AsyncIterable<BlobInfo> {
-    return this.inner.list(prefix);
-  }
-
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
   }
 }
 

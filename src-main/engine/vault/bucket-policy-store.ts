@@ -1,12 +1,10 @@
-import type { Readable } from 'node:stream';
-import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
-} from '../ports/blob-store.ts';
+import type { BlobBody, BlobStore, PutOptions, PutResult } from '../ports/blob-store.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { UnsupportedError } from '../ports/store-errors.ts';
 import { OBJECTS_PREFIX } from '../objects/object-keys.ts';
 import { checkStorageClass } from '../store/s3-put-params.ts';
 import { parseStoreUrl } from '../store/open-store.ts';
+import { ForwardingStore } from '../store/forwarding-store.ts';
 
 const DAY = 86_400_000;
 
@@ -42,21 +40,12 @@ export function checkBucketPolicy(remote: string, p: BucketPolicy): void {
  * credentials cannot delete or overwrite what was written in the last `days` days (S3 keeps each
  * overwritten version, locked). Everything else passes through.
  */
-export class BucketPolicyStore implements BlobStore {
-  readonly features: StoreFeatures;
-  readonly location: string;
-  readonly pendingUploads?: () => AsyncIterable<PendingUpload>;
-  readonly abortUpload?: (upload: PendingUpload) => Promise<void>;
-
-  constructor(private readonly inner: BlobStore, private readonly policy: BucketPolicy, private readonly clock: Clock = systemClock) {
-    this.features = { ...inner.features };
-    this.location = inner.location;
-    const { pendingUploads, abortUpload } = inner;
-    if (pendingUploads) this.pendingUploads = () => pendingUploads.call(inner);
-    if (abortUpload) this.abortUpload = (u) => abortUpload.call(inner, u);
+export class BucketPolicyStore extends ForwardingStore {
+  constructor(inner: BlobStore, private readonly policy: BucketPolicy, private readonly clock: Clock = systemClock) {
+    super(inner);
   }
 
-  put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
+  override put(key: string, body: BlobBody, opts: PutOptions = {}): Promise<PutResult> {
     const { storageClass, objectLock } = this.policy;
     return this.inner.put(key, body, {
       ...opts,
@@ -65,21 +54,6 @@ export class BucketPolicyStore implements BlobStore {
     });
   }
 
-  get(key: string, opts?: GetOptions): Promise<Readable> {
-    return this.inner.get(key, opts);
-  }
-
-  head(key: string): Promise<BlobInfo | null> {
-    return this.inner.head(key);
-  }
-
-  list(prefix: string): AsyncIterable<BlobInfo> {
-    return this.inner.list(prefix);
-  }
-
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
-  }
 }
 
 /** The store with the policy applied, or the store itself when the policy asks nothing. */

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { systemRandom } from '../ports/clock.ts';
 import { EsdkSealer } from '../crypto/esdk-sealer.ts';
@@ -51,7 +51,9 @@ export class LocalVault extends ReadableVault {
    * that cannot work is refused before the user types anything.
    */
   static async checkInit(env: VaultEnv, req: InitRequest): Promise<{ folder: string; stored: StoreSettings; stores: VaultStores }> {
-    const folder = resolve(req.folder);
+    // The real folder: the scanner refuses to walk a symlink, so a folder given through one (a symlinked
+    // home, /tmp on macOS) is registered as what it points to.
+    const folder = await realpath(resolve(req.folder)).catch(() => resolve(req.folder));
     const st = await stat(folder).catch(() => null);
     if (!st?.isDirectory()) throw new Error(`${folder} is not a folder`);
     assertStateOutside(folder, env.home);

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../fsx/atomic-file.ts';
@@ -32,7 +33,9 @@ export class VaultRegistry {
     const vaults = await this.list();
     if (folder !== undefined) {
       const abs = resolve(folder);
-      const hit = vaults.find((v) => v.folder === abs);
+      // As typed or through the symlinks in it: init registers the real folder.
+      const real = await realpath(abs).catch(() => abs);
+      const hit = vaults.find((v) => v.folder === abs) ?? vaults.find((v) => v.folder === real);
       if (!hit) throw new Error(`${abs} is not a Coffer folder; run "coffer init ${folder} --remote <url>" first`);
       return hit;
     }

@@ -15,14 +15,11 @@ const SeenHeadSchema = z.strictObject({ version: z.literal(1), generation: z.num
 
 const seenPath = (paths: VaultPaths) => join(paths.dir, 'seen-head.json');
 
-/**
- * max(the index's generation, the readers' mark); 0 on a machine with no state for this vault. A caller
- * that has the index loaded already (the syncer) passes it, so it is not read a second time.
- */
-export async function lastSeenGeneration(paths: VaultPaths, index?: { generation: number }): Promise<number> {
+/** max(the index's generation, the readers' mark); 0 on a machine with no state for this vault. */
+export async function lastSeenGeneration(paths: VaultPaths): Promise<number> {
   // A damaged file must not block a restore (what one wants when things are broken); the other record
   // still counts, and sync refuses a damaged index on its own.
-  const known = index ?? await loadIndex(paths.index).catch(() => null);
+  const known = await loadIndex(paths.index).catch(() => null);
   return Math.max(known?.generation ?? 0, await readersSeenGeneration(paths));
 }
 

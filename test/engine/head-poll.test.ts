@@ -5,7 +5,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultRunner } from '../../src-main/engine/vault/vault-runner.ts';
-import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { VaultRegistry } from '../../src-main/engine/vault/registry.ts';
 import { vaultPaths } from '../../src-main/engine/vault/state-dir.ts';
 import { loadSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
@@ -17,6 +16,8 @@ import { FaultyStore, type StoreOp } from '../support/faulty-store.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { s3TestConfig } from '../support/s3-env.ts';
 import { freshRemote, sandbox, until, type RemoteKind, type Sandbox } from './harness.ts';
+import { runCli } from './cli-harness.ts';
+import { readDeviceRecords } from '../../src-main/engine/vault/device-records.ts';
 
 /** A watcher that never reports anything: every pass here comes from the start or from a poll. */
 const silent: ChangeSource = { start: async () => undefined, stop: async () => undefined };
@@ -29,7 +30,7 @@ describe.each(kinds)('head polling while watching (%s remote)', (kind) => {
     for (const b of boxes.splice(0)) await b.cleanup();
   });
 
-  /** Device A, whose every store request is counted, and device B attached with its own home and id. */
+  /** Device A, whose every store request is counted, and device B attached by hand with its own home and id. */
   async function twoDevices() {
     const a = await sandbox();
     const b = await sandbox();
@@ -42,17 +43,16 @@ describe.each(kinds)('head polling while watching (%s remote)', (kind) => {
     const settingsA = await loadSettings(va.paths.settings);
     await saveSettings(vaultPaths(b.home, va.vaultId).settings, { ...settingsA, folder: b.folder, deviceId: 'b0b0b0b0b0b0b0b0' });
     await new VaultRegistry(b.home).add(va.vaultId, b.folder);
-    const vb = await LocalVault.open(b.env, b.folder);
     const calls = () => {
       const sum = {} as Record<StoreOp, number>;
       for (const f of counted) for (const [op, n] of Object.entries(f.calls)) sum[op as StoreOp] = (sum[op as StoreOp] ?? 0) + n;
       return sum;
     };
-    return { a, b, va, vb, counted, calls };
+    return { a, b, va, counted, calls };
   }
 
   it('an idle vault makes one conditional head request per interval; a head moved by another device brings a pass', async () => {
-    const { b, va, vb, calls } = await twoDevices();
+    const { b, va, calls } = await twoDevices();
     const clock = new FakeClock();
     const polls: ({ moved: boolean } | { error: string })[] = [];
     let passes = 0;
@@ -73,12 +73,16 @@ describe.each(kinds)('head polling while watching (%s remote)', (kind) => {
     expect(polls).toEqual([{ moved: false }, { moved: false }, { moved: false }]);
     expect(passes).toBe(1);
 
-    // Device B commits: A's next poll sees the head move and runs a pass on top of B's commit.
+    // Device B, the real CLI with its own COFFER_HOME, commits: A's next poll sees the head move and runs
+    // a pass on top of B's commit.
     await writeFile(join(b.folder, 'b.txt'), 'from B');
-    const sb = new VaultSyncer(vb);
-    const fromB = await sb.sync().finally(() => sb.close());
-    expect(fromB.uploaded).toBe(1);
-    const headB = (await vb.manifest.readHead())!;
+    const fromB = await runCli(['--json', 'sync', b.folder], { COFFER_HOME: b.home, COFFER_PASSPHRASE: 'correct horse' });
+    expect(fromB.stderr).toBe('');
+    expect(fromB.code).toBe(0);
+    const headB = (await va.manifest.readHead())!;
+    expect(headB.head.device).toBe('b0b0b0b0b0b0b0b0');
+    // B had no record (attached by hand, like a device of a v1 vault): its first sync wrote one.
+    expect((await readDeviceRecords(va)).map((d) => d.id).sort()).toEqual([va.settings.deviceId, 'b0b0b0b0b0b0b0b0'].sort());
     clock.advance(29_000);
     expect(polls).toHaveLength(3);
     clock.advance(1_000);
@@ -97,11 +101,10 @@ describe.each(kinds)('head polling while watching (%s remote)', (kind) => {
     expect(calls().get - before.get).toBe(0);
     await runner.stop();
     await va.close();
-    await vb.close();
   });
 
   it('pollSeconds sets the interval, 0 turns polling off, and a failed poll shows until the next good one', async () => {
-    const { va, vb, counted } = await twoDevices();
+    const { va, counted } = await twoDevices();
     await va.changeSettings({ pollSeconds: 60 });
     const clock = new FakeClock();
     const polls: ({ moved: boolean } | { error: string })[] = [];
@@ -131,6 +134,5 @@ describe.each(kinds)('head polling while watching (%s remote)', (kind) => {
     expect(polls).toHaveLength(3);
     await runner.stop();
     await va.close();
-    await vb.close();
   });
 });

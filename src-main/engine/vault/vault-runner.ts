@@ -8,6 +8,7 @@ import { Maintenance, maintainedSync } from './maintenance.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
 import { loadIndex } from '../sync/local-index.ts';
 import { PeriodicTask } from './periodic-task.ts';
+import { DEFAULT_POLL_SECONDS } from '../journal/settings-store.ts';
 import type { LocalVault } from './local-vault.ts';
 
 export interface RunnerEvents {
@@ -65,7 +66,7 @@ export class VaultRunner {
     this.headEtag = (await loadIndex(this.vault.paths.index)).etag;
     this.aggregator.start();
     this.aggregator.requestFullScan();
-    this.poller = new PeriodicTask(this.opts.clock ?? this.vault.clock, () => this.vault.settings.pollSeconds * 1000, () => this.pollHead());
+    this.poller = new PeriodicTask(this.opts.clock ?? this.vault.clock, () => (this.vault.settings?.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000, () => this.pollHead());
     this.poller.start();
   }
 

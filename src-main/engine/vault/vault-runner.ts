@@ -44,8 +44,8 @@ export class VaultRunner {
   private poller: PeriodicTask | null = null;
   /** The head's etag as of the last pass (committed or read): what the poll compares with. */
   private headEtag: string | null = null;
-  /** The state shows a failed poll (not a failed pass), which the next good poll clears. */
-  private pollFailed = false;
+  /** Set while the state shows a failed poll: what it showed before, which the next good poll puts back. */
+  private beforePollFailure: { state: SyncState; error: string | undefined } | null = null;
 
   constructor(
     private readonly vault: LocalVault,
@@ -81,16 +81,17 @@ export class VaultRunner {
       try {
         moved = await this.vault.manifest.headChanged(this.headEtag);
       } catch (err) {
-        this.pollFailed = true;
+        this.beforePollFailure ??= { state: this.state, error: this.lastError };
         this.lastError = `could not check the vault for other devices' changes: ${(err as Error).message}`;
         this.setState('error', this.lastError);
         this.events.onPoll?.({ error: this.lastError });
         return;
       }
-      if (this.pollFailed) {
-        this.pollFailed = false;
-        this.lastError = undefined;
-        if (!moved) this.setState(this.problems.length > 0 ? 'error' : 'up-to-date');
+      const before = this.beforePollFailure;
+      if (before) {
+        this.beforePollFailure = null;
+        this.lastError = before.error;
+        if (!moved) this.setState(before.state, before.error);
       }
       if (moved) await this.pass({ scope: 'all', reason: 'periodic' }).catch(() => undefined);
       this.events.onPoll?.({ moved: moved !== null });
@@ -139,7 +140,7 @@ export class VaultRunner {
       this.lastSync = new Date(this.vault.clock.now()).toISOString();
       this.headEtag = r.index.etag;
       this.lastError = undefined;
-      this.pollFailed = false;
+      this.beforePollFailure = null;
       this.massDelete = undefined;
       // A watch batch scans a few paths: what earlier passes could not store elsewhere still counts.
       // The status contract carries at most 1,000 failures; `coffer status --json` lists them all.
@@ -149,6 +150,7 @@ export class VaultRunner {
       this.setState(this.paused ? 'paused' : this.problems.length > 0 ? 'error' : r.state);
       return summary;
     } catch (err) {
+      this.beforePollFailure = null; // this failure is what the state shows now
       this.massDelete = err instanceof MassDeleteError ? { wouldDelete: err.wouldDelete, total: err.total } : undefined;
       this.lastError = err instanceof MassDeleteError
         ? `${err.wouldDelete} of ${err.total} files are gone from the folder; nothing was deleted from the vault yet`

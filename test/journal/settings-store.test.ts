@@ -22,7 +22,7 @@ const base = { vaultId: 'v1', folder: '/home/u/Vault', remote: 's3://bucket/pref
 describe('vault settings', () => {
   it('fills the documented defaults', () => {
     const s = defaultSettings({ ...base, endpoint: undefined });
-    expect(s).toMatchObject({ version: 3, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false });
+    expect(s).toMatchObject({ version: 4, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false, pollSeconds: 30 });
     expect('endpoint' in s).toBe(false);
     expect(vaultSettingsSchema.parse(s)).toEqual(s);
   });
@@ -40,6 +40,10 @@ describe('vault settings', () => {
     expect(() => defaultSettings({ ...base, remote: 'ftp://x' })).toThrow(/remote/);
     expect(() => defaultSettings({ ...base, massDeleteThreshold: 0 })).toThrow(/massDeleteThreshold/);
     expect(() => defaultSettings({ ...base, sse: 'rot13' as 'none' })).toThrow(/sse/);
+    expect(() => defaultSettings({ ...base, pollSeconds: 2 })).toThrow(/pollSeconds is 0 \(off\) or at least 5/);
+    expect(() => defaultSettings({ ...base, pollSeconds: 1.5 })).toThrow(/pollSeconds/);
+    expect(() => defaultSettings({ ...base, pollSeconds: 86_401 })).toThrow(/pollSeconds/);
+    expect(defaultSettings({ ...base, pollSeconds: 0 }).pollSeconds).toBe(0);
   });
 
   it('refuses to save an invalid document, leaving the old file', async () => {
@@ -99,22 +103,32 @@ describe('settings migration', () => {
     retentionDays: 30, massDeleteThreshold: 0.5, rescanIntervalSec: 3600, sse: 'none', rotationPeriodDays: 365, launchAtLogin: false,
   };
 
-  it('a version-1 file (before storage class and Object Lock) loads as version 3 with neither, and is saved back', async () => {
+  // What version 4 adds to a file written before it.
+  const v4Added = { pollSeconds: 30 };
+
+  it('a version-1 file (before storage class and Object Lock) loads as version 4 with neither, and is saved back', async () => {
     // Exactly what Coffer wrote before version 2.
     const v1 = { version: 1, ...v3Fields, ...unread };
     await writeFile(file, JSON.stringify(v1));
     const s = await loadSettings(file);
-    expect(s).toEqual({ ...v3Fields, version: 3 });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v3Fields, version: 3 });
+    expect(s).toEqual({ ...v3Fields, ...v4Added, version: 4 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v3Fields, ...v4Added, version: 4 });
   });
 
-  it('a version-2 file loads without the fields nothing read (deviceSeq, packTargetBytes, lastSeenHead), and is saved back', async () => {
+  it('a version-3 file (before head polling) loads as version 4 polling every 30 s, and is saved back', async () => {
+    await writeFile(file, JSON.stringify({ version: 3, ...v3Fields, bwlimitKiBps: 256 }));
+    const s = await loadSettings(file);
+    expect(s).toEqual({ ...v3Fields, bwlimitKiBps: 256, pollSeconds: 30, version: 4 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v3Fields, bwlimitKiBps: 256, pollSeconds: 30, version: 4 });
+  });
+
+  it('a version-2 file loads without the fields nothing read (deviceSeq, packTargetBytes, lastSeenHead), and is saved back as version 4', async () => {
     const v2 = { version: 2, ...v3Fields, ...unread, storageClass: 'STANDARD_IA', lastSeenHead: { seq: 4, rootId: 'r4' } };
     await writeFile(file, JSON.stringify(v2));
     const s = await loadSettings(file);
-    expect(s).toEqual({ ...v3Fields, storageClass: 'STANDARD_IA', version: 3 });
+    expect(s).toEqual({ ...v3Fields, ...v4Added, storageClass: 'STANDARD_IA', version: 4 });
     const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    expect(saved).toEqual({ ...v3Fields, storageClass: 'STANDARD_IA', version: 3 });
+    expect(saved).toEqual({ ...v3Fields, ...v4Added, storageClass: 'STANDARD_IA', version: 4 });
   });
 
   it('storage class and Object Lock are validated: S3 classes only, a mode and whole days', () => {

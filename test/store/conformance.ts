@@ -108,6 +108,50 @@ export function describeBlobStoreConformance(
       expect(v1.etag).toBeTruthy();
     });
 
+    describe('conditional read (getIfChanged)', () => {
+      it('is null while the etag is current, and serves the new bytes and etag once the key changed', async () => {
+        const k = `${ns()}head`;
+        const v1 = await w.put(k, bufferBody('version one'));
+        const e1 = (await store.head(k))!.etag!;
+        expect(e1).toBe(v1.etag);
+        expect(await store.getIfChanged(k, e1)).toBeNull();
+        expect(await store.getIfChanged(k, e1)).toBeNull();
+        const v2 = await w.put(k, bufferBody('version two, longer'));
+        const changed = await store.getIfChanged(k, e1);
+        expect(changed).not.toBeNull();
+        expect((await readAll(changed!.body)).toString()).toBe('version two, longer');
+        expect(changed!.etag).toBe(v2.etag);
+        expect(changed!.etag).toBe((await store.head(k))?.etag);
+        // The etag it served is the one that now reads as unchanged.
+        expect(await store.getIfChanged(k, changed!.etag)).toBeNull();
+      });
+
+      it('an etag the key never had serves the current version, a 0-byte one included', async () => {
+        const k = `${ns()}obj`;
+        const { etag } = await w.put(k, bufferBody(new Uint8Array(0)));
+        const other = await w.put(`${ns()}other`, bufferBody('other'));
+        const got = await store.getIfChanged(k, other.etag);
+        expect(got?.etag).toBe(etag);
+        expect((await readAll(got!.body)).length).toBe(0);
+      });
+
+      it('a missing or deleted key throws NotFoundError, never "unchanged"', async () => {
+        const k = `${ns()}obj`;
+        await expect(store.getIfChanged(k, '"0123456789abcdef0123456789abcdef"')).rejects.toBeInstanceOf(NotFoundError);
+        const { etag } = await w.put(k, bufferBody('x'));
+        await w.delete(k);
+        await expect(store.getIfChanged(k, etag)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it('a larger object comes whole', async () => {
+        const k = `${ns()}big`;
+        const data = randomBytes(300_000);
+        await w.put(k, bufferBody(data));
+        const got = await store.getIfChanged(k, '"not-its-etag"');
+        expect((await readAll(got!.body)).equals(data)).toBe(true);
+      });
+    });
+
     it('0-byte objects round-trip and are listed', async () => {
       const p = ns();
       await w.put(`${p}empty`, bufferBody(new Uint8Array(0)));

@@ -114,6 +114,37 @@ describe('RetryingStore', () => {
     expect(clock.sleeps).toHaveLength(3);
   });
 
+  it('getIfChanged retries the request, and resumes a changed body that fails midway from the version it served', async () => {
+    const { inner, faulty, clock, store } = setup(3);
+    const old = await inner.put('head', bufferBody('old head'));
+    const data = Buffer.from(Array.from({ length: 8_000 }, (_, i) => i % 249));
+    const now = await inner.put('head', bufferBody(data));
+    faulty.failNext('getIfChanged');
+    const origChanged = inner.getIfChanged.bind(inner);
+    // The first body stops with a reset after 2,500 bytes.
+    inner.getIfChanged = async (key, etag, opts) => {
+      const c = await origChanged(key, etag, opts);
+      if (!c) return c;
+      const bytes = await readAll(c.body);
+      return { etag: c.etag, body: Readable.from((async function* () {
+        yield bytes.subarray(0, 2500);
+        throw new TransientStoreError('socket reset');
+      })()) };
+    };
+    const ranges: { range?: string; ifMatch?: string }[] = [];
+    const origGet = inner.get.bind(inner);
+    inner.get = async (key, opts) => {
+      ranges.push({ range: opts?.range && `${opts.range.start}-${opts.range.end}`, ifMatch: opts?.ifMatch });
+      return origGet(key, opts);
+    };
+    const changed = await store.getIfChanged('head', old.etag);
+    expect(changed?.etag).toBe(now.etag);
+    expect((await readAll(changed!.body)).equals(data)).toBe(true);
+    expect(ranges).toEqual([{ range: '2500-7999', ifMatch: now.etag }]);
+    expect(clock.sleeps).toHaveLength(2); // the failed request, then the reset body
+    expect(await store.getIfChanged('head', now.etag)).toBeNull();
+  });
+
   it('never joins two versions: a body reset while the key is replaced restarts or fails, never splices', async () => {
     const { inner, store } = setup(5);
     const v1 = Buffer.alloc(10_000, 1);

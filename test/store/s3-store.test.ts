@@ -67,6 +67,32 @@ describe.skipIf(!cfg)(`S3Store on a real S3 server${cfg ? '' : ` (skipped: ${s3S
     await expect(s.head('k')).rejects.toBeInstanceOf(TransientStoreError);
   });
 
+  it('getIfChanged is one GET with If-None-Match; the 304 of an unchanged key is null, not an error', async () => {
+    const s = open(await makeTestBucket());
+    const { etag } = await s.put('head', bufferBody('the head'));
+    const sent: { command: string; ifNoneMatch?: string; status?: number }[] = [];
+    s.client.middlewareStack.add((next, context) => async (args) => {
+      const headers = (args.request as { headers: Record<string, string> }).headers;
+      const entry: (typeof sent)[number] = { command: context.commandName ?? '', ifNoneMatch: headers['if-none-match'] };
+      sent.push(entry);
+      try {
+        const res = await next(args);
+        entry.status = (res.response as { statusCode?: number }).statusCode;
+        return res;
+      } catch (err) {
+        entry.status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        throw err;
+      }
+    }, { step: 'finalizeRequest', name: 'captureConditionalGet' });
+    expect(await s.getIfChanged('head', etag)).toBeNull();
+    expect(sent).toEqual([{ command: 'GetObjectCommand', ifNoneMatch: `"${etag}"`, status: 304 }]);
+    await s.put('head', bufferBody('moved'));
+    sent.length = 0;
+    const changed = await s.getIfChanged('head', etag);
+    expect((await readAll(changed!.body)).toString()).toBe('moved');
+    expect(sent.map((e) => [e.command, e.status])).toEqual([['GetObjectCommand', 200]]);
+  });
+
   it('refuses plain http to a non-loopback host unless allowHttp is set', () => {
     expect(() => open('bucket', { endpoint: 'http://s3.example.net:7480' })).toThrow(UnsupportedError);
     expect(() => open('bucket', { endpoint: 'http://s3.example.net:7480' })).toThrow(/refusing plain http to s3\.example\.net:7480.*https.*allowHttp/);

@@ -5,6 +5,7 @@ import { BandwidthLimit, BandwidthLimitedStore } from '../../src-main/engine/sto
 import { SwappableStore } from '../../src-main/engine/store/swappable-store.ts';
 import { FaultyStore } from '../support/faulty-store.ts';
 import { ReadOnlyStore } from '../../src-main/engine/store/read-only-store.ts';
+import { BucketPolicyStore } from '../../src-main/engine/vault/bucket-policy-store.ts';
 import { describeBlobStoreConformance } from './conformance.ts';
 import { FakeClock, seededRandom } from '../support/fake-clock.ts';
 
@@ -28,6 +29,10 @@ describeBlobStoreConformance('SwappableStore(MemoryStore), swapped for an unlimi
 
 describeBlobStoreConformance('FaultyStore(MemoryStore) without faults', async () => ({
   store: new FaultyStore(new MemoryStore()), cleanup: done,
+}));
+
+describeBlobStoreConformance('BucketPolicyStore(MemoryStore) with a storage class', async () => ({
+  store: new BucketPolicyStore(new MemoryStore(), { storageClass: 'STANDARD_IA' }, new FakeClock()), cleanup: done,
 }));
 
 describeBlobStoreConformance('ReadOnlyStore(MemoryStore)', async () => {

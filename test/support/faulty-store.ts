@@ -1,13 +1,13 @@
 import { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
+  BlobBody, BlobInfo, BlobStore, ChangedBlob, ConditionalGetOptions, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
 } from '../../src-main/engine/ports/blob-store.ts';
 import { systemClock, systemRandom } from '../../src-main/engine/ports/clock.ts';
 import type { Clock, RandomSource } from '../../src-main/engine/ports/clock.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';
 import { readAll } from '../../src-main/engine/store/body.ts';
 
-export type StoreOp = 'put' | 'get' | 'head' | 'list' | 'delete' | 'pendingUploads' | 'abortUpload';
+export type StoreOp = 'put' | 'get' | 'head' | 'getIfChanged' | 'list' | 'delete' | 'pendingUploads' | 'abortUpload';
 
 /** One way to fail. A call fails when any rule matches it. */
 export interface FaultRule {
@@ -49,7 +49,7 @@ export class FaultyStore implements BlobStore {
   readonly abortUpload?: (upload: PendingUpload) => Promise<void>;
   rules: FaultRule[];
   /** Calls seen per operation, failed or not. */
-  readonly calls: Record<StoreOp, number> = { put: 0, get: 0, head: 0, list: 0, delete: 0, pendingUploads: 0, abortUpload: 0 };
+  readonly calls: Record<StoreOp, number> = { put: 0, get: 0, head: 0, getIfChanged: 0, list: 0, delete: 0, pendingUploads: 0, abortUpload: 0 };
   /** Calls this store failed on purpose. */
   failures = 0;
   private readonly matched = new Map<FaultRule, { seen: number; failed: number }>();
@@ -100,6 +100,11 @@ export class FaultyStore implements BlobStore {
   async head(key: string): Promise<BlobInfo | null> {
     await this.before('head', key);
     return this.inner.head(key);
+  }
+
+  async getIfChanged(key: string, etag: string, opts?: ConditionalGetOptions): Promise<ChangedBlob | null> {
+    await this.before('getIfChanged', key);
+    return this.inner.getIfChanged(key, etag, opts);
   }
 
   list(prefix: string): AsyncIterable<BlobInfo> {

@@ -25,6 +25,13 @@ export async function statusCommand(ctx: CommandContext): Promise<number> {
   }
 }
 
+/** "  by Ada on studio-mac" for a change another device made (names where known, else ids). */
+function madeBy(e: { member?: string; memberName?: string; device?: string; deviceName?: string }): string {
+  const member = e.memberName ?? e.member;
+  const device = e.deviceName ?? e.device;
+  return `${member || device ? '  ' : ''}${member ? `by ${member}` : ''}${member && device ? ' ' : ''}${device ? `on ${device}` : ''}`;
+}
+
 export async function historyCommand(ctx: CommandContext): Promise<number> {
   const limit = Number(str(ctx.flags, 'limit') ?? 50);
   if (!Number.isInteger(limit) || limit <= 0) throw new UsageError('--limit takes a positive whole number');
@@ -32,7 +39,7 @@ export async function historyCommand(ctx: CommandContext): Promise<number> {
   try {
     const action = str(ctx.flags, 'action');
     const { entries, total } = await queryHistory(vault, { limit, actions: action ? [action as HistoryAction] : undefined, pathContains: str(ctx.flags, 'path') });
-    const lines = entries.map((e) => `${e.time}  ${e.action.padEnd(7)} ${e.path === undefined ? '' : showPath(e.path)}${e.size !== undefined ? ` (${formatBytes(e.size)})` : ''}${e.reason ? `  ${e.reason}` : ''}`);
+    const lines = entries.map((e) => `${e.time}  ${e.action.padEnd(7)} ${e.path === undefined ? '' : showPath(e.path)}${e.size !== undefined ? ` (${formatBytes(e.size)})` : ''}${e.reason ? `  ${e.reason}` : ''}${madeBy(e)}`);
     ctx.out.result(lines.length ? lines.join('\n') : 'No history yet.', { total, entries });
     return 0;
   } finally {

@@ -8,7 +8,8 @@ export async function watchCommand(ctx: CommandContext): Promise<number> {
     onState: (state, detail) => ctx.out.info(`${new Date().toISOString()}  ${state}${detail ? `: ${detail}` : ''}`),
     onPass: (s) => ctx.out.info(`  uploaded ${s.uploaded}, renamed ${s.renamed}, deleted ${s.deleted}, skipped ${s.skipped}, errors ${s.errors}`),
   });
-  ctx.out.info(`Watching ${watching.folder} (Ctrl-C to stop)`);
+  const poll = vault.settings.pollSeconds;
+  ctx.out.info(`Watching ${watching.folder} (Ctrl-C to stop)${poll > 0 ? `; checking the vault for other devices' changes every ${poll} s` : ''}`);
   await untilInterrupted();
   await watching.stop();
   await vault.close();

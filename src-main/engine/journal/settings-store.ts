@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../fsx/atomic-file.ts';
 import { S3_STORAGE_CLASSES } from '../store/s3-put-params.ts';
 
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
+/** How often a watching device asks whether another device moved the head, by default (seconds). */
+export const DEFAULT_POLL_SECONDS = 30;
 
 const url = (what: string, pattern: RegExp) => z.string().regex(pattern, `${what} must match ${pattern.source}`);
 
@@ -22,6 +24,11 @@ export const vaultSettingsSchema = z.object({
   /** Share of tracked files that one pass may delete before sync stops and asks. */
   massDeleteThreshold: z.number().gt(0).max(1),
   rescanIntervalSec: z.number().int().min(10).max(7 * 86_400),
+  /**
+   * Seconds between two checks of the head while watching (one conditional GET each: other devices'
+   * commits are pulled when it moved); 0 turns polling off, else 5 s to a day. Since version 4.
+   */
+  pollSeconds: z.number().int().min(0).max(86_400).refine((n) => n === 0 || n >= 5, 'pollSeconds is 0 (off) or at least 5'),
   /** Upload bandwidth cap; absent or 0 means unlimited. */
   bwlimitKiBps: z.number().int().nonnegative().optional(),
   sse: z.enum(['none', 'aes256', 'aws:kms', 'c']),
@@ -51,6 +58,7 @@ export function defaultSettings(init: SettingsInit): VaultSettings {
     retentionDays: 30,
     massDeleteThreshold: 0.5,
     rescanIntervalSec: 3600,
+    pollSeconds: DEFAULT_POLL_SECONDS,
     sse: 'none',
     rotationPeriodDays: 365,
     launchAtLogin: false,
@@ -77,6 +85,8 @@ export const SETTINGS_MIGRATIONS: Readonly<Record<number, SettingsMigration>> = 
   // 3 drops three fields nothing read: the device's root sequence and the newest head seen live in the
   // local index and seen-head.ts, and the pack size is the uploader's (sync/content-uploader.ts).
   2: ({ deviceSeq: _seq, packTargetBytes: _pack, lastSeenHead: _head, ...doc }) => doc,
+  // 4 adds pollSeconds: a vault set up before polls at the default.
+  3: (doc) => ({ ...doc, pollSeconds: DEFAULT_POLL_SECONDS }),
 };
 
 /** Brings a parsed document to the current version; throws SettingsError naming the file otherwise. */

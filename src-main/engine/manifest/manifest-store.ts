@@ -2,11 +2,11 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import { NotFoundError, PreconditionFailedError } from '../ports/store-errors.ts';
-import { bufferBody } from '../store/body.ts';
+import { bufferBody, readAll } from '../store/body.ts';
 import { SealedObjects } from '../objects/sealed-objects.ts';
 import { HEAD, objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { newObjectId } from '../objects/object-id.ts';
-import { sealDoc, readDoc } from './sealed-doc.ts';
+import { sealDoc, readDoc, parseDoc } from './sealed-doc.ts';
 import { HeadSchema, RootSchema, SegmentSchema, MANIFEST_FORMAT, type FileEntry, type Head, type Root, type Segment, type StoredObject } from './schema.ts';
 import { shardBitsFor, splitIntoShards, digestOf } from './shards.ts';
 import { ObjectCache } from './object-cache.ts';
@@ -52,6 +52,30 @@ export class ManifestStore {
       throw err;
     }
     return { head, etag: info.etag ?? '' };
+  }
+
+  /**
+   * Whether the head moved on from the version `etag` (the one this device last read or committed; null:
+   * none yet). Null while it has not: one conditional request (BlobStore.getIfChanged; a HEAD when there
+   * was no head yet), so polling an idle vault costs one small request. Otherwise the head now (null:
+   * gone), opened and authenticated. It is not checked against what this machine saw: the pass the
+   * caller runs on a change does that (plan-pass.ts, head-check.ts).
+   */
+  async headChanged(etag: string | null): Promise<{ current: { head: Head; etag: string } | null } | null> {
+    if (etag === null) {
+      const current = await this.readHead();
+      return current ? { current } : null;
+    }
+    let changed;
+    try {
+      changed = await this.store.getIfChanged(this.objects.keyOf(HEAD), etag);
+    } catch (err) {
+      if (err instanceof NotFoundError) return { current: null };
+      throw err;
+    }
+    if (!changed) return null;
+    const plain = await this.objects.openBytes(HEAD, await readAll(changed.body));
+    return { current: { head: parseDoc(HEAD, plain, HeadSchema), etag: changed.etag } };
   }
 
   readRoot(rootId: string): Promise<Root> {

@@ -10,7 +10,11 @@ export async function sealDoc(objects: SealedObjects, ref: ObjectRef, doc: unkno
 
 /** Fetches, opens and validates; a document that authenticates but does not parse is still refused. */
 export async function readDoc<T>(objects: SealedObjects, ref: ObjectRef, schema: z.ZodType<T>): Promise<T> {
-  const plain = await objects.fetchBytes(ref);
+  return parseDoc(ref, await objects.fetchBytes(ref), schema);
+}
+
+/** Validates an opened document (its plaintext: gzip of JSON). */
+export function parseDoc<T>(ref: ObjectRef, plain: Uint8Array, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(JSON.parse(gunzipSync(plain).toString('utf8')));
   if (!parsed.success) {
     throw new Error(`${ref.kind} ${ref.id} has an unknown or invalid format: ${parsed.error.issues[0]?.message ?? 'invalid'}`);

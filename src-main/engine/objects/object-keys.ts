@@ -9,6 +9,8 @@ export const HEAD_KEY = 'head';
 export const OBJECTS_PREFIX = 'objects/';
 /** The SSE-C customer key, sealed with the vault key and stored without SSE-C (docs/KEYS.md). */
 export const SSE_C_KEY = 'keys/sse-c';
+/** Device records (docs/FORMAT.md §Devices): one sealed object per device, named by its id. */
+export const DEVICES_PREFIX = 'devices/';
 
 export function objectKey(objectId: string): string {
   return `${OBJECTS_PREFIX}${objectId.slice(0, 2)}/${objectId}`;

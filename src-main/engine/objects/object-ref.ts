@@ -1,5 +1,5 @@
 import type { ObjectContext, ObjectKind } from '../ports/sealer.ts';
-import { HEAD_KEY, SSE_C_KEY, objectKey } from './object-keys.ts';
+import { DEVICES_PREFIX, HEAD_KEY, SSE_C_KEY, objectKey } from './object-keys.ts';
 
 /**
  * One sealed object of a vault, named by its kind and its id. From these two alone follow its key in
@@ -8,7 +8,8 @@ import { HEAD_KEY, SSE_C_KEY, objectKey } from './object-keys.ts';
  * - 'data', 'pack', 'manifest', 'root': a random id (object-id.ts), stored at objects/<id[0:2]>/<id>;
  * - 'head': the one head, id 'head', at `head`;
  * - 'keyslot': the SSE-C customer key, id 'sse-c', at `keys/sse-c` (the other key slots are not sealed
- *   objects: engine/keys/ seals them under the slot secret with their own context).
+ *   objects: engine/keys/ seals them under the slot secret with their own context);
+ * - 'device': a device record, id the device id, at `devices/<id>` (deviceRef).
  */
 export interface ObjectRef {
   readonly kind: ObjectKind;
@@ -25,6 +26,14 @@ export function objectRef(kind: RandomIdKind, id: string): ObjectRef {
   return { kind, id };
 }
 
+/** Device ids are chosen by the device (16 hex digits today); they must stay one safe key segment. */
+const DEVICE_ID = /^[0-9A-Za-z_-]{1,64}$/;
+
+export function deviceRef(deviceId: string): ObjectRef {
+  if (!DEVICE_ID.test(deviceId)) throw new Error(`not a device id: ${JSON.stringify(deviceId)}`);
+  return { kind: 'device', id: deviceId };
+}
+
 /** The object's key in the bucket; a head or key-slot ref that is not HEAD or SSE_C is a programming error. */
 export function keyOf(ref: ObjectRef): string {
   switch (ref.kind) {
@@ -34,6 +43,9 @@ export function keyOf(ref: ObjectRef): string {
     case 'keyslot':
       if (ref.id !== SSE_C.id) throw new Error(`no sealed key slot named ${JSON.stringify(ref.id)}`);
       return SSE_C_KEY;
+    case 'device':
+      if (!DEVICE_ID.test(ref.id)) throw new Error(`not a device id: ${JSON.stringify(ref.id)}`);
+      return `${DEVICES_PREFIX}${ref.id}`;
     default:
       return objectKey(ref.id);
   }

@@ -15,6 +15,10 @@ import type { Readable } from 'node:stream';
  * - get() serves one version: `ifMatch` names it (another throws PreconditionFailedError), `onEtag`
  *   is told which one it is. get() of a missing key throws NotFoundError; head() of a missing key returns null (null means
  *   "absent", never "unknown": any other failure throws).
+ * - getIfChanged(key, etag) is a conditional read (S3 GET with If-None-Match): null while the key's
+ *   current version still has that etag ("unchanged", never "unknown"); otherwise the current version's
+ *   bytes and etag, as get() would serve them. A missing key throws NotFoundError, as get() does. One
+ *   request on S3 (a 304 costs no body), so polling a small key (the head) costs one request per poll.
  * - delete() is idempotent: deleting a missing key succeeds.
  * - list(prefix) yields every key under the prefix exactly once, in no particular order.
  * - All methods may run concurrently. Errors are the classes in store-errors.ts; TransientStoreError
@@ -33,6 +37,7 @@ export interface BlobStore {
   put(key: string, body: BlobBody, opts?: PutOptions): Promise<PutResult>;
   get(key: string, opts?: GetOptions): Promise<Readable>;
   head(key: string): Promise<BlobInfo | null>;
+  getIfChanged(key: string, etag: string, opts?: ConditionalGetOptions): Promise<ChangedBlob | null>;
   list(prefix: string): AsyncIterable<BlobInfo>;
   delete(key: string): Promise<void>;
   /** Multipart uploads begun but never completed (stores without multipart yield nothing). */
@@ -93,6 +98,17 @@ export interface GetOptions {
   ifMatch?: string;
   /** Told the etag of the version being served, before its first byte (wrappers pass it through). */
   onEtag?: (etag: string) => void;
+}
+
+export interface ConditionalGetOptions {
+  signal?: AbortSignal;
+}
+
+/** What getIfChanged serves when the key moved on from the etag it was given. */
+export interface ChangedBlob {
+  body: Readable;
+  /** The etag of the version `body` holds (the one to give the next getIfChanged). */
+  etag: string;
 }
 
 export interface PutResult {

@@ -28,7 +28,8 @@ export interface ObjectContext {
   kind: ObjectKind;
 }
 
-export type ObjectKind = 'data' | 'pack' | 'manifest' | 'root' | 'head' | 'keyslot';
+export type ObjectKind = 'data' | 'pack' | 'manifest' | 'root' | 'head' | 'keyslot'
+  | 'device';
 
 export class OpenError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,7 +1,7 @@
 import { Transform, pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobStore, GetOptions, PutOptions, PutResult,
+  BlobBody, BlobStore, ChangedBlob, ConditionalGetOptions, GetOptions, PutOptions, PutResult,
 } from '../ports/blob-store.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -50,7 +50,7 @@ export class BandwidthLimit {
   }
 }
 
-/** Limits the bytes moved by put() and get() to a BandwidthLimit. Metadata calls pass through unthrottled. */
+/** Limits the bytes moved by put(), get() and getIfChanged() to a BandwidthLimit. Metadata calls pass through unthrottled. */
 export class BandwidthLimitedStore extends ForwardingStore {
   private readonly limit: BandwidthLimit;
 
@@ -66,6 +66,11 @@ export class BandwidthLimitedStore extends ForwardingStore {
 
   override async get(key: string, opts?: GetOptions): Promise<Readable> {
     return throttle(await this.inner.get(key, opts), () => this.limit.download(), opts?.signal);
+  }
+
+  override async getIfChanged(key: string, etag: string, opts?: ConditionalGetOptions): Promise<ChangedBlob | null> {
+    const changed = await this.inner.getIfChanged(key, etag, opts);
+    return changed && { etag: changed.etag, body: throttle(changed.body, () => this.limit.download(), opts?.signal) };
   }
 }
 

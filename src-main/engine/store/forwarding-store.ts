@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
+  BlobBody, BlobInfo, BlobStore, ChangedBlob, ConditionalGetOptions, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
 } from '../ports/blob-store.ts';
 
 /**
@@ -32,6 +32,10 @@ export abstract class ForwardingStore implements BlobStore {
 
   head(key: string): Promise<BlobInfo | null> {
     return this.inner.head(key);
+  }
+
+  getIfChanged(key: string, etag: string, opts?: ConditionalGetOptions): Promise<ChangedBlob | null> {
+    return this.inner.getIfChanged(key, etag, opts);
   }
 
   list(prefix: string): AsyncIterable<BlobInfo> {

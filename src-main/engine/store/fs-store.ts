@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions, PutResult, StoreFeatures,
+  BlobBody, BlobInfo, BlobStore, ChangedBlob, ConditionalGetOptions, GetOptions, PutOptions, PutResult, StoreFeatures,
 } from '../ports/blob-store.ts';
 import {
   MissingContainerError, NotFoundError, PreconditionFailedError, StoreError, UnsupportedError,
@@ -121,6 +121,30 @@ export class FsStore implements BlobStore {
       return Readable.from([]);
     }
     return fh.createReadStream({ start, end, signal: opts.signal });
+  }
+
+  /** The etag of the open file decides, so the bytes served are the version whose etag is returned. */
+  async getIfChanged(key: string, etag: string, opts: ConditionalGetOptions = {}): Promise<ChangedBlob | null> {
+    const path = this.pathOf(key);
+    opts.signal?.throwIfAborted();
+    let fh;
+    try {
+      fh = await open(path, 'r');
+    } catch (err) {
+      throw await this.missing(err, key);
+    }
+    const st = await fh.stat({ bigint: true });
+    const current = etagOf(st);
+    if (st.isDirectory() || current === etag) {
+      await fh.close();
+      if (st.isDirectory()) throw new NotFoundError(`${key} not found in ${this.location}`);
+      return null;
+    }
+    if (st.size === 0n) {
+      await fh.close();
+      return { body: Readable.from([]), etag: current };
+    }
+    return { body: fh.createReadStream({ signal: opts.signal }), etag: current };
   }
 
   async head(key: string): Promise<BlobInfo | null> {

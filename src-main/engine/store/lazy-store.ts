@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
+  BlobBody, BlobInfo, BlobStore, ChangedBlob, ConditionalGetOptions, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
 } from '../ports/blob-store.ts';
 
 /**
@@ -32,6 +32,10 @@ export class LazyStore implements BlobStore {
 
   async head(key: string): Promise<BlobInfo | null> {
     return (await this.store()).head(key);
+  }
+
+  async getIfChanged(key: string, etag: string, opts?: ConditionalGetOptions): Promise<ChangedBlob | null> {
+    return (await this.store()).getIfChanged(key, etag, opts);
   }
 
   async *list(prefix: string): AsyncIterable<BlobInfo> {

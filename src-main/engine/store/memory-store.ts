@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PutOptions, PutResult, StoreFeatures,
+  BlobBody, BlobInfo, BlobStore, ChangedBlob, ConditionalGetOptions, GetOptions, PutOptions, PutResult, StoreFeatures,
 } from '../ports/blob-store.ts';
 import { NotFoundError, PreconditionFailedError, StoreError, UnsupportedError } from '../ports/store-errors.ts';
 import { readAll } from './body.ts';
@@ -76,6 +76,14 @@ export class MemoryStore implements BlobStore {
     assertValidKey(key);
     const e = this.objects.get(this.prefix + key);
     return e ? { key, size: e.data.length, etag: e.etag, lastModified: e.lastModified, ...(e.checksumSha256 ? { checksumSha256: e.checksumSha256 } : {}) } : null;
+  }
+
+  async getIfChanged(key: string, etag: string, opts: ConditionalGetOptions = {}): Promise<ChangedBlob | null> {
+    assertValidKey(key);
+    opts.signal?.throwIfAborted();
+    const e = this.objects.get(this.prefix + key);
+    if (!e) throw new NotFoundError(`${key} not found in ${this.location}`);
+    return e.etag === etag ? null : { body: Readable.from([e.data]), etag: e.etag };
   }
 
   async *list(prefix: string): AsyncIterable<BlobInfo> {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures, UploadCheckpointStore,
+  BlobBody, BlobInfo, BlobStore, ChangedBlob, ConditionalGetOptions, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures, UploadCheckpointStore,
 } from '../ports/blob-store.ts';
 import { systemClock, systemRandom } from '../ports/clock.ts';
 import type { Clock, RandomSource } from '../ports/clock.ts';
@@ -86,6 +86,13 @@ export class RetryingStore implements BlobStore {
 
   head(key: string): Promise<BlobInfo | null> {
     return this.retry('head', key, undefined, () => this.inner.head(key));
+  }
+
+  /** Retried like get(); a body that fails midway resumes with a ranged get of the version served. */
+  async getIfChanged(key: string, etag: string, opts: ConditionalGetOptions = {}): Promise<ChangedBlob | null> {
+    const changed = await this.retry('getIfChanged', key, opts.signal, () => this.inner.getIfChanged(key, etag, opts));
+    if (!changed) return null;
+    return { etag: changed.etag, body: this.resuming(key, { signal: opts.signal }, changed.body, { etag: changed.etag }) };
   }
 
   delete(key: string): Promise<void> {

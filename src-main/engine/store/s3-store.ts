@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import type {
-  BlobBody, BlobInfo, BlobStore, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
+  BlobBody, BlobInfo, BlobStore, ChangedBlob, ConditionalGetOptions, GetOptions, PendingUpload, PutOptions, PutResult, StoreFeatures,
 } from '../ports/blob-store.ts';
 import { MissingContainerError, NotFoundError, PreconditionFailedError, StoreError } from '../ports/store-errors.ts';
 import { assertValidKey, assertValidRange, normalizePrefix } from './keys.ts';
@@ -127,6 +127,27 @@ export class S3Store implements BlobStore {
     return mappedBody(res.Body as Readable, res.ContentLength, `GetObject ${key} in ${this.location} (reading)`);
   }
 
+  /**
+   * One GET with If-None-Match. The SDK turns S3's 304 Not Modified into an error (named NotModified,
+   * or only its status on some servers): that answer is "unchanged", null, never a failure.
+   */
+  async getIfChanged(key: string, etag: string, opts: ConditionalGetOptions = {}): Promise<ChangedBlob | null> {
+    assertValidKey(key);
+    let res;
+    try {
+      res = await this.client.send(new GetObjectCommand({
+        Bucket: this.bucket, Key: this.prefix + key, IfNoneMatch: quotedEtag(etag), ...this.sseRead,
+      }), { abortSignal: opts.signal });
+    } catch (err) {
+      if (notModified(err)) return null;
+      throw mapS3Error(err, `GetObject ${key} (if changed) in ${this.location}`, true);
+    }
+    return {
+      etag: bareEtag(res.ETag ?? ''),
+      body: mappedBody(res.Body as Readable, res.ContentLength, `GetObject ${key} in ${this.location} (reading)`),
+    };
+  }
+
   async head(key: string): Promise<BlobInfo | null> {
     assertValidKey(key);
     try {
@@ -214,4 +235,15 @@ export class S3Store implements BlobStore {
       throw mapS3Error(err, `${what} in ${this.location}`, readsData);
     }
   }
+}
+
+/** S3's answer to a GET whose If-None-Match still matches: 304, which the SDK raises as an error. */
+function notModified(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.$metadata?.httpStatusCode === 304 || e?.name === 'NotModified';
+}
+
+/** If-None-Match takes the entity tag in quotes (RFC 9110); our etags travel bare (s3-errors.ts). */
+function quotedEtag(etag: string): string {
+  return `"${bareEtag(etag)}"`;
 }

@@ -8,6 +8,8 @@ import { VaultRegistry } from '../vault/registry.ts';
 import type { PathVersion } from '../manifest/history-walk.ts';
 import type { HistoryQuery } from '../ports/journal.ts';
 import { pathArgForms } from '../fsx/raw-name.ts';
+import { readDeviceRecords } from '../vault/device-records.ts';
+import { nameEntries, type MemberNames, type NamedHistoryEntry } from './history-names.ts';
 
 /**
  * A vault opened by one of the functions below. Hosts pass it back to the other use cases and call
@@ -67,7 +69,18 @@ export async function fileVersions(vault: AnyVault, req: { path: string }): Prom
   return { path, versions: await vault.versions(path) };
 }
 
-/** This machine's history of the vault (passes, restores, verifies, errors), newest first. */
-export function queryHistory(vault: OpenVault, q: HistoryQuery) {
-  return vault.queryHistory(q);
+/**
+ * This machine's history of the vault (passes, restores, verifies, errors, pulls), newest first, with
+ * names for the devices and members its entries name: devices from their records in the bucket (read
+ * only when an entry names one), members from `memberNames` (the membership document, for team vaults).
+ * Without the records (the bucket unreachable) the entries keep their ids and get no names.
+ */
+export async function queryHistory(
+  vault: AnyVault, q: HistoryQuery, opts: { memberNames?: MemberNames } = {},
+): Promise<{ entries: NamedHistoryEntry[]; total: number }> {
+  const r = await vault.queryHistory(q);
+  const named = r.entries as NamedHistoryEntry[];
+  if (!named.some((e) => e.device !== undefined || e.member !== undefined)) return r;
+  const devices = await readDeviceRecords(vault).catch(() => []);
+  return { ...r, entries: nameEntries(r.entries, devices, opts.memberNames) };
 }

@@ -11,7 +11,7 @@ import { OBJECTS_PREFIX } from '../objects/object-keys.ts';
 import { entryIn } from '../manifest/history-walk.ts';
 import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
-import { fileVersions } from './vault-ops.ts';
+import { fileVersions, queryHistory } from './vault-ops.ts';
 import { VaultRunner } from '../vault/vault-runner.ts';
 import { BackgroundWork } from '../vault/background-work.ts';
 import { SettingsChangeRefused, type LocalVault } from '../vault/local-vault.ts';
@@ -63,7 +63,7 @@ export class EngineVaultService implements VaultService {
   resume = () => this.runner.resume();
 
   async history(q: HistoryQuery) {
-    return this.vault.queryHistory(q);
+    return queryHistory(this.vault, q);
   }
 
   async bytesPerDay(days: number) {

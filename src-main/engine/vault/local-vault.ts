@@ -5,6 +5,7 @@ import { EsdkSealer } from '../crypto/esdk-sealer.ts';
 import { createVaultKey, FileAuditLog, openVaultKey } from '../keys/index.ts';
 import { loadSettings, saveSettings, defaultSettings, settingsProblems, type VaultSettings } from '../journal/settings-store.ts';
 import { readDescriptor, writeDescriptor } from './descriptor.ts';
+import { ensureDeviceRecord } from './device-records.ts';
 import { InitUndo, lockRefusal } from './init-undo.ts';
 import { keyContextOf, ReadableVault, type VaultParts } from './readable-vault.ts';
 import { VaultRegistry } from './registry.ts';
@@ -86,7 +87,10 @@ export class LocalVault extends ReadableVault {
       await writeDescriptor(stores.slots, vaultId);
       await saveSettings(paths.settings, settings);
       await registry.add(vaultId, folder);
-      return { vault: new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings }), recoveryKey };
+      const vault = new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings });
+      // Best effort: the vault stands without it, and every pass's upkeep writes it while it is missing.
+      await ensureDeviceRecord(vault).catch(() => undefined);
+      return { vault, recoveryKey };
     } catch (err) {
       await undo.run(audit);
       throw err;

@@ -5,6 +5,7 @@ import type { SyncPassResult, SyncRequest } from '../sync/sync-pass.ts';
 import { pruneVault, type PruneReport } from '../sync/retention.ts';
 import type { LocalVault } from './local-vault.ts';
 import type { VaultSyncer } from './vault-sync.ts';
+import { ensureDeviceRecord } from './device-records.ts';
 
 const DAY = 86_400_000;
 
@@ -55,6 +56,8 @@ export class Maintenance {
       }
     }
     if (pass.committed || pruneDue) await after.run('aborting dead multipart uploads', () => abortDeadUploads(vault, pruneDue ? now - DAY : null));
+    // A vault made before device records (or an init whose write failed) registers this device once.
+    await after.run("registering this device's record in the vault", () => ensureDeviceRecord(vault));
     return { index, pruned, warnings: after.warnings };
   }
 }

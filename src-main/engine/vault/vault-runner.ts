@@ -6,18 +6,25 @@ import type { ChangeSource } from '../ports/change-source.ts';
 import { VaultSyncer } from './vault-sync.ts';
 import { Maintenance, maintainedSync } from './maintenance.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
+import { loadIndex } from '../sync/local-index.ts';
+import { PeriodicTask } from './periodic-task.ts';
+import { DEFAULT_POLL_SECONDS } from '../journal/settings-store.ts';
 import type { LocalVault } from './local-vault.ts';
 
 export interface RunnerEvents {
   onState?: (state: SyncState, detail?: string) => void;
   onProgress?: (p: SyncProgress) => void;
   onPass?: (summary: SyncSummary & { problems: { path: string; reason: string }[] }) => void;
+  /** After each poll of the head: whether another device had moved it (a pass follows), or the poll failed. */
+  onPoll?: (poll: { moved: boolean } | { error: string }) => void;
 }
 
 /**
  * Keeps a folder synced: a full pass at start (catches changes made while Coffer was not running), then
  * watch hints through the aggregator, plus a periodic full rescan. One pass at a time; a failed pass
- * leaves the state 'error' and is retried by the aggregator.
+ * leaves the state 'error' and is retried by the aggregator. Every `pollSeconds` it asks the bucket
+ * whether another device moved the head (one conditional GET, ManifestStore.headChanged) and runs a full
+ * pass when it did, so their commits come down without a local change.
  */
 export class VaultRunner {
   state: SyncState = 'up-to-date';
@@ -33,6 +40,12 @@ export class VaultRunner {
   private source: ChangeSource | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private paused = false;
+  /** Polls the head; its timer runs on the runner's clock. */
+  private poller: PeriodicTask | null = null;
+  /** The head's etag as of the last pass (committed or read): what the poll compares with. */
+  private headEtag: string | null = null;
+  /** Set while the state shows a failed poll: what it showed before, which the next good poll puts back. */
+  private beforePollFailure: { state: SyncState; error: string | undefined } | null = null;
 
   constructor(
     private readonly vault: LocalVault,
@@ -50,8 +63,39 @@ export class VaultRunner {
     });
     this.source = this.opts.changeSource ?? new ChokidarChangeSource({ root: folder, ignore: await this.syncer.ignoreRules(), excludeAbsolute: [this.vault.env.home] });
     await this.source.start((hint) => this.aggregator?.push(hint));
+    this.headEtag = (await loadIndex(this.vault.paths.index)).etag;
     this.aggregator.start();
     this.aggregator.requestFullScan();
+    this.poller = new PeriodicTask(this.opts.clock ?? this.vault.clock, () => (this.vault.settings?.pollSeconds ?? DEFAULT_POLL_SECONDS) * 1000, () => this.pollHead());
+    this.poller.start();
+  }
+
+  /**
+   * One poll, in turn with the passes: nothing while paused or while the mass-delete guard waits for the
+   * user; else one conditional read of the head, and a full pass when it moved.
+   */
+  private pollHead(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.paused || this.massDelete) return;
+      let moved;
+      try {
+        moved = await this.vault.manifest.headChanged(this.headEtag);
+      } catch (err) {
+        this.beforePollFailure ??= { state: this.state, error: this.lastError };
+        this.lastError = `could not check the vault for other devices' changes: ${(err as Error).message}`;
+        this.setState('error', this.lastError);
+        this.events.onPoll?.({ error: this.lastError });
+        return;
+      }
+      const before = this.beforePollFailure;
+      if (before) {
+        this.beforePollFailure = null;
+        this.lastError = before.error;
+        if (!moved) this.setState(before.state, before.error);
+      }
+      if (moved) await this.pass({ scope: 'all', reason: 'periodic' }).catch(() => undefined);
+      this.events.onPoll?.({ moved: moved !== null });
+    });
   }
 
   /** A full pass now, after any pass in flight. */
@@ -71,6 +115,7 @@ export class VaultRunner {
   }
 
   async stop(): Promise<void> {
+    await this.poller?.stop();
     await this.source?.stop();
     await this.aggregator?.stop();
     await this.chain.catch(() => undefined);
@@ -93,7 +138,9 @@ export class VaultRunner {
     try {
       const r = await maintainedSync(this.vault, this.syncer, this.maintenance, { scope: batch.scope === 'all' ? undefined : batch.scope, allowMassDelete });
       this.lastSync = new Date(this.vault.clock.now()).toISOString();
+      this.headEtag = r.index.etag;
       this.lastError = undefined;
+      this.beforePollFailure = null;
       this.massDelete = undefined;
       // A watch batch scans a few paths: what earlier passes could not store elsewhere still counts.
       // The status contract carries at most 1,000 failures; `coffer status --json` lists them all.
@@ -103,6 +150,7 @@ export class VaultRunner {
       this.setState(this.paused ? 'paused' : this.problems.length > 0 ? 'error' : r.state);
       return summary;
     } catch (err) {
+      this.beforePollFailure = null; // this failure is what the state shows now
       this.massDelete = err instanceof MassDeleteError ? { wouldDelete: err.wouldDelete, total: err.total } : undefined;
       this.lastError = err instanceof MassDeleteError
         ? `${err.wouldDelete} of ${err.total} files are gone from the folder; nothing was deleted from the vault yet`

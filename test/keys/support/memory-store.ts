@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { BlobBody, BlobInfo, BlobStore, PutResult } from '../../../src-main/engine/ports/blob-store.ts';
+import type { BlobBody, BlobInfo, BlobStore, ChangedBlob, PutResult } from '../../../src-main/engine/ports/blob-store.ts';
 import { NotFoundError } from '../../../src-main/engine/ports/store-errors.ts';
 
 /** A small in-memory BlobStore for key tests (the store helper owns the real ones). */
@@ -25,6 +25,11 @@ export class MemoryStore implements BlobStore {
   async head(key: string): Promise<BlobInfo | null> {
     const b = this.objects.get(key);
     return b ? { key, size: b.length } : null;
+  }
+
+  /** Keys tests never poll, and this store keeps no etags: every version is served as changed. */
+  async getIfChanged(key: string): Promise<ChangedBlob | null> {
+    return { body: await this.get(key), etag: '' };
   }
 
   async *list(prefix: string): AsyncIterable<BlobInfo> {

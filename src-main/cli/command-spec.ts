@@ -115,7 +115,7 @@ export function buildProgram(run: RunCommand): Command {
     .argument('[folder]', 'the Coffer folder (default: the only one)')
     .addOption(new Option('--limit <n>', 'show at most this many entries').default('50').argParser(wholeNumber(1)))
     .addOption(new Option('--action <action>', 'only this kind of entry')
-      .choices(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning']))
+      .choices(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning', 'pull', 'conflict']))
     .option('--path <text>', 'only entries whose path contains this text');
 
   leaf(program, 'versions', async () => (await info()).versionsCommand)

@@ -30,13 +30,15 @@ export interface MergeResult {
  * - a path changed on one side only takes that side; the same change on both sides is one entry; a change
  *   of metadata alone (mode, mtime) gives way to a change of content on the other side;
  * - both sides changed one file differently: ours (the later commit) keeps the name, theirs is kept beside
- *   it as a conflict copy reusing its chunks (no upload);
+ *   it as a conflict copy reusing its chunks (no upload). With `theirsKeepName` (a device's first pass,
+ *   which has no view of its own yet: a join into a folder that already held files) the vault's version
+ *   keeps the name and the folder's becomes the copy;
  * - edit versus delete keeps the edit (so rename versus edit keeps both: the old name edited, the new name);
  * - a file where the other side has a folder (or a folder's entries) becomes a conflict copy; the folder
  *   keeps the name.
  * Pure and deterministic: the same three trees always give the same result.
  */
-export function mergeTrees(base: Tree, ours: Tree, theirs: Tree, names: NameResolver = defaultNames): MergeResult {
+export function mergeTrees(base: Tree, ours: Tree, theirs: Tree, names: NameResolver = defaultNames, opts: { theirsKeepName?: boolean } = {}): MergeResult {
   const out: Tree = new Map();
   const pending: { path: string; copy: FileEntry; kind: MergeConflict['kind'] }[] = [];
   const paths = [...new Set([...base.keys(), ...ours.keys(), ...theirs.keys()])].sort();
@@ -59,8 +61,8 @@ export function mergeTrees(base: Tree, ours: Tree, theirs: Tree, names: NameReso
       keep = t;
       pending.push({ path: p, copy: o, kind: 'folder-vs-file' });
     } else {
-      keep = o;
-      pending.push({ path: p, copy: t, kind: 'both-changed' });
+      keep = opts.theirsKeepName ? t : o;
+      pending.push({ path: p, copy: opts.theirsKeepName ? o : t, kind: 'both-changed' });
     }
     if (keep) out.set(p, keep);
   }

@@ -114,7 +114,10 @@ async function ownView(manifest: ManifestStore, index: LocalIndex, headRootId: s
 }
 
 async function committedView(manifest: ManifestStore, index: LocalIndex, headRootId: string | undefined, head: Tree): Promise<Tree> {
-  if (!index.rootId || index.rootId === headRootId) return head;
+  // Never synced here (a joined device, a lost index): nothing in the folder is known, so every file is
+  // compared with the head by content and nothing in it is taken for a deletion or an unchanged copy.
+  if (!index.rootId) return new Map();
+  if (index.rootId === headRootId) return head;
   try {
     return await manifest.readTree(await manifest.readRoot(index.rootId));
   } catch (err) {

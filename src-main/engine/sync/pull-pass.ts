@@ -108,7 +108,9 @@ export async function pullTree(
   const removedPaths = new Set(removals.map((r) => r.path));
 
   const dirs = writes.filter((e) => e.type === 'dir').sort((a, b) => a.path.length - b.path.length);
-  const files = writes.filter((e) => e.type === 'file');
+  // New paths (conflict copies among them) before replacements: a version moved aside is on disk before
+  // the file that keeps the name is replaced.
+  const files = writes.filter((e) => e.type === 'file').sort((a, b) => Number(ours.has(a.path)) - Number(ours.has(b.path)));
   const links = writes.filter((e) => e.type === 'symlink');
   const replaced = new Set<string>();
 

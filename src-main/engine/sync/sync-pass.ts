@@ -112,7 +112,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   };
   const content = await storeContent(deps, plan, index, stamp, io, log);
   const mergeWith = (state: HeadState): CommitTarget => {
-    const merged = mergeTrees(plan.own, content.next, state.base, names);
+    const merged = mergeTrees(plan.own, content.next, state.base, names, { theirsKeepName: !index.rootId });
     checkPullDeletes(content.next, merged.tree, deps.massDeleteThreshold, !!req.allowMassDelete);
     return { ...state, tree: merged.tree, conflicts: merged.conflicts };
   };

@@ -71,15 +71,17 @@ export function checkPullDeletes(ours: Tree, target: Tree, threshold: number, al
  * held back too. The vault keeps every removed version for the retention period.
  */
 export async function pullTree(
-  deps: PullDeps, ours: Tree, target: Tree, opts: { dirty?: ReadonlySet<string>; localMeta?: LocalMeta; candidates?: ReadonlySet<string> },
+  deps: PullDeps, ours: Tree, target: Tree, opts: { dirty?: ReadonlySet<string>; localMeta?: LocalMeta; scanned?: ReadonlyMap<string, { size: number; mtimeMs: number; mode: number }> },
   log: PassLog,
 ): Promise<PullResult> {
   const res: PullResult = { pulled: 0, heldBack: {}, inodes: {}, localMeta: {}, warnings: [] };
   const prevMeta = opts.localMeta ?? {};
   // How the folder looks where ours is unchanged since the last pass: a pulled file's own mtime and mode.
   const diskOf = (e: FileEntry): { size: number; mtimeMs: number; mode: number } => {
+    const seen = opts.scanned?.get(e.path);
+    if (seen) return seen;
     const m = prevMeta[e.path];
-    return !opts.candidates?.has(e.path) && m && m.hash === e.hash ? m : e;
+    return m && m.hash === e.hash ? m : e;
   };
   const hold = (p: string) => void (res.heldBack[p] = ours.get(p) ?? null);
 
@@ -90,7 +92,7 @@ export async function pullTree(
     const t = target.get(p);
     if (sameContent(o, t)) {
       const disk = o ? diskOf(o) : undefined;
-      if (o && t && disk && (disk.mtimeMs !== t.mtimeMs || disk.mode !== t.mode || disk.size !== t.size)) {
+      if (o && t && disk && t.type !== 'dir' && (disk.mtimeMs !== t.mtimeMs || disk.mode !== t.mode || disk.size !== t.size)) {
         res.localMeta[p] = { ...(t.hash ? { hash: t.hash } : {}), size: disk.size, mtimeMs: disk.mtimeMs, mode: disk.mode };
       }
       continue;
@@ -148,6 +150,7 @@ export async function pullTree(
       removedPaths.delete(from.path);
       const moved = await rename(fsPath(join(deps.root, from.path)), fsPath(join(deps.root, f.path))).then(() => true, () => false);
       if (moved) {
+        res.pulled++;
         res.inodes[from.path] = null;
         await recordWritten(deps.root, f, res);
         log.note({ action: 'pull', path: f.path, size: f.size, reason: `renamed from ${from.path} on ${deps.names(null, f.device).device}`, device: f.device });

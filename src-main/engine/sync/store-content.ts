@@ -8,6 +8,7 @@ import type { ObjectWriter } from './object-writer.ts';
 import type { ResumeMap } from './resume-map.ts';
 import { readFailure, scanSkipReason } from './not-stored.ts';
 import type { PassPlan } from './plan-pass.ts';
+import type { LocalIndex } from './local-index.ts';
 import type { PassLog } from './pass-log.ts';
 import { PassProgress } from './pass-progress.ts';
 
@@ -51,7 +52,7 @@ export interface Stamp {
  * A file that cannot be read is counted and named, never a failed pass; a store or key failure throws.
  */
 export async function storeContent(
-  deps: StoreContentDeps, plan: PassPlan, index: { inodes: Record<string, number> }, stamp: Stamp,
+  deps: StoreContentDeps, plan: PassPlan, index: Pick<LocalIndex, 'inodes' | 'localMeta'>, stamp: Stamp,
   io: { writer: ObjectWriter; resume: ResumeMap }, log: PassLog,
 ): Promise<StoredContent> {
   const { base, own, scan, deleted } = plan;
@@ -114,7 +115,10 @@ export async function storeContent(
       const out = await uploader.upload(c, prev);
       if (out.kind === 'same') {
         const current = next.get(c.path) ?? prev;
-        if (current?.hash === out.hash && (!next.has(c.path) || current.mtimeMs !== c.mtimeMs || current.mode !== c.mode)) {
+        // A pulled file keeps its own mtime and mode on this disk (local-index.ts localMeta): not a change.
+        const local = index.localMeta?.[c.path];
+        const onDisk = local && local.hash === out.hash ? local : current;
+        if (current?.hash === out.hash && (!next.has(c.path) || onDisk!.mtimeMs !== c.mtimeMs || onDisk!.mode !== c.mode)) {
           next.set(c.path, { ...current, mtimeMs: c.mtimeMs, mode: c.mode });
           changed = true;
         }

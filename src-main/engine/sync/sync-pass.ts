@@ -121,7 +121,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   for (const c of target.conflicts) {
     log.note({ action: 'conflict', path: c.path, copyPath: c.copyPath, device: c.device, reason: `changed on both sides; the version from ${names(c.member, c.device).device} is kept as ${c.copyPath}` });
   }
-  const pull = await pullTree(pullDeps(deps, names), content.next, target.tree, { localMeta: index.localMeta, candidates: new Set(plan.scan.candidates.map((c) => c.path)) }, log);
+  const pull = await pullTree(pullDeps(deps, names), content.next, target.tree, { localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])) }, log);
   const finalIndex = afterPull(commit.index, pull);
   await deps.saveIndex?.(finalIndex);
 
@@ -146,7 +146,7 @@ async function pullOnly(deps: SyncPassDeps, plan: PassPlan, index: LocalIndex, r
   const names = deps.names ?? defaultNames;
   const dirty = new Set([...plan.scan.candidates.map((c) => c.path), ...plan.deleted]);
   checkPullDeletes(plan.own, plan.base, deps.massDeleteThreshold, !!req.allowMassDelete);
-  const pull = await pullTree(pullDeps(deps, names), plan.own, plan.base, { dirty, localMeta: index.localMeta }, log);
+  const pull = await pullTree(pullDeps(deps, names), plan.own, plan.base, { dirty, localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])) }, log);
   const { head } = plan;
   const seen: LocalIndex = head ? { ...index, rootId: plan.baseRoot?.rootId ?? head.head.rootId, etag: head.etag, generation: head.head.generation, lastSync: log.now() } : index;
   const finalIndex = afterPull(seen, pull);

@@ -121,9 +121,9 @@ export class LocalVault extends ReadableVault {
    * the key opened.
    */
   static async join(env: VaultEnv, req: JoinRequest): Promise<LocalVault> {
-    await mkdir(resolve(req.folder), { recursive: true });
-    const folder = await realpath(resolve(req.folder));
-    if (!(await stat(folder)).isDirectory()) throw new Error(`${folder} is not a folder`);
+    const folder = await realpath(resolve(req.folder)).catch(() => resolve(req.folder));
+    const st = await stat(folder).catch(() => null);
+    if (st && !st.isDirectory()) throw new Error(`${folder} is not a folder`);
     assertStateOutside(folder, env.home);
     const registry = new VaultRegistry(env.home);
     const registered = await registry.list();
@@ -153,6 +153,7 @@ export class LocalVault extends ReadableVault {
     const store = await stores.dataStore(new EsdkSealer(key), vaultId, 'load');
     const random = env.random ?? systemRandom;
     const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: key.ref, deviceId: Buffer.from(random(8)).toString('hex') });
+    await mkdir(folder, { recursive: true });
     await saveSettings(paths.settings, settings);
     await registry.add(vaultId, folder);
     const vault = new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings });

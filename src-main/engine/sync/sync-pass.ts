@@ -13,7 +13,8 @@ import { planPass, readHeadState, type BaseChooser, type HeadState, type PassPla
 import { storeContent } from './store-content.ts';
 import { commitPass, type CommitTarget } from './commit-pass.ts';
 import { defaultNames, mergeTrees, type MergeConflict, type NameResolver } from './merge-trees.ts';
-import { checkPullDeletes, pullTree, type FolderWriter, type PullResult } from './pull-pass.ts';
+import { checkPullDeletes, pullHold, pullTree, type FolderWriter, type PullResult } from './pull-pass.ts';
+import type { Tree } from '../manifest/manifest-store.ts';
 import type { FileEntry } from '../manifest/schema.ts';
 import type { Readable } from 'node:stream';
 import { PassLog } from './pass-log.ts';
@@ -47,10 +48,13 @@ export interface SyncPassDeps {
    * may have seen a newer head than this device's last sync, and a rollback below it must be refused too.
    */
   seenGeneration?: number;
-  /** Writes pulled files into the folder (restore/safe-writer.ts through the vault layer). */
-  folderWriter: FolderWriter;
-  /** The verified content of a tree entry (read/content-reader.ts). */
-  reader: { fileContent(entry: FileEntry): Readable };
+  /**
+   * Writes pulled files into the folder (restore/safe-writer.ts through the vault layer) and reads their
+   * verified content (read/content-reader.ts). Without both the pass only pushes: what it would pull stays
+   * held back in the index (a test driving one pass by hand).
+   */
+  folderWriter?: FolderWriter;
+  reader?: { fileContent(entry: FileEntry): Readable };
   /** Member and device names for conflict copies and history (default: "owner" and the device id). */
   names?: NameResolver;
   /** The role check's hook (plan-pass.ts BaseChooser): which root of the head to merge with. */
@@ -121,7 +125,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   for (const c of target.conflicts) {
     log.note({ action: 'conflict', path: c.path, copyPath: c.copyPath, device: c.device, reason: `changed on both sides; the version from ${names(c.member, c.device).device} is kept as ${c.copyPath}` });
   }
-  const pull = await pullTree(pullDeps(deps, names), content.next, target.tree, { localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])) }, log);
+  const pull = await pullInto(deps, names, content.next, target.tree, { localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])) }, log);
   const finalIndex = afterPull(commit.index, pull);
   await deps.saveIndex?.(finalIndex);
 
@@ -146,7 +150,7 @@ async function pullOnly(deps: SyncPassDeps, plan: PassPlan, index: LocalIndex, r
   const names = deps.names ?? defaultNames;
   const dirty = new Set([...plan.scan.candidates.map((c) => c.path), ...plan.deleted]);
   checkPullDeletes(plan.own, plan.base, deps.massDeleteThreshold, !!req.allowMassDelete);
-  const pull = await pullTree(pullDeps(deps, names), plan.own, plan.base, { dirty, localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])) }, log);
+  const pull = await pullInto(deps, names, plan.own, plan.base, { dirty, localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])) }, log);
   const { head } = plan;
   const seen: LocalIndex = head ? { ...index, rootId: plan.baseRoot?.rootId ?? head.head.rootId, etag: head.etag, generation: head.head.generation, lastSync: log.now() } : index;
   const finalIndex = afterPull(seen, pull);
@@ -161,8 +165,11 @@ async function pullOnly(deps: SyncPassDeps, plan: PassPlan, index: LocalIndex, r
   };
 }
 
-function pullDeps(deps: SyncPassDeps, names: NameResolver) {
-  return { root: deps.root, writer: deps.folderWriter, content: (e: FileEntry) => deps.reader.fileContent(e), names };
+/** Pulls into the folder, or (no writer or reader given) holds every change back for a later pass. */
+function pullInto(deps: SyncPassDeps, names: NameResolver, ours: Tree, target: Tree, opts: Parameters<typeof pullTree>[3], log: PassLog): Promise<PullResult> {
+  const { folderWriter: writer, reader } = deps;
+  if (!writer || !reader) return Promise.resolve({ pulled: 0, heldBack: pullHold(ours, target), inodes: {}, localMeta: {}, warnings: [] });
+  return pullTree({ root: deps.root, writer, content: (e) => reader.fileContent(e), names }, ours, target, opts, log);
 }
 
 /** The index once the folder holds the pulled tree: inodes of what was written, what was held back. */

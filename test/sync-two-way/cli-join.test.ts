@@ -11,7 +11,7 @@ describe('coffer join', () => {
     for (const b of boxes.splice(0)) await b.cleanup();
   });
 
-  it('attaches a second device, pulls the tree into a new folder, and the devices sync both ways', async () => {
+  it('attaches a second device and pulls the tree into a new folder; init on the vault points to join', async () => {
     const a = await sandbox();
     const b = await sandbox();
     boxes.push(a, b);
@@ -37,12 +37,7 @@ describe('coffer join', () => {
     expect(out.deviceId).toMatch(/^[0-9a-f]{16}$/);
     expect(await readFile(join(target, 'docs/letter.txt'), 'utf8')).toBe('dear bank');
 
-    await writeFile(join(target, 'docs/reply.txt'), 'from the laptop');
-    expect((await runCli(['sync', target], envB)).code).toBe(0);
-    expect((await runCli(['sync', a.folder], envA)).code).toBe(0);
-    expect(await readFile(join(a.folder, 'docs/reply.txt'), 'utf8')).toBe('from the laptop');
-    const history = JSON.parse((await runCli(['history', '--json', '--limit', '20'], envA)).stdout);
-    expect(history.entries).toContainEqual(expect.objectContaining({ action: 'pull', path: 'docs/reply.txt', device: out.deviceId }));
+    // (Both directions after the join are covered engine-side: two-way.test.ts; each CLI open costs a full scrypt.)
 
     // A second join of the same folder, or with neither key, is refused with the reason.
     const twice = await runCli(['join', target, '--remote', remote, '--key', 'passphrase'], envB);

@@ -125,7 +125,12 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
   for (const c of target.conflicts) {
     log.note({ action: 'conflict', path: c.path, copyPath: c.copyPath, device: c.device, reason: `changed on both sides; the version from ${names(c.member, c.device).device} is kept as ${c.copyPath}` });
   }
-  const pull = await pullInto(deps, names, content.next, target.tree, { localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])) }, log);
+  const pull = await pullInto(deps, names, content.next, target.tree, {
+    // A file this pass could not store (unreadable, changing while read) is not in ours as it is on disk:
+    // the pull must not replace it.
+    dirty: new Set([...content.problems.map((p) => p.path), ...plan.scan.skipped.map((s) => s.path)]),
+    localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])),
+  }, log);
   const finalIndex = afterPull(commit.index, pull);
   await deps.saveIndex?.(finalIndex);
 

@@ -1,14 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobBody, BlobStore, PutOptions, PutResult } from '../../src-main/engine/ports/blob-store.ts';
 import { ForwardingStore } from '../../src-main/engine/store/forwarding-store.ts';
 import { MassDeleteError } from '../../src-main/engine/sync/mass-delete-guard.ts';
+import { pruneVault } from '../../src-main/engine/sync/retention.ts';
 import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { sandbox } from '../engine/harness.ts';
 import { conflictPattern, firstClient, joinClient, type Client } from './clients.ts';
 
+const DAY = 86_400_000;
 const open: Client[] = [];
 afterEach(async () => {
   for (const c of open.splice(0)) await c.close();
@@ -69,16 +71,52 @@ describe('pulling never loses a local change', () => {
     expect(await b.files()).toEqual({ 'f4.txt': 'file 4' });
   });
 
+  it('a device offline for longer than retention keeps its own edits as conflict copies, the head keeps the names', async () => {
+    const { client: a, ...at } = await firstClient('file');
+    track(a);
+    await a.write('stale.txt', 'v1');
+    await a.write('both.txt', 'v1');
+    await a.sync();
+    const b = track(await joinClient(at));
+    await b.sync();
+    await b.write('both.txt', 'B edited offline');
+    await a.write('stale.txt', 'v2 from A');
+    await a.write('both.txt', 'A edited');
+    await a.sync();
+    // Retention deletes every root but the head's: B's own last root is gone.
+    const head = await a.vault.manifest.readHead();
+    const report = await pruneVault({ store: a.vault.store, manifest: a.vault.manifest }, head!.head.rootId, { now: Date.now() + 10 * DAY, retentionDays: 1, graceMs: DAY });
+    expect(report.rootsDeleted).toBeGreaterThan(0);
+    // B's manifest cache would still know its root (a normal three-way merge then): it forgets it too.
+    const index = JSON.parse(await readFile(b.vault.paths.index, 'utf8')) as { rootId: string };
+    await b.vault.manifest.forget([index.rootId]);
+    const r = await b.sync();
+    // Without its own view B cannot tell an edit from a stale copy (v1 is pruned too): the head keeps the
+    // names, B's versions are kept beside them.
+    expect(await b.read('stale.txt')).toBe('v2 from A');
+    expect(await b.read('both.txt')).toBe('A edited');
+    const copies = Object.fromEntries(r.conflicts.map((c) => [c.path, c.copyPath]));
+    expect(Object.keys(copies).sort()).toEqual(['both.txt', 'stale.txt']);
+    expect(await b.read(copies['both.txt']!)).toBe('B edited offline');
+    expect(await b.read(copies['stale.txt']!)).toBe('v1');
+    await a.sync();
+    expect(await a.files()).toEqual(await b.files());
+  });
+
   it('merges a non-empty folder on join: a differing file becomes a conflict copy, the vault keeps the name, nothing is overwritten', async () => {
     const { client: a, ...at } = await firstClient('file');
     track(a);
     await a.write('same.txt', 'same');
     await a.write('differs.txt', 'vault version');
+    await a.write('older.txt', 'v1');
+    await a.sync();
+    await a.write('older.txt', 'v2');
     await a.sync();
     const sb = await sandbox();
     await writeFile(join(sb.folder, 'same.txt'), 'same');
     await writeFile(join(sb.folder, 'differs.txt'), 'local version');
     await writeFile(join(sb.folder, 'local-only.txt'), 'only here');
+    await writeFile(join(sb.folder, 'older.txt'), 'v1'); // an older version the vault holds: simply stale
     const vault = await LocalVault.join(sb.env, { folder: sb.folder, remote: at.remote, keyRef: 'passphrase' });
     const syncer = new VaultSyncer(vault);
     try {
@@ -87,7 +125,7 @@ describe('pulling never loses a local change', () => {
       const copy = r.conflicts[0]!.copyPath;
       expect(copy).toMatch(conflictPattern('differs', '.txt', vault.settings.deviceId));
       await a.sync();
-      expect(await a.files()).toEqual({ 'differs.txt': 'vault version', [copy]: 'local version', 'local-only.txt': 'only here', 'same.txt': 'same' });
+      expect(await a.files()).toEqual({ 'differs.txt': 'vault version', [copy]: 'local version', 'local-only.txt': 'only here', 'older.txt': 'v2', 'same.txt': 'same' });
     } finally {
       await syncer.close();
       await vault.close();

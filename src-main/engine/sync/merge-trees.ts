@@ -32,13 +32,17 @@ export interface MergeResult {
  * - both sides changed one file differently: ours (the later commit) keeps the name, theirs is kept beside
  *   it as a conflict copy reusing its chunks (no upload). With `theirsKeepName` (a device's first pass,
  *   which has no view of its own yet: a join into a folder that already held files) the vault's version
- *   keeps the name and the folder's becomes the copy;
+ *   keeps the name and the folder's becomes the copy, unless the folder's is an older version of that
+ *   path the vault still holds (`isOldVersion`): then it is simply stale and theirs is taken;
  * - edit versus delete keeps the edit (so rename versus edit keeps both: the old name edited, the new name);
  * - a file where the other side has a folder (or a folder's entries) becomes a conflict copy; the folder
  *   keeps the name.
  * Pure and deterministic: the same three trees always give the same result.
  */
-export function mergeTrees(base: Tree, ours: Tree, theirs: Tree, names: NameResolver = defaultNames, opts: { theirsKeepName?: boolean } = {}): MergeResult {
+export function mergeTrees(
+  base: Tree, ours: Tree, theirs: Tree, names: NameResolver = defaultNames,
+  opts: { theirsKeepName?: boolean; isOldVersion?: (e: FileEntry) => boolean } = {},
+): MergeResult {
   const out: Tree = new Map();
   const pending: { path: string; copy: FileEntry; kind: MergeConflict['kind'] }[] = [];
   const paths = [...new Set([...base.keys(), ...ours.keys(), ...theirs.keys()])].sort();
@@ -52,6 +56,7 @@ export function mergeTrees(base: Tree, ours: Tree, theirs: Tree, names: NameReso
     else if (sameContent(o, t)) keep = o;
     else if (sameContent(t, b)) keep = o; // they touched only metadata (mode, mtime): our content stands
     else if (sameContent(o, b)) keep = t; // we touched only metadata: theirs stands
+    else if (!b && o && t && opts.isOldVersion?.(o)) keep = t; // no base: ours is an older version the vault holds
     else if (!o) keep = t; // we deleted, they edited: keep the edit
     else if (!t) keep = o; // they deleted, we edited: keep the edit
     else if (o.type === 'dir') {

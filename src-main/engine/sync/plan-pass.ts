@@ -60,6 +60,11 @@ export interface PassPlan {
   base: Tree;
   /** The tree this device last committed or saw, which "changed" is judged against (see ownView); the merge's base. */
   own: Tree;
+  /**
+   * false when this device has no view of its own (never synced here, or its last root was pruned): own is
+   * empty, and where the folder and the head differ the head's version keeps the name (merge-trees.ts).
+   */
+  ownKnown: boolean;
   scan: ScanResult;
   /** Paths to delete from the tree: what this device had and the folder no longer has. */
   deleted: string[];
@@ -76,7 +81,7 @@ export interface PassPlan {
  */
 export async function planPass(deps: PlanDeps, index: LocalIndex, req: { scope?: string[]; allowMassDelete?: boolean }): Promise<PassPlan> {
   const { head, baseRoot, base, refused } = await readHeadState(deps, index);
-  const own = await ownView(deps.manifest, index, baseRoot?.rootId, base);
+  const { tree: own, known: ownKnown } = await ownView(deps.manifest, index, baseRoot?.rootId, base);
   const indexed = new Map<string, IndexedEntry>();
   for (const e of own.values()) {
     // A pulled file as it is on this disk (local-index.ts localMeta), while the tree still holds that content.
@@ -92,7 +97,7 @@ export async function planPass(deps: PlanDeps, index: LocalIndex, req: { scope?:
   const baseFiles = [...base.values()].filter((e) => e.type !== 'dir').length;
   checkMassDelete(deleted.filter((p) => own.get(p)?.type !== 'dir').length, baseFiles, deps.massDeleteThreshold, !!req.allowMassDelete);
 
-  return { head, baseRoot, base, own, scan, deleted, pending: await deps.journal.pending(), refused };
+  return { head, baseRoot, base, own, ownKnown, scan, deleted, pending: await deps.journal.pending(), refused };
 }
 
 /**
@@ -100,28 +105,33 @@ export async function planPass(deps: PlanDeps, index: LocalIndex, req: { scope?:
  * compare the folder with this view, not with the head: otherwise the other device's new files would
  * look deleted here, and its edits would look like local changes to upload over it.
  */
-async function ownView(manifest: ManifestStore, index: LocalIndex, headRootId: string | undefined, head: Tree): Promise<Tree> {
+async function ownView(manifest: ManifestStore, index: LocalIndex, headRootId: string | undefined, head: Tree): Promise<{ tree: Tree; known: boolean }> {
   const tree = await committedView(manifest, index, headRootId, head);
+  if (!tree) return { tree: new Map(), known: false };
   const held = Object.entries(index.heldBack ?? {});
-  if (held.length === 0) return tree;
+  if (held.length === 0) return { tree, known: true };
   // What a pull left alone: this device's view of those paths is still what the folder had.
   const view = new Map(tree);
   for (const [p, e] of held) {
     if (e) view.set(p, e);
     else view.delete(p);
   }
-  return view;
+  return { tree: view, known: true };
 }
 
-async function committedView(manifest: ManifestStore, index: LocalIndex, headRootId: string | undefined, head: Tree): Promise<Tree> {
+/** The tree of the root the index names; null when there is none (never synced) or it was pruned. */
+async function committedView(manifest: ManifestStore, index: LocalIndex, headRootId: string | undefined, head: Tree): Promise<Tree | null> {
   // Never synced here (a joined device, a lost index): nothing in the folder is known, so every file is
   // compared with the head by content and nothing in it is taken for a deletion or an unchanged copy.
-  if (!index.rootId) return new Map();
+  if (!index.rootId) return null;
   if (index.rootId === headRootId) return head;
   try {
     return await manifest.readTree(await manifest.readRoot(index.rootId));
   } catch (err) {
-    if (err instanceof NotFoundError) return head; // pruned by retention: the head is the best view left
+    // Pruned by retention (a device offline for longer than the retention period): nothing is known, as
+    // on a first pass, so every file that differs from the head is kept as a conflict copy, never taken
+    // for a stale copy to drop or to upload over the head's version.
+    if (err instanceof NotFoundError) return null;
     throw err;
   }
 }

@@ -115,8 +115,12 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     resume: new ResumeMap(plan.pending),
   };
   const content = await storeContent(deps, plan, index, stamp, io, log);
+  // Without a view of its own, a file equal to an older version of its path is stale, not an edit.
+  const old = plan.ownKnown || !plan.baseRoot ? null : await olderVersions(deps.manifest, plan.baseRoot.rootId);
   const mergeWith = (state: HeadState): CommitTarget => {
-    const merged = mergeTrees(plan.own, content.next, state.base, names, { theirsKeepName: !index.rootId });
+    const merged = mergeTrees(plan.own, content.next, state.base, names, {
+      theirsKeepName: !plan.ownKnown, isOldVersion: old ? (e) => old.has(`${e.path}\0${e.hash ?? e.target ?? ''}`) : undefined,
+    });
     checkPullDeletes(content.next, merged.tree, deps.massDeleteThreshold, !!req.allowMassDelete);
     return { ...state, tree: merged.tree, conflicts: merged.conflicts };
   };
@@ -148,6 +152,15 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
       ...target.refused, ...(commit.committed ? unportableNameWarnings(content.added) : []), ...commit.warnings, ...pull.warnings, ...after.warnings,
     ],
   };
+}
+
+/** Every path and content (hash, or link target) the kept roots hold: retention bounds the walk. */
+async function olderVersions(manifest: ManifestStore, fromRootId: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for await (const root of manifest.roots(fromRootId)) {
+    for (const e of (await manifest.readTree(root)).values()) if (e.type !== 'dir') out.add(`${e.path}\0${e.hash ?? e.target ?? ''}`);
+  }
+  return out;
 }
 
 /** A device that may only read (the reader role): the head comes into the folder; local changes stay local. */

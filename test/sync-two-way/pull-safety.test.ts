@@ -103,6 +103,24 @@ describe('pulling never loses a local change', () => {
     expect(await a.files()).toEqual(await b.files());
   });
 
+  it('resolves a folder on one device against a file of the same name on the other: the file is moved to a conflict copy', async () => {
+    const { client: a, ...at } = await firstClient('file');
+    track(a);
+    await a.write('keep.txt', 'k');
+    await a.sync();
+    const b = track(await joinClient(at));
+    await b.sync();
+    await a.write('x/in.txt', 'inside the folder');
+    await b.write('x', 'a file named x');
+    await a.sync();
+    const r = await b.sync();
+    expect(r.conflicts).toEqual([expect.objectContaining({ path: 'x', kind: 'folder-vs-file', copyPath: expect.stringMatching(conflictPattern('x', '', b.vault.settings.deviceId)) })]);
+    expect(await b.read('x/in.txt')).toBe('inside the folder');
+    expect(await b.read(r.conflicts[0]!.copyPath)).toBe('a file named x');
+    await a.sync();
+    expect(await a.files()).toEqual(await b.files());
+  });
+
   it('merges a non-empty folder on join: a differing file becomes a conflict copy, the vault keeps the name, nothing is overwritten', async () => {
     const { client: a, ...at } = await firstClient('file');
     track(a);

@@ -116,20 +116,32 @@ export async function pullTree(
   const links = writes.filter((e) => e.type === 'symlink');
   const replaced = new Set<string>();
 
-  // 1. Plain files and symlinks in the way of a folder or another kind go first (re-checked).
+  // 1. Plain files and symlinks in the way of a folder or another kind go first (re-checked). A file the
+  // merge turned into a conflict copy (folder versus file) is moved to the copy's name, not deleted.
+  const movedInto = new Set<string>();
   for (const r of removals) {
     if (r.type === 'dir' || !target.has(r.path)) continue;
-    if (await unchangedSinceScan(deps.root, r, diskOf(r))) {
-      await unlink(fsPath(join(deps.root, r.path))).catch(() => undefined);
-      replaced.add(r.path);
-      res.inodes[r.path] = null;
-    } else hold(r.path);
+    if (!(await unchangedSinceScan(deps.root, r, diskOf(r)))) {
+      hold(r.path);
+      continue;
+    }
+    const copy = r.type === 'file' ? files.find((f) => f.hash === r.hash && !ours.has(f.path) && !movedInto.has(f.path)) : undefined;
+    const abs = fsPath(join(deps.root, r.path));
+    const moved = copy && !(await exists(deps.root, copy.path)) && (await rename(abs, fsPath(join(deps.root, copy.path))).then(() => true, () => false));
+    if (moved) {
+      movedInto.add(copy.path);
+      await recordWritten(deps.root, copy, res);
+      res.pulled++;
+    } else await unlink(abs).catch(() => undefined);
+    replaced.add(r.path);
+    res.inodes[r.path] = null;
   }
   for (const d of dirs) {
     if (res.heldBack[d.path] !== undefined) continue;
     await step(res, d.path, () => deps.writer.dir(d.path, { mode: d.mode }), hold);
   }
   for (const f of files) {
+    if (movedInto.has(f.path)) continue;
     if (res.heldBack[f.path] !== undefined || blockedByParent(res, f.path)) {
       hold(f.path);
       continue;

@@ -44,6 +44,7 @@ export function buildProgram(run: RunCommand): Command {
       'Examples:',
       '  coffer init ~/Documents --remote s3://my-bucket/docs --key passphrase',
       '  coffer sync                              one pass; coffer watch keeps syncing',
+      '  coffer join ~/Documents --remote s3://my-bucket/docs --key passphrase   (a second device)',
       '  coffer versions notes/letter.txt',
       '  coffer restore --to ~/restored --path notes --at 2d',
       '  coffer restore --remote s3://my-bucket/docs --recovery-key @kit.txt --to ~/restored   (a new machine)',
@@ -74,6 +75,16 @@ export function buildProgram(run: RunCommand): Command {
     .option('--sse <mode>', 'S3 server-side encryption: none, aes256, aws:kms[:<key-id>] or c (customer key)')
     .option('--storage-class <class>', 'S3 storage class for data objects, e.g. STANDARD_IA')
     .option('--object-lock <mode:days>', 'S3 Object Lock on every write: governance:<days> or compliance:<days>')
+    .addOption(opt.endpoint()).addOption(opt.profile()).addOption(opt.allowHttp());
+
+  leaf(program, 'join', async () => (await import('./commands/join.ts')).joinCommand)
+    .description('make this machine another device of a vault that exists, and bring its files into a folder')
+    .argument('<folder>', 'the folder to sync (created if missing; files already in it are merged, never overwritten)')
+    .addOption(new Option('--remote <url>', 'the vault: s3://bucket[/prefix] or file:///abs/path').makeOptionMandatory())
+    .addOption(opt.key('how this device opens the key: passphrase (the vault\'s passphrase), aws-kms:<key>, pkcs11:…'))
+    .addOption(opt.recoveryKey())
+    .option('--save-key <ref>', 'with --recovery-key: where this device keeps the key (keychain:<name> or passphrase)')
+    .option('--name <device name>', 'this device\'s name in the vault (default: the host name)')
     .addOption(opt.endpoint()).addOption(opt.profile()).addOption(opt.allowHttp());
 
   leaf(program, 'sync', async () => (await import('./commands/sync.ts')).syncCommand)
@@ -115,7 +126,7 @@ export function buildProgram(run: RunCommand): Command {
     .argument('[folder]', 'the Coffer folder (default: the only one)')
     .addOption(new Option('--limit <n>', 'show at most this many entries').default('50').argParser(wholeNumber(1)))
     .addOption(new Option('--action <action>', 'only this kind of entry')
-      .choices(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning']))
+      .choices(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning', 'pull', 'conflict']))
     .option('--path <text>', 'only entries whose path contains this text');
 
   leaf(program, 'versions', async () => (await info()).versionsCommand)

@@ -12,6 +12,9 @@ export {
 } from './use-cases/vault-ops.ts';
 export type { PathVersion } from './manifest/history-walk.ts';
 
+// Another device of a vault that exists (coffer join); the conflict copies passes made.
+export { joinVault, vaultConflicts, type JoinRequest } from './use-cases/join-ops.ts';
+
 // Sync: one pass, or a watch that keeps syncing.
 export { syncOnce, startWatching, type SyncOnceRequest, type SyncOnceResult, type Watching, type WatchEvents } from './use-cases/sync-ops.ts';
 

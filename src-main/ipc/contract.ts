@@ -54,7 +54,7 @@ const Empty = z.strictObject({});
 const Void = z.union([z.null(), z.undefined()]).transform((): void => undefined);
 
 export const SyncState = z.enum(['up-to-date', 'syncing', 'paused', 'error', 'not-configured']);
-export const HistoryAction = z.enum(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning']);
+export const HistoryAction = z.enum(['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning', 'pull', 'conflict']);
 
 export const SyncProgress = z.object({
   filesDone: Count, filesTotal: Count, bytesDone: Bytes, bytesTotal: Bytes, etaSeconds: Bytes.optional(),
@@ -79,6 +79,7 @@ export const SyncSummary = z.object({
 export const HistoryEntrySchema = z.object({
   time: Time, action: HistoryAction, path: z.string().max(MAX_PATH).optional(), size: Bytes.optional(),
   reason: Text.optional(), syncId: z.string().max(128).optional(),
+  member: z.string().max(128).optional(), device: z.string().max(128).optional(), copyPath: z.string().max(MAX_PATH).optional(),
 });
 export const HistoryQuerySchema = z.strictObject({
   limit: z.number().int().min(1).max(1000).optional(),

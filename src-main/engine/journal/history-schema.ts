@@ -5,7 +5,7 @@ export const HISTORY_FORMAT = 'coffer-history';
 export const HISTORY_VERSION = 1;
 export const MAX_QUERY_LIMIT = 10_000;
 
-const actions = ['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning'] as const satisfies readonly HistoryAction[];
+const actions = ['upload', 'delete', 'rename', 'skip', 'error', 'restore', 'verify', 'sync', 'key', 'warning', 'pull', 'conflict'] as const satisfies readonly HistoryAction[];
 
 const entrySchema = z.object({
   time: z.iso.datetime({ offset: true }),
@@ -14,6 +14,9 @@ const entrySchema = z.object({
   size: z.number().int().nonnegative().optional(),
   reason: z.string().optional(),
   syncId: z.string().optional(),
+  member: z.string().optional(),
+  device: z.string().optional(),
+  copyPath: z.string().optional(),
 });
 
 const querySchema = z.object({

@@ -52,7 +52,11 @@ export interface HistoryLog {
 export type HistoryAction =
   | 'upload' | 'delete' | 'rename' | 'skip' | 'error' | 'restore' | 'verify' | 'sync' | 'key'
   /** Housekeeping after a commit failed (prune, upload sweep, spool cleanup): the pass still committed. */
-  | 'warning';
+  | 'warning'
+  /** A change another device committed, applied to this folder. */
+  | 'pull'
+  /** Both sides changed one path: `path` kept its name, `copyPath` holds the other version. */
+  | 'conflict';
 
 export interface HistoryEntry {
   time: string; // ISO-8601
@@ -62,6 +66,11 @@ export interface HistoryEntry {
   reason?: string;
   /** Groups the entries of one sync pass. */
   syncId?: string;
+  /** Who made the change (pulls and conflicts): member and device ids, names resolved for display. */
+  member?: string;
+  device?: string;
+  /** 'conflict': where the other version was written. */
+  copyPath?: string;
 }
 
 export interface HistoryQuery {

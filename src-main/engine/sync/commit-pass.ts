@@ -1,5 +1,9 @@
 import type { Journal } from '../ports/journal.ts';
-import type { ManifestStore } from '../manifest/manifest-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Root } from '../manifest/schema.ts';
+import { ConcurrentWriterError, type ManifestStore, type Tree } from '../manifest/manifest-store.ts';
+import type { MergeConflict } from './merge-trees.ts';
+import { pullHold } from './pull-pass.ts';
 import type { ObjectWriter } from './object-writer.ts';
 import type { ResumeMap } from './resume-map.ts';
 import { mergeNotStored } from './not-stored.ts';
@@ -12,9 +16,26 @@ import { Housekeeping } from './housekeeping.ts';
 export interface CommitDeps {
   manifest: ManifestStore;
   journal: Journal;
+  clock: Clock;
   /** Saves the local index; called as soon as the head moved, before any housekeeping can fail. */
   saveIndex?: (index: LocalIndex) => Promise<void>;
 }
+
+/** The tree to commit on top of a head: the merge of this pass's tree with it (sync-pass.ts). */
+export interface CommitTarget {
+  head: PassPlan['head'];
+  baseRoot: Root | null;
+  /** The head's (accepted) tree. */
+  base: Tree;
+  /** The merged tree to commit. */
+  tree: Tree;
+  conflicts: MergeConflict[];
+  refused: string[];
+}
+
+/** Tries at a head another device keeps moving, and the first wait between them (doubled each time). */
+export const COMMIT_TRIES = 6;
+const FIRST_BACKOFF_MS = 200;
 
 export interface Committed {
   /** The local index after the pass (saved already when the head moved). */
@@ -23,6 +44,8 @@ export interface Committed {
   committed: boolean;
   /** Post-commit steps that failed (housekeeping.ts): the commit stands. */
   warnings: string[];
+  /** The target finally committed (or found equal to the head): after a lost race, the re-merged one. */
+  target: CommitTarget;
 }
 
 /**
@@ -33,15 +56,15 @@ export interface Committed {
  * unchanged tree commits nothing: the index only learns the head and the pass's problems.
  */
 export async function commitPass(
-  deps: CommitDeps, plan: PassPlan, content: StoredContent, index: LocalIndex, stamp: Stamp,
+  deps: CommitDeps, plan: PassPlan, first: CommitTarget, content: StoredContent, index: LocalIndex, stamp: Stamp,
   io: { writer: ObjectWriter; resume: ResumeMap }, req: { scope?: string[] }, log: PassLog,
+  remerge?: () => Promise<CommitTarget>,
 ): Promise<Committed> {
   const notStored = mergeNotStored(index.notStored ?? [], req.scope, content.problems.map((p) => ({ ...p, time: log.now() })));
   const learnt: LocalIndex = { ...index, inodes: content.inodes, lastSync: log.now(), notStored };
-  const { head } = plan;
-  if (!content.changed && head) {
-    return { index: { ...learnt, rootId: head.head.rootId, etag: head.etag, generation: head.head.generation }, committed: false, warnings: [] };
-  }
+  let target = first;
+  const unchanged = (t: CommitTarget) => !!t.head && !treesDiffer(t.tree, t.base);
+  if (unchanged(target)) return { index: seenHead(learnt, target), committed: false, warnings: [], target };
   // What the crashed pass began and this one did not take up is dead once this pass commits, but only
   // a pass that looked at every file and stored them all knows that: a scoped pass (one watched file)
   // or one with problems may simply not have reached the file whose upload is waiting to resume.
@@ -49,12 +72,32 @@ export async function commitPass(
   if (settled) {
     for (const u of io.resume.unused()) await io.writer.discardUnused(u.objectId, u.spool);
   }
-  const root = await deps.manifest.writeRoot(content.next, plan.baseRoot, { ...stamp, time: log.now() }, io.writer.stored);
-  const generation = (head?.head.generation ?? 0) + 1;
-  const { etag } = await deps.manifest.commitHead(root, head?.etag ?? null, generation, log.now());
+  // Lost the race for the head: re-read it, merge again (the content is stored already) and retry, waiting
+  // a little longer each time on the injected clock. Two devices committing in the same second both land.
+  let root: Root;
+  let generation: number;
+  let etag: string;
+  for (let attempt = 1; ; attempt++) {
+    const { head } = target;
+    try {
+      root = await deps.manifest.writeRoot(target.tree, target.baseRoot, { ...stamp, time: log.now() }, io.writer.stored);
+      generation = (head?.head.generation ?? 0) + 1;
+      ({ etag } = await deps.manifest.commitHead(root, head?.etag ?? null, generation, log.now()));
+      break;
+    } catch (err) {
+      if (!(err instanceof ConcurrentWriterError) || !remerge || attempt >= COMMIT_TRIES) throw err;
+      await deps.clock.sleep(FIRST_BACKOFF_MS * 2 ** (attempt - 1));
+      target = await remerge();
+      if (unchanged(target)) return { index: seenHead(learnt, target), committed: false, warnings: [], target };
+    }
+  }
   // The head moved: this device's bookkeeping of the commit is saved before anything can fail, so the
-  // generation is known (rollback check) and the sequence number is never used twice.
-  const saved: LocalIndex = { ...learnt, rootId: root.rootId, etag, generation, deviceSeq: stamp.seq };
+  // generation is known (rollback check) and the sequence number is never used twice. Until the pull
+  // has run, the paths it is to change are held back: a crash before it leaves them to the next pass,
+  // never taken for local deletions.
+  const saved: LocalIndex = {
+    ...learnt, rootId: root.rootId, etag, generation, deviceSeq: stamp.seq, heldBack: pullHold(content.next, target.tree),
+  };
   await deps.saveIndex?.(saved);
   await deps.journal.append({ type: 'committed', rootId: root.rootId, seq: stamp.seq });
   // A commit ends what came before it in the journal: the intents still waiting to resume are carried
@@ -65,5 +108,24 @@ export async function commitPass(
   }
   const after = new Housekeeping();
   await after.run('compacting the journal', () => deps.journal.compact());
-  return { index: saved, committed: true, warnings: after.warnings };
+  return { index: saved, committed: true, warnings: after.warnings, target };
+}
+
+/** Nothing to commit: the index learns the head it merged with. */
+function seenHead(learnt: LocalIndex, t: CommitTarget): LocalIndex {
+  const { head } = t;
+  return head ? { ...learnt, rootId: t.baseRoot?.rootId ?? head.head.rootId, etag: head.etag, generation: head.head.generation } : learnt;
+}
+
+function canonical(e: object): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(e).sort(([a], [b]) => (a < b ? -1 : 1))));
+}
+
+function treesDiffer(a: Tree, b: Tree): boolean {
+  if (a.size !== b.size) return true;
+  for (const [p, e] of a) {
+    const o = b.get(p);
+    if (!o || (o !== e && canonical(o) !== canonical(e))) return true;
+  }
+  return false;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../fsx/atomic-file.ts';
+import { FileEntrySchema } from '../manifest/schema.ts';
 
 /**
  * What this device remembers between passes: which head it last committed or saw (rollback detection),
@@ -16,6 +17,18 @@ const LocalIndexSchema = z.strictObject({
   lastSync: z.string().optional(),
   /** Files in the folder that the last passes could not put in the vault (shown by `status`). */
   notStored: z.array(z.strictObject({ path: z.string(), reason: z.string(), time: z.string() })).optional(),
+  /**
+   * Paths a pull left alone because the file changed locally after the scan (pull-pass.ts): for them this
+   * device's own view is this entry (null: the path was absent), not the committed tree's, so the next
+   * pass sees both sides changed and makes the conflict copy instead of overwriting either.
+   */
+  heldBack: z.record(z.string(), FileEntrySchema.nullable()).optional(),
+  /**
+   * How a pulled file looks on this disk when that differs from its tree entry (a restored mtime loses
+   * the sub-millisecond part; special mode bits are dropped): the scan compares with this while `hash`
+   * is still the tree's content for the path, so a pulled file is not taken for a local edit.
+   */
+  localMeta: z.record(z.string(), z.strictObject({ hash: z.string().optional(), size: z.number(), mtimeMs: z.number(), mode: z.number() })).optional(),
 });
 export type LocalIndex = z.infer<typeof LocalIndexSchema>;
 

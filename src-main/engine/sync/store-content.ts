@@ -8,6 +8,7 @@ import type { ObjectWriter } from './object-writer.ts';
 import type { ResumeMap } from './resume-map.ts';
 import { readFailure, scanSkipReason } from './not-stored.ts';
 import type { PassPlan } from './plan-pass.ts';
+import type { LocalIndex } from './local-index.ts';
 import type { PassLog } from './pass-log.ts';
 import { PassProgress } from './pass-progress.ts';
 
@@ -20,8 +21,9 @@ export interface StoreContentDeps {
   onProgress?: (p: SyncProgress) => void;
 }
 
-/** The new tree and what it took: the commit phase writes it; the counts go to the result. */
+/** The folder as stored and what it took: the merge (merge-trees.ts) takes it as "ours"; the counts go to the result. */
 export interface StoredContent {
+  /** This device's own view with the folder's changes applied: the merge's "ours". */
   next: Tree;
   inodes: Record<string, number>;
   /** false: the new tree equals the head's, and there is nothing to commit. */
@@ -50,11 +52,13 @@ export interface Stamp {
  * A file that cannot be read is counted and named, never a failed pass; a store or key failure throws.
  */
 export async function storeContent(
-  deps: StoreContentDeps, plan: PassPlan, index: { inodes: Record<string, number> }, stamp: Stamp,
+  deps: StoreContentDeps, plan: PassPlan, index: Pick<LocalIndex, 'inodes' | 'localMeta'>, stamp: Stamp,
   io: { writer: ObjectWriter; resume: ResumeMap }, log: PassLog,
 ): Promise<StoredContent> {
   const { base, own, scan, deleted } = plan;
-  const next: Tree = new Map(base);
+  // Ours starts from this device's own view, so what another device changed meanwhile is not mistaken
+  // for a local change; the merge then brings the head's changes in.
+  const next: Tree = new Map(own);
   const inodes = { ...index.inodes };
   for (const p of deleted) {
     next.delete(p);
@@ -62,13 +66,13 @@ export async function storeContent(
   }
   const deletedHashes = new Map<string, string>();
   for (const p of deleted) {
-    const h = base.get(p)?.hash;
+    const h = own.get(p)?.hash;
     if (h) deletedHashes.set(h, p);
   }
   const known = new Map<string, { chunks: Chunk[]; path: string }>();
-  for (const e of base.values()) if (e.hash && e.chunks) known.set(e.hash, { chunks: e.chunks, path: e.path });
+  for (const e of [...base.values(), ...own.values()]) if (e.hash && e.chunks) known.set(e.hash, { chunks: e.chunks, path: e.path });
   const hints = {
-    sizes: new Set([...base.values()].filter((e) => e.type === 'file').map((e) => e.size)),
+    sizes: new Set([...base.values(), ...own.values()].filter((e) => e.type === 'file').map((e) => e.size)),
     pendingPaths: new Set(plan.pending.flatMap((r) => (r.type === 'intent' ? r.files.map((f) => f.path) : []))),
   };
   const uploader = new ContentUploader(deps.root, io.writer, io.resume, known, deps.random, { ...DEFAULT_TUNING, ...deps.tuning }, hints);
@@ -95,7 +99,7 @@ export async function storeContent(
   const candidates = [...scan.candidates].sort((a, b) => a.size - b.size);
   uploader.expect(candidates);
   for (const c of candidates) {
-    const prev = base.get(c.path);
+    const prev = own.get(c.path) ?? base.get(c.path);
     if (c.kind !== 'file') {
       const entry = notFileEntry(c, stamp);
       const same = prev && prev.type === entry.type && prev.target === entry.target && prev.mode === entry.mode;
@@ -107,11 +111,14 @@ export async function storeContent(
     }
     try {
       // "Unchanged" is judged against this device's own view: if another device edited the file since,
-      // its version stands unless this device changed the content too (then the newer write wins).
-      const out = await uploader.upload(c, own.get(c.path) ?? prev);
+      // its version stands unless this device changed the content too (then the merge keeps both).
+      const out = await uploader.upload(c, prev);
       if (out.kind === 'same') {
-        const current = next.get(c.path);
-        if (current?.hash === out.hash && (current.mtimeMs !== c.mtimeMs || current.mode !== c.mode)) {
+        const current = next.get(c.path) ?? prev;
+        // A pulled file keeps its own mtime and mode on this disk (local-index.ts localMeta): not a change.
+        const local = index.localMeta?.[c.path];
+        const onDisk = local && local.hash === out.hash ? local : current;
+        if (current?.hash === out.hash && (!next.has(c.path) || onDisk!.mtimeMs !== c.mtimeMs || onDisk!.mode !== c.mode)) {
           next.set(c.path, { ...current, mtimeMs: c.mtimeMs, mode: c.mode });
           changed = true;
         }
@@ -127,7 +134,7 @@ export async function storeContent(
       const failure = readFailure(err, deps.root);
       if (!failure) throw err;
       if (failure.kind === 'gone') {
-        if (prev) {
+        if (own.has(c.path)) {
           next.delete(c.path);
           delete inodes[c.path];
           changed = true;

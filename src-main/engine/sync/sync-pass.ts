@@ -9,9 +9,14 @@ import type { UploadTuning } from './content-uploader.ts';
 import { ObjectWriter } from './object-writer.ts';
 import { ResumeMap } from './resume-map.ts';
 import type { LocalIndex } from './local-index.ts';
-import { planPass } from './plan-pass.ts';
+import { planPass, readHeadState, type BaseChooser, type HeadState, type PassPlan } from './plan-pass.ts';
 import { storeContent } from './store-content.ts';
-import { commitPass } from './commit-pass.ts';
+import { commitPass, type CommitTarget } from './commit-pass.ts';
+import { defaultNames, mergeTrees, type MergeConflict, type NameResolver } from './merge-trees.ts';
+import { checkPullDeletes, pullHold, pullTree, type FolderWriter, type PullResult } from './pull-pass.ts';
+import type { Tree } from '../manifest/manifest-store.ts';
+import type { FileEntry } from '../manifest/schema.ts';
+import type { Readable } from 'node:stream';
 import { PassLog } from './pass-log.ts';
 import { unportableNameWarnings } from './name-warnings.ts';
 import { Housekeeping } from './housekeeping.ts';
@@ -43,6 +48,19 @@ export interface SyncPassDeps {
    * may have seen a newer head than this device's last sync, and a rollback below it must be refused too.
    */
   seenGeneration?: number;
+  /**
+   * Writes pulled files into the folder (restore/safe-writer.ts through the vault layer) and reads their
+   * verified content (read/content-reader.ts). Without both the pass only pushes: what it would pull stays
+   * held back in the index (a test driving one pass by hand).
+   */
+  folderWriter?: FolderWriter;
+  reader?: { fileContent(entry: FileEntry): Readable };
+  /** Member and device names for conflict copies and history (default: "owner" and the device id). */
+  names?: NameResolver;
+  /** The role check's hook (plan-pass.ts BaseChooser): which root of the head to merge with. */
+  chooseBase?: BaseChooser;
+  /** false for a member with the reader role: the pass pulls and never commits. Default true. */
+  canCommit?: boolean;
 }
 
 export interface SyncRequest {
@@ -62,6 +80,10 @@ export interface SyncPassResult extends SyncSummary {
   index: LocalIndex;
   /** true when this pass moved the head (a new root). */
   committed: boolean;
+  /** Entries another device changed that this pass applied to the folder. */
+  pulled: number;
+  /** Paths both sides changed: the other version is kept beside, as a conflict copy. */
+  conflicts: MergeConflict[];
   /**
    * What the user should know although the pass succeeded: names first stored now that will not restore
    * on Windows, and post-commit housekeeping that failed (see housekeeping.ts).
@@ -70,16 +92,22 @@ export interface SyncPassResult extends SyncSummary {
 }
 
 /**
- * One pass, in three phases with typed hand-offs; nothing in the bucket changes meaning until the
- * commit's conditional head write (FORMAT.md §6):
+ * One pass, in phases with typed hand-offs; nothing in the bucket changes meaning until the commit's
+ * conditional head write (FORMAT.md §6):
  * 1. planPass (plan-pass.ts): head, rollback check, scan, mass-delete guard → a PassPlan;
- * 2. storeContent (store-content.ts): new content stored as objects → StoredContent, the new tree;
- * 3. commitPass (commit-pass.ts): segments, root, conditional head, local index, `committed`.
- * Then the pass's history is recorded.
+ * 2. storeContent (store-content.ts): new content stored as objects → StoredContent, "ours";
+ * 3. merge (merge-trees.ts): base = this device's own view, ours, theirs = the head → the tree to commit,
+ *    with conflict copies; the mass-delete guard for what the pull would remove;
+ * 4. commitPass (commit-pass.ts): segments, root, conditional head (re-merged and retried when another
+ *    device won the race), local index, `committed`;
+ * 5. pullTree (pull-pass.ts): the folder brought to the committed tree.
+ * Then the pass's history is recorded. A device that may not commit (reader) runs 1 and 5 only.
  */
 export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: SyncRequest = {}): Promise<SyncPassResult> {
   const log = new PassLog(deps.clock, req.syncId ?? Buffer.from(deps.random(6)).toString('hex'));
   const plan = await planPass(deps, index, req);
+  const names = deps.names ?? defaultNames;
+  if (deps.canCommit === false) return pullOnly(deps, plan, index, req, log);
 
   const stamp = { device: deps.deviceId, seq: index.deviceSeq + 1 };
   const io = {
@@ -87,17 +115,92 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     resume: new ResumeMap(plan.pending),
   };
   const content = await storeContent(deps, plan, index, stamp, io, log);
-  const commit = await commitPass(deps, plan, content, index, stamp, io, req, log);
+  // Without a view of its own, a file equal to an older version of its path is stale, not an edit.
+  const old = plan.ownKnown || !plan.baseRoot ? null : await olderVersions(deps.manifest, plan.baseRoot.rootId);
+  const mergeWith = (state: HeadState): CommitTarget => {
+    const merged = mergeTrees(plan.own, content.next, state.base, names, {
+      theirsKeepName: !plan.ownKnown, isOldVersion: old ? (e) => old.has(`${e.path}\0${e.hash ?? e.target ?? ''}`) : undefined,
+    });
+    checkPullDeletes(content.next, merged.tree, deps.massDeleteThreshold, !!req.allowMassDelete);
+    return { ...state, tree: merged.tree, conflicts: merged.conflicts };
+  };
+  const commit = await commitPass(deps, plan, mergeWith(plan), content, index, stamp, io, req, log, async () => mergeWith(await readHeadState(deps, index)));
+  const { target } = commit;
+  for (const c of target.conflicts) {
+    log.note({ action: 'conflict', path: c.path, copyPath: c.copyPath, device: c.device, reason: `changed on both sides; the version from ${names(c.member, c.device).device} is kept as ${c.copyPath}` });
+  }
+  const pull = await pullInto(deps, names, content.next, target.tree, {
+    // A file this pass could not store (unreadable, changing while read) is not in ours as it is on disk:
+    // the pull must not replace it.
+    dirty: new Set([...content.problems.map((p) => p.path), ...plan.scan.skipped.map((s) => s.path)]),
+    localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])),
+  }, log);
+  const finalIndex = afterPull(commit.index, pull);
+  await deps.saveIndex?.(finalIndex);
 
   const { uploaded, renamed, skipped, errors } = content.counts;
   const deleted = plan.deleted.length - content.movedFrom.size;
-  log.note({ action: 'sync', reason: `uploaded ${uploaded}, renamed ${renamed}, deleted ${deleted}, skipped ${skipped}, errors ${errors}`, size: content.bytes });
+  log.note({ action: 'sync', reason: `uploaded ${uploaded}, renamed ${renamed}, deleted ${deleted}, pulled ${pull.pulled}, conflicts ${target.conflicts.length}, skipped ${skipped}, errors ${errors}`, size: content.bytes });
   const after = new Housekeeping();
   await after.run('recording the history', () => deps.history.append(log.entries));
   const complete = content.problems.length === 0;
   return {
     uploaded, deleted, renamed, skipped, errors, bytes: content.bytes,
-    state: complete ? 'up-to-date' : 'error', complete, index: commit.index, committed: commit.committed, problems: content.problems,
-    warnings: [...(commit.committed ? unportableNameWarnings(content.added) : []), ...commit.warnings, ...after.warnings],
+    state: complete ? 'up-to-date' : 'error', complete, index: finalIndex, committed: commit.committed, problems: content.problems,
+    pulled: pull.pulled, conflicts: target.conflicts,
+    warnings: [
+      ...target.refused, ...(commit.committed ? unportableNameWarnings(content.added) : []), ...commit.warnings, ...pull.warnings, ...after.warnings,
+    ],
+  };
+}
+
+/** Every path and content (hash, or link target) the kept roots hold: retention bounds the walk. */
+async function olderVersions(manifest: ManifestStore, fromRootId: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for await (const root of manifest.roots(fromRootId)) {
+    for (const e of (await manifest.readTree(root)).values()) if (e.type !== 'dir') out.add(`${e.path}\0${e.hash ?? e.target ?? ''}`);
+  }
+  return out;
+}
+
+/** A device that may only read (the reader role): the head comes into the folder; local changes stay local. */
+async function pullOnly(deps: SyncPassDeps, plan: PassPlan, index: LocalIndex, req: SyncRequest, log: PassLog): Promise<SyncPassResult> {
+  const names = deps.names ?? defaultNames;
+  const dirty = new Set([...plan.scan.candidates.map((c) => c.path), ...plan.deleted]);
+  checkPullDeletes(plan.own, plan.base, deps.massDeleteThreshold, !!req.allowMassDelete);
+  const pull = await pullInto(deps, names, plan.own, plan.base, { dirty, localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])) }, log);
+  const { head } = plan;
+  const seen: LocalIndex = head ? { ...index, rootId: plan.baseRoot?.rootId ?? head.head.rootId, etag: head.etag, generation: head.head.generation, lastSync: log.now() } : index;
+  const finalIndex = afterPull(seen, pull);
+  await deps.saveIndex?.(finalIndex);
+  log.note({ action: 'sync', reason: `pulled ${pull.pulled}; this device may only read this vault: ${dirty.size} local changes were not committed` });
+  const after = new Housekeeping();
+  await after.run('recording the history', () => deps.history.append(log.entries));
+  return {
+    uploaded: 0, deleted: 0, renamed: 0, skipped: 0, errors: 0, bytes: 0, state: 'up-to-date', complete: true, index: finalIndex, committed: false,
+    problems: [], pulled: pull.pulled, conflicts: [],
+    warnings: [...plan.refused, ...(dirty.size > 0 ? [`this device may only read this vault (reader role): ${dirty.size} local changes were not committed`] : []), ...pull.warnings, ...after.warnings],
+  };
+}
+
+/** Pulls into the folder, or (no writer or reader given) holds every change back for a later pass. */
+function pullInto(deps: SyncPassDeps, names: NameResolver, ours: Tree, target: Tree, opts: Parameters<typeof pullTree>[3], log: PassLog): Promise<PullResult> {
+  const { folderWriter: writer, reader } = deps;
+  if (!writer || !reader) return Promise.resolve({ pulled: 0, heldBack: pullHold(ours, target), inodes: {}, localMeta: {}, warnings: [] });
+  return pullTree({ root: deps.root, writer, content: (e) => reader.fileContent(e), names }, ours, target, opts, log);
+}
+
+/** The index once the folder holds the pulled tree: inodes of what was written, what was held back. */
+function afterPull(index: LocalIndex, pull: PullResult): LocalIndex {
+  const inodes = { ...index.inodes };
+  for (const [p, ino] of Object.entries(pull.inodes)) {
+    if (ino === null) delete inodes[p];
+    else inodes[p] = ino;
+  }
+  const { heldBack: _held, localMeta: _meta, ...rest } = index;
+  return {
+    ...rest, inodes,
+    ...(Object.keys(pull.heldBack).length ? { heldBack: pull.heldBack } : {}),
+    ...(Object.keys(pull.localMeta).length ? { localMeta: pull.localMeta } : {}),
   };
 }

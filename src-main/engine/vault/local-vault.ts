@@ -1,11 +1,11 @@
-import { realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { systemRandom } from '../ports/clock.ts';
 import { EsdkSealer } from '../crypto/esdk-sealer.ts';
-import { createVaultKey, FileAuditLog, openVaultKey } from '../keys/index.ts';
+import { createVaultKey, FileAuditLog, openVaultKey, openWithRecoveryKey, saveToProvider, type ManagedKey } from '../keys/index.ts';
 import { loadSettings, saveSettings, defaultSettings, settingsProblems, type VaultSettings } from '../journal/settings-store.ts';
 import { readDescriptor, writeDescriptor } from './descriptor.ts';
-import { ensureDeviceRecord } from './device-records.ts';
+import { ensureDeviceRecord, writeDeviceRecord } from './device-records.ts';
 import { InitUndo, lockRefusal } from './init-undo.ts';
 import { keyContextOf, ReadableVault, type VaultParts } from './readable-vault.ts';
 import { VaultRegistry } from './registry.ts';
@@ -13,6 +13,24 @@ import type { SseSetting } from './sse-setting.ts';
 import { assertStateOutside, vaultPaths } from './state-dir.ts';
 import type { VaultEnv } from './vault-env.ts';
 import { checkSettingsChange, VaultStores, type StoreSettings } from './vault-stores.ts';
+import { hasSseCKey } from './sse-key.ts';
+
+/** A new device attaching to a vault that exists (`coffer join`); docs/DESIGN "Public use-case API". */
+export interface JoinRequest {
+  folder: string;
+  remote: string;
+  endpoint?: string;
+  profile?: string;
+  allowHttp?: boolean;
+  /** How this device opens the key: `passphrase` (the bucket's passphrase slot), a KMS or HSM ref, `member:<vaultId>`. */
+  keyRef?: string;
+  /** The recovery key instead of keyRef (a new machine with the recovery kit). */
+  recoveryKey?: string;
+  /** Where this device keeps the key (keychain:<name>, passphrase); default the keyRef. Needed with recoveryKey. */
+  saveKeyRef?: string;
+  /** This device's name in the vault's device list (default: the host name). */
+  deviceName?: string;
+}
 
 export interface InitRequest {
   folder: string;
@@ -65,7 +83,9 @@ export class LocalVault extends ReadableVault {
     };
     const stores = VaultStores.open(env, stored);
     const existing = await readDescriptor(stores.slots, req.remote).catch(() => null);
-    if (existing) throw new Error(`${req.remote} already holds a Coffer vault; restore it with "coffer restore --remote ${req.remote} ..." instead`);
+    if (existing) {
+      throw new Error(`${req.remote} already holds a Coffer vault; to sync this folder with it as another device, run "coffer join ${req.folder} --remote ${req.remote} --key <ref>" instead`);
+    }
     return { folder, stored, stores };
   }
 
@@ -95,6 +115,55 @@ export class LocalVault extends ReadableVault {
       await undo.run(audit);
       throw err;
     }
+  }
+
+  /**
+   * Attaches this machine to a vault that exists as a new device: its own device id, settings and
+   * registry entry; nothing in the folder is touched (the first pass pulls the tree and merges a folder
+   * that already held files: vault-sync.ts, use-cases/join-ops.ts). Refuses a bucket with no vault, a
+   * folder already registered, and a vault this machine already syncs elsewhere. Writes nothing before
+   * the key opened.
+   */
+  static async join(env: VaultEnv, req: JoinRequest): Promise<LocalVault> {
+    const folder = await realpath(resolve(req.folder)).catch(() => resolve(req.folder));
+    const st = await stat(folder).catch(() => null);
+    if (st && !st.isDirectory()) throw new Error(`${folder} is not a folder`);
+    assertStateOutside(folder, env.home);
+    const registry = new VaultRegistry(env.home);
+    const registered = await registry.list();
+    if (registered.some((v) => v.folder === folder)) throw new Error(`${folder} is already a Coffer folder`);
+    if (!req.keyRef && !req.recoveryKey) throw new Error('give --key <ref> or --recovery-key <key> to join a vault');
+    const saveRef = req.saveKeyRef ?? req.keyRef;
+    if (!saveRef) throw new Error('with --recovery-key, say where this device keeps the key: --save-key keychain:<name> or --save-key passphrase');
+    if (req.keyRef && req.saveKeyRef && req.saveKeyRef !== req.keyRef) {
+      // Moving a shared custody (the bucket's passphrase slot) would take it away from the other devices.
+      throw new Error('--save-key goes with --recovery-key; with --key the device keeps using that key');
+    }
+    const probe = VaultStores.open(env, { remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: 'none' });
+    const { vaultId } = await readDescriptor(probe.slots, req.remote).catch((err: Error) => {
+      throw new Error(`${err.message}; to create one, run "coffer init ${req.folder} --remote ${req.remote}"`);
+    });
+    const elsewhere = registered.find((v) => v.vaultId === vaultId);
+    if (elsewhere) throw new Error(`this machine already syncs vault ${vaultId} in ${elsewhere.folder}`);
+    const stored: StoreSettings = {
+      remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: (await hasSseCKey(probe.slots)) ? 'c' : 'none',
+    };
+    const stores = VaultStores.open(env, stored);
+    const paths = vaultPaths(env.home, vaultId);
+    const audit = new FileAuditLog(paths.dir, env.clock);
+    const ctx = keyContextOf(env, vaultId, stores.slots, paths, audit);
+    let key: ManagedKey = req.recoveryKey ? await openWithRecoveryKey(req.recoveryKey, ctx) : await openVaultKey(req.keyRef!, ctx);
+    if (key.ref !== saveRef) key = await saveToProvider(key, saveRef, ctx);
+    const store = await stores.dataStore(new EsdkSealer(key), vaultId, 'load');
+    const random = env.random ?? systemRandom;
+    const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: key.ref, deviceId: Buffer.from(random(8)).toString('hex') });
+    await mkdir(folder, { recursive: true });
+    await saveSettings(paths.settings, settings);
+    await registry.add(vaultId, folder);
+    const vault = new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings });
+    // Best effort, as at init: the next pass's upkeep writes a missing record (under the host name).
+    await writeDeviceRecord(vault, { name: req.deviceName, member: null }).catch(() => undefined);
+    return vault;
   }
 
   /** The vault of a local folder (or the only one). */

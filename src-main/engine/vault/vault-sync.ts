@@ -10,6 +10,20 @@ import { readersSeenGeneration } from './seen-head.ts';
 import type { LocalVault } from './local-vault.ts';
 import { ConcurrentWriterError } from '../manifest/manifest-store.ts';
 import { rm } from 'node:fs/promises';
+import type { NameResolver } from '../sync/merge-trees.ts';
+import type { BaseChooser } from '../sync/plan-pass.ts';
+import { folderWriter } from './folder-writer.ts';
+
+export interface SyncerOptions {
+  tuning?: Partial<UploadTuning>;
+  onProgress?: (p: SyncProgress) => void;
+  /** Member and device names for conflict copies and history (device records, the membership document). */
+  names?: NameResolver;
+  /** The role check (plan-pass.ts BaseChooser): which root of the head to merge with. */
+  chooseBase?: BaseChooser;
+  /** false: this device may only read (reader role); passes pull and never commit. */
+  canCommit?: boolean;
+}
 
 /**
  * Syncs one vault's folder. Holds the journal (and so the one-writer lock) for its lifetime, so two
@@ -21,7 +35,7 @@ export class VaultSyncer {
 
   constructor(
     private readonly vault: LocalVault,
-    private readonly opts: { tuning?: Partial<UploadTuning>; onProgress?: (p: SyncProgress) => void } = {},
+    private readonly opts: SyncerOptions = {},
   ) {}
 
   get folder(): string {
@@ -52,6 +66,8 @@ export class VaultSyncer {
         spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
         massDeleteThreshold: settings.massDeleteThreshold,
         tuning: this.opts.tuning, onProgress: this.opts.onProgress,
+        folderWriter: folderWriter(this.folder), reader: vault.reader,
+        names: this.opts.names, chooseBase: this.opts.chooseBase, canCommit: this.opts.canCommit,
         saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i),
         // The index is loaded already: only the readers' mark is read (the pass takes the max of both).
         seenGeneration: await readersSeenGeneration(vault.paths),

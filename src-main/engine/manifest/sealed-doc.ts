@@ -10,8 +10,16 @@ export async function sealDoc(objects: SealedObjects, ref: ObjectRef, doc: unkno
 
 /** Fetches, opens and validates; a document that authenticates but does not parse is still refused. */
 export async function readDoc<T>(objects: SealedObjects, ref: ObjectRef, schema: z.ZodType<T>): Promise<T> {
-  const plain = await objects.fetchBytes(ref);
-  const parsed = schema.safeParse(JSON.parse(gunzipSync(plain).toString('utf8')));
+  return parseDoc(ref, await readRawDoc(objects, ref), schema);
+}
+
+/** The opened document as JSON, before validation (a segment's digest is checked on it). */
+export async function readRawDoc(objects: SealedObjects, ref: ObjectRef): Promise<unknown> {
+  return JSON.parse(gunzipSync(await objects.fetchBytes(ref)).toString('utf8'));
+}
+
+export function parseDoc<T>(ref: ObjectRef, raw: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`${ref.kind} ${ref.id} has an unknown or invalid format: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }

@@ -10,6 +10,9 @@ export const OBJECTS_PREFIX = 'objects/';
 /** The SSE-C customer key, sealed with the vault key and stored without SSE-C (docs/KEYS.md). */
 export const SSE_C_KEY = 'keys/sse-c';
 
+/** The membership document's versions, sealed with the vault key (docs/FORMAT.md §Team). */
+export const MEMBERSHIP_PREFIX = 'team/m/';
+
 export function objectKey(objectId: string): string {
   return `${OBJECTS_PREFIX}${objectId.slice(0, 2)}/${objectId}`;
 }

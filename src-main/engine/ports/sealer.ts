@@ -28,7 +28,7 @@ export interface ObjectContext {
   kind: ObjectKind;
 }
 
-export type ObjectKind = 'data' | 'pack' | 'manifest' | 'root' | 'head' | 'keyslot';
+export type ObjectKind = 'data' | 'pack' | 'manifest' | 'root' | 'head' | 'keyslot' | 'membership';
 
 export class OpenError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

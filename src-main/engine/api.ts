@@ -40,7 +40,6 @@ export {
   teamView, inviteMember, joinTeam, removeMember, setMemberRole, removeDevice, reencryptTeam, memberPublicId, REVOCATION_NOTE,
   type JoinTeamRequest, type RemovalResult,
 } from './use-cases/team-ops.ts';
-export { MembershipError, TeamPermissionError, RemovedMemberError } from './team/team-errors.ts';
 
 // The app's and `coffer ui`'s engine: a VaultHost over the vault registered in the state home.
 export { openVaultHost, PassphraseRequiredError } from './use-cases/vault-host.ts';

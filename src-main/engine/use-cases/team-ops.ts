@@ -133,7 +133,7 @@ export async function removeMember(vault: OpenVault, nameOrId: string): Promise<
   const { set, recoveryKey } = await newGeneration(vault, target.role === 'admin');
   const remaining = activeMembers(membership.doc).filter((m) => m.id !== target.id && m.id !== me.id);
   await writeSlotsFor(vault, set, remaining);
-  const old: VaultKeySet = { ...memberCopy(set, { admin: false }), versions: set.versions.filter((v) => v.version < set.current), current: set.current - 1, removed: { by: me.id, at: time } };
+  const old: VaultKeySet = { ...memberCopy(set, { admin: false }), versions: set.versions.filter((v) => v.version < set.current), current: set.current - 1, removed: { by: me.name, at: time } };
   await writeMemberSlot(vault.slots, target.id, target.recipient, old);
   const headGeneration = (await vault.manifest.readHead())?.head.generation ?? 0;
   await publish(vault, withoutMember(membership, target.id, me.id, time, set.current, headGeneration), identity, creatorKeyOf(membership));

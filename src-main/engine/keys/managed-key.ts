@@ -136,6 +136,10 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
 
   async rotate(): Promise<KeyStatus> {
     this.ensureNotPurged();
+    if (this.set.removed || (this.custody.identity && !this.set.recoveryKey)) {
+      // A version only this member held would lock the rest of the team out of what it writes next.
+      throw new KeyUsageError(`only an admin of this team vault can start a new key version; ${this.set.removed ? 'you were removed from it' : 'ask an admin'}`);
+    }
     if (this.set.deletion) {
       throw new KeyUsageError(
         `cannot rotate ${this.ref}: it is scheduled for deletion on ${this.set.deletion.scheduledFor}; cancel the deletion first`);
@@ -148,6 +152,7 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
 
   async rotateIfDue(): Promise<boolean> {
     if (this.purged || this.set.deletion) return false;
+    if (this.set.removed || (this.custody.identity && !this.set.recoveryKey)) return false;
     if (nextRotation(this.set) > this.deps.clock.now()) return false;
     await this.rotate();
     return true;

@@ -60,6 +60,8 @@ export interface Watching {
 
 /** Keeps the folder synced: a full pass now, then watch hints and a periodic rescan (vault-runner.ts). */
 export async function startWatching(vault: OpenVault, events: WatchEvents = {}): Promise<Watching> {
+  const refusal = commitRefusal(await sessionOf(vault));
+  if (refusal) throw new TeamPermissionError(refusal);
   const runner = new VaultRunner(vault, events);
   await runner.start();
   return { folder: vault.settings.folder, stop: () => runner.stop() };

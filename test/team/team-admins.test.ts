@@ -9,7 +9,12 @@ import {
   initVault, inviteMember, joinTeam, openVault, openVaultFromBucket, removeMember, syncOnce, teamView, type OpenVault,
 } from '../../src-main/engine/api.ts';
 import { KeychainIdentityStore, type LocalManagedKey } from '../../src-main/engine/keys/index.ts';
-import { keychainSkipReason } from '../keys/support/keychain-env.ts';
+import { KeychainEntry } from '../../src-main/engine/keys/keychain-entry.ts';
+import { serializeKeySet } from '../../src-main/engine/keys/key-set.ts';
+import { attachMemberDevice } from '../../src-main/engine/use-cases/team-join.ts';
+import { acceptedHead } from '../../src-main/engine/team/accepted-head.ts';
+import { teamSessionOf } from '../../src-main/engine/team/team-session.ts';
+import { keychainSkipReason, uniqueName } from '../keys/support/keychain-env.ts';
 import { readWith, teamSandbox } from './support.ts';
 
 const skip = keychainSkipReason();
@@ -68,5 +73,30 @@ describe.skipIf(skip !== undefined)(`team admins${skip ? ` (skipped: ${skip})` :
     const viaNew = await openVaultFromBucket(fresh, { remote: t.remote, recoveryKey: removal.recoveryKey! });
     expect(await viaNew.key.currentVersion()).toBe(3);
     await viaNew.close();
+  });
+
+  it("another device of the owner, whose keychain copy predates the team, adopts the owner's identity and signs as the owner", async () => {
+    const t = await teamSandbox('file');
+    cleanup = t.cleanup;
+    const [ann, ann2] = await Promise.all([t.client('ann'), t.client('ann-laptop')]);
+    await writeFile(join(ann.folder, 'a.txt'), 'alpha');
+    const { vault: a } = await initVault(ann.env, { folder: ann.folder, remote: t.remote, keyRef: 'passphrase' });
+    open.push(a);
+    await syncOnce(a);
+    const name = uniqueName('owner-laptop');
+    await new KeychainEntry(name).write(serializeKeySet((a.key as LocalManagedKey).keySet()));
+    await inviteMember(a, { name: 'bob', role: 'reader' });
+
+    const laptop = await attachMemberDevice(ann2.env, { folder: ann2.folder, remote: t.remote, keyRef: `keychain:${name}`, vaultId: a.vaultId });
+    open.push(laptop);
+    const me = (await teamView(laptop)).members.find((m) => m.you);
+    expect(me?.role).toBe('admin');
+    expect(me?.id).toBe((a.key as LocalManagedKey).keySet().identity!.member);
+    await writeFile(join(ann2.folder, 'laptop.txt'), 'from the laptop');
+    await syncOnce(laptop);
+    const head = (await a.manifest.readHead())!.head;
+    const verdict = await acceptedHead(a.manifest, head, teamSessionOf(a.manifest)!.membership!.doc);
+    expect(verdict.refused).toEqual([]);
+    expect(verdict.root?.author).toEqual({ member: me!.id, device: laptop.settings.deviceId });
   });
 });

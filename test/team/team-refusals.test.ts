@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  initVault, inviteMember, joinTeam, openVault, removeMember, syncOnce, type OpenVault,
+  initVault, inviteMember, joinTeam, openVault, removeDevice, removeMember, setMemberRole, syncOnce, teamView, type OpenVault,
 } from '../../src-main/engine/api.ts';
 import { systemClock } from '../../src-main/engine/ports/clock.ts';
 import { acceptedHead } from '../../src-main/engine/team/accepted-head.ts';
@@ -161,5 +161,50 @@ describe('team refusals (file:// remote)', () => {
     expect(verdict.refused[0]).toMatch(new RegExp(`commit ${root.rootId} by dan/.* was refused: dan was removed from this vault by \\S+ on`));
     // Its root had no parent: nothing of it is accepted, so the others keep their own view.
     expect(verdict.root).toBeNull();
+  });
+});
+
+describe('devices and roles (file:// remote)', () => {
+  it('a removed device: new generation, its own client stops, and its later commits are refused; demoting a writer to reader', async () => {
+    const t = await teamSandbox('file');
+    const ann = await t.client('ann');
+    const eve = await t.client('eve');
+    const vaults: OpenVault[] = [];
+    try {
+      await writeFile(join(ann.folder, 'a.txt'), 'alpha');
+      const a = (await initVault(ann.env, { folder: ann.folder, remote: t.remote, keyRef: 'passphrase' })).vault;
+      vaults.push(a);
+      await syncOnce(a);
+      const invite = await inviteMember(a, { name: 'eve', role: 'writer' });
+      const { vault: e } = await joinTeam(eve.env, { code: invite.code, folder: eve.folder, identityRef: `file:${eve.identityFile}` });
+      vaults.push(e);
+      await writeFile(join(eve.folder, 'e.txt'), 'from eve');
+      await syncOnce(e);
+      const eveDevice = e.settings.deviceId;
+
+      const { generation } = await removeDevice(a, eveDevice);
+      expect(generation).toBe(2);
+      const e2 = await openVault(eve.env, eve.folder);
+      vaults.push(e2);
+      await expect(syncOnce(e2)).rejects.toThrow(/this device was removed from the vault by \S+ on/);
+      // A client that commits anyway from that device: refused by the others.
+      const head0 = (await a.manifest.readHead())!;
+      const time = new Date(Date.now() + 1000).toISOString();
+      const tree = (await e2.tree()).tree;
+      const root = await e2.manifest.writeRoot(tree, await e2.manifest.readRoot(head0.head.rootId), { device: eveDevice, seq: 9, time, generation: head0.head.generation + 1 });
+      await e2.manifest.commitHead(root, head0.etag, head0.head.generation + 1, time);
+      const verdict = await acceptedHead(a.manifest, (await a.manifest.readHead())!.head, teamSessionOf(a.manifest)!.membership!.doc);
+      expect(verdict.refused[0]).toMatch(new RegExp(`by eve/${eveDevice} was refused: device ${eveDevice} was removed on`));
+      expect(verdict.root?.rootId).toBe(head0.head.rootId);
+
+      // Demoted to reader: her client (on a device of her own) no longer commits.
+      const r = await setMemberRole(a, 'eve', 'reader');
+      expect(r.member.role).toBe('reader');
+      expect(r.recoveryKey).toBeUndefined();
+      expect((await teamView(a)).members.find((m) => m.name === 'eve')?.role).toBe('reader');
+    } finally {
+      for (const v of vaults) await v.close();
+      await t.cleanup();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { FileAuditLog, type AuditLog } from './audit-log.ts';
 import { KeychainCustody, MemberCustody, PassphraseCustody, RecoveryCustody, type Custody } from './custody.ts';
 import { KeyError, KeyUsageError } from './key-errors.ts';
 import { formatKeyRef, parseKeyRef, type KeyRef } from './key-ref.ts';
-import { newKeySet, parseKeySet, type VaultKeySet } from './key-set.ts';
+import { newKeySet, parseKeySet, type MemberIdentity, type VaultKeySet } from './key-set.ts';
 import { openPassphraseSlot, openRecoverySlot, passphraseSecret, readSlotBytes } from './key-slots.ts';
 import { KeychainEntry } from './keychain-entry.ts';
 import { LocalManagedKey, type ManagedKey } from './managed-key.ts';
@@ -140,6 +140,23 @@ async function caughtUp(key: LocalManagedKey, ctx: KeyContext): Promise<LocalMan
   if (!newer && !pruned) return key;
   await key.replaceSet({ ...set, versions: slot.versions, current: slot.current, rotation: slot.rotation, recoveryKey: slot.recoveryKey ?? set.recoveryKey });
   return key;
+}
+
+/**
+ * Another device of the owner, whose keychain or passphrase copy predates the team: the owner's identity is
+ * in the recovery slot (the owner's set carries the recovery key), so it is adopted from there. Undefined
+ * when the key is not the owner's or the slot holds no identity.
+ */
+export async function adoptOwnerIdentity(key: ManagedKey, ctx: KeyContext): Promise<MemberIdentity | undefined> {
+  if (!(key instanceof LocalManagedKey) || key.custody instanceof MemberCustody) return undefined;
+  const set = key.keySet();
+  if (set.identity) return set.identity;
+  if (!set.recoveryKey) return undefined;
+  const slot = await openRecoverySlot(ctx.store, ctx.vaultId, set.recoveryKey).catch(() => null);
+  if (!slot?.identity) return undefined;
+  const newer = slot.current > set.current;
+  await key.replaceSet({ ...set, identity: slot.identity, ...(newer ? { versions: slot.versions, current: slot.current, rotation: slot.rotation } : {}) });
+  return slot.identity;
 }
 
 /** A new machine with only the bucket and the recovery kit: a working provider (save it afterwards). */

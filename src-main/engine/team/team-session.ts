@@ -12,6 +12,8 @@ export interface TeamSession {
   membership: VerifiedMembership | null;
   identity: MemberIdentity | undefined;
   me: Member | undefined;
+  /** This machine's device id (a device the membership revoked does not commit). */
+  device?: string;
   /** Set for a former member: their client says so and never commits. */
   removed?: { by: string; at: string };
 }
@@ -34,6 +36,8 @@ export function commitRefusal(session: TeamSession | undefined, nameOf: (id: str
   const me = session.me;
   if (!me) return 'this client is not a member of the vault\'s team; it does not commit';
   if (me.status === 'removed') return `you were removed from this vault by ${nameOf(me.removedBy ?? '?')} on ${me.removedAt ?? '?'}; this client does not sync`;
+  const revoked = session.membership.doc.revokedDevices.find((d) => d.id === session.device);
+  if (revoked) return `this device was removed from the vault by ${nameOf(revoked.by)} on ${revoked.at}; it does not sync`;
   if (me.role === 'reader') return 'you are a reader in this vault: this client restores and pulls, but never commits';
   return null;
 }

@@ -1,8 +1,9 @@
-import { LocalManagedKey, memberCopy, signBytes, signPublicKey, writeMemberSlot, type MemberIdentity, type VaultKeySet } from '../keys/index.ts';
+import { adoptOwnerIdentity, LocalManagedKey, memberCopy, signBytes, signPublicKey, writeMemberSlot, type MemberIdentity, type VaultKeySet } from '../keys/index.ts';
 import type { ManagedKey } from '../keys/index.ts';
 import { loadIndex, saveIndex } from '../sync/local-index.ts';
 import { FileJournal } from '../journal/file-journal.ts';
 import { loadMembership } from '../team/load-membership.ts';
+import { MembershipStore } from '../team/membership-store.ts';
 import type { VerifiedMembership } from '../team/membership-chain.ts';
 import { activeMembers, type Member } from '../team/membership-schema.ts';
 import { setTeamSession, teamSessionOf, type TeamSession } from '../team/team-session.ts';
@@ -21,11 +22,14 @@ export function localKey(key: ManagedKey): LocalManagedKey | null {
 
 export async function attachTeam(vault: ReadableVault): Promise<TeamSession> {
   const key = localKey(vault.key);
-  const identity = key?.memberIdentity();
+  let identity = key?.memberIdentity();
   const removed = key?.removal();
-  const creatorKey = key?.keySet().identity ? signPublicKey(key.keySet().identity!) : undefined;
   let membership: VerifiedMembership | null = null;
   if (!removed) {
+    if (key && !identity && (await new MembershipStore(vault.store, vault.sealer, vault.vaultId).versions()).length > 0) {
+      identity = await adoptOwnerIdentity(key, vault.keyContext());
+    }
+    const creatorKey = key?.keySet().identity ? signPublicKey(key.keySet().identity!) : undefined;
     membership = await loadMembership({ store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId, stateDir: vault.paths.dir, ...(creatorKey ? { creatorKey } : {}) });
   }
   return adopt(vault, membership, identity, removed);
@@ -34,7 +38,8 @@ export async function attachTeam(vault: ReadableVault): Promise<TeamSession> {
 /** Records `membership` as the vault's team state (after loading or writing it). */
 export function adopt(vault: ReadableVault, membership: VerifiedMembership | null, identity: MemberIdentity | undefined, removed?: { by: string; at: string }): TeamSession {
   const me = identity && membership ? membership.doc.members.find((m) => m.id === identity.member) : undefined;
-  const session: TeamSession = { membership, identity, me, ...(removed ? { removed } : {}) };
+  const device = (vault as { settings?: { deviceId?: string } }).settings?.deviceId;
+  const session: TeamSession = { membership, identity, me, ...(device ? { device } : {}), ...(removed ? { removed } : {}) };
   setTeamSession(vault.manifest, session);
   const mayCommit = !removed && me?.status === 'active' && me.role !== 'reader';
   vault.manifest.signer = membership && identity && mayCommit

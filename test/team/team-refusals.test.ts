@@ -20,8 +20,11 @@ import { HEAD_KEY } from '../../src-main/engine/objects/object-keys.ts';
 import { bufferBody } from '../../src-main/engine/store/body.ts';
 import type { Membership } from '../../src-main/engine/team/membership-schema.ts';
 import { teamSandbox, type Client } from './support.ts';
+import { s3TestConfig } from '../support/s3-env.ts';
 
-describe('team refusals (file:// remote)', () => {
+const kinds = s3TestConfig() ? (['file', 's3'] as const) : (['file'] as const);
+
+describe.each(kinds)('team refusals (%s remote)', (kind) => {
   let t: Awaited<ReturnType<typeof teamSandbox>>;
   let ann: Client;
   let a: OpenVault;
@@ -29,10 +32,10 @@ describe('team refusals (file:// remote)', () => {
   const open: OpenVault[] = [];
 
   beforeAll(async () => {
-    t = await teamSandbox('file');
+    t = await teamSandbox(kind);
     ann = await t.client('ann');
     await writeFile(join(ann.folder, 'a.txt'), 'alpha');
-    a = (await initVault(ann.env, { folder: ann.folder, remote: t.remote, keyRef: 'passphrase' })).vault;
+    a = (await initVault(ann.env, { folder: ann.folder, remote: t.remote, endpoint: t.endpoint, keyRef: 'passphrase' })).vault;
     await syncOnce(a);
     await inviteMember(a, { name: 'first', role: 'writer' });
     annId = (a.key as LocalManagedKey).keySet().identity!;
@@ -202,6 +205,31 @@ describe('devices and roles (file:// remote)', () => {
       expect(r.member.role).toBe('reader');
       expect(r.recoveryKey).toBeUndefined();
       expect((await teamView(a)).members.find((m) => m.name === 'eve')?.role).toBe('reader');
+    } finally {
+      for (const v of vaults) await v.close();
+      await t.cleanup();
+    }
+  });
+
+  it('two admins changing the team at once: the one who lost the create-only write re-reads and applies its change again', async () => {
+    const t = await teamSandbox('file');
+    const ann = await t.client('ann');
+    const bob = await t.client('bob');
+    const vaults: OpenVault[] = [];
+    try {
+      const a = (await initVault(ann.env, { folder: ann.folder, remote: t.remote, keyRef: 'passphrase' })).vault;
+      vaults.push(a);
+      const toBob = await inviteMember(a, { name: 'bob', role: 'admin' });
+      const { vault: b } = await joinTeam(bob.env, { code: toBob.code, folder: bob.folder, identityRef: `file:${bob.identityFile}` });
+      vaults.push(b);
+      const stale = teamSessionOf(a.manifest)!.membership!.doc.version;
+      await inviteMember(b, { name: 'cat', role: 'writer' });
+      // Ann's session still has the version before Bob's: her write of the same version loses, then succeeds after.
+      expect(teamSessionOf(a.manifest)!.membership!.doc.version).toBe(stale);
+      await inviteMember(a, { name: 'dan', role: 'reader' });
+      const names = (await teamView(a)).members.map((m) => m.name);
+      expect(names).toEqual(expect.arrayContaining(['bob', 'cat', 'dan']));
+      expect(teamSessionOf(a.manifest)!.membership!.doc.version).toBe(stale + 2);
     } finally {
       for (const v of vaults) await v.close();
       await t.cleanup();

@@ -13,11 +13,11 @@ import {
   firstMembership, withGeneration, withMember, withoutMember, withRevokedDevice, withRole,
 } from '../team/membership-edit.ts';
 import { activeMembers, findMember, ROLES, type Member, type Membership } from '../team/membership-schema.ts';
-import { MembershipStore } from '../team/membership-store.ts';
+import { MembershipRaceError, MembershipStore } from '../team/membership-store.ts';
 import { recordMembershipSeen } from '../team/membership-seen.ts';
 import { markTeamVault } from '../team/descriptor-v2.ts';
 import { TeamPermissionError } from '../team/team-errors.ts';
-import { adopt, commitSignedHead, localKey, sessionOf, writeSlotsFor } from './team-attach.ts';
+import { adopt, attachTeam, commitSignedHead, localKey, sessionOf, writeSlotsFor } from './team-attach.ts';
 import type { OpenVault } from './vault-ops.ts';
 
 export { joinTeam, type JoinTeamRequest } from './team-join.ts';
@@ -56,6 +56,22 @@ async function publish(vault: OpenVault, doc: Membership, identity: MemberIdenti
 const creatorKeyOf = (m: VerifiedMembership) => m.doc.members[0]!.signKey;
 
 /**
+ * Two admins changing the team at once: the one whose create-only write of the next version lost re-reads
+ * the membership and applies its change again (a change made twice only costs an extra key generation or an
+ * unused slot, never a lost member).
+ */
+async function retryingRace<T>(vault: OpenVault, change: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await change();
+    } catch (err) {
+      if (!(err instanceof MembershipRaceError) || attempt >= 3) throw err;
+      await attachTeam(vault);
+    }
+  }
+}
+
+/**
  * The first membership version: the owner's identity goes into the owner's key set (keychain, passphrase
  * and recovery slots), the descriptor becomes version 2, and the current tree is committed again, signed.
  */
@@ -76,7 +92,11 @@ async function startTeam(vault: OpenVault): Promise<void> {
 }
 
 /** `coffer team invite`: a new member (their key slot and a membership version) and the join code to give them. */
-export async function inviteMember(vault: OpenVault, req: InviteRequest): Promise<InviteResult> {
+export function inviteMember(vault: OpenVault, req: InviteRequest): Promise<InviteResult> {
+  return retryingRace(vault, () => inviteMemberOnce(vault, req));
+}
+
+async function inviteMemberOnce(vault: OpenVault, req: InviteRequest): Promise<InviteResult> {
   if (!(ROLES as readonly string[]).includes(req.role)) throw new KeyUsageError(`unknown role "${req.role}": use ${ROLES.join(', ')}`);
   const name = req.name.trim();
   if (!name) throw new KeyUsageError('give the new member a name');
@@ -123,7 +143,11 @@ export interface RemovalResult {
  * A new key generation at once: every remaining member's slot gets it, the removed member's slot keeps only
  * what they had (and says who removed them), and the membership version marks them removed.
  */
-export async function removeMember(vault: OpenVault, nameOrId: string): Promise<RemovalResult> {
+export function removeMember(vault: OpenVault, nameOrId: string): Promise<RemovalResult> {
+  return retryingRace(vault, () => removeMemberOnce(vault, nameOrId));
+}
+
+async function removeMemberOnce(vault: OpenVault, nameOrId: string): Promise<RemovalResult> {
   const { membership, identity, me } = await asAdmin(vault);
   const target = memberOrThrow(membership, nameOrId);
   if (target.status === 'removed') throw new KeyUsageError(`${target.name} was already removed on ${target.removedAt}`);
@@ -157,7 +181,11 @@ async function newGeneration(vault: OpenVault, newRecovery: boolean): Promise<{ 
 }
 
 /** `coffer team role`: a new role; an admin demoted gives up the recovery key, so a new one is made. */
-export async function setMemberRole(vault: OpenVault, nameOrId: string, role: Role): Promise<{ member: MemberView; recoveryKey?: string }> {
+export function setMemberRole(vault: OpenVault, nameOrId: string, role: Role): Promise<{ member: MemberView; recoveryKey?: string }> {
+  return retryingRace(vault, () => setMemberRoleOnce(vault, nameOrId, role));
+}
+
+async function setMemberRoleOnce(vault: OpenVault, nameOrId: string, role: Role): Promise<{ member: MemberView; recoveryKey?: string }> {
   if (!(ROLES as readonly string[]).includes(role)) throw new KeyUsageError(`unknown role "${role}": use ${ROLES.join(', ')}`);
   const { membership, identity, me } = await asAdmin(vault);
   const target = memberOrThrow(membership, nameOrId);
@@ -178,7 +206,11 @@ export async function setMemberRole(vault: OpenVault, nameOrId: string, role: Ro
 }
 
 /** `coffer devices remove`: the device's commits from now on are refused, and a new key generation starts. */
-export async function removeDevice(vault: OpenVault, nameOrId: string): Promise<{ generation: number }> {
+export function removeDevice(vault: OpenVault, nameOrId: string): Promise<{ generation: number }> {
+  return retryingRace(vault, () => removeDeviceOnce(vault, nameOrId));
+}
+
+async function removeDeviceOnce(vault: OpenVault, nameOrId: string): Promise<{ generation: number }> {
   const { membership, identity, me } = await asAdmin(vault);
   const devices = await deviceViews(vault, membership.doc, me.id);
   const device = devices.find((d) => d.id === nameOrId || d.name === nameOrId);

@@ -20,7 +20,7 @@ export const ENGINE_LAYERS = [
   ['store'],
   ['objects', 'journal', 'scan'],
   ['keys', 'manifest', 'watch'],
-  ['read'],
+  ['read', 'team'],
   ['sync', 'restore', 'verify'],
   ['vault'],
   ['use-cases'],

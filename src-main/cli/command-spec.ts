@@ -141,8 +141,43 @@ export function buildProgram(run: RunCommand): Command {
     .description("serve the app's interface to a browser on this machine (127.0.0.1), until Ctrl-C or the parent process ends")
     .addOption(new Option('--port <n>', 'the port (default: any free one)').argParser(wholeNumber(0, 65535)));
 
+  addTeamCommands(program.command('team').description('members and roles of a shared vault: invite, join, remove, re-encrypt'));
+  addDevicesCommands(program.command('devices').description("the devices that use this vault"));
   addKeysCommands(program.command('keys').description("the vault key's lifecycle: versions, rotation, custody, deletion"));
   return program;
+
+  function addTeamCommands(team: Command): void {
+    const body = async () => (await import('./commands/team.ts')).teamCommand;
+    const sub = (name: string, description: string) => leaf(team, name, body, [name]).description(description);
+    sub('id', 'your public identity, for an admin to invite you with --key (made on first use)')
+      .option('--identity-file <file>', 'keep the identity in this file (readable by you only) instead of the OS keychain');
+    sub('invite', 'invite a member: prints a join code')
+      .argument('<name>', "the member's name as the team sees it")
+      .addOption(new Option('--role <role>', 'what they may do').choices(['reader', 'writer', 'admin']).default('writer'))
+      .option('--key <public id>', 'their public identity (coffer team id on their machine); without it the code carries a one-time key and is a secret')
+      .addOption(new Option('--expires <days>', 'days the code stays valid (default 7)').argParser(wholeNumber(1, 90)))
+      .addOption(opt.folder());
+    sub('join', 'join a vault with a join code, into a folder')
+      .argument('<code>', 'the join code, or @file holding it')
+      .argument('<folder>', 'the folder to keep in the vault (created when missing)')
+      .option('--name <device>', 'a name for this device (default: the host name)')
+      .option('--identity-file <file>', 'keep your identity in this file (readable by you only) instead of the OS keychain');
+    sub('list', 'members, roles, key generation and re-encryption progress').addOption(opt.folder());
+    sub('remove', 'remove a member: new data is written under a new key generation at once')
+      .argument('<member>', 'name or id').addOption(opt.folder());
+    sub('role', "change a member's role")
+      .argument('<member>', 'name or id')
+      .argument('<role>', 'reader, writer or admin').addOption(opt.folder());
+    sub('reencrypt', 're-encrypt older data under the current key generation (resumable), completing revocation')
+      .addOption(opt.folder()).addOption(opt.bwlimit());
+  }
+
+  function addDevicesCommands(devices: Command): void {
+    const body = async () => (await import('./commands/devices.ts')).devicesCommand;
+    leaf(devices, 'list', body, ['list']).description('devices, their member and last commit').addOption(opt.folder());
+    leaf(devices, 'remove', body, ['remove']).description('remove a lost device: its commits are refused and a new key generation starts')
+      .argument('<device>', 'device id or name').addOption(opt.folder());
+  }
 
   function addKeysCommands(keys: Command): void {
     const body = async () => (await import('./commands/keys.ts')).keysCommand;

@@ -1,6 +1,6 @@
 import { AccessDeniedError, MissingContainerError } from '../engine/ports/store-errors.ts';
 import {
-  conflictSummary, HeadIntegrityError, KeychainEmptyError, KeychainUnavailableError, RestoreConflictError, RestoreTargetError,
+  conflictSummary, HeadIntegrityError, KeychainEmptyError, MembershipError, KeychainUnavailableError, RestoreConflictError, RestoreTargetError,
 } from '../engine/errors.ts';
 
 /** Errors that mean "change the command line" (exit 2) although the engine found them, before writing. */
@@ -10,7 +10,8 @@ export function isWrongUse(err: unknown): boolean {
 
 /** A rolled-back or missing head is bad data in the bucket (exit 3), like a damaged object. */
 export function isBadData(err: unknown): boolean {
-  return err instanceof HeadIntegrityError;
+  // A membership document or join code that does not verify is refused as bad data, like a rolled-back head.
+  return err instanceof HeadIntegrityError || err instanceof MembershipError;
 }
 
 /**

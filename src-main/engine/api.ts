@@ -38,6 +38,12 @@ export {
 } from './use-cases/key-ops.ts';
 export type { RewrapReport, RewrapProgress } from './vault/rewrap.ts';
 
+// Teams: members, roles, devices, revocation (docs/FORMAT.md §Team).
+export {
+  teamView, inviteMember, joinTeam, removeMember, setMemberRole, removeDevice, reencryptTeam, memberPublicId, REVOCATION_NOTE,
+  type JoinTeamRequest, type RemovalResult,
+} from './use-cases/team-ops.ts';
+
 // The app's and `coffer ui`'s engine: a VaultHost over the vault registered in the state home.
 export { openVaultHost, PassphraseRequiredError } from './use-cases/vault-host.ts';
 

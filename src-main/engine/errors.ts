@@ -6,4 +6,5 @@
 export { HeadIntegrityError, RollbackError, MissingHeadError, NoSnapshotError } from './manifest/head-check.ts';
 export { MassDeleteError } from './sync/mass-delete-guard.ts';
 export { KeyUsageError, KeychainEmptyError, KeychainUnavailableError } from './keys/key-errors.ts';
+export { MembershipError, TeamPermissionError, RemovedMemberError } from './team/team-errors.ts';
 export { RestoreConflictError, RestoreTargetError, conflictSummary, type ExistingFiles } from './restore/existing-files.ts';

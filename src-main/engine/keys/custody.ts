@@ -1,8 +1,9 @@
 import type { BlobStore } from '../ports/blob-store.ts';
 import { KeychainEmptyError } from './key-errors.ts';
-import { parseKeySet, serializeKeySet, type VaultKeySet } from './key-set.ts';
+import { parseKeySet, serializeKeySet, type MemberIdentity, type VaultKeySet } from './key-set.ts';
 import { deleteSlot, writeSlot, type SlotSecret } from './key-slots.ts';
 import type { KeychainEntry } from './keychain-entry.ts';
+import { writeMemberSlot } from './member-slot.ts';
 
 /**
  * Where a local key set is kept besides the recovery slot. The managed key writes the recovery slot
@@ -11,6 +12,8 @@ import type { KeychainEntry } from './keychain-entry.ts';
  */
 export interface Custody {
   readonly provider: 'keychain' | 'passphrase' | 'recovery';
+  /** A team member's own identity, when this custody is a member slot (member-custody.ts). */
+  readonly identity?: MemberIdentity;
   save(set: VaultKeySet): Promise<void>;
   /** Removes this copy (after a move to another provider, or when the deletion date has come). */
   remove(): Promise<void>;
@@ -63,5 +66,22 @@ export class PassphraseCustody implements Custody {
 export class RecoveryCustody implements Custody {
   readonly provider = 'recovery';
   async save(): Promise<void> {}
+  async remove(): Promise<void> {}
+}
+
+/**
+ * A team member's custody: their key slot keys/members/<id> in the bucket, age-encrypted to their own
+ * recipient. It reports as 'keychain' because the secret that opens it (the identity) lives there (or in
+ * an identity file). Only an admin's changes reach it through here; team/ rewrites every member's slot.
+ */
+export class MemberCustody implements Custody {
+  readonly provider = 'keychain';
+  constructor(private readonly store: BlobStore, readonly identity: MemberIdentity, private readonly recipient: string) {}
+
+  save(set: VaultKeySet): Promise<void> {
+    return writeMemberSlot(this.store, this.identity.member, this.recipient, set);
+  }
+
+  /** Leaving a vault removes nothing in the bucket: an admin removes the member. */
   async remove(): Promise<void> {}
 }

@@ -1,16 +1,19 @@
 import type { BlobStore } from '../ports/blob-store.ts';
 import { systemClock, systemRandom, type Clock, type RandomSource } from '../ports/clock.ts';
 import { FileAuditLog, type AuditLog } from './audit-log.ts';
-import { KeychainCustody, PassphraseCustody, RecoveryCustody, type Custody } from './custody.ts';
+import { KeychainCustody, MemberCustody, PassphraseCustody, RecoveryCustody, type Custody } from './custody.ts';
 import { KeyError, KeyUsageError } from './key-errors.ts';
 import { formatKeyRef, parseKeyRef, type KeyRef } from './key-ref.ts';
-import { newKeySet, parseKeySet, type VaultKeySet } from './key-set.ts';
+import { newKeySet, parseKeySet, type MemberIdentity, type VaultKeySet } from './key-set.ts';
 import { openPassphraseSlot, openRecoverySlot, passphraseSecret, readSlotBytes } from './key-slots.ts';
 import { KeychainEntry } from './keychain-entry.ts';
 import { LocalManagedKey, type ManagedKey } from './managed-key.ts';
 import { DEFAULT_SCRYPT } from './passphrase-kdf.ts';
 import { decodeRecoveryKey, encodeRecoveryKey } from './recovery-code.ts';
 import { openExternalKey } from './external-providers.ts';
+import { identityStoreFor, requireIdentity } from './identity-store.ts';
+import { recipientOf } from './member-identity.ts';
+import { readMemberSlot, requireMemberSlot } from './member-slot.ts';
 
 /** The engine and CLI call only what this file exports. */
 export type { ManagedKey } from './managed-key.ts';
@@ -20,6 +23,15 @@ export { parseKeyRef, formatKeyRef, type KeyRef } from './key-ref.ts';
 export * from './key-errors.ts';
 export { createAsymmetricKey, RsaKeyProvider, type AsymmetricKeyPair, type AsymmetricType } from './asymmetric-key.ts';
 export { checkKeySlots, slotIsBad, type SlotCheck } from './slot-check.ts';
+export { LocalManagedKey } from './managed-key.ts';
+export { memberCopy, withNewVersion, type MemberIdentity, type VaultKeySet } from './key-set.ts';
+export {
+  newMemberIdentity, signPublicKey, recipientOf, signBytes, verifyBytes, publicIdentityOf, formatPublicId, parsePublicId, type PublicIdentity,
+} from './member-identity.ts';
+export { writeMemberSlot, readMemberSlot, deleteMemberSlot, memberSlotKey, MEMBER_SLOTS_PREFIX } from './member-slot.ts';
+export { identityStoreFor, requireIdentity, KeychainIdentityStore, FileIdentityStore, type IdentityStore, type LooseIdentity } from './identity-store.ts';
+export { writeSlot } from './key-slots.ts';
+export { encodeRecoveryKey } from './recovery-code.ts';
 
 export interface KeyContext {
   vaultId: string;
@@ -87,7 +99,7 @@ export async function createVaultKey(ref: string, ctx: KeyContext): Promise<{ ke
   const key = new LocalManagedKey(formatKeyRef(parsed), set, custody, d);
   await key.persist(set, { custodyFirst: true });
   await d.audit.append({ op: 'create', key: key.ref, version: 1 });
-  return { key, recoveryKey: encodeRecoveryKey(set.recoveryKey) };
+  return { key, recoveryKey: set.recoveryKey ? encodeRecoveryKey(set.recoveryKey) : '' };
 }
 
 export async function openVaultKey(ref: string, ctx: KeyContext): Promise<ManagedKey> {
@@ -97,15 +109,54 @@ export async function openVaultKey(ref: string, ctx: KeyContext): Promise<Manage
     case 'keychain': {
       const custody = new KeychainCustody(new KeychainEntry(parsed.name));
       const set = await custody.load(ctx.vaultId);
-      return new LocalManagedKey(formatKeyRef(parsed), set, custody, d);
+      return caughtUp(new LocalManagedKey(formatKeyRef(parsed), set, custody, d), ctx);
     }
     case 'passphrase': {
       const { set, secret } = await openPassphraseSlot(ctx.store, ctx.vaultId, await askPassphrase(ctx));
-      return new LocalManagedKey('passphrase', set, new PassphraseCustody(ctx.store, secret), d);
+      return caughtUp(new LocalManagedKey('passphrase', set, new PassphraseCustody(ctx.store, secret), d), ctx);
+    }
+    case 'member': {
+      if (parsed.vaultId !== ctx.vaultId) throw new KeyUsageError(`${ref} is the member key of vault ${parsed.vaultId}, not of ${ctx.vaultId}`);
+      const identity = await requireIdentity(identityStoreFor(parsed.vaultId, parsed.identityFile));
+      const set = await requireMemberSlot(ctx.store, ctx.vaultId, identity);
+      return new LocalManagedKey(formatKeyRef(parsed), set, new MemberCustody(ctx.store, identity, await recipientOf(identity)), d);
     }
     default:
       return openExternalKey(parsed, ref, ctx);
   }
+}
+
+/**
+ * The owner's keychain, passphrase and recovery copies catch up with the owner's member slot: another admin
+ * who started a new key generation (a member removed) wrote it there, as they cannot write the others.
+ */
+async function caughtUp(key: LocalManagedKey, ctx: KeyContext): Promise<LocalManagedKey> {
+  const set = key.keySet();
+  if (!set.identity) return key;
+  const slot = await readMemberSlot(ctx.store, ctx.vaultId, set.identity).catch(() => null);
+  if (!slot) return key;
+  const newer = slot.current > set.current;
+  const pruned = slot.current === set.current && slot.versions.length < set.versions.length;
+  if (!newer && !pruned) return key;
+  await key.replaceSet({ ...set, versions: slot.versions, current: slot.current, rotation: slot.rotation, recoveryKey: slot.recoveryKey ?? set.recoveryKey });
+  return key;
+}
+
+/**
+ * Another device of the owner, whose keychain or passphrase copy predates the team: the owner's identity is
+ * in the recovery slot (the owner's set carries the recovery key), so it is adopted from there. Undefined
+ * when the key is not the owner's or the slot holds no identity.
+ */
+export async function adoptOwnerIdentity(key: ManagedKey, ctx: KeyContext): Promise<MemberIdentity | undefined> {
+  if (!(key instanceof LocalManagedKey) || key.custody instanceof MemberCustody) return undefined;
+  const set = key.keySet();
+  if (set.identity) return set.identity;
+  if (!set.recoveryKey) return undefined;
+  const slot = await openRecoverySlot(ctx.store, ctx.vaultId, set.recoveryKey).catch(() => null);
+  if (!slot?.identity) return undefined;
+  const newer = slot.current > set.current;
+  await key.replaceSet({ ...set, identity: slot.identity, ...(newer ? { versions: slot.versions, current: slot.current, rotation: slot.rotation } : {}) });
+  return slot.identity;
 }
 
 /** A new machine with only the bucket and the recovery kit: a working provider (save it afterwards). */

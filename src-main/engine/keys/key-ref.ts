@@ -5,12 +5,15 @@ import { KeyUsageError } from './key-errors.ts';
  *   keychain:<name>   the OS keychain item coffer/<name> (default: keychain:default)
  *   passphrase        the passphrase slot in the bucket
  *   aws-kms:<key-id or alias/...>, pkcs11:<token>/<key>   handled by the kms and pkcs11 modules
+ *   member:<vaultId>[:<identity file>]   a team member's key slot keys/members/<id>, opened with the member's
+ *                     identity from the keychain item coffer/member-<vaultId>, or from the file given
  */
 export type KeyRef =
   | { provider: 'keychain'; name: string }
   | { provider: 'passphrase' }
   | { provider: 'aws-kms'; keyId: string }
-  | { provider: 'pkcs11'; token: string; key: string };
+  | { provider: 'pkcs11'; token: string; key: string }
+  | { provider: 'member'; vaultId: string; identityFile?: string };
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -35,6 +38,11 @@ export function parseKeyRef(ref: string): KeyRef {
       if (!m) throw new KeyUsageError(`bad key reference "${ref}": expected pkcs11:<token label>/<key label>`);
       return { provider: 'pkcs11', token: m[1] as string, key: m[2] as string };
     }
+    case 'member': {
+      const m = /^([0-9a-f]{32})(?::(\/.+))?$/.exec(rest);
+      if (!m) throw new KeyUsageError(`bad key reference "${ref}": expected member:<vault id>[:<absolute path of an identity file>]`);
+      return { provider: 'member', vaultId: m[1] as string, ...(m[2] ? { identityFile: m[2] } : {}) };
+    }
     default:
       throw new KeyUsageError(
         `unknown key reference "${ref}": use keychain:<name>, passphrase, aws-kms:<key id> or pkcs11:<token>/<key>`);
@@ -47,5 +55,6 @@ export function formatKeyRef(ref: KeyRef): string {
     case 'passphrase': return 'passphrase';
     case 'aws-kms': return `aws-kms:${ref.keyId}`;
     case 'pkcs11': return `pkcs11:${ref.token}/${ref.key}`;
+    case 'member': return `member:${ref.vaultId}${ref.identityFile ? `:${ref.identityFile}` : ''}`;
   }
 }

@@ -21,7 +21,25 @@ export interface VaultKeySet {
   current: number;
   rotation: { periodDays: number; lastRotated: string };
   deletion?: { scheduledFor: string };
-  recoveryKey: Uint8Array;
+  /**
+   * Absent in a team member's set whose role is not admin (docs/FORMAT.md §Team): the recovery key opens
+   * everything, so only those who may change membership hold it.
+   */
+  recoveryKey?: Uint8Array;
+  /** The holder's team identity: the owner's lives in the owner's set, so every device of the owner signs as the owner. */
+  identity?: MemberIdentity;
+  /** A former member's set, kept as it was, with who removed them and when (their client says so, then stops). */
+  removed?: { by: string; at: string };
+}
+
+/**
+ * A team member's identity: an Ed25519 signing key (raw 32-byte seed, base64url) and an age X25519 identity
+ * ("AGE-SECRET-KEY-1…"). Key material: never logged, never sent to the UI.
+ */
+export interface MemberIdentity {
+  member: string;
+  signKey: string;
+  ageIdentity: string;
 }
 
 export const ROTATION_DAYS = { min: 90, max: 2560, default: 365 } as const;
@@ -38,7 +56,13 @@ const storedSchema = z.object({
   current: z.number().int().positive(),
   rotation: z.object({ periodDays: z.number().int(), lastRotated: z.string() }),
   deletion: z.object({ scheduledFor: z.string() }).optional(),
-  recoveryKey: b64key,
+  recoveryKey: b64key.optional(),
+  identity: z.strictObject({
+    member: z.string().regex(/^[0-9a-f]{16,32}$/),
+    signKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    ageIdentity: z.string().regex(/^AGE-SECRET-KEY-1[0-9A-Z]+$/),
+  }).optional(),
+  removed: z.strictObject({ by: z.string(), at: z.string() }).optional(),
 });
 
 export function newKeySet(vaultId: string, random: RandomSource, now: number): VaultKeySet {
@@ -62,6 +86,13 @@ export function withNewVersion(set: VaultKeySet, random: RandomSource, now: numb
     current: version,
     rotation: { ...set.rotation, lastRotated: createdAt },
   };
+}
+
+/** The set as one member may hold it: without the recovery key unless they are an admin, and without anyone's identity. */
+export function memberCopy(set: VaultKeySet, opts: { admin: boolean; onlyCurrent?: boolean }): VaultKeySet {
+  const { identity: _own, recoveryKey, removed: _r, ...rest } = set;
+  const versions = opts.onlyCurrent ? rest.versions.filter((v) => v.version === rest.current) : rest.versions;
+  return { ...rest, versions, ...(opts.admin && recoveryKey ? { recoveryKey } : {}) };
 }
 
 export function checkRotationPeriod(days: number): void {
@@ -96,7 +127,9 @@ export function serializeKeySet(set: VaultKeySet): string {
     current: set.current,
     rotation: set.rotation,
     ...(set.deletion ? { deletion: set.deletion } : {}),
-    recoveryKey: b64(set.recoveryKey),
+    ...(set.recoveryKey ? { recoveryKey: b64(set.recoveryKey) } : {}),
+    ...(set.identity ? { identity: set.identity } : {}),
+    ...(set.removed ? { removed: set.removed } : {}),
   });
 }
 
@@ -127,6 +160,8 @@ export function parseKeySet(text: string, where: string, expectVaultId: string):
     current: s.current,
     rotation: s.rotation,
     ...(s.deletion ? { deletion: s.deletion } : {}),
-    recoveryKey: key(s.recoveryKey),
+    ...(s.recoveryKey ? { recoveryKey: key(s.recoveryKey) } : {}),
+    ...(s.identity ? { identity: s.identity } : {}),
+    ...(s.removed ? { removed: s.removed } : {}),
   };
 }

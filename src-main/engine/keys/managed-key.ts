@@ -7,7 +7,7 @@ import type { Custody } from './custody.ts';
 import { KeyUsageError } from './key-errors.ts';
 import { encodeRecoveryKey } from './recovery-code.ts';
 import {
-  addDays, checkDeletionWindow, checkRotationPeriod, nextRotation, withNewVersion, type VaultKeySet,
+  addDays, checkDeletionWindow, checkRotationPeriod, nextRotation, withNewVersion, type MemberIdentity, type VaultKeySet,
 } from './key-set.ts';
 import { deleteSlot, writeSlot } from './key-slots.ts';
 import { VaultDecryptKeyring, VaultEncryptKeyring, type KeyUseListener } from './vault-keyrings.ts';
@@ -43,6 +43,11 @@ export interface ManagedKeyDeps {
 export class LocalManagedKey implements ManagedKey, KeyUseListener {
   private purged = false;
   private readonly uses = new Map<string, number>();
+  /**
+   * Called after every saved change (rotation, deletion schedule, a new generation): in a team vault,
+   * team/ sets it to rewrite the other members' slots, so a rotation reaches everyone who should read.
+   */
+  onPersisted?: (set: VaultKeySet) => Promise<void>;
 
   constructor(
     readonly ref: string,
@@ -52,7 +57,21 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
   ) {}
 
   exportRecoveryKey(): string {
+    if (!this.set.recoveryKey) throw new KeyUsageError('only a team admin holds the recovery key; ask one of them for the recovery kit');
     return encodeRecoveryKey(this.set.recoveryKey);
+  }
+
+  /** The holder's team identity (the owner's from the key set, a member's from its keychain entry or file). */
+  memberIdentity(): MemberIdentity | undefined {
+    return this.set.identity ?? this.custody.identity;
+  }
+
+  /**
+   * Saves a changed set (a team admin's: a new identity, a new generation, a new recovery key) the way every
+   * change is saved: recovery slot first, then the custody copy.
+   */
+  async replaceSet(next: VaultKeySet): Promise<void> {
+    await this.persist(next);
   }
 
   /** For moving the key between providers inside this module only; never sent to the UI. */
@@ -66,9 +85,16 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
    */
   async persist(next: VaultKeySet, opts: { custodyFirst?: boolean } = {}): Promise<void> {
     if (opts.custodyFirst) await this.custody.save(next);
-    await writeSlot(this.deps.store, next, { kind: 'recovery', key: next.recoveryKey });
+    // A team member who is not an admin holds no recovery key, so cannot (and need not) write that slot.
+    if (next.recoveryKey) await writeSlot(this.deps.store, next, { kind: 'recovery', key: next.recoveryKey });
     if (!opts.custodyFirst) await this.custody.save(next);
     this.set = next;
+    await this.onPersisted?.(next);
+  }
+
+  /** Set in a former member's slot: who removed them and when. */
+  removal(): { by: string; at: string } | undefined {
+    return this.set.removed;
   }
 
   async currentVersion(): Promise<number> {
@@ -110,6 +136,10 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
 
   async rotate(): Promise<KeyStatus> {
     this.ensureNotPurged();
+    if (this.set.removed || (this.custody.identity && !this.set.recoveryKey)) {
+      // A version only this member held would lock the rest of the team out of what it writes next.
+      throw new KeyUsageError(`only an admin of this team vault can start a new key version; ${this.set.removed ? 'you were removed from it' : 'ask an admin'}`);
+    }
     if (this.set.deletion) {
       throw new KeyUsageError(
         `cannot rotate ${this.ref}: it is scheduled for deletion on ${this.set.deletion.scheduledFor}; cancel the deletion first`);
@@ -122,6 +152,7 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
 
   async rotateIfDue(): Promise<boolean> {
     if (this.purged || this.set.deletion) return false;
+    if (this.set.removed || (this.custody.identity && !this.set.recoveryKey)) return false;
     if (nextRotation(this.set) > this.deps.clock.now()) return false;
     await this.rotate();
     return true;
@@ -210,3 +241,4 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
     await this.deps.audit.append({ op: 'schedule-deletion', key: this.ref, detail: 'deletion date reached: key material destroyed' });
   }
 }
+

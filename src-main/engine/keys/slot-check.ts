@@ -27,7 +27,9 @@ export const slotIsBad = (c: SlotCheck): boolean => c.state === 'missing' || c.s
 export async function checkKeySlots(key: ManagedKey, store: BlobStore, vaultId: string): Promise<SlotCheck[]> {
   if (!(key instanceof LocalManagedKey)) return [];
   const set = key.keySet();
-  const out: SlotCheck[] = [await checkSlot(store, vaultId, 'recovery', set.recoveryKey, set)];
+  const out: SlotCheck[] = [set.recoveryKey
+    ? await checkSlot(store, vaultId, 'recovery', set.recoveryKey, set)
+    : { slot: 'recovery', state: 'unchecked', detail: 'this team member holds no recovery key (only admins do), so keys/recovery cannot be authenticated here' }];
   const custody = key.custody;
   if (custody instanceof PassphraseCustody) {
     out.push(await checkSlot(store, vaultId, 'passphrase', custody.slotSecret.key, set));

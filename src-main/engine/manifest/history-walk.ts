@@ -42,7 +42,7 @@ export async function entryIn(manifest: ManifestStore, root: Root, path: string)
   const shard = shardOf(path, root.shardBits);
   const ref = root.segments.find((s) => s.shard === shard);
   if (!ref) return null;
-  const seg = await manifest.readSegment(ref.object);
+  const seg = await manifest.readSegment(ref.object, ref.digest);
   return seg.entries.find((e) => e.path === path) ?? null;
 }
 

@@ -6,11 +6,13 @@ import { bufferBody, readAll } from '../store/body.ts';
 import { SealedObjects } from '../objects/sealed-objects.ts';
 import { HEAD, objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { newObjectId } from '../objects/object-id.ts';
-import { sealDoc, readDoc, parseDoc } from './sealed-doc.ts';
+import { createHash } from 'node:crypto';
+import { sealDoc, readDoc, readRawDoc, parseDoc, rawDocOf } from './sealed-doc.ts';
 import { HeadSchema, RootSchema, SegmentSchema, MANIFEST_FORMAT, type FileEntry, type Head, type Root, type Segment, type StoredObject } from './schema.ts';
 import { shardBitsFor, splitIntoShards, digestOf } from './shards.ts';
 import { ObjectCache } from './object-cache.ts';
 import { fromStoredEntry, toStoredEntry } from './entry-names.ts';
+import { signRoot, type RootSigner } from './root-signer.ts';
 
 export type Tree = Map<string, FileEntry>;
 
@@ -26,9 +28,22 @@ export class ConcurrentWriterError extends Error {
  * Reads and writes the sealed manifest: segments, then the root naming them, then the head naming the
  * root (FORMAT.md §Write ordering). Only the head is ever overwritten, and only with a conditional write.
  */
+/** A segment whose entries do not match the digest its root names: the tree was tampered with or damaged. */
+export class SegmentDigestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SegmentDigestError';
+  }
+}
+
 export class ManifestStore {
   private readonly cache: ObjectCache;
   private readonly objects: SealedObjects;
+  /**
+   * Set in a team vault (team/ attaches it when the vault opens): every root written is signed by this
+   * member (manifest/root-signer.ts). Null in a vault of one owner: roots stay as format 1 wrote them.
+   */
+  signer: RootSigner | null = null;
 
   constructor(
     private readonly store: BlobStore,
@@ -75,7 +90,7 @@ export class ManifestStore {
     }
     if (!changed) return null;
     const plain = await this.objects.openBytes(HEAD, await readAll(changed.body));
-    return { current: { head: parseDoc(HEAD, plain, HeadSchema), etag: changed.etag } };
+    return { current: { head: parseDoc(HEAD, rawDocOf(plain), HeadSchema), etag: changed.etag } };
   }
 
   readRoot(rootId: string): Promise<Root> {
@@ -83,18 +98,31 @@ export class ManifestStore {
   }
 
   /** A segment with its entries in the engine's form (names that are not UTF-8 back to their exact bytes). */
-  async readSegment(objectId: string): Promise<Segment> {
+  async readSegment(objectId: string, digest?: string): Promise<Segment> {
     const ref = objectRef('manifest', objectId);
-    const stored = await this.cache.get(objectId, () => readDoc(this.objects, ref, SegmentSchema), (raw) => SegmentSchema.parse(raw));
+    // The digest is over the entries as the writer serialized them, so it is checked on the bytes from the
+    // bucket (the parsed form reorders keys); the local cache holds only what passed.
+    const load = async () => {
+      const raw = await readRawDoc(this.objects, ref) as { entries?: unknown };
+      if (digest !== undefined && createHash('sha256').update(JSON.stringify(raw.entries)).digest('hex') !== digest) {
+        throw new SegmentDigestError(`manifest segment ${objectId} does not match the digest its root names: the bucket's manifest was changed or damaged`);
+      }
+      return parseDoc(ref, raw, SegmentSchema);
+    };
+    const stored = await this.cache.get(objectId, load, (raw) => SegmentSchema.parse(raw));
     return stored.entries.some((e) => e.rawPath !== undefined || e.rawTarget !== undefined)
       ? { ...stored, entries: stored.entries.map(fromStoredEntry) }
       : stored;
   }
 
+  /**
+   * The root's tree. Each segment's entries are checked against the digest the root names, so a signed
+   * root (team vaults) binds the whole tree, and a segment swapped for another is refused.
+   */
   async readTree(root: Root): Promise<Tree> {
     const tree: Tree = new Map();
     for (const seg of root.segments) {
-      const s = await this.readSegment(seg.object);
+      const s = await this.readSegment(seg.object, seg.digest);
       for (const e of s.entries) tree.set(e.path, e);
     }
     return tree;
@@ -106,7 +134,7 @@ export class ManifestStore {
    * objects its chunks name (docs/FORMAT.md §5.2); a null in `stored` drops an earlier record.
    */
   async writeRoot(
-    tree: Tree, prev: Root | null, meta: { device: string; seq: number; time: string },
+    tree: Tree, prev: Root | null, meta: { device: string; seq: number; time: string; generation?: number },
     stored: ReadonlyMap<string, StoredObject | null> = new Map(),
   ): Promise<Root> {
     let known: Map<string, StoredObject> | null = null;
@@ -147,10 +175,12 @@ export class ManifestStore {
     }
     segments.sort((a, b) => a.shard - b.shard);
     const rootId = newObjectId(this.random);
-    const root: Root = {
+    const unsigned: Root = {
       format: MANIFEST_FORMAT, vaultId: this.vaultId, rootId, parent: prev?.rootId ?? null,
       device: meta.device, seq: meta.seq, time: meta.time, shardBits: bits, segments, files, bytes,
+      ...(this.signer && meta.generation !== undefined ? { generation: meta.generation } : {}),
     };
+    const root = this.signer ? signRoot(unsigned, this.signer) : unsigned;
     await this.putNew(objectRef('root', rootId), root);
     return root;
   }
@@ -184,7 +214,7 @@ export class ManifestStore {
   private async storedRecords(root: Root | null): Promise<Map<string, StoredObject>> {
     const out = new Map<string, StoredObject>();
     for (const seg of root?.segments ?? []) {
-      for (const [id, rec] of Object.entries((await this.readSegment(seg.object)).stored ?? {})) out.set(id, rec);
+      for (const [id, rec] of Object.entries((await this.readSegment(seg.object, seg.digest)).stored ?? {})) out.set(id, rec);
     }
     return out;
   }

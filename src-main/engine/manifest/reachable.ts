@@ -28,7 +28,7 @@ export async function* walkRoots(manifest: ManifestStore, roots: AsyncIterable<R
       seen.add(ref.object);
       let segment: Segment;
       try {
-        segment = await manifest.readSegment(ref.object);
+        segment = await manifest.readSegment(ref.object, ref.digest);
       } catch (err) {
         if (!opts.onUnreadable) throw err;
         opts.onUnreadable(ref.object, root, err);

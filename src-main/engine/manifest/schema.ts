@@ -72,6 +72,12 @@ export const RootSchema = z.strictObject({
   segments: z.array(z.strictObject({ shard: z.number().int(), object: z.string(), count: z.number().int(), digest: z.string() })),
   files: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
+  /** Team vaults (docs/FORMAT.md §Team): who committed this root, from which device. */
+  author: z.strictObject({ member: z.string().min(1), device: z.string().min(1) }).optional(),
+  /** The head generation this root was committed as (binds the unsigned head's generation to a signed root). */
+  generation: z.number().int().nonnegative().optional(),
+  /** base64url Ed25519 signature by `author.member` over the JCS serialization of the root without `sig`. */
+  sig: z.string().regex(/^[A-Za-z0-9_-]{86}$/).optional(),
 });
 
 export const HeadSchema = z.strictObject({
@@ -86,7 +92,8 @@ export const HeadSchema = z.strictObject({
 
 export const VaultDescriptorSchema = z.strictObject({
   format: z.literal('coffer-vault'),
-  version: z.literal(1),
+  /** 1: one owner; 2: devices and teams (a membership document exists, roots are signed). */
+  version: z.union([z.literal(1), z.literal(2)]),
   vaultId: z.string().regex(/^[0-9a-f]{32}$/),
 });
 

@@ -10,12 +10,22 @@ export async function sealDoc(objects: SealedObjects, ref: ObjectRef, doc: unkno
 
 /** Fetches, opens and validates; a document that authenticates but does not parse is still refused. */
 export async function readDoc<T>(objects: SealedObjects, ref: ObjectRef, schema: z.ZodType<T>): Promise<T> {
-  return parseDoc(ref, await objects.fetchBytes(ref), schema);
+  return parseDoc(ref, await readRawDoc(objects, ref), schema);
 }
 
-/** Validates an opened document (its plaintext: gzip of JSON). */
-export function parseDoc<T>(ref: ObjectRef, plain: Uint8Array, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(JSON.parse(gunzipSync(plain).toString('utf8')));
+/** The opened document as JSON, before validation (a segment's digest is checked on it). */
+export async function readRawDoc(objects: SealedObjects, ref: ObjectRef): Promise<unknown> {
+  return rawDocOf(await objects.fetchBytes(ref));
+}
+
+/** An opened document's plaintext (gzip of JSON) as JSON, before validation. */
+export function rawDocOf(plain: Uint8Array): unknown {
+  return JSON.parse(gunzipSync(plain).toString('utf8'));
+}
+
+/** Validates an opened document. */
+export function parseDoc<T>(ref: ObjectRef, raw: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`${ref.kind} ${ref.id} has an unknown or invalid format: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }

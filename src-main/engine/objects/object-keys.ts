@@ -12,6 +12,9 @@ export const SSE_C_KEY = 'keys/sse-c';
 /** Device records (docs/FORMAT.md §Devices): one sealed object per device, named by its id. */
 export const DEVICES_PREFIX = 'devices/';
 
+/** The membership document's versions, sealed with the vault key (docs/FORMAT.md §Team). */
+export const MEMBERSHIP_PREFIX = 'team/m/';
+
 export function objectKey(objectId: string): string {
   return `${OBJECTS_PREFIX}${objectId.slice(0, 2)}/${objectId}`;
 }

@@ -1,5 +1,5 @@
 import type { ObjectContext, ObjectKind } from '../ports/sealer.ts';
-import { DEVICES_PREFIX, HEAD_KEY, SSE_C_KEY, objectKey } from './object-keys.ts';
+import { DEVICES_PREFIX, HEAD_KEY, MEMBERSHIP_PREFIX, SSE_C_KEY, objectKey } from './object-keys.ts';
 
 /**
  * One sealed object of a vault, named by its kind and its id. From these two alone follow its key in
@@ -21,6 +21,12 @@ export type RandomIdKind = 'data' | 'pack' | 'manifest' | 'root';
 
 export const HEAD: ObjectRef = Object.freeze({ kind: 'head', id: 'head' });
 export const SSE_C: ObjectRef = Object.freeze({ kind: 'keyslot', id: 'sse-c' });
+
+/** One version of the team's membership document, at team/m/<version, 8 digits> (docs/FORMAT.md §Team). */
+export function membershipRef(version: number): ObjectRef {
+  if (!Number.isInteger(version) || version < 1 || version > 99_999_999) throw new Error(`no membership version ${version}`);
+  return { kind: 'membership', id: String(version).padStart(8, '0') };
+}
 
 export function objectRef(kind: RandomIdKind, id: string): ObjectRef {
   return { kind, id };
@@ -46,6 +52,9 @@ export function keyOf(ref: ObjectRef): string {
     case 'device':
       if (!DEVICE_ID.test(ref.id)) throw new Error(`not a device id: ${JSON.stringify(ref.id)}`);
       return `${DEVICES_PREFIX}${ref.id}`;
+    case 'membership':
+      if (!/^[0-9]{8}$/.test(ref.id)) throw new Error(`no membership version named ${JSON.stringify(ref.id)}`);
+      return `${MEMBERSHIP_PREFIX}${ref.id}`;
     default:
       return objectKey(ref.id);
   }

@@ -28,8 +28,7 @@ export interface ObjectContext {
   kind: ObjectKind;
 }
 
-export type ObjectKind = 'data' | 'pack' | 'manifest' | 'root' | 'head' | 'keyslot'
-  | 'device';
+export type ObjectKind = 'data' | 'pack' | 'manifest' | 'root' | 'head' | 'keyslot' | 'device' | 'membership';
 
 export class OpenError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

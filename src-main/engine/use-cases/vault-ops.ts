@@ -10,6 +10,7 @@ import type { HistoryQuery } from '../ports/journal.ts';
 import { pathArgForms } from '../fsx/raw-name.ts';
 import { readDeviceRecords } from '../vault/device-records.ts';
 import { nameEntries, type MemberNames, type NamedHistoryEntry } from './history-names.ts';
+import { attachTeam } from './team-attach.ts';
 
 /**
  * A vault opened by one of the functions below. Hosts pass it back to the other use cases and call
@@ -36,8 +37,14 @@ export async function checkInitRequest(env: VaultEnv, req: InitRequest): Promise
 }
 
 /** This machine's vault for `folder` (the only registered one when omitted). */
-export function openVault(env: VaultEnv, folder?: string): Promise<OpenVault> {
-  return LocalVault.open(env, folder);
+export async function openVault(env: VaultEnv, folder?: string): Promise<OpenVault> {
+  const vault = await LocalVault.open(env, folder);
+  // A team vault's membership is verified before anything else uses the vault (use-cases/team-attach.ts).
+  await attachTeam(vault).catch(async (err: unknown) => {
+    await vault.close();
+    throw err;
+  });
+  return vault;
 }
 
 /** A vault reached from the bucket alone (a new machine), read-only, with a key reference or the recovery key. */

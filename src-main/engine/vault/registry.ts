@@ -28,6 +28,12 @@ export class VaultRegistry {
     await writeFileAtomic(this.path, JSON.stringify({ version: 1, vaults }, null, 2));
   }
 
+  /** Forgets a vault (an attach that failed half-way). */
+  async remove(vaultId: string): Promise<void> {
+    const vaults = (await this.list()).filter((v) => v.vaultId !== vaultId);
+    await writeFileAtomic(this.path, JSON.stringify({ version: 1, vaults }, null, 2));
+  }
+
   /** The vault for a folder; with no folder given, the only vault there is. */
   async find(folder?: string): Promise<{ vaultId: string; folder: string }> {
     const vaults = await this.list();

@@ -52,7 +52,9 @@ export interface HistoryLog {
 export type HistoryAction =
   | 'upload' | 'delete' | 'rename' | 'skip' | 'error' | 'restore' | 'verify' | 'sync' | 'key'
   /** Housekeeping after a commit failed (prune, upload sweep, spool cleanup): the pass still committed. */
-  | 'warning';
+  | 'warning'
+  /** A change another device committed, applied to this folder; a conflict copy written beside a file. */
+  | 'pull' | 'conflict';
 
 export interface HistoryEntry {
   time: string; // ISO-8601
@@ -62,6 +64,9 @@ export interface HistoryEntry {
   reason?: string;
   /** Groups the entries of one sync pass. */
   syncId?: string;
+  /** Who made the change (member id) and on which device (device id); names are resolved for display. */
+  member?: string;
+  device?: string;
 }
 
 export interface HistoryQuery {

@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type {
-  AuditEntry, FileVersion, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
+  AuditEntry, FileVersion, HistoryEntryView, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
 } from '../ports/vault-service.ts';
-import type { HistoryQuery } from '../ports/journal.ts';
+import type { HistoryEntry, HistoryQuery } from '../ports/journal.ts';
+import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, TeamView } from '../ports/team.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
@@ -12,11 +13,17 @@ import { entryIn } from '../manifest/history-walk.ts';
 import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
 import { fileVersions } from './vault-ops.ts';
+import { inviteMember, reencryptTeam, removeDevice, removeMember, setMemberRole, teamView } from './team-ops.ts';
+import { vaultConflicts } from './join-ops.ts';
 import { VaultRunner } from '../vault/vault-runner.ts';
 import { BackgroundWork } from '../vault/background-work.ts';
 import { SettingsChangeRefused, type LocalVault } from '../vault/local-vault.ts';
 
 const HOUR = 60 * 60 * 1000;
+/** How long resolved member and device names are reused for history pages (a team changes rarely). */
+const NAMES_TTL_MS = 30_000;
+/** Conflicts the dashboard lists. */
+const RECENT_CONFLICTS = 20;
 
 /** The engine behind the desktop app and `coffer ui`: a Vault plus its runner, speaking VaultService. */
 export class EngineVaultService implements VaultService {
@@ -25,6 +32,9 @@ export class EngineVaultService implements VaultService {
   /** The event refreshes below: listeners are not kept waiting, but close() waits for them. */
   readonly background = new BackgroundWork();
   private progress: VaultStatus['progress'];
+  /** The re-encryption running now, if any: a second request joins it instead of starting another. */
+  private reencrypting: Promise<ReencryptView> | null = null;
+  private names: { at: number; members: Map<string, string>; devices: Map<string, string> } | null = null;
 
   constructor(private readonly vault: LocalVault) {
     this.runner = new VaultRunner(vault, {
@@ -62,8 +72,11 @@ export class EngineVaultService implements VaultService {
   pause = () => this.runner.pause();
   resume = () => this.runner.resume();
 
-  async history(q: HistoryQuery) {
-    return this.vault.queryHistory(q);
+  async history(q: HistoryQuery): Promise<{ entries: HistoryEntryView[]; total: number }> {
+    const res = await this.vault.queryHistory(q);
+    if (!res.entries.some((e) => e.member !== undefined || e.device !== undefined)) return res;
+    const names = await this.resolveNames();
+    return { ...res, entries: res.entries.map((e) => named(e, names)) };
   }
 
   async bytesPerDay(days: number) {
@@ -169,6 +182,41 @@ export class EngineVaultService implements VaultService {
     };
   }
 
+  team(): Promise<TeamView> {
+    return teamView(this.vault);
+  }
+
+  async invite(req: InviteRequest): Promise<InviteResult> {
+    const result = await inviteMember(this.vault, req);
+    this.names = null;
+    return result;
+  }
+
+  removeMember = (member: string) => this.teamChanged(() => removeMember(this.vault, member));
+  setMemberRole = (member: string, role: Role) => this.teamChanged(() => setMemberRole(this.vault, member, role));
+  removeDevice = (device: string) => this.teamChanged(() => removeDevice(this.vault, device));
+
+  reencrypt(): Promise<ReencryptView> {
+    if (!this.reencrypting) {
+      const run = reencryptTeam(this.vault, { onProgress: (progress) => this.emit({ type: 'reencrypt', progress }) })
+        .then((done) => {
+          this.emit({ type: 'reencrypt', progress: done });
+          return done;
+        })
+        .finally(() => {
+          this.reencrypting = null;
+        });
+      this.reencrypting = run;
+      // close() waits for it: a re-encryption writes to the bucket and the state folder until it ends.
+      this.background.run(() => run);
+    }
+    return this.reencrypting;
+  }
+
+  conflicts(): Promise<ConflictView[]> {
+    return vaultConflicts(this.vault, RECENT_CONFLICTS);
+  }
+
   subscribe(listener: (event: VaultEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -183,8 +231,33 @@ export class EngineVaultService implements VaultService {
     return status;
   }
 
+  private async teamChanged(change: () => Promise<unknown>): Promise<TeamView> {
+    await change();
+    this.names = null;
+    return this.team();
+  }
+
+  /** Member and device ids -> names, from the Team view; without one (an old vault) the ids stay as they are. */
+  private async resolveNames(): Promise<NonNullable<EngineVaultService['names']>> {
+    const now = this.vault.clock.now();
+    if (this.names && now - this.names.at < NAMES_TTL_MS) return this.names;
+    const team = await this.team().catch(() => null);
+    this.names = {
+      at: now,
+      members: new Map((team?.members ?? []).map((m) => [m.id, m.name])),
+      devices: new Map((team?.devices ?? []).map((d) => [d.id, d.name])),
+    };
+    return this.names;
+  }
+
   /** A reference of an unknown scheme, or to a key other than this vault's, is a usage error (a 400). */
   private assertKey(ref: string): void {
     checkKeyRef(this.vault, ref);
   }
+}
+
+function named(e: HistoryEntry, names: { members: Map<string, string>; devices: Map<string, string> }): HistoryEntryView {
+  const memberName = e.member !== undefined ? names.members.get(e.member) : undefined;
+  const deviceName = e.device !== undefined ? names.devices.get(e.device) : undefined;
+  return { ...e, ...(memberName !== undefined ? { memberName } : {}), ...(deviceName !== undefined ? { deviceName } : {}) };
 }

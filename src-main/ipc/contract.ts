@@ -12,7 +12,7 @@
  *   without the member's public key (docs/TEAMS.md): the Team view shows it once, in the invite dialog,
  *   says it is a secret until used, and drops it when the dialog closes.
  * Secrets that travel the other way, renderer -> main, are never echoed: the passphrase in createVault,
- * joinVault and unlock, and the recovery key in joinVault.
+ * joinVault and unlock, the recovery key in joinVault, and the join code in joinTeam.
  *
  * Validation: requests are z.strictObject (unknown keys are an error). Responses are z.object, which
  * strips unknown keys: main parses every engine result with the response schema before sending, so a
@@ -180,6 +180,12 @@ export const JoinVaultRequest = z.strictObject({
 }).refine((r) => (r.keyRef === undefined) !== (r.recoveryKey === undefined), {
   message: 'give either keyRef or recoveryKey, not both', path: ['keyRef'],
 });
+/** VaultHost.joinTeam: the join code names the vault, so no destination is asked. */
+export const JoinTeamRequest = z.strictObject({
+  code: z.string().min(1).max(16 * 1024).regex(/^coffer-join1:[\w-]+\.[\w-]+$/, 'a join code looks like coffer-join1:….…'),
+  folder: PathText,
+  deviceName: Name.optional(),
+});
 
 // ---- Devices and teams (src-main/engine/ports/team.ts; docs/TEAMS.md). ----
 export const Role = z.enum(['reader', 'writer', 'admin']);
@@ -260,6 +266,8 @@ export const commands = {
   createVault: { request: CreateVaultRequest, response: z.object({ recoveryKey: z.string().min(1).max(4096) }) },
   /** VaultHost.joinVault: this machine becomes a new device of an existing vault. */
   joinVault: { request: JoinVaultRequest, response: z.object({ pulled: Count, conflicts: z.array(ConflictView).max(10_000) }) },
+  /** VaultHost.joinTeam: this machine becomes a device of the member the join code was made for. */
+  joinTeam: { request: JoinTeamRequest, response: z.object({ memberId: Id }) },
   /** The user ticked "I saved it". Main may persist the flag; until then the app re-offers the kit's warning. */
   confirmRecoverySaved: { request: Empty, response: Void },
   /**
@@ -395,6 +403,8 @@ export type _ContractMirrorsPorts = [
   Assert<Same<VaultEvent, port.VaultEvent>>,
   Assert<Request<'createVault'> extends port.CreateVaultRequest ? true : false>,
   Assert<Request<'joinVault'> extends port.JoinVaultRequest ? true : false>,
+  Assert<Same<Request<'joinTeam'>, port.JoinTeamRequest>>,
+  Assert<Same<Response<'joinTeam'>, Omit<Awaited<ReturnType<port.VaultHost['joinTeam']>>, 'service'>>>,
   Assert<Same<Response<'joinVault'>, Omit<Awaited<ReturnType<port.VaultHost['joinVault']>>, 'service'>>>,
   Assert<Same<Response<'team'>, team.TeamView>>,
   Assert<Same<Request<'invite'>, team.InviteRequest>>,
@@ -403,5 +413,5 @@ export type _ContractMirrorsPorts = [
   Assert<Same<Response<'removeMember'>, Ret<Svc['removeMember']>>>,
   Assert<Same<Response<'reencrypt'>, team.ReencryptView>>,
   Assert<Same<Response<'conflicts'>, team.ConflictView[]>>,
-  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'confirmRecoverySaved' | 'unlock'>>>,
+  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'joinTeam' | 'confirmRecoverySaved' | 'unlock'>>>,
 ];

@@ -11,7 +11,7 @@ export interface DispatchOptions {
   host: VaultHost;
   /** confirmRecoverySaved: the host may persist that the user saved the kit. */
   onRecoverySaved?: () => Promise<void>;
-  /** After createVault or joinVault succeeds: hosts re-attach their event relay to the new service. */
+  /** After createVault, joinVault or joinTeam succeeds: hosts re-attach their event relay to the new service. */
   onVaultCreated?: (service: VaultService) => void;
   /** Absolute paths to hide from error messages (defaults to the app's install directory). */
   internalRoots?: readonly string[];
@@ -63,6 +63,12 @@ const handlers: Handlers = {
     c.opts.onVaultCreated?.(service);
     return { pulled, conflicts };
   },
+  joinTeam: async (r, c) => {
+    assertNoVault(c);
+    const { memberId, service } = await c.opts.host.joinTeam(r);
+    c.opts.onVaultCreated?.(service);
+    return { memberId };
+  },
   confirmRecoverySaved: async (_r, c) => {
     await c.opts.onRecoverySaved?.();
   },
@@ -76,7 +82,7 @@ const handlers: Handlers = {
   },
 };
 
-/** The first-run calls (createVault, joinVault) only run while this app has no vault yet. */
+/** The first-run calls (createVault, joinVault, joinTeam) only run while this app has no vault yet. */
 function assertNoVault(c: Ctx): void {
   if (c.opts.host.service() !== null || c.opts.host.isLocked?.()) throw new ApiError('invalid-request', 'A vault is already set up');
 }

@@ -30,3 +30,4 @@ export type InviteResult = Response<'invite'>;
 export type ConflictView = Response<'conflicts'>[number];
 export type JoinVaultRequest = Request<'joinVault'>;
 export type JoinVaultResult = Response<'joinVault'>;
+export type JoinTeamRequest = Request<'joinTeam'>;

@@ -126,6 +126,34 @@ describe('dispatch: joinVault', () => {
   });
 });
 
+describe('dispatch: joinTeam', () => {
+  const CODE = 'coffer-join1:eyJ2YXVsdElkIjoidi0xIn0.c2lnbmF0dXJl';
+
+  it('joins with a join code before any vault exists, and answers with the member id only', async () => {
+    const host = fakeHost({ configured: false });
+    const attached: unknown[] = [];
+    const dispatch = createDispatcher({ host, onVaultCreated: (svc) => attached.push(svc) });
+    const env = await dispatch('joinTeam', { code: CODE, folder: '/home/bea/Studio', deviceName: 'bea-studio' });
+    expect(env).toEqual({ ok: true, value: { memberId: 'm-bea' } });
+    expect(host.calls).toEqual([{ method: 'joinTeam', args: [{ code: CODE, folder: '/home/bea/Studio', deviceName: 'bea-studio' }] }]);
+    expect(attached).toHaveLength(1);
+    expect(errorOf(await dispatch('joinTeam', { code: CODE, folder: '/x' })).code).toBe('invalid-request');
+  });
+
+  it.each([
+    ['a code of another kind', { code: 'coffer-id1:abc.def', folder: '/f' }],
+    ['a code with spaces inside', { code: 'coffer-join1:abc def.ghi', folder: '/f' }],
+    ['a code without its signature', { code: 'coffer-join1:abc', folder: '/f' }],
+    ['a code over 16 KiB', { code: `coffer-join1:${'a'.repeat(17_000)}.b`, folder: '/f' }],
+    ['no folder', { code: CODE }],
+    ['a remote (the code names the vault)', { code: CODE, folder: '/f', remote: 's3://other' }],
+  ])('refuses %s', async (_label, payload) => {
+    const host = fakeHost({ configured: false });
+    expect(errorOf(await createDispatcher({ host })('joinTeam', payload)).code).toBe('invalid-request');
+    expect(host.calls).toHaveLength(0);
+  });
+});
+
 describe('EventRelay: re-encryption progress', () => {
   it('forwards reencrypt events and drops a malformed one', () => {
     const host = fakeHost();

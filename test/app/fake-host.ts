@@ -102,6 +102,11 @@ export function fakeHost(opts: { configured?: boolean } = {}): FakeHost {
       configured = true;
       return { pulled: 4, conflicts: [], service };
     },
+    async joinTeam(req) {
+      calls.push({ method: 'joinTeam', args: [req] });
+      configured = true;
+      return { memberId: 'm-bea', service };
+    },
     async close() {
       host.closed = true;
     },

@@ -91,6 +91,45 @@ describe('First run: Connect to an existing vault', () => {
     expect(screen.queryByTestId('join-done')).toBeNull();
   });
 
+  it('joins a team with a join code: no destination or key to enter, only a device name', async () => {
+    const joined = { done: false };
+    const code = 'coffer-join1:eyJ2YXVsdElkIjoidi0xIn0.c2lnbmF0dXJl';
+    const t = engine(joined).on('joinTeam', () => {
+      joined.done = true;
+      return { memberId: 'm-bea' };
+    });
+    render(App, { api: t.client() });
+    await screen.findByTestId('view-first-run');
+    await fireEvent.click(screen.getByTestId('mode-join'));
+    await type('wizard-folder', '/home/bea/Studio');
+    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await fireEvent.click(screen.getByTestId('dest-code'));
+    await fireEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.getByTestId('wizard-error').textContent).toBe('Paste the join code you were sent.');
+    await type('wizard-join-code', 'coffer-id1:not-a-join-code');
+    await fireEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.getByTestId('wizard-error').textContent).toContain('a join code looks like');
+    // Pasted from a chat that wrapped it: the line breaks are dropped.
+    await type('wizard-join-code', `${code.slice(0, 20)}\n${code.slice(20)}\n`);
+    await fireEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.queryByTestId('join-key')).toBeNull();
+    await type('join-device-name', 'bea-studio');
+    await fireEvent.click(screen.getByTestId('wizard-join'));
+    expect((await screen.findByTestId('join-team-done')).textContent).toContain('/home/bea/Studio');
+    expect(t.callsOf('joinTeam')).toEqual([{ code, folder: '/home/bea/Studio', deviceName: 'bea-studio' }]);
+    expect(t.callsOf('joinVault')).toHaveLength(0);
+    await fireEvent.click(screen.getByTestId('wizard-finish-join'));
+    expect(await screen.findByTestId('view-dashboard')).toBeTruthy();
+  });
+
+  it('offers the join code only for Connect: Create never sends one', async () => {
+    render(App, { api: engine({ done: false }).client() });
+    await screen.findByTestId('view-first-run');
+    await type('wizard-folder', '/data');
+    await fireEvent.click(screen.getByTestId('wizard-next'));
+    expect(screen.queryByTestId('dest-code')).toBeNull();
+  });
+
   it('refuses a join request the contract would refuse, before sending it', async () => {
     const t = engine({ done: false }).on('joinVault', () => ({ pulled: 0, conflicts: [] }));
     render(App, { api: t.client() });

@@ -152,6 +152,11 @@ export interface VaultHost {
    * conflict copies) and starts syncing it.
    */
   joinVault(req: JoinVaultRequest): Promise<{ pulled: number; conflicts: ConflictView[]; service: VaultService }>;
+  /**
+   * Joins a team vault with the join code an admin made (`coffer team join`): the code names the vault,
+   * this machine keeps the member's identity, and becomes a device of that member.
+   */
+  joinTeam(req: JoinTeamRequest): Promise<{ memberId: string; service: VaultService }>;
   /** True when a vault is set up but waits for its passphrase (the app started without one). */
   isLocked?(): boolean;
   /** Opens the locked vault with its passphrase; a wrong one is a KeyUnavailableError. */
@@ -171,6 +176,13 @@ export interface CreateVaultRequest {
   keyRef: string;
   passphrase?: string;
   allowHttp?: boolean;
+}
+
+export interface JoinTeamRequest {
+  /** 'coffer-join1:…' as `coffer team invite` or the Team view printed it. */
+  code: string;
+  folder: string;
+  deviceName?: string;
 }
 
 export interface JoinVaultRequest {

@@ -1,10 +1,11 @@
 // First run: what the wizard collects, turned into one createVault request, or (Connect to an existing
 // vault) one joinVault request that makes this machine a new device of a vault another one created.
 import { commands, describeIssues } from '../../../src-main/ipc/contract.ts';
-import type { ApiClient, CreateVaultRequest, JoinVaultRequest, JoinVaultResult } from '../api-types.ts';
+import type { ApiClient, CreateVaultRequest, JoinTeamRequest, JoinVaultRequest, JoinVaultResult } from '../api-types.ts';
 
 export type Mode = 'create' | 'join';
-export type DestinationKind = 's3' | 'local';
+/** 'code': joining a team with a join code, which names the vault itself (Connect only). */
+export type DestinationKind = 's3' | 'local' | 'code';
 export type ProviderKind = 'keychain' | 'passphrase' | 'aws-kms' | 'pkcs11';
 /** How a new device opens an existing vault's key: one of the vault's key slots, or its recovery key. */
 export type JoinKeyKind = 'passphrase' | 'recovery' | 'aws-kms' | 'pkcs11' | 'keychain';
@@ -33,6 +34,9 @@ export class FirstRunState {
   /** The vault's recovery key, typed by the user; sent once with joinVault and cleared afterwards. */
   recoveryInput = $state('');
   deviceName = $state('');
+  /** The join code an admin sent (a secret until used): sent once with joinTeam and cleared afterwards. */
+  joinCode = $state('');
+  joinedTeam = $state<{ memberId: string } | null>(null);
   /** What joinVault did: files downloaded, conflict copies written. */
   joined = $state<JoinVaultResult | null>(null);
   creating = $state(false);
@@ -56,6 +60,12 @@ export class FirstRunState {
       req.keyRef = this.keyRefOf(this.joinKey);
       if (this.joinKey === 'passphrase') req.passphrase = this.passphrase;
     }
+    if (this.deviceName.trim()) req.deviceName = this.deviceName.trim();
+    return req;
+  }
+
+  teamRequest(): JoinTeamRequest {
+    const req: JoinTeamRequest = { code: this.joinCode.replace(/\s+/g, ''), folder: this.folder.trim() };
     if (this.deviceName.trim()) req.deviceName = this.deviceName.trim();
     return req;
   }
@@ -89,7 +99,16 @@ export class FirstRunState {
     if (this.step === 'destination') {
       if (this.destination === 's3' && !this.bucket.trim()) return 'Enter the S3 bucket name.';
       if (this.destination === 'local' && !this.localPath.trim()) return 'Enter the destination folder.';
+      if (this.destination === 'code') {
+        if (!this.joinCode.trim()) return 'Paste the join code you were sent.';
+        const code = commands.joinTeam.request.safeParse(this.teamRequest());
+        return code.success ? null : describeIssues(code.error);
+      }
       return null;
+    }
+    if (this.step === 'key' && this.mode === 'join' && this.destination === 'code') {
+      const team = commands.joinTeam.request.safeParse(this.teamRequest());
+      return team.success ? null : describeIssues(team.error);
     }
     if (this.step === 'key' && this.mode === 'join') {
       if (this.joinKey === 'passphrase' && !this.passphrase) return 'Enter the vault\'s passphrase.';
@@ -108,6 +127,8 @@ export class FirstRunState {
   next(): void {
     this.error = this.problem();
     if (this.error) return;
+    // A join code is a way to connect only; creating a vault needs a real destination.
+    if (this.step === 'folder' && this.mode === 'create' && this.destination === 'code') this.destination = 's3';
     if (this.step === 'folder') this.step = 'destination';
     else if (this.step === 'destination') this.step = 'key';
   }
@@ -141,7 +162,12 @@ export class FirstRunState {
     if (this.error) return;
     this.creating = true;
     try {
-      this.joined = await this.api.joinVault(this.joinRequest());
+      if (this.destination === 'code') {
+        this.joinedTeam = await this.api.joinTeam(this.teamRequest());
+        this.joinCode = '';
+      } else {
+        this.joined = await this.api.joinVault(this.joinRequest());
+      }
       this.passphrase = '';
       this.recoveryInput = '';
       this.step = 'joined';

@@ -177,6 +177,18 @@ describe('Team view', () => {
     expect((await screen.findByTestId('team-notice')).textContent).toBe('Re-encryption stopped: SlowDown. Start it again to resume where it stopped.');
   });
 
+  it('reloads after each sync pass, so last-seen times and a teammate\'s membership changes show', async () => {
+    const t = teamEngine();
+    setup(t);
+    await screen.findByTestId('devices');
+    expect(within(row('device-row', 'data-device', 'bea-studio')).getByTestId('device-last-seen').textContent).toBe('Never');
+    const seen = team().devices.map((d) => ({ ...d, lastSeen: iso(NOW) }));
+    t.on('team', () => team({ devices: seen }));
+    t.emit({ type: 'history', entries: [] });
+    await waitFor(() => expect(within(row('device-row', 'data-device', 'bea-studio')).getByTestId('device-last-seen').textContent).not.toBe('Never'));
+    expect(t.callsOf('team')).toHaveLength(2);
+  });
+
   it('unsubscribes when stopped', async () => {
     const t = teamEngine();
     const { stop } = setup(t);

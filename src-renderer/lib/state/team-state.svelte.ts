@@ -51,6 +51,8 @@ export class TeamState {
   start(): () => void {
     const stop = this.api.subscribe((event) => {
       if (event.type === 'reencrypt') this.live = event.progress;
+      // One event per sync pass: devices' last-seen times and a teammate's changes to membership.
+      if (event.type === 'history' && !this.busy) void this.load();
     });
     void this.load();
     return stop;

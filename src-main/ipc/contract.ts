@@ -5,10 +5,14 @@
  *
  * This file imports only zod and types, so the renderer (browser) and main (Node) both import it.
  *
- * Secrets: nothing that crosses this contract carries key material, with ONE deliberate exception:
- * createVault returns the recovery key, once, so the first-run wizard can show it as the recovery kit.
- * The renderer keeps it only in component state and drops it after confirmRecoverySaved. (The
- * passphrase in createVault's request travels the other way, renderer -> main, and is never echoed.)
+ * Secrets: nothing that crosses this contract carries key material, with TWO deliberate exceptions:
+ * - createVault returns the recovery key, once, so the first-run wizard can show it as the recovery kit.
+ *   The renderer keeps it only in component state and drops it after confirmRecoverySaved.
+ * - invite returns the join code, which carries a one-time member identity when the invite was made
+ *   without the member's public key (docs/TEAMS.md): the Team view shows it once, in the invite dialog,
+ *   says it is a secret until used, and drops it when the dialog closes.
+ * Secrets that travel the other way, renderer -> main, are never echoed: the passphrase in createVault,
+ * joinVault and unlock, the recovery key in joinVault, and the join code in joinTeam.
  *
  * Validation: requests are z.strictObject (unknown keys are an error). Responses are z.object, which
  * strips unknown keys: main parses every engine result with the response schema before sending, so a
@@ -38,6 +42,7 @@ import { z } from 'zod';
 import type * as port from '../engine/ports/vault-service.ts';
 import type { HistoryEntry, HistoryQuery } from '../engine/ports/journal.ts';
 import type { KeyStatus } from '../engine/ports/key-provider.ts';
+import type * as team from '../engine/ports/team.ts';
 
 // Bounds: generous for real data, small enough that a hostile payload cannot balloon memory.
 const MAX_PATH = 4096;
@@ -50,6 +55,9 @@ const KeyRef = z.string().min(1).max(256);
 const Count = z.number().int().nonnegative();
 const Bytes = z.number().nonnegative().finite();
 const Empty = z.strictObject({});
+const Id = z.string().min(1).max(256);
+/** A member's or a device's name: what people typed, without control characters. */
+const Name = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'names cannot hold control characters');
 // Void results: IPC may carry undefined, HTTP carries null; both become undefined for the caller.
 const Void = z.union([z.null(), z.undefined()]).transform((): void => undefined);
 
@@ -79,7 +87,10 @@ export const SyncSummary = z.object({
 export const HistoryEntrySchema = z.object({
   time: Time, action: HistoryAction, path: z.string().max(MAX_PATH).optional(), size: Bytes.optional(),
   reason: Text.optional(), syncId: z.string().max(128).optional(),
-  member: z.string().max(128).optional(), device: z.string().max(128).optional(), copyPath: z.string().max(MAX_PATH).optional(),
+  /** Who changed it and on which device: ids, and the names the UI shows (absent in a vault of one device). */
+  member: Id.optional(), device: Id.optional(), memberName: Name.optional(), deviceName: Name.optional(),
+  /** 'conflict': where the other version was written. */
+  copyPath: z.string().max(MAX_PATH).optional(),
 });
 export const HistoryQuerySchema = z.strictObject({
   limit: z.number().int().min(1).max(1000).optional(),
@@ -139,24 +150,86 @@ export const ProviderView = z.object({
   reveals: z.array(z.object({ fact: Text, value: Text })).max(100),
   hides: z.array(Text).max(100),
 });
+/** s3://bucket[/prefix] or file:///abs/path */
+const Remote = z.string().min(1).max(MAX_PATH).regex(/^(s3:\/\/[^/\s]+(\/.*)?|file:\/\/\/.+)$/, 'remote must be s3://bucket[/prefix] or file:///abs/path');
+const Endpoint = z.string().max(MAX_TEXT).regex(/^https?:\/\//, 'endpoint must be an http(s) URL');
+/** AWS shared-config profile name for S3 credentials. */
+const Profile = z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'profile names use letters, digits, . _ + -');
+/** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
+const VaultKeyRef = z.string().min(1).max(256).regex(/^(keychain:.+|passphrase|aws-kms:.+|pkcs11:.+\/.+)$/, 'unknown key provider');
+const Passphrase = z.string().min(1).max(1024);
 export const CreateVaultRequest = z.strictObject({
   folder: PathText,
-  /** s3://bucket[/prefix] or file:///abs/path */
-  remote: z.string().min(1).max(MAX_PATH).regex(/^(s3:\/\/[^/\s]+(\/.*)?|file:\/\/\/.+)$/, 'remote must be s3://bucket[/prefix] or file:///abs/path'),
-  endpoint: z.string().max(MAX_TEXT).regex(/^https?:\/\//, 'endpoint must be an http(s) URL').optional(),
-  /** AWS shared-config profile name for S3 credentials. */
-  profile: z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'profile names use letters, digits, . _ + -').optional(),
-  /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
-  keyRef: z.string().min(1).max(256).regex(/^(keychain:.+|passphrase|aws-kms:.+|pkcs11:.+\/.+)$/, 'unknown key provider'),
-  passphrase: z.string().min(1).max(1024).optional(),
+  remote: Remote,
+  endpoint: Endpoint.optional(),
+  profile: Profile.optional(),
+  keyRef: VaultKeyRef,
+  passphrase: Passphrase.optional(),
   allowHttp: z.boolean().optional(),
 });
+/** VaultHost.joinVault: the same destination fields, and exactly one way to open the vault key. */
+export const JoinVaultRequest = z.strictObject({
+  folder: PathText,
+  remote: Remote,
+  endpoint: Endpoint.optional(),
+  profile: Profile.optional(),
+  allowHttp: z.boolean().optional(),
+  keyRef: VaultKeyRef.optional(),
+  recoveryKey: z.string().min(1).max(4096).optional(),
+  saveKeyRef: VaultKeyRef.optional(),
+  passphrase: Passphrase.optional(),
+  deviceName: Name.optional(),
+}).refine((r) => (r.keyRef === undefined) !== (r.recoveryKey === undefined), {
+  message: 'give either keyRef or recoveryKey, not both', path: ['keyRef'],
+});
+/** VaultHost.joinTeam: the join code names the vault, so no destination is asked. */
+export const JoinTeamRequest = z.strictObject({
+  code: z.string().min(1).max(16 * 1024).regex(/^coffer-join1:[\w-]+\.[\w-]+$/, 'a join code looks like coffer-join1:….…'),
+  folder: PathText,
+  deviceName: Name.optional(),
+});
+
+// ---- Devices and teams (src-main/engine/ports/team.ts; docs/TEAMS.md). ----
+export const Role = z.enum(['reader', 'writer', 'admin']);
+export const MemberView = z.object({
+  id: Id, name: Name, role: Role, status: z.enum(['active', 'invited', 'removed']), addedAt: Time,
+  addedBy: Id.optional(), removedAt: Time.optional(), you: z.boolean(),
+});
+export const DeviceView = z.object({
+  id: Id, name: Name, member: Id, memberName: Name, createdAt: Time, lastSeen: Time.optional(), removed: z.boolean(),
+  you: z.boolean(),
+});
+export const ReencryptView = z.object({
+  generation: Count, percent: z.number().min(0).max(100), objectsTotal: Count, objectsDone: Count,
+});
+export const TeamView = z.object({
+  team: z.boolean(),
+  membershipVersion: Count,
+  generation: Count,
+  members: z.array(MemberView).max(10_000),
+  devices: z.array(DeviceView).max(10_000),
+  reencrypt: ReencryptView,
+  revocationNote: Text,
+});
+export const InviteRequest = z.strictObject({
+  name: Name,
+  role: Role,
+  /** The member's public identity (`coffer team id` on their machine). */
+  publicKey: z.string().min(1).max(MAX_TEXT).optional(),
+  expiresDays: z.number().int().min(1).max(90).optional(),
+});
+export const InviteResult = z.object({ code: z.string().min(1).max(16 * 1024), memberId: Id, expiresAt: Time });
+export const ConflictView = z.object({
+  path: z.string().max(MAX_PATH), copyPath: z.string().max(MAX_PATH), memberName: Text, deviceName: Text, time: Time,
+});
+const MemberRef = z.string().min(1).max(256);
 
 export const VaultEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), status: VaultStatus }),
   z.object({ type: z.literal('progress'), progress: SyncProgress }),
   z.object({ type: z.literal('history'), entries: z.array(HistoryEntrySchema).max(10_000) }),
   z.object({ type: z.literal('key'), status: KeyStatusSchema }),
+  z.object({ type: z.literal('reencrypt'), progress: ReencryptView }),
 ]);
 export type VaultEvent = z.output<typeof VaultEvent>;
 
@@ -182,8 +255,21 @@ export const commands = {
   settings: { request: Empty, response: VaultSettingsView },
   updateSettings: { request: z.strictObject({ patch: SettingsPatch }), response: VaultSettingsView },
   providerView: { request: Empty, response: ProviderView },
+  team: { request: Empty, response: TeamView },
+  /** The join code may be a secret until used: see the header comment. */
+  invite: { request: InviteRequest, response: InviteResult },
+  removeMember: { request: z.strictObject({ member: MemberRef }), response: TeamView },
+  setMemberRole: { request: z.strictObject({ member: MemberRef, role: Role }), response: TeamView },
+  removeDevice: { request: z.strictObject({ device: MemberRef }), response: TeamView },
+  /** Resolves when done; 'reencrypt' events report progress meanwhile. */
+  reencrypt: { request: Empty, response: ReencryptView },
+  conflicts: { request: Empty, response: z.array(ConflictView).max(1000) },
   /** VaultHost.createVault. The response is the one place a secret crosses: see the header comment. */
   createVault: { request: CreateVaultRequest, response: z.object({ recoveryKey: z.string().min(1).max(4096) }) },
+  /** VaultHost.joinVault: this machine becomes a new device of an existing vault. */
+  joinVault: { request: JoinVaultRequest, response: z.object({ pulled: Count, conflicts: z.array(ConflictView).max(10_000) }) },
+  /** VaultHost.joinTeam: this machine becomes a device of the member the join code was made for. */
+  joinTeam: { request: JoinTeamRequest, response: z.object({ memberId: Id }) },
   /** The user ticked "I saved it". Main may persist the flag; until then the app re-offers the kit's warning. */
   confirmRecoverySaved: { request: Empty, response: Void },
   /**
@@ -304,7 +390,8 @@ export type _ContractMirrorsPorts = [
   Assert<Same<Response<'status'>, port.VaultStatus>>,
   Assert<Same<Response<'syncNow'>, port.SyncSummary>>,
   Assert<Same<Response<'history'>, Ret<Svc['history']>>>,
-  Assert<Same<Response<'history'>['entries'][number], HistoryEntry>>,
+  Assert<Same<Response<'history'>['entries'][number], port.HistoryEntryView>>,
+  Assert<Same<Response<'history'>['entries'][number]['action'], HistoryEntry['action']>>,
   Assert<Same<Request<'history'>, HistoryQuery>>,
   Assert<Same<Response<'bytesPerDay'>, Ret<Svc['bytesPerDay']>>>,
   Assert<Same<Response<'versions'>, port.FileVersion[]>>,
@@ -317,5 +404,16 @@ export type _ContractMirrorsPorts = [
   Assert<Same<Response<'providerView'>, port.ProviderView>>,
   Assert<Same<VaultEvent, port.VaultEvent>>,
   Assert<Request<'createVault'> extends port.CreateVaultRequest ? true : false>,
-  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'confirmRecoverySaved' | 'unlock'>>>,
+  Assert<Request<'joinVault'> extends port.JoinVaultRequest ? true : false>,
+  Assert<Same<Request<'joinTeam'>, port.JoinTeamRequest>>,
+  Assert<Same<Response<'joinTeam'>, Omit<Awaited<ReturnType<port.VaultHost['joinTeam']>>, 'service'>>>,
+  Assert<Same<Response<'joinVault'>, Omit<Awaited<ReturnType<port.VaultHost['joinVault']>>, 'service'>>>,
+  Assert<Same<Response<'team'>, team.TeamView>>,
+  Assert<Same<Request<'invite'>, team.InviteRequest>>,
+  Assert<Same<Response<'invite'>, team.InviteResult>>,
+  Assert<Same<Request<'setMemberRole'>['role'], team.Role>>,
+  Assert<Same<Response<'removeMember'>, Ret<Svc['removeMember']>>>,
+  Assert<Same<Response<'reencrypt'>, team.ReencryptView>>,
+  Assert<Same<Response<'conflicts'>, team.ConflictView[]>>,
+  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'joinTeam' | 'confirmRecoverySaved' | 'unlock'>>>,
 ];

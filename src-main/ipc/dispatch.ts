@@ -11,7 +11,7 @@ export interface DispatchOptions {
   host: VaultHost;
   /** confirmRecoverySaved: the host may persist that the user saved the kit. */
   onRecoverySaved?: () => Promise<void>;
-  /** After createVault succeeds: hosts re-attach their event relay to the new service. */
+  /** After createVault, joinVault or joinTeam succeeds: hosts re-attach their event relay to the new service. */
   onVaultCreated?: (service: VaultService) => void;
   /** Absolute paths to hide from error messages (defaults to the app's install directory). */
   internalRoots?: readonly string[];
@@ -44,11 +44,30 @@ const handlers: Handlers = {
   settings: (_r, c) => c.service().settings(),
   updateSettings: (r, c) => c.service().updateSettings(r.patch),
   providerView: (_r, c) => c.service().providerView(),
+  team: (_r, c) => c.service().team(),
+  invite: (r, c) => c.service().invite(r),
+  removeMember: (r, c) => c.service().removeMember(r.member),
+  setMemberRole: (r, c) => c.service().setMemberRole(r.member, r.role),
+  removeDevice: (r, c) => c.service().removeDevice(r.device),
+  reencrypt: (_r, c) => c.service().reencrypt(),
+  conflicts: (_r, c) => c.service().conflicts(),
   createVault: async (r, c) => {
-    if (c.opts.host.service() !== null || c.opts.host.isLocked?.()) throw new ApiError('invalid-request', 'A vault is already set up');
+    assertNoVault(c);
     const { recoveryKey, service } = await c.opts.host.createVault(r);
     c.opts.onVaultCreated?.(service);
     return { recoveryKey };
+  },
+  joinVault: async (r, c) => {
+    assertNoVault(c);
+    const { pulled, conflicts, service } = await c.opts.host.joinVault(r);
+    c.opts.onVaultCreated?.(service);
+    return { pulled, conflicts };
+  },
+  joinTeam: async (r, c) => {
+    assertNoVault(c);
+    const { memberId, service } = await c.opts.host.joinTeam(r);
+    c.opts.onVaultCreated?.(service);
+    return { memberId };
   },
   confirmRecoverySaved: async (_r, c) => {
     await c.opts.onRecoverySaved?.();
@@ -62,6 +81,11 @@ const handlers: Handlers = {
     c.opts.onVaultCreated?.(service);
   },
 };
+
+/** The first-run calls (createVault, joinVault, joinTeam) only run while this app has no vault yet. */
+function assertNoVault(c: Ctx): void {
+  if (c.opts.host.service() !== null || c.opts.host.isLocked?.()) throw new ApiError('invalid-request', 'A vault is already set up');
+}
 
 export function createDispatcher(opts: DispatchOptions): Dispatch {
   const ctx: Ctx = {

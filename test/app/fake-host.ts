@@ -1,6 +1,7 @@
 // A VaultHost whose service answers from plain data and records calls; errors can be queued per method.
 import type { VaultEvent, VaultHost, VaultService, VaultStatus } from '../../src-main/engine/ports/vault-service.ts';
 import type { KeyStatus } from '../../src-main/engine/ports/key-provider.ts';
+import type { TeamView } from '../../src-main/engine/ports/team.ts';
 
 export interface FakeHost extends VaultHost {
   calls: { method: string; args: unknown[] }[];
@@ -21,6 +22,17 @@ export const sampleKey = (ref = 'keychain:work'): KeyStatus => ({
   ref, provider: 'keychain', type: 'aes-256', state: 'enabled',
   versions: [{ version: 1, createdAt: '2026-01-01T00:00:00.000Z', current: true }],
   rotation: { enabled: true, periodDays: 90, nextRotation: '2026-04-01T00:00:00.000Z' },
+});
+
+export const sampleTeam = (): TeamView => ({
+  team: true, membershipVersion: 3, generation: 2,
+  members: [
+    { id: 'm-ann', name: 'Ann', role: 'admin', status: 'active', addedAt: '2026-01-01T00:00:00.000Z', you: true },
+    { id: 'm-bea', name: 'Bea', role: 'writer', status: 'invited', addedAt: '2026-01-02T00:00:00.000Z', addedBy: 'm-ann', you: false },
+  ],
+  devices: [{ id: 'd-1', name: 'ann-laptop', member: 'm-ann', memberName: 'Ann', createdAt: '2026-01-01T00:00:00.000Z', lastSeen: '2026-01-03T00:00:00.000Z', removed: false, you: true }],
+  reencrypt: { generation: 2, percent: 100, objectsTotal: 10, objectsDone: 10 },
+  revocationNote: 'A former member keeps what they already downloaded.',
 });
 
 export function fakeHost(opts: { configured?: boolean } = {}): FakeHost {
@@ -46,6 +58,13 @@ export function fakeHost(opts: { configured?: boolean } = {}): FakeHost {
     settings: async () => ({ folder: '/f', ignoreRules: '', remote: 's3://b', sse: 'none', bandwidthLimitKiBps: 0, retentionDays: 30, rotationPeriodDays: 90, launchAtLogin: false }),
     updateSettings: async (patch) => ({ folder: '/f', ignoreRules: '', remote: 's3://b', sse: 'none', bandwidthLimitKiBps: 0, retentionDays: 30, rotationPeriodDays: 90, launchAtLogin: false, ...(patch as object) }),
     providerView: async () => ({ reveals: [{ fact: 'object count', value: '3' }], hides: ['file names'] }),
+    team: async () => sampleTeam(),
+    invite: async () => ({ code: 'coffer-join1:eyJ2IjoxfQ.c2ln', memberId: 'm-bea', expiresAt: '2026-01-09T00:00:00.000Z' }),
+    removeMember: async () => sampleTeam(),
+    setMemberRole: async () => sampleTeam(),
+    removeDevice: async () => sampleTeam(),
+    reencrypt: async () => sampleTeam().reencrypt,
+    conflicts: async () => [{ path: 'a.txt', copyPath: 'a (conflict – Bea – bea-pc – 2026-01-02 1030).txt', memberName: 'Bea', deviceName: 'bea-pc', time: '2026-01-02T10:30:00.000Z' }],
   };
   const service = new Proxy({} as VaultService, {
     get(_t, prop: string) {
@@ -77,6 +96,16 @@ export function fakeHost(opts: { configured?: boolean } = {}): FakeHost {
       calls.push({ method: 'createVault', args: [req] });
       configured = true;
       return { recoveryKey: 'RECOVERY-KEY-1234', service };
+    },
+    async joinVault(req) {
+      calls.push({ method: 'joinVault', args: [req] });
+      configured = true;
+      return { pulled: 4, conflicts: [], service };
+    },
+    async joinTeam(req) {
+      calls.push({ method: 'joinTeam', args: [req] });
+      configured = true;
+      return { memberId: 'm-bea', service };
     },
     async close() {
       host.closed = true;

@@ -56,3 +56,24 @@ export function historyHandler(n: number) {
     return { entries: all.slice(offset, offset + limit), total: all.length };
   };
 }
+
+type Team = Response<'team'>;
+
+/** A team of three: Ann (this client, admin), Bea (writer), Cem (invited reader); two devices. */
+export function team(over: Partial<Team> = {}): Team {
+  return {
+    team: true, membershipVersion: 4, generation: 2,
+    members: [
+      { id: 'm-ann', name: 'Ann', role: 'admin', status: 'active', addedAt: iso(NOW - 30 * day), you: true },
+      { id: 'm-bea', name: 'Bea', role: 'writer', status: 'active', addedAt: iso(NOW - 20 * day), addedBy: 'm-ann', you: false },
+      { id: 'm-cem', name: 'Cem', role: 'reader', status: 'invited', addedAt: iso(NOW - day), addedBy: 'm-ann', you: false },
+    ],
+    devices: [
+      { id: 'd-ann1', name: 'ann-laptop', member: 'm-ann', memberName: 'Ann', createdAt: iso(NOW - 30 * day), lastSeen: iso(NOW - 60_000), removed: false, you: true },
+      { id: 'd-bea1', name: 'bea-studio', member: 'm-bea', memberName: 'Bea', createdAt: iso(NOW - 19 * day), removed: false, you: false },
+    ],
+    reencrypt: { generation: 2, percent: 100, objectsTotal: 40, objectsDone: 40 },
+    revocationNote: 'Revocation protects what is written from now on. A former member keeps what they already downloaded.',
+    ...over,
+  };
+}

@@ -1,5 +1,6 @@
 import type { HistoryEntry, HistoryQuery } from './journal.ts';
 import type { KeyStatus } from './key-provider.ts';
+import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, TeamView } from './team.ts';
 
 /**
  * VaultService: what the desktop app and `coffer ui` may ask of a running engine. The IPC contract
@@ -11,7 +12,8 @@ export interface VaultService {
   syncNow(opts?: { allowMassDelete?: boolean }): Promise<SyncSummary>;
   pause(): Promise<void>;
   resume(): Promise<void>;
-  history(q: HistoryQuery): Promise<{ entries: HistoryEntry[]; total: number }>;
+  /** Entries carry the member's and the device's names (memberName, deviceName) where they are known. */
+  history(q: HistoryQuery): Promise<{ entries: HistoryEntryView[]; total: number }>;
   bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]>;
   versions(path: string): Promise<FileVersion[]>;
   /** Restores one version next to the original as "<name> (restored <time>)" and returns that path. */
@@ -25,6 +27,22 @@ export interface VaultService {
   settings(): Promise<VaultSettingsView>;
   updateSettings(patch: Partial<VaultSettingsView>): Promise<VaultSettingsView>;
   providerView(): Promise<ProviderView>;
+  /** Members, roles, devices, the key generation and how far re-encryption has got (docs/TEAMS.md). */
+  team(): Promise<TeamView>;
+  /** Adds a member (role as asked) and returns the join code; refused unless this client is an admin. */
+  invite(req: InviteRequest): Promise<InviteResult>;
+  /** Removes a member (name or id) and starts a new key generation at once; returns the team afterwards. */
+  removeMember(member: string): Promise<TeamView>;
+  setMemberRole(member: string, role: Role): Promise<TeamView>;
+  /** Revokes a device (name or id), e.g. a lost laptop: a new key generation starts at once. */
+  removeDevice(device: string): Promise<TeamView>;
+  /**
+   * Re-encrypts older data under the current generation. Resolves when done; progress arrives meanwhile
+   * as 'reencrypt' events (and in team().reencrypt). A second call while one runs joins the running one.
+   */
+  reencrypt(): Promise<ReencryptView>;
+  /** Recent conflict copies, newest first. */
+  conflicts(): Promise<ConflictView[]>;
   /** Subscribes to engine events; returns the unsubscribe function. */
   subscribe(listener: (event: VaultEvent) => void): () => void;
 }
@@ -67,6 +85,12 @@ export interface SyncSummary {
    * cleanup): the pass committed all the same, and the step is retried on the next pass.
    */
   warnings?: string[];
+}
+
+/** A history entry as the UI shows it: the ids resolved to the names people gave them. */
+export interface HistoryEntryView extends HistoryEntry {
+  memberName?: string;
+  deviceName?: string;
 }
 
 export interface FileVersion {
@@ -112,7 +136,8 @@ export type VaultEvent =
   | { type: 'status'; status: VaultStatus }
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'history'; entries: HistoryEntry[] }
-  | { type: 'key'; status: KeyStatus };
+  | { type: 'key'; status: KeyStatus }
+  | { type: 'reencrypt'; progress: ReencryptView };
 
 /**
  * VaultHost: owns zero or one open vault for the app or `coffer ui`. The first-run wizard calls
@@ -121,6 +146,17 @@ export type VaultEvent =
 export interface VaultHost {
   service(): VaultService | null;
   createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }>;
+  /**
+   * Attaches this machine as a new device of an existing vault ("Connect to an existing vault"): registers
+   * the device, downloads the tree into the folder (a non-empty folder is merged; files that differ become
+   * conflict copies) and starts syncing it.
+   */
+  joinVault(req: JoinVaultRequest): Promise<{ pulled: number; conflicts: ConflictView[]; service: VaultService }>;
+  /**
+   * Joins a team vault with the join code an admin made (`coffer team join`): the code names the vault,
+   * this machine keeps the member's identity, and becomes a device of that member.
+   */
+  joinTeam(req: JoinTeamRequest): Promise<{ memberId: string; service: VaultService }>;
   /** True when a vault is set up but waits for its passphrase (the app started without one). */
   isLocked?(): boolean;
   /** Opens the locked vault with its passphrase; a wrong one is a KeyUnavailableError. */
@@ -140,4 +176,30 @@ export interface CreateVaultRequest {
   keyRef: string;
   passphrase?: string;
   allowHttp?: boolean;
+}
+
+export interface JoinTeamRequest {
+  /** 'coffer-join1:…' as `coffer team invite` or the Team view printed it. */
+  code: string;
+  folder: string;
+  deviceName?: string;
+}
+
+export interface JoinVaultRequest {
+  folder: string;
+  /** s3://bucket[/prefix] or file:///abs/path: where the vault already is. */
+  remote: string;
+  endpoint?: string;
+  profile?: string;
+  allowHttp?: boolean;
+  /** How this device opens the vault key: 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' | 'keychain:<name>'. */
+  keyRef?: string;
+  /** Or the vault's recovery key (exactly one of keyRef and recoveryKey). */
+  recoveryKey?: string;
+  /** Where this device keeps the key afterwards (default: keyRef). */
+  saveKeyRef?: string;
+  /** The vault's passphrase, when keyRef or saveKeyRef is 'passphrase'. */
+  passphrase?: string;
+  /** A name people recognise in history and the Team view (default: the host name). */
+  deviceName?: string;
 }

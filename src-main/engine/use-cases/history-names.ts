@@ -14,23 +14,32 @@ export type NamedHistoryEntry = HistoryEntry & {
 /** Member id → name, from the membership document (team vaults); absent: no names for members. */
 export type MemberNames = (memberId: string) => string | undefined;
 
-/**
- * The entries with names for their device and member ids: a device's from its record, a member's from
- * `memberNames`, where an entry names only a device, the member its record belongs to. An id without a
- * name keeps no name field, so a host shows the id (or "unknown device") rather than a guess.
- */
-export function nameEntries(
-  entries: readonly HistoryEntry[], devices: readonly DeviceRecord[], memberNames?: MemberNames,
-): NamedHistoryEntry[] {
+/** What names a history entry's ids: a device (with the member it belongs to) and a member. */
+export interface HistoryNames {
+  device(id: string): { name: string; member?: string | null } | undefined;
+  member(id: string): string | undefined;
+}
+
+/** Names from the bucket's device records and, for team vaults, the membership document's member names. */
+export function namesFromRecords(devices: readonly DeviceRecord[], memberNames?: MemberNames): HistoryNames {
   const byId = new Map(devices.map((d) => [d.id, d]));
+  return { device: (id) => byId.get(id), member: (id) => memberNames?.(id) };
+}
+
+/**
+ * The entries with names for their device and member ids; where an entry names only a device, the member
+ * its record belongs to. An id without a name keeps no name field, so a host shows the id (or "unknown
+ * device") rather than a guess.
+ */
+export function nameEntries(entries: readonly HistoryEntry[], names: HistoryNames): NamedHistoryEntry[] {
   return entries.map((entry) => {
     const e = entry as NamedHistoryEntry;
-    const record = e.device !== undefined ? byId.get(e.device) : undefined;
-    const member = e.member ?? record?.member ?? undefined;
-    const memberName = member !== undefined ? memberNames?.(member) : undefined;
+    const device = e.device !== undefined ? names.device(e.device) : undefined;
+    const member = e.member ?? device?.member ?? undefined;
+    const memberName = member !== undefined ? names.member(member) : undefined;
     return {
       ...e,
-      ...(record ? { deviceName: record.name } : {}),
+      ...(device ? { deviceName: device.name } : {}),
       ...(memberName !== undefined ? { memberName } : {}),
     };
   });

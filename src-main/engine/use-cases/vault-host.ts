@@ -1,9 +1,12 @@
-import type { CreateVaultRequest, VaultHost, VaultService } from '../ports/vault-service.ts';
+import type { CreateVaultRequest, JoinTeamRequest, JoinVaultRequest, VaultHost, VaultService } from '../ports/vault-service.ts';
+import type { ConflictView } from '../ports/team.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { VaultRegistry } from '../vault/registry.ts';
 import type { LocalVault } from '../vault/local-vault.ts';
 import { initVault, openVault } from './vault-ops.ts';
 import { EngineVaultService } from './vault-service.ts';
+import { joinVault } from './join-ops.ts';
+import { joinTeam } from './team-ops.ts';
 import type { VaultEnv } from '../vault/vault-env.ts';
 
 /**
@@ -53,6 +56,22 @@ export class EngineVaultHost implements VaultHost {
     const { vault, recoveryKey } = await initVault(env, req);
     const service = await this.attach(vault);
     return { recoveryKey, service };
+  }
+
+  async joinVault(req: JoinVaultRequest): Promise<{ pulled: number; conflicts: ConflictView[]; service: VaultService }> {
+    if (this.current) throw new Error('a vault is already set up in this app');
+    const { passphrase, ...join } = req;
+    const env: VaultEnv = passphrase ? { ...this.env, passphrase: async () => passphrase } : this.env;
+    const { vault, pulled, conflicts } = await joinVault(env, join);
+    const service = await this.attach(vault);
+    return { pulled, conflicts, service };
+  }
+
+  async joinTeam(req: JoinTeamRequest): Promise<{ memberId: string; service: VaultService }> {
+    if (this.current) throw new Error('a vault is already set up in this app');
+    const { vault, memberId } = await joinTeam(this.env, req);
+    const service = await this.attach(vault);
+    return { memberId, service };
   }
 
   /** Returns once nothing this host started is still running or writing (passes, refreshes, audit log). */

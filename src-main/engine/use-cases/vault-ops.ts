@@ -9,7 +9,7 @@ import type { PathVersion } from '../manifest/history-walk.ts';
 import type { HistoryQuery } from '../ports/journal.ts';
 import { pathArgForms } from '../fsx/raw-name.ts';
 import { readDeviceRecords } from '../vault/device-records.ts';
-import { nameEntries, type MemberNames, type NamedHistoryEntry } from './history-names.ts';
+import { nameEntries, namesFromRecords, type HistoryNames, type MemberNames, type NamedHistoryEntry } from './history-names.ts';
 import { attachTeam } from './team-attach.ts';
 
 /**
@@ -83,11 +83,12 @@ export async function fileVersions(vault: AnyVault, req: { path: string }): Prom
  * Without the records (the bucket unreachable) the entries keep their ids and get no names.
  */
 export async function queryHistory(
-  vault: AnyVault, q: HistoryQuery, opts: { memberNames?: MemberNames } = {},
+  vault: AnyVault, q: HistoryQuery, opts: { memberNames?: MemberNames; names?: () => Promise<HistoryNames> } = {},
 ): Promise<{ entries: NamedHistoryEntry[]; total: number }> {
   const r = await vault.queryHistory(q);
   const named = r.entries as NamedHistoryEntry[];
   if (!named.some((e) => e.device !== undefined || e.member !== undefined)) return r;
-  const devices = await readDeviceRecords(vault).catch(() => []);
-  return { ...r, entries: nameEntries(r.entries, devices, opts.memberNames) };
+  // A host that keeps names at hand (the app caches the Team view's) passes them; otherwise the records are read.
+  const names = opts.names ? await opts.names() : namesFromRecords(await readDeviceRecords(vault).catch(() => []), opts.memberNames);
+  return { ...r, entries: nameEntries(r.entries, names) };
 }

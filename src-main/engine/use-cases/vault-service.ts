@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type {
-  AuditEntry, FileVersion, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
+  AuditEntry, FileVersion, HistoryEntryView, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
 } from '../ports/vault-service.ts';
-import type { HistoryQuery } from '../ports/journal.ts';
+import type { HistoryEntry, HistoryQuery } from '../ports/journal.ts';
+import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, TeamView } from '../ports/team.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
@@ -12,11 +13,18 @@ import { entryIn } from '../manifest/history-walk.ts';
 import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
 import { fileVersions, queryHistory } from './vault-ops.ts';
+import type { HistoryNames } from './history-names.ts';
+import { inviteMember, reencryptTeam, removeDevice, removeMember, setMemberRole, teamView } from './team-ops.ts';
+import { vaultConflicts } from './join-ops.ts';
 import { VaultRunner } from '../vault/vault-runner.ts';
 import { BackgroundWork } from '../vault/background-work.ts';
 import { SettingsChangeRefused, type LocalVault } from '../vault/local-vault.ts';
 
 const HOUR = 60 * 60 * 1000;
+/** How long resolved member and device names are reused for history pages (a team changes rarely). */
+const NAMES_TTL_MS = 30_000;
+/** Conflicts the dashboard lists. */
+const RECENT_CONFLICTS = 20;
 
 /** The engine behind the desktop app and `coffer ui`: a Vault plus its runner, speaking VaultService. */
 export class EngineVaultService implements VaultService {
@@ -25,6 +33,9 @@ export class EngineVaultService implements VaultService {
   /** The event refreshes below: listeners are not kept waiting, but close() waits for them. */
   readonly background = new BackgroundWork();
   private progress: VaultStatus['progress'];
+  /** The re-encryption running now, if any: a second request joins it instead of starting another. */
+  private reencrypting: Promise<ReencryptView> | null = null;
+  private names: { at: number; names: HistoryNames } | null = null;
 
   constructor(private readonly vault: LocalVault) {
     this.runner = new VaultRunner(vault, {
@@ -62,8 +73,8 @@ export class EngineVaultService implements VaultService {
   pause = () => this.runner.pause();
   resume = () => this.runner.resume();
 
-  async history(q: HistoryQuery) {
-    return queryHistory(this.vault, q);
+  async history(q: HistoryQuery): Promise<{ entries: HistoryEntryView[]; total: number }> {
+    return queryHistory(this.vault, q, { names: () => this.resolveNames() });
   }
 
   async bytesPerDay(days: number) {
@@ -169,6 +180,41 @@ export class EngineVaultService implements VaultService {
     };
   }
 
+  team(): Promise<TeamView> {
+    return teamView(this.vault);
+  }
+
+  async invite(req: InviteRequest): Promise<InviteResult> {
+    const result = await inviteMember(this.vault, req);
+    this.names = null;
+    return result;
+  }
+
+  removeMember = (member: string) => this.teamChanged(() => removeMember(this.vault, member));
+  setMemberRole = (member: string, role: Role) => this.teamChanged(() => setMemberRole(this.vault, member, role));
+  removeDevice = (device: string) => this.teamChanged(() => removeDevice(this.vault, device));
+
+  reencrypt(): Promise<ReencryptView> {
+    if (!this.reencrypting) {
+      const run = reencryptTeam(this.vault, { onProgress: (progress) => this.emit({ type: 'reencrypt', progress }) })
+        .then((done) => {
+          this.emit({ type: 'reencrypt', progress: done });
+          return done;
+        })
+        .finally(() => {
+          this.reencrypting = null;
+        });
+      this.reencrypting = run;
+      // close() waits for it: a re-encryption writes to the bucket and the state folder until it ends.
+      this.background.run(() => run);
+    }
+    return this.reencrypting;
+  }
+
+  conflicts(): Promise<ConflictView[]> {
+    return vaultConflicts(this.vault, RECENT_CONFLICTS);
+  }
+
   subscribe(listener: (event: VaultEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -183,8 +229,27 @@ export class EngineVaultService implements VaultService {
     return status;
   }
 
+  private async teamChanged(change: () => Promise<unknown>): Promise<TeamView> {
+    await change();
+    this.names = null;
+    return this.team();
+  }
+
+  /** Member and device ids -> names, from the Team view (cached); without one (an old vault) the ids stay. */
+  private async resolveNames(): Promise<HistoryNames> {
+    const now = this.vault.clock.now();
+    if (!this.names || now - this.names.at >= NAMES_TTL_MS) {
+      const team = await this.team().catch(() => null);
+      const members = new Map((team?.members ?? []).map((m) => [m.id, m.name]));
+      const devices = new Map((team?.devices ?? []).map((d) => [d.id, { name: d.name, member: d.member }]));
+      this.names = { at: now, names: { device: (id) => devices.get(id), member: (id) => members.get(id) } };
+    }
+    return this.names.names;
+  }
+
   /** A reference of an unknown scheme, or to a key other than this vault's, is a usage error (a 400). */
   private assertKey(ref: string): void {
     checkKeyRef(this.vault, ref);
   }
 }
+

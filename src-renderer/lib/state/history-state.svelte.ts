@@ -7,9 +7,9 @@ const MAX_PAGES = 12;
 /** History events arrive in bursts during a sync; refresh once per burst, not per event. */
 const REFRESH_DELAY_MS = 400;
 
-export type HistoryFilter = 'all' | 'uploads' | 'deletes' | 'errors';
+export type HistoryFilter = 'all' | 'uploads' | 'deletes' | 'pulls' | 'conflicts' | 'errors';
 const FILTER_ACTIONS: Record<HistoryFilter, HistoryAction[] | undefined> = {
-  all: undefined, uploads: ['upload'], deletes: ['delete'], errors: ['error'],
+  all: undefined, uploads: ['upload'], deletes: ['delete'], pulls: ['pull'], conflicts: ['conflict'], errors: ['error'],
 };
 
 export class HistoryState {

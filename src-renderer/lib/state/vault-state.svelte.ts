@@ -1,6 +1,7 @@
 // The running vault as the whole app sees it: status and live progress, kept current by engine events.
 import { ApiError } from '../../../src-main/ipc/contract.ts';
-import type { ApiClient, SyncProgress, VaultStatus, DayBytes } from '../api-types.ts';
+import type { ApiClient, ConflictView, SyncProgress, VaultStatus, DayBytes } from '../api-types.ts';
+import { VersionsState } from './versions-state.svelte.ts';
 
 export class VaultState {
   status = $state<VaultStatus | null>(null);
@@ -11,11 +12,16 @@ export class VaultState {
   actionError = $state<string | null>(null);
   busy = $state(false);
   days = $state<DayBytes[]>([]);
+  /** Recent conflict copies (both versions kept), newest first; the versions panel opens either side. */
+  conflicts = $state<ConflictView[]>([]);
+  readonly versions: VersionsState;
   notConfigured = $derived(this.status?.state === 'not-configured' || this.error?.code === 'not-configured');
   /** A passphrase vault opened without its passphrase: the app shows the unlock form. */
   locked = $derived(this.status === null && this.error?.code === 'key-unavailable');
 
-  constructor(private readonly api: ApiClient) {}
+  constructor(private readonly api: ApiClient) {
+    this.versions = new VersionsState(api);
+  }
 
   /** Starts listening to engine events and loads the status; returns the stop function. */
   start(): () => void {
@@ -26,6 +32,8 @@ export class VaultState {
         this.error = null;
       } else if (event.type === 'progress') {
         this.progress = event.progress;
+      } else if (event.type === 'history') {
+        void this.loadConflicts(); // one event per pass: a pull may have written conflict copies
       }
     });
     void this.load();
@@ -39,7 +47,10 @@ export class VaultState {
       this.status = status;
       this.progress = status.progress ?? null;
       this.error = null;
-      if (status.state !== 'not-configured') void this.loadChart();
+      if (status.state !== 'not-configured') {
+        void this.loadChart();
+        void this.loadConflicts();
+      }
     } catch (err) {
       this.error = err instanceof ApiError ? err : new ApiError('internal', String(err));
     } finally {
@@ -52,6 +63,14 @@ export class VaultState {
       this.days = await this.api.bytesPerDay({ days });
     } catch {
       this.days = []; // The chart is a nicety: its failure must not hide the status.
+    }
+  }
+
+  async loadConflicts(): Promise<void> {
+    try {
+      this.conflicts = await this.api.conflicts();
+    } catch {
+      this.conflicts = []; // like the chart: a nicety whose failure must not hide the status
     }
   }
 

@@ -11,7 +11,7 @@ import {
 import { KeychainIdentityStore, type LocalManagedKey } from '../../src-main/engine/keys/index.ts';
 import { KeychainEntry } from '../../src-main/engine/keys/keychain-entry.ts';
 import { serializeKeySet } from '../../src-main/engine/keys/key-set.ts';
-import { attachMemberDevice } from '../../src-main/engine/use-cases/team-join.ts';
+import { joinVault } from '../../src-main/engine/use-cases/join-ops.ts';
 import { acceptedHead } from '../../src-main/engine/team/accepted-head.ts';
 import { teamSessionOf } from '../../src-main/engine/team/team-session.ts';
 import { keychainSkipReason, uniqueName } from '../keys/support/keychain-env.ts';
@@ -87,7 +87,7 @@ describe.skipIf(skip !== undefined)(`team admins${skip ? ` (skipped: ${skip})` :
     await new KeychainEntry(name).write(serializeKeySet((a.key as LocalManagedKey).keySet()));
     await inviteMember(a, { name: 'bob', role: 'reader' });
 
-    const laptop = await attachMemberDevice(ann2.env, { folder: ann2.folder, remote: t.remote, keyRef: `keychain:${name}`, vaultId: a.vaultId });
+    const { vault: laptop } = await joinVault(ann2.env, { folder: ann2.folder, remote: t.remote, keyRef: `keychain:${name}` });
     open.push(laptop);
     const me = (await teamView(laptop)).members.find((m) => m.you);
     expect(me?.role).toBe('admin');

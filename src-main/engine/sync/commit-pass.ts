@@ -80,8 +80,9 @@ export async function commitPass(
   for (let attempt = 1; ; attempt++) {
     const { head } = target;
     try {
-      root = await deps.manifest.writeRoot(target.tree, target.baseRoot, { ...stamp, time: log.now() }, io.writer.stored);
+      // The generation goes into the root too: a team vault signs it, binding the unsigned head's number.
       generation = (head?.head.generation ?? 0) + 1;
+      root = await deps.manifest.writeRoot(target.tree, target.baseRoot, { ...stamp, time: log.now(), generation }, io.writer.stored);
       ({ etag } = await deps.manifest.commitHead(root, head?.etag ?? null, generation, log.now()));
       break;
     } catch (err) {

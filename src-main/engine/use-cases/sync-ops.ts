@@ -6,9 +6,7 @@ import type { SyncPassResult } from '../sync/sync-pass.ts';
 import type { PruneReport } from '../sync/retention.ts';
 import type { SyncProgress } from '../ports/vault-service.ts';
 import type { OpenVault } from './vault-ops.ts';
-import { commitRefusal, teamSessionOf } from '../team/team-session.ts';
-import { TeamPermissionError } from '../team/team-errors.ts';
-import { sessionOf } from './team-attach.ts';
+import { teamSyncOptions } from './team-sync.ts';
 
 export interface SyncOnceRequest {
   /** Go ahead even when the pass would delete more than half of the vault's files. */
@@ -30,11 +28,7 @@ export type SyncOnceResult = Omit<SyncPassResult, 'index' | 'committed'> & { pru
  * one-writer lock) is released.
  */
 export async function syncOnce(vault: OpenVault, req: SyncOnceRequest = {}): Promise<SyncOnceResult> {
-  // A former member or a reader does not commit (team/team-session.ts); helper "merge"'s pull-only pass
-  // lets a reader pull here instead of stopping.
-  const refusal = commitRefusal(await sessionOf(vault), (id) => teamSessionOf(vault.manifest)?.membership?.doc.members.find((m) => m.id === id)?.name ?? id);
-  if (refusal) throw new TeamPermissionError(refusal);
-  const syncer = new VaultSyncer(vault, { onProgress: req.onProgress });
+  const syncer = new VaultSyncer(vault, { onProgress: req.onProgress, ...(await teamSyncOptions(vault)) });
   const maintenance = new Maintenance(vault);
   const once = (allowMassDelete: boolean) => maintainedSync(vault, syncer, maintenance, { allowMassDelete });
   try {
@@ -60,9 +54,7 @@ export interface Watching {
 
 /** Keeps the folder synced: a full pass now, then watch hints and a periodic rescan (vault-runner.ts). */
 export async function startWatching(vault: OpenVault, events: WatchEvents = {}): Promise<Watching> {
-  const refusal = commitRefusal(await sessionOf(vault));
-  if (refusal) throw new TeamPermissionError(refusal);
-  const runner = new VaultRunner(vault, events);
+  const runner = new VaultRunner(vault, events, { syncer: await teamSyncOptions(vault) });
   await runner.start();
   return { folder: vault.settings.folder, stop: () => runner.stop() };
 }

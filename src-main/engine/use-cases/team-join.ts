@@ -1,21 +1,14 @@
-import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { systemClock, systemRandom } from '../ports/clock.ts';
+import { systemClock } from '../ports/clock.ts';
 import {
   FileIdentityStore, identityStoreFor, KeychainIdentityStore, publicIdentityOf, type MemberIdentity,
 } from '../keys/index.ts';
-import { defaultSettings, saveSettings } from '../journal/settings-store.ts';
-import { readDescriptor } from '../vault/descriptor.ts';
-import { LocalVault } from '../vault/local-vault.ts';
-import { VaultRegistry } from '../vault/registry.ts';
-import { assertStateOutside, vaultPaths } from '../vault/state-dir.ts';
 import type { VaultEnv } from '../vault/vault-env.ts';
-import { VaultStores } from '../vault/vault-stores.ts';
 import { parseJoinCode, type JoinPayload, type ParsedJoinCode } from '../team/join-code.ts';
 import { recordMembershipSeen } from '../team/membership-seen.ts';
 import { MembershipError } from '../team/team-errors.ts';
 import { attachTeam } from './team-attach.ts';
-import { reindexVault } from './reindex.ts';
+import { joinVault } from './join-ops.ts';
 import type { OpenVault } from './vault-ops.ts';
 
 export interface JoinTeamRequest {
@@ -48,7 +41,7 @@ async function joiningIdentity(payload: JoinPayload, file: string | undefined): 
 
 /**
  * `coffer team join <code> <folder>`: checks the code (expiry, vault, signature), keeps the member's identity,
- * attaches this device to the vault and downloads the current tree into the folder.
+ * joins this device to the vault (join-ops.ts) and merges the current tree into the folder.
  */
 export async function joinTeam(env: VaultEnv, req: JoinTeamRequest): Promise<{ vault: OpenVault; memberId: string }> {
   const clock = env.clock ?? systemClock;
@@ -56,8 +49,10 @@ export async function joinTeam(env: VaultEnv, req: JoinTeamRequest): Promise<{ v
   const { payload } = code;
   const place = identityPlace(payload.vaultId, req.identityRef);
   const identity = await joiningIdentity(payload, place.file);
-  const vault = await attachMemberDevice(env, {
-    folder: req.folder, remote: payload.remote, endpoint: payload.endpoint, keyRef: place.keyRef, vaultId: payload.vaultId,
+  // The device joins as any other (LocalVault.join), then its first pass merges the folder with the tree.
+  const { vault } = await joinVault(env, {
+    folder: req.folder, remote: payload.remote, endpoint: payload.endpoint, keyRef: place.keyRef, deviceName: req.deviceName,
+    member: payload.memberId, expectVaultId: payload.vaultId,
     beforeKey: () => identityStoreFor(payload.vaultId, place.file).write(identity),
     check: (v) => checkJoin(v, code, identity),
   });
@@ -77,57 +72,4 @@ async function checkJoin(vault: OpenVault, code: ParsedJoinCode, identity: Membe
   const pub = await publicIdentityOf(identity);
   if (!me || me.status !== 'active') throw new MembershipError('the vault\'s team has no active member for this join code (the invitation was withdrawn)');
   if (me.signKey !== pub.signKey || me.recipient !== pub.recipient) throw new MembershipError('this identity is not the one the member was invited with');
-}
-
-export interface AttachRequest {
-  folder: string;
-  remote: string;
-  endpoint?: string;
-  keyRef: string;
-  /** The vault id the caller expects (from the join code): another one in the bucket is refused. */
-  vaultId: string;
-  /** Runs once the bucket is known to hold that vault, before the key is opened (saves the identity). */
-  beforeKey?: () => Promise<void>;
-  /** Runs on the opened vault before anything is downloaded; throwing undoes the attach. */
-  check?: (vault: OpenVault) => Promise<void>;
-}
-
-/**
- * Attaches this device to an existing vault and downloads its tree. A stand-in for helper "merge"'s
- * LocalVault.join (not on this branch): the integrator folds these steps into it. A non-empty folder is
- * kept as it is (files that already exist are skipped; the next sync merges them).
- */
-export async function attachMemberDevice(env: VaultEnv, req: AttachRequest): Promise<OpenVault> {
-  const random = env.random ?? systemRandom;
-  await mkdir(resolve(req.folder), { recursive: true });
-  const folder = await realpath(resolve(req.folder));
-  if (!(await stat(folder)).isDirectory()) throw new Error(`${folder} is not a folder`);
-  assertStateOutside(folder, env.home);
-  const registry = new VaultRegistry(env.home);
-  if ((await registry.list()).some((v) => v.folder === folder || v.vaultId === req.vaultId)) throw new Error(`this machine already has ${folder} or this vault registered`);
-  const stored = { remote: req.remote, endpoint: req.endpoint, sse: 'none' as const };
-  const stores = VaultStores.open(env, stored);
-  const { vaultId } = await readDescriptor(stores.slots, req.remote);
-  if (vaultId !== req.vaultId) throw new MembershipError(`this join code is for vault ${req.vaultId}, but ${req.remote} holds vault ${vaultId}`);
-  await req.beforeKey?.();
-  const paths = vaultPaths(env.home, vaultId);
-  const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: req.keyRef, deviceId: Buffer.from(random(8)).toString('hex') });
-  await saveSettings(paths.settings, settings);
-  await registry.add(vaultId, folder);
-  let vault: OpenVault | null = null;
-  try {
-    vault = await LocalVault.open(env, folder);
-    await req.check?.(vault);
-    if ((await vault.manifest.readHead()) !== null) {
-      const empty = (await readdir(folder)).length === 0;
-      await vault.restore(folder, { existing: empty ? 'refuse' : 'skip' });
-    }
-    await reindexVault(vault);
-    return vault;
-  } catch (err) {
-    await vault?.close();
-    await registry.remove(vaultId).catch(() => undefined);
-    await rm(paths.dir, { recursive: true, force: true });
-    throw err;
-  }
 }

@@ -1,3 +1,4 @@
+import { readDeviceRecords } from '../vault/device-records.ts';
 import { userInfo } from 'node:os';
 import {
   deleteMemberSlot, formatPublicId, identityStoreFor, KeychainIdentityStore, FileIdentityStore, KeyUsageError, newMemberIdentity, parsePublicId,
@@ -262,8 +263,8 @@ function memberView(m: Member, myId: string | undefined): MemberView {
 
 /**
  * The devices this client knows of: every device that committed a retained root (its author member and its
- * newest commit time), and the devices the membership revoked. Device records (devices/<id>, with names)
- * replace the ids as names once they exist in the bucket.
+ * newest commit time), every device record (devices/<id>: its name, member and joining time), and the
+ * devices the membership revoked.
  */
 async function deviceViews(vault: OpenVault, doc: Membership | null, myId: string | undefined): Promise<DeviceView[]> {
   const byId = new Map<string, DeviceView>();
@@ -278,6 +279,13 @@ async function deviceViews(vault: OpenVault, doc: Membership | null, myId: strin
     if (!seen) {
       byId.set(r.device, { id: r.device, name: r.device, member, memberName: nameOf(member), createdAt: r.time, lastSeen: r.time, removed: false, you: r.device === vault.settings.deviceId });
     } else if (Date.parse(r.time) < Date.parse(seen.createdAt)) seen.createdAt = r.time;
+  }
+  // The records name the devices, say whose they are and when they joined (also those that never committed).
+  for (const rec of await readDeviceRecords(vault).catch(() => [])) {
+    const member = rec.member ?? ownerId;
+    const v = byId.get(rec.id);
+    if (v) Object.assign(v, { name: rec.name, createdAt: rec.createdAt, member, memberName: nameOf(member) });
+    else byId.set(rec.id, { id: rec.id, name: rec.name, member, memberName: nameOf(member), createdAt: rec.createdAt, removed: false, you: rec.id === vault.settings.deviceId });
   }
   if (!byId.has(vault.settings.deviceId)) {
     const member = myId ?? ownerId;

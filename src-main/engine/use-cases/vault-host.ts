@@ -4,6 +4,7 @@ import type { BlobStore } from '../ports/blob-store.ts';
 import { VaultRegistry } from '../vault/registry.ts';
 import type { LocalVault } from '../vault/local-vault.ts';
 import { initVault, openVault } from './vault-ops.ts';
+import { teamSyncOptions } from './team-sync.ts';
 import { EngineVaultService } from './vault-service.ts';
 import { joinVault } from './join-ops.ts';
 import { joinTeam } from './team-ops.ts';
@@ -84,7 +85,7 @@ export class EngineVaultHost implements VaultHost {
 
   private async attach(vault: LocalVault): Promise<EngineVaultService> {
     this.vault = vault;
-    this.current = new EngineVaultService(vault);
+    this.current = new EngineVaultService(vault, await teamSyncOptions(vault));
     await this.current.runner.start();
     return this.current;
   }

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type {
   AuditEntry, FileVersion, HistoryEntryView, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
 } from '../ports/vault-service.ts';
-import type { HistoryEntry, HistoryQuery } from '../ports/journal.ts';
+import type { HistoryQuery } from '../ports/journal.ts';
 import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, TeamView } from '../ports/team.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
@@ -13,6 +13,7 @@ import { entryIn } from '../manifest/history-walk.ts';
 import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
 import { fileVersions, queryHistory } from './vault-ops.ts';
+import type { SyncerOptions } from '../vault/vault-sync.ts';
 import type { HistoryNames } from './history-names.ts';
 import { inviteMember, reencryptTeam, removeDevice, removeMember, setMemberRole, teamView } from './team-ops.ts';
 import { vaultConflicts } from './join-ops.ts';
@@ -37,7 +38,8 @@ export class EngineVaultService implements VaultService {
   private reencrypting: Promise<ReencryptView> | null = null;
   private names: { at: number; names: HistoryNames } | null = null;
 
-  constructor(private readonly vault: LocalVault) {
+  /** `syncer`: the team's part of every pass (use-cases/team-sync.ts teamSyncOptions); the host passes it. */
+  constructor(private readonly vault: LocalVault, syncer: SyncerOptions = {}) {
     this.runner = new VaultRunner(vault, {
       onState: () => this.background.run(() => this.status().then((status) => this.emit({ type: 'status', status }))),
       onProgress: (p) => {
@@ -45,7 +47,7 @@ export class EngineVaultService implements VaultService {
         this.emit({ type: 'progress', progress: p });
       },
       onPass: () => this.background.run(() => this.history({ limit: 50 }).then(({ entries }) => this.emit({ type: 'history', entries }))),
-    });
+    }, { syncer });
   }
 
   /** Stops syncing and waits for every pass and background refresh this service started. */

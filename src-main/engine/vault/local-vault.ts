@@ -1,4 +1,4 @@
-import { mkdir, realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { systemRandom } from '../ports/clock.ts';
 import { EsdkSealer } from '../crypto/esdk-sealer.ts';
@@ -14,6 +14,7 @@ import { assertStateOutside, vaultPaths } from './state-dir.ts';
 import type { VaultEnv } from './vault-env.ts';
 import { checkSettingsChange, VaultStores, type StoreSettings } from './vault-stores.ts';
 import { hasSseCKey } from './sse-key.ts';
+import { MembershipError } from '../team/team-errors.ts';
 
 /** A new device attaching to a vault that exists (`coffer join`); docs/DESIGN "Public use-case API". */
 export interface JoinRequest {
@@ -30,6 +31,14 @@ export interface JoinRequest {
   saveKeyRef?: string;
   /** This device's name in the vault's device list (default: the host name). */
   deviceName?: string;
+  /** The member this device belongs to, for its device record (team members; null/absent: the owner). */
+  member?: string;
+  /** The vault the caller expects (a join code names it): another one in the bucket is refused. */
+  expectVaultId?: string;
+  /** Runs once the bucket is known to hold the vault, before the key is opened (a member saves its identity). */
+  beforeKey?: () => Promise<void>;
+  /** Runs on the joined vault before its device record is written; throwing undoes the join. */
+  check?: (vault: LocalVault) => Promise<void>;
 }
 
 export interface InitRequest {
@@ -143,8 +152,12 @@ export class LocalVault extends ReadableVault {
     const { vaultId } = await readDescriptor(probe.slots, req.remote).catch((err: Error) => {
       throw new Error(`${err.message}; to create one, run "coffer init ${req.folder} --remote ${req.remote}"`);
     });
+    if (req.expectVaultId && req.expectVaultId !== vaultId) {
+      throw new MembershipError(`this join code is for vault ${req.expectVaultId}, but ${req.remote} holds vault ${vaultId}`);
+    }
     const elsewhere = registered.find((v) => v.vaultId === vaultId);
     if (elsewhere) throw new Error(`this machine already syncs vault ${vaultId} in ${elsewhere.folder}`);
+    await req.beforeKey?.();
     const stored: StoreSettings = {
       remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: (await hasSseCKey(probe.slots)) ? 'c' : 'none',
     };
@@ -161,8 +174,16 @@ export class LocalVault extends ReadableVault {
     await saveSettings(paths.settings, settings);
     await registry.add(vaultId, folder);
     const vault = new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings });
+    try {
+      await req.check?.(vault);
+    } catch (err) {
+      await vault.close();
+      await registry.remove(vaultId).catch(() => undefined);
+      await rm(paths.dir, { recursive: true, force: true });
+      throw err;
+    }
     // Best effort, as at init: the next pass's upkeep writes a missing record (under the host name).
-    await writeDeviceRecord(vault, { name: req.deviceName, member: null }).catch(() => undefined);
+    await writeDeviceRecord(vault, { name: req.deviceName, member: req.member ?? null }).catch(() => undefined);
     return vault;
   }
 

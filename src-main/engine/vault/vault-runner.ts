@@ -3,7 +3,7 @@ import { ChokidarChangeSource } from '../watch/chokidar-change-source.ts';
 import { HintAggregator, type ScanBatch } from '../watch/hint-aggregator.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ChangeSource } from '../ports/change-source.ts';
-import { VaultSyncer } from './vault-sync.ts';
+import { VaultSyncer, type SyncerOptions } from './vault-sync.ts';
 import { Maintenance, maintainedSync } from './maintenance.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
 import { loadIndex } from '../sync/local-index.ts';
@@ -50,9 +50,9 @@ export class VaultRunner {
   constructor(
     private readonly vault: LocalVault,
     private readonly events: RunnerEvents = {},
-    private readonly opts: { clock?: Clock; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource } = {},
+    private readonly opts: { clock?: Clock; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource; syncer?: SyncerOptions } = {},
   ) {
-    this.syncer = new VaultSyncer(vault, { onProgress: (p) => events.onProgress?.(p) });
+    this.syncer = new VaultSyncer(vault, { ...opts.syncer, onProgress: (p) => events.onProgress?.(p) });
     this.maintenance = new Maintenance(vault, opts.clock ?? vault.clock);
   }
 

@@ -121,7 +121,8 @@ describe.skipIf(skip !== null)(`Team view and joining in Chromium${skip ? ` (ski
     await tid('invite-name').fill('Bea');
     await tid('invite-role').selectOption('writer');
     await tid('invite-send').click();
-    await tid('join-code').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="join-code"], [data-testid="invite-error"]').first().waitFor({ timeout: 60_000 });
+    if (await tid('invite-error').count()) throw new Error(`invite failed: ${await tid('invite-error').textContent()}`);
     expect(await tid('join-code').textContent()).toMatch(/^coffer-join1:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     await tid('copy-code').click();
     await tid('copy-message').waitFor();

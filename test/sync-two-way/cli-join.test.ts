@@ -33,7 +33,7 @@ describe('coffer join', () => {
     expect(join1.stderr).toBe('');
     expect(join1.code).toBe(0);
     const out = JSON.parse(join1.stdout);
-    expect(out).toMatchObject({ deviceName: 'laptop', keyRef: 'passphrase', pulled: 2, conflicts: [] });
+    expect(out).toMatchObject({ deviceName: 'laptop', keyRef: 'passphrase', pulled: 1, conflicts: [] });
     expect(out.deviceId).toMatch(/^[0-9a-f]{16}$/);
     expect(await readFile(join(target, 'docs/letter.txt'), 'utf8')).toBe('dear bank');
 

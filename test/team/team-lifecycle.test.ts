@@ -33,6 +33,8 @@ describe.each(kinds)('a team on a %s remote', (kind) => {
 
     const invite = await inviteMember(a, { name: 'bob', role: 'writer' });
     expect(invite.code).toMatch(/^coffer-join1:/);
+    // Until one of bob's devices joins, the Team view says the code is still unused.
+    expect((await teamView(a)).members.map((m) => [m.name, m.status])).toEqual([[expect.any(String), 'active'], ['bob', 'invited']]);
     const { vault: b, memberId } = await joinTeam(bob.env, { code: invite.code, folder: bob.folder, identityRef: `file:${bob.identityFile}` });
     open.push(b);
     expect(memberId).toBe(invite.memberId);

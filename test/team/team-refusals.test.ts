@@ -131,11 +131,16 @@ describe.each(kinds)('team refusals (%s remote)', (kind) => {
       .rejects.toThrow(/this join code is for vault [0-9a-f]+, but .* holds vault/);
     expect(() => parseJoinCode('coffer-join1:abc', Date.now())).toThrow(/cut short or damaged/);
 
-    // The real code still works after all that (the refusals left nothing behind), and a reader does not commit.
+    // The real code still works after all that (the refusals left nothing behind), and a reader pulls but does not commit.
     const { vault: c } = await joinTeam(carol.env, { code: invite.code, folder: carol.folder, identityRef: `file:${carol.identityFile}` });
     open.push(c);
     await writeFile(join(carol.folder, 'reader.txt'), 'not to be committed');
-    await expect(syncOnce(c)).rejects.toThrow(/you are a reader in this vault/);
+    const headBefore = (await c.manifest.readHead())!.head.rootId;
+    const r = await syncOnce(c);
+    expect(r.warnings.join('\n')).toMatch(/reader role\): \d+ local changes were not committed/);
+    const after = (await c.manifest.readHead())!.head;
+    expect(after.rootId).toBe(headBefore);
+    expect((await c.manifest.readTree(await c.manifest.readRoot(after.rootId))).has('reader.txt')).toBe(false);
   });
 
   it("a removed member's commits are refused by the others, and its own client says why", async () => {

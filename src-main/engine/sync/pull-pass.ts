@@ -31,7 +31,7 @@ export interface PullDeps {
 type LocalMeta = NonNullable<LocalIndex['localMeta']>;
 
 export interface PullResult {
-  /** Entries written, renamed or removed in the folder. */
+  /** Files and links written, renamed or removed in the folder (folders are not counted). */
   pulled: number;
   /** Paths left alone (changed locally since the scan, or failed): this device's view of them stays `ours`. */
   heldBack: Record<string, FileEntry | null>;
@@ -138,7 +138,8 @@ export async function pullTree(
   }
   for (const d of dirs) {
     if (res.heldBack[d.path] !== undefined) continue;
-    await step(res, d.path, () => deps.writer.dir(d.path, { mode: d.mode }), hold);
+    // Folders are made, not counted: `pulled` counts files and links, as the user sees them.
+    await step(res, d.path, () => deps.writer.dir(d.path, { mode: d.mode }), hold, false);
   }
   for (const f of files) {
     if (movedInto.has(f.path)) continue;
@@ -206,7 +207,7 @@ export async function pullTree(
       hold(r.path);
       continue;
     }
-    res.pulled++;
+    if (r.type !== 'dir') res.pulled++;
     res.inodes[r.path] = null;
     if (r.type !== 'dir') log.note({ action: 'pull', path: r.path, reason: 'deleted on another device; its versions stay in the vault for the retention period' });
   }
@@ -214,10 +215,10 @@ export async function pullTree(
 }
 
 /** Runs one write; a failure holds the path back (the next pass tries again) and becomes a warning. */
-async function step(res: PullResult, path: string, run: () => Promise<unknown>, hold: (p: string) => void): Promise<boolean> {
+async function step(res: PullResult, path: string, run: () => Promise<unknown>, hold: (p: string) => void, counts = true): Promise<boolean> {
   try {
     await run();
-    res.pulled++;
+    if (counts) res.pulled++;
     return true;
   } catch (err) {
     hold(path);

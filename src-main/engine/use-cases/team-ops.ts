@@ -318,12 +318,19 @@ export async function teamView(vault: OpenVault): Promise<TeamView> {
   const s = await sessionOf(vault);
   const doc = s.membership?.doc ?? null;
   const generation = await vault.key.currentVersion();
+  const devices = await deviceViews(vault, doc, s.identity?.member);
+  // 'invited': an active member none of whose devices has joined yet (the join code is still unused).
+  const joined = new Set(devices.map((d) => d.member));
+  const members = (doc?.members ?? []).map((m, i) => {
+    const view = memberView(m, s.identity?.member);
+    return view.status === 'active' && i > 0 && !view.you && !joined.has(m.id) ? { ...view, status: 'invited' as const } : view;
+  });
   return {
     team: doc !== null,
     membershipVersion: doc?.version ?? 0,
     generation,
-    members: (doc?.members ?? []).map((m) => memberView(m, s.identity?.member)),
-    devices: await deviceViews(vault, doc, s.identity?.member),
+    members,
+    devices,
     reencrypt: await reencryptProgress(vault, generation),
     revocationNote: REVOCATION_NOTE,
   };

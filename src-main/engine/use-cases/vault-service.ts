@@ -187,7 +187,7 @@ export class EngineVaultService implements VaultService {
   }
 
   async invite(req: InviteRequest): Promise<InviteResult> {
-    const result = await inviteMember(this.vault, req);
+    const result = await this.runner.withoutSyncing(() => inviteMember(this.vault, req));
     this.names = null;
     return result;
   }
@@ -198,7 +198,7 @@ export class EngineVaultService implements VaultService {
 
   reencrypt(): Promise<ReencryptView> {
     if (!this.reencrypting) {
-      const run = reencryptTeam(this.vault, { onProgress: (progress) => this.emit({ type: 'reencrypt', progress }) })
+      const run = this.runner.withoutSyncing(() => reencryptTeam(this.vault, { onProgress: (progress) => this.emit({ type: 'reencrypt', progress }) }))
         .then((done) => {
           this.emit({ type: 'reencrypt', progress: done });
           return done;
@@ -231,8 +231,9 @@ export class EngineVaultService implements VaultService {
     return status;
   }
 
+  /** A team change runs between passes (it may commit a signed head under the journal lock). */
   private async teamChanged(change: () => Promise<unknown>): Promise<TeamView> {
-    await change();
+    await this.runner.withoutSyncing(change);
     this.names = null;
     return this.team();
   }

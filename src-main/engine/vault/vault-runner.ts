@@ -122,6 +122,17 @@ export class VaultRunner {
     await this.syncer.close();
   }
 
+  /**
+   * Runs `fn` between passes with the vault's journal lock released: team changes and re-encryption commit
+   * under that lock themselves, and the syncer takes it again at its next pass.
+   */
+  withoutSyncing<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.syncer.close();
+      return fn();
+    });
+  }
+
   private onBatch(batch: ScanBatch): Promise<void> {
     if (this.paused) return Promise.resolve();
     return this.exclusive(() => this.pass(batch)).then(() => undefined);

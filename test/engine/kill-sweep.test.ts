@@ -5,7 +5,7 @@ import { s3TestConfig, s3SkipReason } from '../support/s3-env.ts';
 
 const MiB = 1024 * 1024;
 /** `npm run soak` runs 50; CI runs a few, on a smaller folder that still has a multipart range. */
-const N = Number(process.env.COFFER_SOAK_CI_N ?? 8);
+const N = Number(process.env.COFFER_SOAK_CI_N ?? 5);
 
 describe.skipIf(!s3TestConfig())(`kill -9 sweep, ${N} points (the CLI against real S3)${s3TestConfig() ? '' : ` (skipped: ${s3SkipReason()})`}`, () => {
   it('never wedges a vault, loses or corrupts a file, or leaves a multipart upload behind', async () => {

@@ -1,4 +1,5 @@
 import { open, stat, mkdir, rename, unlink, link, rmdir, readdir } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
@@ -89,19 +90,8 @@ export class FsStore implements BlobStore {
   }
 
   async get(key: string, opts: GetOptions = {}): Promise<Readable> {
-    const path = this.pathOf(key);
     assertValidRange(opts.range);
-    let fh;
-    try {
-      fh = await open(path, 'r');
-    } catch (err) {
-      throw await this.missing(err, key);
-    }
-    const st = await fh.stat({ bigint: true });
-    if (st.isDirectory()) {
-      await fh.close();
-      throw new NotFoundError(`${key} not found in ${this.location}`);
-    }
+    const { fh, st } = await this.openFile(key);
     // The etag of the open file: a put replaces the file by rename, so this handle keeps reading it.
     const etag = etagOf(st);
     if (opts.ifMatch !== undefined && etag !== opts.ifMatch) {
@@ -125,19 +115,11 @@ export class FsStore implements BlobStore {
 
   /** The etag of the open file decides, so the bytes served are the version whose etag is returned. */
   async getIfChanged(key: string, etag: string, opts: ConditionalGetOptions = {}): Promise<ChangedBlob | null> {
-    const path = this.pathOf(key);
     opts.signal?.throwIfAborted();
-    let fh;
-    try {
-      fh = await open(path, 'r');
-    } catch (err) {
-      throw await this.missing(err, key);
-    }
-    const st = await fh.stat({ bigint: true });
+    const { fh, st } = await this.openFile(key);
     const current = etagOf(st);
-    if (st.isDirectory() || current === etag) {
+    if (current === etag) {
       await fh.close();
-      if (st.isDirectory()) throw new NotFoundError(`${key} not found in ${this.location}`);
       return null;
     }
     if (st.size === 0n) {
@@ -145,6 +127,22 @@ export class FsStore implements BlobStore {
       return { body: Readable.from([]), etag: current };
     }
     return { body: fh.createReadStream({ signal: opts.signal }), etag: current };
+  }
+
+  /** The object's file, open, with its stat (a folder under the key is no object). */
+  private async openFile(key: string): Promise<{ fh: FileHandle; st: BigIntStats }> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.pathOf(key), 'r');
+    } catch (err) {
+      throw await this.missing(err, key);
+    }
+    const st = await fh.stat({ bigint: true });
+    if (st.isDirectory()) {
+      await fh.close();
+      throw new NotFoundError(`${key} not found in ${this.location}`);
+    }
+    return { fh, st };
   }
 
   async head(key: string): Promise<BlobInfo | null> {

@@ -165,11 +165,11 @@ async function removeMemberOnce(vault: OpenVault, nameOrId: string): Promise<Rem
   return { generation: set.current, ...(recoveryKey ? { recoveryKey } : {}) };
 }
 
-/** The admin's own set moves to a new generation (and a new recovery key when asked), saved without fanning out. */
-async function newGeneration(vault: OpenVault, newRecovery: boolean): Promise<{ set: VaultKeySet; recoveryKey?: string }> {
-  const key = requireLocalKey(vault);
-  let set = withNewVersion(key.keySet(), vault.random, vault.clock.now());
-  if (newRecovery) set = { ...set, recoveryKey: vault.random(32) };
+/**
+ * Saves this admin's own copy of a new set without the usual fan-out to every member's slot: the caller
+ * writes the slots itself, to the members who are to get them (not a removed one).
+ */
+async function replaceOwnSet(key: ReturnType<typeof requireLocalKey>, set: VaultKeySet): Promise<void> {
   const fanOut = key.onPersisted;
   key.onPersisted = undefined;
   try {
@@ -177,6 +177,14 @@ async function newGeneration(vault: OpenVault, newRecovery: boolean): Promise<{ 
   } finally {
     key.onPersisted = fanOut;
   }
+}
+
+/** The admin's own set moves to a new generation (and a new recovery key when asked), saved without fanning out. */
+async function newGeneration(vault: OpenVault, newRecovery: boolean): Promise<{ set: VaultKeySet; recoveryKey?: string }> {
+  const key = requireLocalKey(vault);
+  let set = withNewVersion(key.keySet(), vault.random, vault.clock.now());
+  if (newRecovery) set = { ...set, recoveryKey: vault.random(32) };
+  await replaceOwnSet(key, set);
   if (newRecovery && set.recoveryKey) await writeSlot(vault.slots, set, { kind: 'recovery', key: set.recoveryKey });
   return { set, ...(newRecovery && set.recoveryKey ? { recoveryKey: encodeRecoveryKey(set.recoveryKey) } : {}) };
 }
@@ -240,13 +248,7 @@ export async function reencryptTeam(vault: OpenVault, opts: { onProgress?: (p: R
   const reSealed = await ms.resealAll();
   const set = key.keySet();
   const pruned: VaultKeySet = { ...set, versions: set.versions.filter((v) => v.version === set.current) };
-  const fanOut = key.onPersisted;
-  key.onPersisted = undefined;
-  try {
-    await key.replaceSet(pruned);
-  } finally {
-    key.onPersisted = fanOut;
-  }
+  await replaceOwnSet(key, pruned);
   await writeSlotsFor(vault, pruned, activeMembers(membership.doc).filter((m) => m.id !== me.id), { onlyCurrent: true });
   for (const m of membership.doc.members.filter((x) => x.status === 'removed')) await deleteMemberSlot(vault.slots, m.id);
   if (membership.doc.generation !== set.current) await publish(vault, withGeneration(membership, set.current, now(vault)), identity, creatorKeyOf(membership));

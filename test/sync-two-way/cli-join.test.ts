@@ -37,7 +37,14 @@ describe('coffer join', () => {
     expect(out.deviceId).toMatch(/^[0-9a-f]{16}$/);
     expect(await readFile(join(target, 'docs/letter.txt'), 'utf8')).toBe('dear bank');
 
-    // (Both directions after the join are covered engine-side: two-way.test.ts; each CLI open costs a full scrypt.)
+    // A change on the first device reaches the second with `coffer sync`, which says so (both directions
+    // are covered engine-side in two-way.test.ts; each CLI open costs a full scrypt).
+    await writeFile(join(a.folder, 'docs/letter.txt'), 'dear bank, again');
+    expect((await runCli(['sync', a.folder], envA)).code).toBe(0);
+    const pull = await runCli(['sync', target], envB);
+    expect(pull.code).toBe(0);
+    expect(pull.stdout).toMatch(/^Up to date: .*; 1 pulled from other devices/);
+    expect(await readFile(join(target, 'docs/letter.txt'), 'utf8')).toBe('dear bank, again');
 
     // A second join of the same folder, or with neither key, is refused with the reason.
     const twice = await runCli(['join', target, '--remote', remote, '--key', 'passphrase'], envB);

@@ -23,6 +23,9 @@ export async function syncCommand(ctx: CommandContext): Promise<number> {
     ctx.out.result(
       `${r.complete && r.errors === 0 ? 'Up to date' : 'Synced with problems'}: ${r.uploaded} uploaded, ${r.renamed} renamed, ` +
         `${r.deleted} deleted, ${r.skipped} skipped, ${r.errors} errors (${formatBytes(r.bytes)} stored)` +
+        // What other devices changed: files brought into the folder, and each version kept as a copy.
+        (r.pulled > 0 ? `; ${r.pulled} pulled from other devices` : '') +
+        r.conflicts.map((c) => `\n  conflict: ${c.path} was changed on both sides; the other version is kept as ${c.copyPath}`).join('') +
         notStoredLines(r.problems),
       r,
     );

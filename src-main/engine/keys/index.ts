@@ -131,6 +131,7 @@ export async function openVaultKey(ref: string, ctx: KeyContext): Promise<Manage
  * who started a new key generation (a member removed) wrote it there, as they cannot write the others.
  */
 async function caughtUp(key: LocalManagedKey, ctx: KeyContext): Promise<LocalManagedKey> {
+  await caughtUpWithRecoverySlot(key, ctx);
   const set = key.keySet();
   if (!set.identity) return key;
   const slot = await readMemberSlot(ctx.store, ctx.vaultId, set.identity).catch(() => null);
@@ -140,6 +141,22 @@ async function caughtUp(key: LocalManagedKey, ctx: KeyContext): Promise<LocalMan
   if (!newer && !pruned) return key;
   await key.replaceSet({ ...set, versions: slot.versions, current: slot.current, rotation: slot.rotation, recoveryKey: slot.recoveryKey ?? set.recoveryKey });
   return key;
+}
+
+/**
+ * Another device of the same owner rotated the key: it wrote the recovery slot (always first, so that slot is
+ * never behind) and its own copy, but not this device's keychain entry or another passphrase slot. The set
+ * carries the recovery key, so the newer versions are adopted from the recovery slot; otherwise this device
+ * could not read what the other one wrote after the rotation. One small read per open.
+ */
+async function caughtUpWithRecoverySlot(key: LocalManagedKey, ctx: KeyContext): Promise<void> {
+  const set = key.keySet();
+  if (!set.recoveryKey) return;
+  const slot = await openRecoverySlot(ctx.store, ctx.vaultId, set.recoveryKey).catch(() => null);
+  if (!slot || slot.current <= set.current) return;
+  const known = new Set(set.versions.map((v) => v.version));
+  const versions = [...set.versions, ...slot.versions.filter((v) => !known.has(v.version))].sort((a, b) => a.version - b.version);
+  await key.replaceSet({ ...set, versions, current: slot.current, rotation: slot.rotation });
 }
 
 /**

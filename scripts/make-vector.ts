@@ -1,6 +1,7 @@
 // Writes a format test vector (test/vectors/README.md): a vault on a file:// remote, made by the real
 // engine from a seeded source tree in two snapshots, with its passphrase, recovery kit and expected.json.
-//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir>
+//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir>          (format 1: one device)
+//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --team   (format 2: a team)
 // A committed vector is never regenerated: a format change writes a new v<N> folder beside the old ones.
 import { createHash } from 'node:crypto';
 import { chmod, cp, lutimes, mkdir, mkdtemp, readdir, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import { VaultSyncer } from '../src-main/engine/vault/vault-sync.ts';
 import { DEFAULT_TUNING } from '../src-main/engine/sync/content-uploader.ts';
 import { recoveryKitText } from '../src-main/cli/commands/init.ts';
 import { listTree, type ListedEntry } from '../test/vectors/tree-listing.ts';
+import { initVault, inviteMember, joinTeam, syncOnce, type OpenVault } from '../src-main/engine/api.ts';
+import { teamSessionOf } from '../src-main/engine/team/team-session.ts';
 
 const PASSPHRASE = 'coffer test vector v1: not a secret';
 /** The cheapest scrypt a reader accepts (FORMAT.md §4, N = 2^10): the vector's test stays fast. */
@@ -19,8 +22,9 @@ const VECTOR_KDF = { N: 2 ** 10, r: 8, p: 1 };
 const STORE_BOOKKEEPING = new Set(['.coffer-tmp', '.coffer-locks', '.coffer-sums']);
 
 const outArg = process.argv[2];
+const team = process.argv.slice(3).includes('--team');
 if (!outArg) {
-  console.error('usage: node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir>');
+  console.error('usage: node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> [--team]');
   process.exit(2);
 }
 const out = resolve(outArg);
@@ -54,7 +58,7 @@ try {
     await mkdir(at(dir), { recursive: true });
     await chmod(at(dir), 0o755);
   }
-  await put('notes/hello.txt', 'Hello from Coffer format version 1.\n', 0o644, 1);
+  await put('notes/hello.txt', `Hello from Coffer format version ${team ? 2 : 1}.\n`, 0o644, 1);
   await put('notes/deep/nested/data.bin', seeded('data.bin', 5000), 0o644, 2);
   await put('small-a.txt', seeded('small-a', 700).toString('hex'), 0o644, 3);
   await put('small-b.bin', seeded('small-b', 3000), 0o600, 4);
@@ -68,35 +72,124 @@ try {
   await symlink('notes/hello.txt', at('link-to-hello'));
   await lutimes(at('link-to-hello'), new Date(T0 + 11 * 60_000), new Date(T0 + 11 * 60_000));
 
-  const env = { home, passphrase: async () => PASSPHRASE, kdf: VECTOR_KDF };
-  const remote = `file://${bucket}`;
-  const { vault, recoveryKey } = await LocalVault.init(env, { folder: src, remote, keyRef: 'passphrase' });
-  const syncer = new VaultSyncer(vault);
-  const snapshots: { rootId: string; time: string; entries: ListedEntry[] }[] = [];
-  const syncOnce = async () => {
-    const r = await syncer.sync();
-    if (!r.complete || r.problems.length > 0) throw new Error(`the sync was incomplete: ${JSON.stringify(r.problems)}`);
-    const { rootId, time } = await vault.tree();
-    snapshots.push({ rootId: rootId!, time: time!, entries: await listTree(src) });
-  };
-  await syncOnce();
-  await put('changes.txt', 'second version, longer than the first\n', 0o644, 20);
-  await unlink(at('deleted-later.txt'));
-  await syncOnce();
-  await syncer.close();
-  await vault.close();
-  if (snapshots[0]!.time >= snapshots[1]!.time) throw new Error('the two snapshots have the same time; run again');
+  if (team) {
+    await writeTeamVector();
+  } else {
+    const env = { home, passphrase: async () => PASSPHRASE, kdf: VECTOR_KDF };
+    const remote = `file://${bucket}`;
+    const { vault, recoveryKey } = await LocalVault.init(env, { folder: src, remote, keyRef: 'passphrase' });
+    const syncer = new VaultSyncer(vault);
+    const snapshots: { rootId: string; time: string; entries: ListedEntry[] }[] = [];
+    const syncOnce = async () => {
+      const r = await syncer.sync();
+      if (!r.complete || r.problems.length > 0) throw new Error(`the sync was incomplete: ${JSON.stringify(r.problems)}`);
+      const { rootId, time } = await vault.tree();
+      snapshots.push({ rootId: rootId!, time: time!, entries: await listTree(src) });
+    };
+    await syncOnce();
+    await put('changes.txt', 'second version, longer than the first\n', 0o644, 20);
+    await unlink(at('deleted-later.txt'));
+    await syncOnce();
+    await syncer.close();
+    await vault.close();
+    if (snapshots[0]!.time >= snapshots[1]!.time) throw new Error('the two snapshots have the same time; run again');
 
-  await mkdir(out, { recursive: true });
-  await cp(bucket, join(out, 'bucket'), { recursive: true, filter: (from) => !STORE_BOOKKEEPING.has(from.slice(bucket.length + 1).split('/')[0]!) });
-  await writeFile(join(out, 'passphrase.txt'), `${PASSPHRASE}\n`);
-  await writeFile(join(out, 'recovery-kit.txt'), recoveryKitText(vault.vaultId, 'file:///<a copy of this folder>/bucket', recoveryKey));
-  const expected = {
-    format: 1, vaultId: vault.vaultId, kdf: VECTOR_KDF,
-    snapshots: snapshots.map((s, i) => ({ index: i + 1, ...s })),
-  };
-  await writeFile(join(out, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);
-  console.log(`wrote ${out}: vault ${vault.vaultId}, ${snapshots.length} snapshots`);
+    await mkdir(out, { recursive: true });
+    await cp(bucket, join(out, 'bucket'), { recursive: true, filter: (from) => !STORE_BOOKKEEPING.has(from.slice(bucket.length + 1).split('/')[0]!) });
+    await writeFile(join(out, 'passphrase.txt'), `${PASSPHRASE}\n`);
+    await writeFile(join(out, 'recovery-kit.txt'), recoveryKitText(vault.vaultId, 'file:///<a copy of this folder>/bucket', recoveryKey));
+    const expected = {
+      format: 1, vaultId: vault.vaultId, kdf: VECTOR_KDF,
+      snapshots: snapshots.map((s, i) => ({ index: i + 1, ...s })),
+    };
+    await writeFile(join(out, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);
+    console.log(`wrote ${out}: vault ${vault.vaultId}, ${snapshots.length} snapshots`);
+  }
 } finally {
   await rm(work, { recursive: true, force: true });
+}
+
+/**
+ * Format 2 (FORMAT.md §Team): the owner inits with a passphrase and syncs, invites a writer "bob" (the join
+ * code carries his one-time identity), bob joins with an identity file into his own COFFER_HOME and folder,
+ * changes a file, deletes one and syncs: the head is a root signed by bob. Every root of the chain is listed
+ * in expected.json, oldest first (the owner's unsigned first root, the signed re-commit that starting the
+ * team makes, and bob's).
+ */
+async function writeTeamVector(): Promise<void> {
+  const PASS2 = 'coffer test vector v2: not a secret';
+  const bobHome = join(work, 'bob-home');
+  const bobFolder = join(work, 'bob-folder');
+  const identityFile = join(work, 'bob.identity');
+  await mkdir(bobFolder, { recursive: true });
+  const remote = `file://${bucket}`;
+  const ownerEnv = { home, passphrase: async () => PASS2, kdf: VECTOR_KDF };
+  const bobEnv = { home: bobHome, passphrase: async () => 'bob passphrase (unused)', kdf: VECTOR_KDF };
+  const open: OpenVault[] = [];
+  const ok = (r: Awaited<ReturnType<typeof syncOnce>>) => {
+    if (!r.complete || r.errors > 0) throw new Error(`the sync was incomplete: ${JSON.stringify(r)}`);
+  };
+  /** Tree listings by root id: every root the chain holds gets the listing of the folder it was made from. */
+  const listings = new Map<string, ListedEntry[]>();
+  const note = async (v: OpenVault, folder: string) => {
+    const head = (await v.manifest.readHead())!.head;
+    if (!listings.has(head.rootId)) listings.set(head.rootId, await listTree(folder));
+  };
+  try {
+    const { vault: owner, recoveryKey } = await initVault(ownerEnv, { folder: src, remote, keyRef: 'passphrase' });
+    open.push(owner);
+    ok(await syncOnce(owner));
+    await note(owner, src);
+    const invite = await inviteMember(owner, { name: 'bob', role: 'writer' });
+    await note(owner, src);
+    const { vault: bob, memberId } = await joinTeam(bobEnv, { code: invite.code, folder: bobFolder, identityRef: `file:${identityFile}` });
+    open.push(bob);
+    await note(bob, bobFolder);
+    await writeFile(join(bobFolder, 'changes.txt'), 'second version, written by bob\n');
+    await chmod(join(bobFolder, 'changes.txt'), 0o644);
+    await utimes(join(bobFolder, 'changes.txt'), new Date(T0 + 20 * 60_000), new Date(T0 + 20 * 60_000));
+    await unlink(join(bobFolder, 'deleted-later.txt'));
+    ok(await syncOnce(bob));
+    await note(bob, bobFolder);
+
+    const head = (await bob.manifest.readHead())!.head;
+    const chain = [];
+    for await (const root of bob.manifest.roots(head.rootId)) chain.push(root);
+    chain.reverse();
+    if (chain.at(-1)!.author?.member !== memberId) throw new Error('the head root is not signed by bob');
+    const times = chain.map((r) => r.time);
+    if (new Set(times).size !== times.length) throw new Error('two snapshots have the same time; run again');
+    const snapshots = chain.map((r, i) => {
+      const entries = listings.get(r.rootId);
+      if (!entries) throw new Error(`root ${r.rootId} was not made by a step of this script`);
+      return { index: i + 1, rootId: r.rootId, time: r.time, author: r.author?.member ?? null, generation: r.generation ?? null, entries };
+    });
+    const membership = teamSessionOf(bob.manifest)!.membership!;
+    const members = membership.doc.members;
+    for (const v of open.splice(0)) await v.close();
+
+    await mkdir(out, { recursive: true });
+    await cp(bucket, join(out, 'bucket'), { recursive: true, filter: (from) => !STORE_BOOKKEEPING.has(from.slice(bucket.length + 1).split('/')[0]!) });
+    await writeFile(join(out, 'passphrase.txt'), `${PASS2}\n`);
+    await writeFile(join(out, 'recovery-kit.txt'), recoveryKitText(owner.vaultId, 'file:///<a copy of this folder>/bucket', recoveryKey));
+    await cp(identityFile, join(out, 'member-bob.identity'));
+    const expected = {
+      format: head.format, vaultId: owner.vaultId, kdf: VECTOR_KDF,
+      team: {
+        descriptorVersion: 2,
+        creatorKey: members[0]!.signKey,
+        ownerId: members[0]!.id,
+        bobId: memberId,
+        memberIds: members.map((m) => m.id),
+        membershipVersion: membership.doc.version,
+        headAuthor: memberId,
+        headGeneration: head.generation,
+      },
+      snapshots,
+    };
+    await writeFile(join(out, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);
+    console.log(`wrote ${out}: team vault ${owner.vaultId}, ${snapshots.length} snapshots, membership version ${membership.doc.version}`);
+  } finally {
+    for (const v of open.splice(0)) await v.close();
+  }
 }

@@ -13,7 +13,21 @@ import { listTree, type ListedEntry } from '../vectors/tree-listing.ts';
 interface Expected { vaultId: string; snapshots: { rootId: string; time: string; entries: ListedEntry[] }[] }
 
 const vectorsDir = fileURLToPath(new URL('../vectors/', import.meta.url));
-const vectors = (await readdir(vectorsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && /^v\d+$/.test(d.name)).map((d) => d.name).sort();
+const allVectors = (await readdir(vectorsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && /^v\d+$/.test(d.name)).map((d) => d.name).sort();
+/** Appendix A reads descriptor version 1 and refuses any other (A.1): team vaults (version 2) are checked by
+ * the engine's own tests (test/vectors), and here only for that refusal. */
+const descriptorVersion = async (name: string) => (JSON.parse(await readFile(join(vectorsDir, name, 'bucket/coffer-vault.json'), 'utf8')) as { version: number }).version;
+const versions = await Promise.all(allVectors.map(descriptorVersion));
+const vectors = allVectors.filter((_, i) => versions[i] === 1);
+const laterVectors = allVectors.filter((_, i) => versions[i] !== 1);
+
+it('reads at least vector v1 and refuses the later descriptor versions (Appendix A.1)', async () => {
+  expect(vectors).toContain('v1');
+  for (const name of laterVectors) {
+    const passphrase = (await readFile(join(vectorsDir, name, 'passphrase.txt'), 'utf8')).replace(/\n$/, '');
+    await expect(IndependentReader.open(join(vectorsDir, name, 'bucket'), { passphrase })).rejects.toThrow('unknown vault format');
+  }
+});
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** A manifest entry in the form tree-listing.ts gives a folder on disk (names that are not UTF-8 as base64). */

@@ -25,6 +25,7 @@ const vectors = (await readdir(here, { withFileTypes: true })).filter((d) => d.i
 
 it('finds the committed vectors', () => {
   expect(vectors).toContain('v1');
+  expect(vectors).toContain('v2');
 });
 
 describe.each(vectors)('format vector %s', (name) => {

@@ -8,7 +8,8 @@ import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, Te
 import type { KeyStatus } from '../ports/key-provider.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
-import { OBJECTS_PREFIX } from '../objects/object-keys.ts';
+import { DEVICES_PREFIX, MEMBERSHIP_PREFIX, OBJECTS_PREFIX } from '../objects/object-keys.ts';
+import { MEMBER_SLOTS_PREFIX } from '../keys/member-slot.ts';
 import { entryIn } from '../manifest/history-walk.ts';
 import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
@@ -170,9 +171,21 @@ export class EngineVaultService implements VaultService {
       if (o.lastModified && (!first || o.lastModified < first)) first = o.lastModified;
       if (o.lastModified && (!last || o.lastModified > last)) last = o.lastModified;
     }
+    const countUnder = async (prefix: string) => {
+      let n = 0;
+      for await (const _ of this.vault.store.list(prefix)) n++;
+      return n;
+    };
+    const [devices, members, versions] = await Promise.all([countUnder(DEVICES_PREFIX), countUnder(MEMBER_SLOTS_PREFIX), countUnder(MEMBERSHIP_PREFIX)]);
     return {
       reveals: [
         { fact: 'Number of stored objects', value: String(count) },
+        // Sealed, but each is its own object under its own prefix: how many there are is visible.
+        { fact: 'Number of devices (random ids; names are encrypted)', value: String(devices) },
+        ...(members > 0 ? [
+          { fact: 'Number of team members with a key slot (random ids; names are encrypted)', value: String(members) },
+          { fact: 'Number of membership changes', value: String(versions) },
+        ] : []),
         { fact: 'Total stored bytes (ciphertext)', value: String(bytes) },
         { fact: 'Upload times', value: first && last ? `${first.toISOString()} to ${last.toISOString()}` : 'none yet' },
         { fact: 'Approximate size of large files (one object per 64 MiB range)', value: 'visible as object sizes' },

@@ -127,6 +127,24 @@ export async function openVaultKey(ref: string, ctx: KeyContext): Promise<Manage
 }
 
 /**
+ * A vault key that stays open (a watch, the app) learns what other devices changed since it was opened: a
+ * member takes the newer set an admin wrote to its slot (a new generation after a removal, or its own
+ * removal), the owner's copies catch up as at open. Otherwise a long-running client would go on writing
+ * under a generation a removed member still holds. True when the set changed.
+ */
+export async function refreshVaultKey(key: ManagedKey, ctx: KeyContext): Promise<boolean> {
+  if (!(key instanceof LocalManagedKey)) return false;
+  const before = key.keySet();
+  if (key.custody instanceof MemberCustody && key.custody.identity) {
+    const slot = await readMemberSlot(ctx.store, ctx.vaultId, key.custody.identity).catch(() => null);
+    if (slot && (slot.current !== before.current || (slot.removed && !before.removed))) key.adoptSaved(slot);
+  } else {
+    await caughtUp(key, ctx);
+  }
+  return key.keySet() !== before;
+}
+
+/**
  * The owner's keychain, passphrase and recovery copies catch up with the owner's member slot: another admin
  * who started a new key generation (a member removed) wrote it there, as they cannot write the others.
  */

@@ -74,6 +74,14 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
     await this.persist(next);
   }
 
+  /**
+   * A newer set an admin already wrote to this member's own slot (a new generation, a removal note): taken
+   * as it is, without writing anything back.
+   */
+  adoptSaved(next: VaultKeySet): void {
+    this.set = next;
+  }
+
   /** For moving the key between providers inside this module only; never sent to the UI. */
   keySet(): VaultKeySet {
     return this.set;

@@ -8,6 +8,7 @@ import type { TeamSession } from '../team/team-session.ts';
 import { TeamPermissionError } from '../team/team-errors.ts';
 import { attachTeam, sessionOf } from './team-attach.ts';
 import type { OpenVault } from './vault-ops.ts';
+import { refreshVaultKey } from '../keys/index.ts';
 
 /**
  * What a sync of this vault needs from the team layer, for every host that syncs (syncOnce, the watch
@@ -16,14 +17,24 @@ import type { OpenVault } from './vault-ops.ts';
  * go into conflict copies and history. Throws TeamPermissionError for a client that must not sync at all
  * (a removed member or device). A vault without a team merges with the head's root as before.
  */
-export async function teamSyncOptions(vault: OpenVault): Promise<Pick<SyncerOptions, 'chooseBase' | 'canCommit' | 'names'>> {
-  let session = await sessionOf(vault);
+export async function teamSyncOptions(vault: OpenVault): Promise<Pick<SyncerOptions, 'chooseBase' | 'canCommit' | 'names' | 'beforePass'>> {
+  // The owner's copies catch up with a rotation or generation made on another device (as at open).
+  let session = (await refreshVaultKey(vault.key, vault.keyContext())) ? await attachTeam(vault) : await sessionOf(vault);
   const reader = session.me?.status === 'active' && session.me.role === 'reader' && !session.removed;
   const refusal = commitRefusal(session, (id) => memberName(session, id) ?? id);
   if (refusal && !reader) throw new TeamPermissionError(refusal);
 
   const names = new PassNames(vault, () => session);
   let lastHead: string | null = null;
+  // A key opened long ago (a watch, the app) takes a generation another device started before the pass reads
+  // or seals anything: every pass in a team vault (a removal does not move the head; one small read).
+  const beforePass = async () => {
+    if (!session.membership && !session.removed) return;
+    if (!(await refreshVaultKey(vault.key, vault.keyContext()))) return;
+    session = await attachTeam(vault);
+    const stop = commitRefusal(session, (id) => memberName(session, id) ?? id);
+    if (stop && !(session.me?.role === 'reader' && session.me.status === 'active')) throw new TeamPermissionError(stop);
+  };
   const chooseBase: BaseChooser = async (h) => {
     // Device records are read again only when the head moved: that is when a pull or a conflict names them.
     if (h.head.rootId !== lastHead) await names.reload();
@@ -40,7 +51,7 @@ export async function teamSyncOptions(vault: OpenVault): Promise<Pick<SyncerOpti
     }
     return { rootId: chosen.root.rootId, refused: chosen.refused };
   };
-  return { chooseBase, canCommit: !reader, names: names.resolver };
+  return { beforePass, chooseBase, canCommit: !reader, names: names.resolver };
 }
 
 function memberName(session: TeamSession, id: string): string | undefined {

@@ -23,6 +23,8 @@ export interface SyncerOptions {
   chooseBase?: BaseChooser;
   /** false: this device may only read (reader role); passes pull and never commit. */
   canCommit?: boolean;
+  /** Runs before each pass reads anything (a team vault's key and membership catch up: team-sync.ts). */
+  beforePass?: () => Promise<void>;
 }
 
 /**
@@ -51,6 +53,7 @@ export class VaultSyncer {
    * schedules passes runs them (vault/maintenance.ts).
    */
   async sync(req: SyncRequest = {}): Promise<SyncPassResult> {
+    await this.opts.beforePass?.();
     const { vault } = this;
     const settings = vault.settings;
     const journal = (this.journal ??= await FileJournal.open(vault.paths.dir));

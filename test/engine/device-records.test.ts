@@ -1,5 +1,6 @@
 // Device records (devices/<id>): written at init, by a v1 vault's first sync, create-only; read back as
 // names for history; "last seen" from the roots.
+import { namesFromRecords } from '../../src-main/engine/use-cases/history-names.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -10,7 +11,7 @@ import { VaultRegistry } from '../../src-main/engine/vault/registry.ts';
 import { vaultPaths } from '../../src-main/engine/vault/state-dir.ts';
 import { defaultSettings, saveSettings } from '../../src-main/engine/journal/settings-store.ts';
 import {
-  deviceNames, devicesLastSeen, readDeviceRecords, writeDeviceRecord,
+  devicesLastSeen, readDeviceRecords, writeDeviceRecord,
 } from '../../src-main/engine/vault/device-records.ts';
 import { queryHistory } from '../../src-main/engine/use-cases/vault-ops.ts';
 import { syncOnce } from '../../src-main/engine/use-cases/sync-ops.ts';
@@ -55,8 +56,9 @@ describe.each(kinds)('device records (%s remote)', (kind) => {
     const again = await writeDeviceRecord(vault, { name: 'renamed' });
     expect(again).toEqual(records[0]);
     expect(await readDeviceRecords(vault)).toEqual(records);
-    expect((await deviceNames(vault))(id)).toBe(hostname());
-    expect((await deviceNames(vault))('0123456789abcdef')).toBeUndefined();
+    const names = namesFromRecords(await readDeviceRecords(vault));
+    expect(names.device(id)?.name).toBe(hostname());
+    expect(names.device('0123456789abcdef')).toBeUndefined();
     await vault.close();
   });
 });

@@ -20,10 +20,20 @@ export interface HistoryNames {
   member(id: string): string | undefined;
 }
 
-/** Names from the bucket's device records and, for team vaults, the membership document's member names. */
-export function namesFromRecords(devices: readonly DeviceRecord[], memberNames?: MemberNames): HistoryNames {
-  const byId = new Map(devices.map((d) => [d.id, d]));
+/**
+ * Names from the bucket's device records and, for team vaults, the membership document's member names. A
+ * record without a member is one of the owner's devices: with `ownerMember` (a team vault's creator) it
+ * is named as that member's.
+ */
+export function namesFromRecords(devices: readonly DeviceRecord[], memberNames?: MemberNames, ownerMember?: string): HistoryNames {
+  const byId = new Map(devices.map((d) => [d.id, { name: d.name, member: d.member ?? ownerMember ?? null }]));
   return { device: (id) => byId.get(id), member: (id) => memberNames?.(id) };
+}
+
+/** The names a team vault's membership document gives: member id -> name, and the creator (first member). */
+export function membershipNames(doc: { members: readonly { id: string; name: string }[] } | null | undefined): { memberNames: MemberNames; ownerMember?: string } {
+  const byId = new Map((doc?.members ?? []).map((m) => [m.id, m.name]));
+  return { memberNames: (id) => byId.get(id), ownerMember: doc?.members[0]?.id };
 }
 
 /**

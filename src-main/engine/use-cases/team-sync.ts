@@ -1,7 +1,8 @@
 import type { SyncerOptions } from '../vault/vault-sync.ts';
 import type { BaseChooser } from '../sync/plan-pass.ts';
 import type { NameResolver } from '../sync/merge-trees.ts';
-import { readDeviceRecords, type DeviceRecord } from '../vault/device-records.ts';
+import { readDeviceRecords } from '../vault/device-records.ts';
+import { membershipNames, namesFromRecords, type HistoryNames } from './history-names.ts';
 import { acceptedHead } from '../team/accepted-head.ts';
 import { commitRefusal } from '../team/team-session.ts';
 import type { TeamSession } from '../team/team-session.ts';
@@ -20,9 +21,7 @@ import { refreshVaultKey } from '../keys/index.ts';
 export async function teamSyncOptions(vault: OpenVault): Promise<Pick<SyncerOptions, 'chooseBase' | 'canCommit' | 'names' | 'beforePass'>> {
   // The owner's copies catch up with a rotation or generation made on another device (as at open).
   let session = (await refreshVaultKey(vault.key, vault.keyContext())) ? await attachTeam(vault) : await sessionOf(vault);
-  const reader = session.me?.status === 'active' && session.me.role === 'reader' && !session.removed;
-  const refusal = commitRefusal(session, (id) => memberName(session, id) ?? id);
-  if (refusal && !reader) throw new TeamPermissionError(refusal);
+  const reader = assertMaySync(session);
 
   const names = new PassNames(vault, () => session);
   let lastHead: string | null = null;
@@ -32,8 +31,7 @@ export async function teamSyncOptions(vault: OpenVault): Promise<Pick<SyncerOpti
     if (!session.membership && !session.removed) return;
     if (!(await refreshVaultKey(vault.key, vault.keyContext()))) return;
     session = await attachTeam(vault);
-    const stop = commitRefusal(session, (id) => memberName(session, id) ?? id);
-    if (stop && !(session.me?.role === 'reader' && session.me.status === 'active')) throw new TeamPermissionError(stop);
+    assertMaySync(session);
   };
   const chooseBase: BaseChooser = async (h) => {
     // Device records are read again only when the head moved: that is when a pull or a conflict names them.
@@ -54,26 +52,35 @@ export async function teamSyncOptions(vault: OpenVault): Promise<Pick<SyncerOpti
   return { beforePass, chooseBase, canCommit: !reader, names: names.resolver };
 }
 
-function memberName(session: TeamSession, id: string): string | undefined {
-  return session.membership?.doc.members.find((m) => m.id === id)?.name;
+/**
+ * Throws TeamPermissionError for a client that must not sync at all (a removed member or device); returns
+ * whether it is an active reader, which pulls but never commits (the refusal then only stops its commits).
+ */
+function assertMaySync(session: TeamSession): boolean {
+  const reader = session.me?.status === 'active' && session.me.role === 'reader' && !session.removed;
+  const refusal = commitRefusal(session, (id) => session.membership?.doc.members.find((m) => m.id === id)?.name ?? id);
+  if (refusal && !reader) throw new TeamPermissionError(refusal);
+  return reader;
 }
 
-/** Member and device names from the device records and the membership document, reloaded on demand. */
+/** Member and device names for conflict copies, from the device records and the membership document. */
 class PassNames {
-  private devices = new Map<string, DeviceRecord>();
+  private names: HistoryNames = namesFromRecords([]);
   constructor(private readonly vault: OpenVault, private readonly session: () => TeamSession) {}
 
   async reload(): Promise<void> {
     const records = await readDeviceRecords(this.vault).catch(() => null);
-    if (records) this.devices = new Map(records.map((d) => [d.id, d]));
+    if (!records) return;
+    const { memberNames, ownerMember } = membershipNames(this.session().membership?.doc);
+    this.names = namesFromRecords(records, memberNames, ownerMember);
   }
 
   readonly resolver: NameResolver = (memberId, deviceId) => {
-    const record = this.devices.get(deviceId);
-    const member = memberId ?? record?.member ?? null;
+    const device = this.names.device(deviceId);
     const doc = this.session().membership?.doc;
+    const member = memberId ?? device?.member ?? null;
     // A device without a member is one of the owner's: in a team vault, the creator (the first member).
-    const name = member !== null ? (doc && memberName(this.session(), member)) ?? member : doc?.members[0]?.name ?? 'owner';
-    return { member: name, device: record?.name ?? deviceId };
+    const memberName = member !== null ? membershipNames(doc).memberNames(member) ?? member : doc?.members[0]?.name ?? 'owner';
+    return { member: memberName, device: device?.name ?? deviceId };
   };
 }

@@ -15,7 +15,9 @@ import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
 import { fileVersions, queryHistory } from './vault-ops.ts';
 import type { SyncerOptions } from '../vault/vault-sync.ts';
-import type { HistoryNames } from './history-names.ts';
+import { membershipNames, namesFromRecords, type HistoryNames } from './history-names.ts';
+import { sessionOf } from './team-attach.ts';
+import { readDeviceRecords } from '../vault/device-records.ts';
 import { inviteMember, reencryptTeam, removeDevice, removeMember, setMemberRole, teamView } from './team-ops.ts';
 import { vaultConflicts } from './join-ops.ts';
 import { VaultRunner } from '../vault/vault-runner.ts';
@@ -251,14 +253,17 @@ export class EngineVaultService implements VaultService {
     return this.team();
   }
 
-  /** Member and device ids -> names, from the Team view (cached); without one (an old vault) the ids stay. */
+  /**
+   * Member and device ids -> names (cached): the device records and the membership document the team
+   * session already holds; without them (an old vault) the ids stay.
+   */
   private async resolveNames(): Promise<HistoryNames> {
     const now = this.vault.clock.now();
     if (!this.names || now - this.names.at >= NAMES_TTL_MS) {
-      const team = await this.team().catch(() => null);
-      const members = new Map((team?.members ?? []).map((m) => [m.id, m.name]));
-      const devices = new Map((team?.devices ?? []).map((d) => [d.id, { name: d.name, member: d.member }]));
-      this.names = { at: now, names: { device: (id) => devices.get(id), member: (id) => members.get(id) } };
+      const session = await sessionOf(this.vault).catch(() => null);
+      const { memberNames, ownerMember } = membershipNames(session?.membership?.doc);
+      const records = await readDeviceRecords(this.vault).catch(() => []);
+      this.names = { at: now, names: namesFromRecords(records, memberNames, ownerMember) };
     }
     return this.names.names;
   }

@@ -116,12 +116,6 @@ export async function devicesLastSeen(vault: ReadableVault, maxRoots = LAST_SEEN
   return seen;
 }
 
-/** Device id → its name from the records, for history and conflict names; undefined for an id without one. */
-export async function deviceNames(vault: ReadableVault): Promise<(deviceId: string) => string | undefined> {
-  const names = new Map((await readDeviceRecords(vault)).map((r) => [r.id, r.name]));
-  return (id) => names.get(id);
-}
-
 async function isMarked(vault: LocalVault): Promise<boolean> {
   try {
     const mark = JSON.parse(await readFile(join(vault.paths.dir, MARK), 'utf8')) as { id?: unknown };

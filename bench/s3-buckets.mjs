@@ -1,7 +1,8 @@
 // Creates the bench's buckets on the local S3 server (one per tool), with the settings RGW needs.
 import { S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 
-export async function createBucket(dest, tool) {
+/** One bucket per (case, tool) and run: `name` is lower-case letters, digits and dashes. */
+export async function createBucket(dest, name) {
   const client = new S3Client({
     endpoint: dest.endpoint,
     region: 'us-east-1',
@@ -10,7 +11,7 @@ export async function createBucket(dest, tool) {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const bucket = `bench-${tool}-${dest.runId}`;
+  const bucket = `bench-${name}-${dest.runId}`.slice(0, 63);
   try {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   } finally {

@@ -10,6 +10,8 @@ export const USAGE = `node bench/run.mjs [options]
   --cases a,b,c        of ${CASES.join(', ')} (default: all but huge)
   --huge               add the 4 GiB peak-RSS case (BENCH_HUGE_GIB to change the size)
   --no-s3, --no-local  skip a destination
+  --s3-endpoint <url>  use this running RGW (keys CIACCESSKEY/CISECRETKEY; its buckets are removed after)
+                       instead of starting the bench's own Ceph (for checks; figures want the bench's own)
   --tools a,b          of coffer (keychain), coffer-pass (passphrase), rclone, restic (order = run order)
   --watch-saves <n>    saves in the watch case (default 24, at least 20 for a p95)
   --dir <d>            scratch parent (BENCH_DIR; default the OS temp dir); --keep keeps the data
@@ -36,6 +38,7 @@ export function parseOptions(argv, env = process.env) {
     tools,
     local: !flag('no-local'),
     s3: !flag('no-s3'),
+    s3Endpoint: opt('s3-endpoint', env.BENCH_S3_ENDPOINT),
     watchSaves: Math.max(1, Number(opt('watch-saves', '24'))),
     hugeGiB: Number(env.BENCH_HUGE_GIB ?? 4) * Math.min(1, scale),
     dir: opt('dir', env.BENCH_DIR),
@@ -52,15 +55,15 @@ export function estimateSeconds(o) {
   const nCoffer = o.tools.filter((t) => t.startsWith('coffer')).length;
   // Per-tool cold rates (MB/s): local ~90, S3 ~35 (rclone's many PUTs are slower still).
   const coldS = (bytes) => (o.local ? bytes / (90 * MB) : 0) + (o.s3 ? bytes / (35 * MB) : 0);
-  let s = o.s3 ? 20 : 0;
+  let s = o.s3 && !o.s3Endpoint ? 20 : 0;
   if (o.cases.includes('mix')) {
     const bytes = 652 * MB * o.scale;
-    s += bytes / (300 * MB) + nTools * (coldS(bytes) + dests * (3 + 2 + 3));
+    s += dests * bytes / (300 * MB) + nTools * (coldS(bytes) + dests * (3 + 2 + 3));
   }
   if (o.cases.includes('bigedit')) {
     const bytes = 500 * MB * o.scale;
     // rclone re-uploads the whole file after each edit; the others a little.
-    s += bytes / (300 * MB) + nTools * (coldS(bytes) + dests * 6) + (o.tools.includes('rclone') ? 2 * coldS(bytes) : 0);
+    s += dests * bytes / (300 * MB) + nTools * (coldS(bytes) + dests * 6) + (o.tools.includes('rclone') ? 2 * coldS(bytes) : 0);
   }
   if (o.cases.includes('100k')) {
     const files = 100_000 * o.scale100k;

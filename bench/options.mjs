@@ -67,7 +67,8 @@ export function estimateSeconds(o) {
   }
   if (o.cases.includes('100k')) {
     const files = 100_000 * o.scale100k;
-    s += files / 5000 + nTools * (files / 2500 + files / 25_000 + 6);
+    // Tiny files cost per file: ~125 s per 100,000 per tool cold (rclone writes one file each), ~5-10 s no-change.
+    s += files / 5000 + nTools * (files / 800 + files / 15_000 + 6);
   }
   if (o.cases.includes('watch')) s += dests * nCoffer * (o.watchSaves + 25);
   if (o.cases.includes('scan100k')) s += 40;

@@ -29,6 +29,8 @@ export function parseOptions(argv, env = process.env) {
   const unknown = cases.filter((c) => !CASES.includes(c));
   if (unknown.length) throw new Error(`unknown case ${unknown.join(', ')}: the cases are ${CASES.join(', ')}`);
   const tools = opt('tools', 'rclone,restic,coffer,coffer-pass').split(',');
+  const badTool = tools.filter((t) => !['coffer', 'coffer-pass', 'rclone', 'restic'].includes(t));
+  if (badTool.length) throw new Error(`unknown tool ${badTool.join(', ')}: the tools are coffer, coffer-pass, rclone, restic`);
   if (!(scale > 0)) throw new Error(`--scale must be > 0, got ${scale}`);
   return {
     help: flag('help'),

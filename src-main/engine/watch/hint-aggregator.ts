@@ -11,10 +11,20 @@ export interface ScanBatch {
 export interface HintAggregatorOptions {
   /** Debounce and rescan timers; tests pass the fake clock. */
   clock?: Clock;
-  /** Emit once no hint arrived for this long. Default 1000 ms. */
+  /**
+   * Emit once no hint arrived for this long. Default 250 ms: long enough to fold an editor's
+   * write-rename-chmod of one save, or a `git checkout`, into one batch; short enough that a save is
+   * committed well within 2 s.
+   */
   quietMs?: number;
-  /** ...but never later than this after the first pending hint. Default 10 000 ms. */
+  /**
+   * ...but never later than this after the first hint of the batch (the hard cap), so a file saved every
+   * 100 ms still gets a pass at least this often. Default 1000 ms, or four quiet windows when a longer
+   * `quietMs` is given (so a long quiet window still has room to coalesce).
+   */
   maxDelayMs?: number;
+  /** After a failed batch, wait at least this long before retrying it (a failing store is not hammered). Default 1000 ms. */
+  retryMs?: number;
   /** More distinct pending paths than this and the batch becomes 'all'. Default 5000. */
   maxPaths?: number;
   /** A full rescan at least this often, to catch what no hint announced. Default 1 h; 0 disables. */
@@ -27,8 +37,10 @@ export interface HintAggregatorOptions {
  * periodic full rescan covers what the watcher missed.
  *
  * At most one batch is in flight: when `onBatch` returns a promise, hints keep collecting until it
- * settles. If it rejects, its scope is merged back and retried after the quiet period, so no hinted
- * path is ever lost.
+ * settles, and the quiet window and the cap keep running meanwhile, so a batch that fell due during a
+ * pass starts the moment that pass ends (a save during a pass waits for the rest of that pass, not for a
+ * fresh window). If it rejects, its scope is merged back and retried after `retryMs`, so no hinted path
+ * is ever lost.
  */
 export class HintAggregator {
   private readonly clock: Clock;
@@ -36,6 +48,7 @@ export class HintAggregator {
   private readonly maxDelayMs: number;
   private readonly maxPaths: number;
   private readonly fullRescanMs: number;
+  private readonly retryMs: number;
   private pending: Set<string> | 'all' | null = null;
   private reason: ScanBatch['reason'] = 'hints';
   /** When the oldest pending hint arrived: the max delay counts from here. */
@@ -48,11 +61,13 @@ export class HintAggregator {
 
   constructor(private readonly onBatch: (batch: ScanBatch) => void | Promise<void>, opts: HintAggregatorOptions = {}) {
     this.clock = opts.clock ?? systemClock;
-    this.quietMs = opts.quietMs ?? 1000;
-    this.maxDelayMs = opts.maxDelayMs ?? 10_000;
+    this.quietMs = opts.quietMs ?? 250;
+    this.maxDelayMs = opts.maxDelayMs ?? Math.max(1000, 4 * this.quietMs);
     this.maxPaths = opts.maxPaths ?? 5000;
     this.fullRescanMs = opts.fullRescanMs ?? 3_600_000;
-    for (const [name, v] of [['quietMs', this.quietMs], ['maxDelayMs', this.maxDelayMs], ['maxPaths', this.maxPaths], ['fullRescanMs', this.fullRescanMs]] as const) {
+    this.retryMs = opts.retryMs ?? 1000;
+    const checked = [['quietMs', this.quietMs], ['maxDelayMs', this.maxDelayMs], ['maxPaths', this.maxPaths], ['fullRescanMs', this.fullRescanMs], ['retryMs', this.retryMs]] as const;
+    for (const [name, v] of checked) {
       if (!Number.isFinite(v) || v < 0) throw new RangeError(`HintAggregator: ${name} must be a finite number >= 0, got ${v}`);
     }
   }
@@ -99,10 +114,11 @@ export class HintAggregator {
     this.pending = 'all';
   }
 
-  private armFlush(): void {
+  /** (Re)arms the flush: `quiet` after now, but never past the cap counted from the batch's first hint. */
+  private armFlush(quiet = this.quietMs): void {
     const now = this.clock.now();
     this.flushTimer?.cancel();
-    const delay = Math.max(0, Math.min(this.quietMs, this.firstAt + this.maxDelayMs - now));
+    const delay = Math.max(0, Math.min(quiet, this.firstAt + Math.max(this.maxDelayMs, quiet) - now));
     this.flushTimer = this.clock.schedule(delay, () => {
       this.flushTimer = null;
       this.fire();
@@ -166,6 +182,6 @@ export class HintAggregator {
     if (batch.scope === 'all') this.markAll('retry');
     else for (const p of batch.scope) this.push({ kind: 'change', path: p });
     if (this.pending !== 'all' && this.pending !== null) this.reason = 'retry';
-    this.armFlush();
+    this.armFlush(Math.max(this.quietMs, this.retryMs));
   }
 }

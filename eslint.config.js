@@ -17,6 +17,7 @@ import tseslint from 'typescript-eslint';
 export const ENGINE_LAYERS = [
   ['ports'],
   ['fsx', 'crypto'],
+  ['chunking'],
   ['store'],
   ['objects', 'journal', 'scan'],
   ['keys', 'manifest', 'watch'],

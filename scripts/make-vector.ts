@@ -2,6 +2,7 @@
 // engine from a seeded source tree in two snapshots, with its passphrase, recovery kit and expected.json.
 //   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir>          (format 1: one device)
 //   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --team   (format 2: a team)
+//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --chunks (format 3: CDC chunks, padding)
 // A committed vector is never regenerated: a format change writes a new v<N> folder beside the old ones.
 import { createHash } from 'node:crypto';
 import { chmod, cp, lutimes, mkdir, mkdtemp, readdir, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
@@ -23,8 +24,9 @@ const STORE_BOOKKEEPING = new Set(['.coffer-tmp', '.coffer-locks', '.coffer-sums
 
 const outArg = process.argv[2];
 const team = process.argv.slice(3).includes('--team');
+const chunks = process.argv.slice(3).includes('--chunks');
 if (!outArg) {
-  console.error('usage: node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> [--team]');
+  console.error('usage: node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> [--team | --chunks]');
   process.exit(2);
 }
 const out = resolve(outArg);
@@ -58,7 +60,7 @@ try {
     await mkdir(at(dir), { recursive: true });
     await chmod(at(dir), 0o755);
   }
-  await put('notes/hello.txt', `Hello from Coffer format version ${team ? 2 : 1}.\n`, 0o644, 1);
+  await put('notes/hello.txt', `Hello from Coffer format version ${chunks ? 3 : team ? 2 : 1}.\n`, 0o644, 1);
   await put('notes/deep/nested/data.bin', seeded('data.bin', 5000), 0o644, 2);
   await put('small-a.txt', seeded('small-a', 700).toString('hex'), 0o644, 3);
   await put('small-b.bin', seeded('small-b', 3000), 0o600, 4);
@@ -69,6 +71,8 @@ try {
   await put(Buffer.from('caf\xe9.txt', 'latin1'), 'a name in Latin-1, not UTF-8\n', 0o644, 9);
   // One byte over the pack limit: the smallest file stored as its own data object.
   await put('large.bin', seeded('large.bin', DEFAULT_TUNING.packFileMax + 1), 0o644, 10);
+  // Format 3: a file cut into several content-defined chunks; snapshot 2 edits its middle.
+  if (chunks) await put('video.bin', seeded('video.bin', 6 * 1024 * 1024 + 123), 0o644, 12);
   await symlink('notes/hello.txt', at('link-to-hello'));
   await lutimes(at('link-to-hello'), new Date(T0 + 11 * 60_000), new Date(T0 + 11 * 60_000));
 
@@ -78,7 +82,8 @@ try {
     const env = { home, passphrase: async () => PASSPHRASE, kdf: VECTOR_KDF };
     const remote = `file://${bucket}`;
     const { vault, recoveryKey } = await LocalVault.init(env, { folder: src, remote, keyRef: 'passphrase' });
-    const syncer = new VaultSyncer(vault);
+    // Format 3's vector pads its objects (FORMAT.md §3.5), so a reader must skip the zeros.
+    const syncer = new VaultSyncer(vault, chunks ? { tuning: { padding: 'padme' } } : {});
     const snapshots: { rootId: string; time: string; entries: ListedEntry[] }[] = [];
     const syncOnce = async () => {
       const r = await syncer.sync();
@@ -89,6 +94,11 @@ try {
     await syncOnce();
     await put('changes.txt', 'second version, longer than the first\n', 0o644, 20);
     await unlink(at('deleted-later.txt'));
+    if (chunks) {
+      const video = seeded('video.bin', 6 * 1024 * 1024 + 123);
+      seeded('video.bin edit', 100_000).copy(video, 3 * 1024 * 1024);
+      await put('video.bin', video, 0o644, 21);
+    }
     await syncOnce();
     await syncer.close();
     await vault.close();
@@ -99,7 +109,7 @@ try {
     await writeFile(join(out, 'passphrase.txt'), `${PASSPHRASE}\n`);
     await writeFile(join(out, 'recovery-kit.txt'), recoveryKitText(vault.vaultId, 'file:///<a copy of this folder>/bucket', recoveryKey));
     const expected = {
-      format: 1, vaultId: vault.vaultId, kdf: VECTOR_KDF,
+      format: 1, vaultId: vault.vaultId, kdf: VECTOR_KDF, ...(chunks ? { descriptorVersion: 3, padding: 'padme' } : {}),
       snapshots: snapshots.map((s, i) => ({ index: i + 1, ...s })),
     };
     await writeFile(join(out, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);

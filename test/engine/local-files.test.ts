@@ -61,7 +61,7 @@ describe('local files the engine must handle without losing anything', () => {
     const result = await runSyncPass({
       root: sb.folder, vaultId: vault.vaultId, deviceId: 'dev', store: vault.store, sealer: vault.sealer, manifest: vault.manifest,
       journal, history: await vault.history(), scanner: racing, clock: systemClock, random: systemRandom, spoolDir: vault.paths.spool,
-      keyVersion: async () => 1, massDeleteThreshold: 0.5,
+      keyVersion: async () => 1, massDeleteThreshold: 0.5, chunker: () => vault.chunker(),
     }, await loadIndex(vault.paths.index));
     await journal.close();
     expect(result.skipped).toBe(1);

@@ -26,7 +26,7 @@ async function passWith(vault: LocalVault, folder: string, over: Partial<SyncPas
       manifest: vault.manifest, journal, history: await vault.history(),
       scanner: new FsScanner({ root: folder, ignore: await IgnoreRules.load(folder), excludeAbsolute: [vault.env.home] }),
       clock: systemClock, random: systemRandom, spoolDir: vault.paths.spool, keyVersion: async () => 1, massDeleteThreshold: 0.5,
-      ...over,
+      chunker: () => vault.chunker(), ...over,
     }, index);
     await saveIndex(vault.paths.index, r.index);
     return r;

@@ -39,7 +39,7 @@ describe.each(kinds)('init, sync, change, sync, restore (%s remote)', (kind) => 
     await mkdir(join(f, 'empty-folder'));
     await symlink('Private Tax Papers/2026/secret-salary.txt', join(f, 'shortcut'));
     const { vault, recoveryKey, remote, endpoint } = await initVault(sb, kind);
-    const syncer = new VaultSyncer(vault, { tuning: { chunkBytes: 1024 * 1024 } });
+    const syncer = new VaultSyncer(vault);
     const first = await syncer.sync();
     expect(first.complete).toBe(true);
     expect(first.uploaded).toBe(3);

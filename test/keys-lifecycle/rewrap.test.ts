@@ -41,7 +41,7 @@ describe('coffer keys rewrap (engine)', () => {
     for (let i = 0; i < 12; i++) await writeFile(join(f, `docs/note-${i}.txt`), `note ${i} ${randomBytes(8).toString('hex')}`);
     await writeFile(join(f, 'big.bin'), randomBytes(2 * 1024 * 1024 + 5));
     const { vault } = await initVault(sb, 'file');
-    const syncer = new VaultSyncer(vault, { tuning: { chunkBytes: 1024 * 1024 } });
+    const syncer = new VaultSyncer(vault);
     await syncer.sync();
     await writeFile(join(f, 'docs/note-0.txt'), 'changed once'); // a second root: history to keep readable
     await syncer.sync();

@@ -41,7 +41,9 @@ async function setup(packTargetBytes: number) {
   const store = new MemoryStore();
   const writer = new ObjectWriter({ store, sealer: identity, journal, vaultId: 'v', spoolDir: join(dir, 'spool'), random: systemRandom });
   const uploader = new ContentUploader(join(dir, 'folder'), writer, new ResumeMap([]), new Map(), systemRandom,
-    { ...DEFAULT_TUNING, packTargetBytes, readAhead: 8 });
+    { ...DEFAULT_TUNING, packTargetBytes, readAhead: 8 },
+    // Only small files here: a chunker is never asked for.
+    { known: new Map(), chunker: () => Promise.reject(new Error('no large file in this test')) });
   return { dir, store, uploader };
 }
 

@@ -17,6 +17,7 @@ const recordSchema = z.discriminatedUnion('type', [
     kind: z.enum(['data', 'pack']),
     files: z.array(z.object({ path: z.string(), hash: z.string(), offset: count, length: count })),
     spool: z.string().optional(),
+    chunk: z.literal(true).optional(),
   }),
   z.object({ type: z.literal('uploaded'), objectId: nonEmpty, size: count }),
   z.object({ type: z.literal('committed'), rootId: nonEmpty, seq: count }),

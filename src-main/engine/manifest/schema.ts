@@ -13,6 +13,11 @@ export const ChunkSchema = z.strictObject({
   kind: z.enum(['data', 'pack']),
   offset: z.number().int().nonnegative(),
   length: z.number().int().nonnegative(),
+  /**
+   * Format 3: a content-defined chunk's keyed identity (HMAC-SHA256 under the vault's chunk-id key, hex;
+   * docs/CDC.md). Only on 'data' chunks; equal ids are equal bytes, so a later file or version reuses the object.
+   */
+  id: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -92,8 +97,12 @@ export const HeadSchema = z.strictObject({
 
 export const VaultDescriptorSchema = z.strictObject({
   format: z.literal('coffer-vault'),
-  /** 1: one owner; 2: devices and teams (a membership document exists, roots are signed). */
-  version: z.union([z.literal(1), z.literal(2)]),
+  /**
+   * 1: one owner; 2: devices and teams (a membership document exists, roots are signed); 3: files may be
+   * stored as content-defined chunks (docs/FORMAT.md §3.4), objects may be padded. Team-ness is told by
+   * the membership document, not by this number, so a team vault of format 3 says 3.
+   */
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   vaultId: z.string().regex(/^[0-9a-f]{32}$/),
 });
 

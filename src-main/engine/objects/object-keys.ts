@@ -9,6 +9,8 @@ export const HEAD_KEY = 'head';
 export const OBJECTS_PREFIX = 'objects/';
 /** The SSE-C customer key, sealed with the vault key and stored without SSE-C (docs/KEYS.md). */
 export const SSE_C_KEY = 'keys/sse-c';
+/** The vault's chunking secret (format 3, docs/CDC.md), sealed with the vault key like keys/sse-c. */
+export const CHUNKING_KEY = 'keys/chunking';
 /** Device records (docs/FORMAT.md §Devices): one sealed object per device, named by its id. */
 export const DEVICES_PREFIX = 'devices/';
 

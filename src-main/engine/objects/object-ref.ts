@@ -1,5 +1,5 @@
 import type { ObjectContext, ObjectKind } from '../ports/sealer.ts';
-import { DEVICES_PREFIX, HEAD_KEY, MEMBERSHIP_PREFIX, SSE_C_KEY, objectKey } from './object-keys.ts';
+import { CHUNKING_KEY, DEVICES_PREFIX, HEAD_KEY, MEMBERSHIP_PREFIX, SSE_C_KEY, objectKey } from './object-keys.ts';
 
 /**
  * One sealed object of a vault, named by its kind and its id. From these two alone follow its key in
@@ -7,8 +7,9 @@ import { DEVICES_PREFIX, HEAD_KEY, MEMBERSHIP_PREFIX, SSE_C_KEY, objectKey } fro
  *
  * - 'data', 'pack', 'manifest', 'root': a random id (object-id.ts), stored at objects/<id[0:2]>/<id>;
  * - 'head': the one head, id 'head', at `head`;
- * - 'keyslot': the SSE-C customer key, id 'sse-c', at `keys/sse-c` (the other key slots are not sealed
- *   objects: engine/keys/ seals them under the slot secret with their own context);
+ * - 'keyslot': the SSE-C customer key, id 'sse-c', at `keys/sse-c`, and the chunking secret, id
+ *   'chunking', at `keys/chunking` (the other key slots are not sealed objects: engine/keys/ seals them
+ *   under the slot secret with their own context);
  * - 'device': a device record, id the device id, at `devices/<id>` (deviceRef).
  */
 export interface ObjectRef {
@@ -21,6 +22,7 @@ export type RandomIdKind = 'data' | 'pack' | 'manifest' | 'root';
 
 export const HEAD: ObjectRef = Object.freeze({ kind: 'head', id: 'head' });
 export const SSE_C: ObjectRef = Object.freeze({ kind: 'keyslot', id: 'sse-c' });
+export const CHUNKING: ObjectRef = Object.freeze({ kind: 'keyslot', id: 'chunking' });
 
 /** One version of the team's membership document, at team/m/<version, 8 digits> (docs/FORMAT.md §Team). */
 export function membershipRef(version: number): ObjectRef {
@@ -40,15 +42,16 @@ export function deviceRef(deviceId: string): ObjectRef {
   return { kind: 'device', id: deviceId };
 }
 
-/** The object's key in the bucket; a head or key-slot ref that is not HEAD or SSE_C is a programming error. */
+/** The object's key in the bucket; a head or key-slot ref that is not HEAD, SSE_C or CHUNKING is a programming error. */
 export function keyOf(ref: ObjectRef): string {
   switch (ref.kind) {
     case 'head':
       if (ref.id !== HEAD.id) throw new Error(`no head object named ${JSON.stringify(ref.id)}`);
       return HEAD_KEY;
     case 'keyslot':
-      if (ref.id !== SSE_C.id) throw new Error(`no sealed key slot named ${JSON.stringify(ref.id)}`);
-      return SSE_C_KEY;
+      if (ref.id === SSE_C.id) return SSE_C_KEY;
+      if (ref.id === CHUNKING.id) return CHUNKING_KEY;
+      throw new Error(`no sealed key slot named ${JSON.stringify(ref.id)}`);
     case 'device':
       if (!DEVICE_ID.test(ref.id)) throw new Error(`not a device id: ${JSON.stringify(ref.id)}`);
       return `${DEVICES_PREFIX}${ref.id}`;

@@ -33,6 +33,11 @@ export type JournalRecord =
       files: { path: string; hash: string; offset: number; length: number }[];
       /** Spooled ciphertext, kept so a multipart upload can resume with the same bytes. */
       spool?: string;
+      /**
+       * A content-defined chunk (format 3): the one file entry's `hash` is the chunk's keyed id, not the
+       * file's hash, and `offset` is where the chunk starts in that file. Reused by id after a crash.
+       */
+      chunk?: true;
     }
   | { type: 'uploaded'; objectId: string; size: number }
   | { type: 'committed'; rootId: string; seq: number }

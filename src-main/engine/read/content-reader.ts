@@ -45,14 +45,19 @@ export class ContentReader {
 
   private async *chunkContent(c: Chunk): AsyncGenerator<Buffer> {
     if (c.kind === 'data') {
-      // A file range stored as its own object: stream it, memory stays flat for any size.
+      // A file range or chunk stored as its own object: stream it, memory stays flat for any size. A
+      // padded object (docs/FORMAT.md §Padding) holds zeros after the bytes the manifest names.
       const plain = await this.objects.fetch(objectRef('data', c.object));
       let got = 0;
       for await (const part of plain as AsyncIterable<Buffer>) {
+        const keep = Math.max(0, Math.min(part.length, c.length - got));
+        if (keep < part.length && part.subarray(keep).some((b) => b !== 0)) {
+          throw new OpenError(`object ${c.object} holds more than the ${c.length} bytes the manifest says`);
+        }
         got += part.length;
-        yield part;
+        if (keep > 0) yield keep === part.length ? part : part.subarray(0, keep);
       }
-      if (got !== c.length) throw new OpenError(`object ${c.object} holds ${got} bytes, the manifest says ${c.length}`);
+      if (got < c.length) throw new OpenError(`object ${c.object} holds ${got} bytes, the manifest says ${c.length}`);
       return;
     }
     const pack = await this.pack(c.object);

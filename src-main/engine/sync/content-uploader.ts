@@ -6,44 +6,40 @@ import type { ScanEntry } from '../ports/scanner.ts';
 import type { ObjectWriter } from './object-writer.ts';
 import type { ResumeMap } from './resume-map.ts';
 import { PackedUploads } from './packed-upload.ts';
-import { DirectSealUpload, discardSealed } from './direct-seal-upload.ts';
-import { RangedUpload } from './ranged-upload.ts';
+import { ChunkedUpload, type FileChunker } from './chunked-upload.ts';
+import { noPadding } from './object-writer.ts';
+import { padmeLength } from '../objects/padme.ts';
 import { sha256File } from '../scan/stable-read.ts';
 
 export interface UploadTuning {
-  /** Files up to this size are packed together. */
+  /** Files up to this size are packed together; larger ones are cut into content-defined chunks. */
   packFileMax: number;
   /** A pack is sealed once it holds this many plaintext bytes (16 MiB; tests lower it). */
   packTargetBytes: number;
-  /** Larger files are stored in objects of this many plaintext bytes. */
-  chunkBytes: number;
+  /** Objects (packs, chunks) sealed and stored at once. */
   concurrency: number;
   /** Small files read ahead of the one being packed (their I/O overlaps; packing stays in order). */
   readAhead: number;
-  /**
-   * A large file with no stored file of its size is sealed without hashing it first, its ranges all
-   * spooled before any is stored; above this size the spool disk that needs is too much, so it is
-   * hashed first as before.
-   */
-  directSealMax: number;
+  /** The vault's size padding (docs/FORMAT.md §Padding): 'padme' pads packs and chunks to Padmé lengths. */
+  padding?: 'off' | 'padme';
 }
 
 export const DEFAULT_TUNING: UploadTuning = {
   packFileMax: 1024 * 1024,
   // The settings' default (journal/settings-store.ts); a vault's own setting overrides it (vault-sync.ts).
   packTargetBytes: 16 * 1024 * 1024,
-  chunkBytes: 64 * 1024 * 1024,
   concurrency: 4,
   readAhead: 12,
-  directSealMax: 1024 * 1024 * 1024,
+  padding: 'off',
 };
 
-/** What decides whether a large file must be hashed before sealing (see upload()). */
+/** What decides whether a large file is hashed before it is chunked (see upload()). */
 export interface DedupHints {
-  /** Sizes of every file in the committed tree (deleted ones included: a rename must match one). */
-  sizes: Set<number>;
-  /** Paths an interrupted pass left intents for: only a hash finds their stored or spooled ranges. */
-  pendingPaths: Set<string>;
+  /**
+   * Sizes of files in the committed tree stored before format 3 (fixed ranges, no chunk ids; deleted ones
+   * included, since a rename must match one): only the whole file's hash finds such a copy.
+   */
+  unchunkedSizes: Set<number>;
 }
 
 /**
@@ -60,17 +56,14 @@ export type ContentOutcome =
   | { kind: 'stored'; hash: string; chunks: ChunkList; bytes: number };
 
 /**
- * Turns file contents into stored objects. Dedups by hash first (renames and copies cost nothing), then
- * picks one of three strategies, each a unit of its own:
- * - small files (≤ packFileMax): PackedUploads (packed-upload.ts), read ahead and packed;
- * - a large file no stored file could equal (none of its size, no interrupted upload of it):
- *   DirectSealUpload (direct-seal-upload.ts), sealed in one stable read;
- * - other large files: hashed first, then RangedUpload (ranged-upload.ts), range by range.
+ * Turns file contents into stored objects, with two strategies, each a unit of its own:
+ * - small files (≤ packFileMax): PackedUploads (packed-upload.ts), read ahead, dedup by hash, packed;
+ * - larger files: ChunkedUpload (chunked-upload.ts), content-defined chunks deduplicated by keyed id, in
+ *   one read. A rename or copy costs no upload either way.
  */
 export class ContentUploader {
   private readonly packs: PackedUploads;
-  private readonly direct: DirectSealUpload;
-  private readonly ranged: RangedUpload;
+  private readonly chunked: ChunkedUpload;
   /** hash -> the path of the first file of that content put in a pack this pass (its chunk comes from flush()). */
   private readonly inPack = new Map<string, string>();
 
@@ -82,16 +75,17 @@ export class ContentUploader {
     private readonly known: Map<string, { chunks: Chunk[]; path: string }>,
     random: RandomSource,
     private readonly tuning: UploadTuning,
-    private readonly hints: DedupHints = { sizes: new Set(), pendingPaths: new Set() },
+    chunks: { known: Map<string, Chunk>; chunker: () => Promise<FileChunker> },
+    private readonly hints: DedupHints = { unchunkedSizes: new Set() },
   ) {
-    this.packs = new PackedUploads(root, writer, random, tuning);
-    this.direct = new DirectSealUpload(writer, random, tuning.chunkBytes);
-    this.ranged = new RangedUpload(writer, resume, random, tuning.chunkBytes);
+    const padTo = tuning.padding === 'padme' ? padmeLength : noPadding;
+    this.packs = new PackedUploads(root, writer, random, { ...tuning, padTo });
+    this.chunked = new ChunkedUpload(writer, resume, random, chunks.known, chunks.chunker, tuning.concurrency, padTo);
   }
 
   /** Ciphertext bytes stored so far by every strategy. */
   get bytesStored(): number {
-    return this.packs.bytesStored + this.direct.bytesStored + this.ranged.bytesStored;
+    return this.packs.bytesStored + this.chunked.bytesStored;
   }
 
   /** The files upload() will be called for, in that order, so small ones are read ahead. */
@@ -102,21 +96,19 @@ export class ContentUploader {
   async upload(entry: ScanEntry, previous: FileEntry | undefined): Promise<ContentOutcome> {
     if (this.isSmall(entry.size)) return this.uploadSmall(entry, previous);
     const abs = join(this.root, entry.path);
-    // Hashing first only pays when the content may already be stored: a rename, a copy or an unchanged
-    // file has a same-size twin in the tree. Without one, read the file once, sealing while hashing.
-    if (!this.hints.sizes.has(entry.size) && !this.hints.pendingPaths.has(entry.path) && entry.size <= this.tuning.directSealMax) {
-      const sealed = await this.direct.seal(abs, entry.size);
-      const early = this.dedup(sealed.hash, previous);
-      if (early) {
-        // Same content means same size, so a twin would have sent this file down the hash-first path; kept
-        // as a safety net. Nothing was journaled, so the spools are simply dropped.
-        await discardSealed(sealed);
-        return early;
-      }
-      return this.stored(entry, sealed.hash, await this.direct.store(entry.path, sealed));
+    // A file stored before format 3 has no chunk ids to match: hash first, so an unchanged, renamed or
+    // copied one still costs no upload. Otherwise one read chunks it; an unchanged file's chunks are all known.
+    if (this.hints.unchunkedSizes.has(entry.size)) {
+      const { hash } = await sha256File(abs);
+      const early = this.dedup(hash, previous);
+      if (early) return early;
     }
-    const { hash } = await sha256File(abs);
-    return this.dedup(hash, previous) ?? this.stored(entry, hash, await this.ranged.store(abs, entry.path, hash, entry.size));
+    const out = await this.chunked.store(abs, entry.path, entry.size);
+    const early = this.dedup(out.hash, previous);
+    // Same content as a stored file: its chunks were all known, so nothing was uploaded for it.
+    if (early && out.bytes === 0) return early;
+    this.known.set(out.hash, { chunks: out.chunks, path: entry.path });
+    return { kind: 'stored', hash: out.hash, chunks: out.chunks, bytes: entry.size };
   }
 
   /**
@@ -142,19 +134,12 @@ export class ContentUploader {
       return { kind: 'reused', hash, chunks: [resumed] };
     }
     this.inPack.set(hash, entry.path);
-    this.hints.sizes.add(entry.size);
     await this.packs.add({ path: entry.path, hash, data });
     return { kind: 'stored', hash, chunks: IN_PACK, bytes: data.length };
   }
 
-  private stored(entry: ScanEntry, hash: string, chunks: Chunk[]): ContentOutcome {
-    this.remember(hash, chunks, entry);
-    return { kind: 'stored', hash, chunks, bytes: entry.size };
-  }
-
   private remember(hash: string, chunks: Chunk[], entry: ScanEntry): void {
     this.known.set(hash, { chunks, path: entry.path });
-    this.hints.sizes.add(entry.size);
   }
 
   private dedup(hash: string, previous: FileEntry | undefined): ContentOutcome | null {

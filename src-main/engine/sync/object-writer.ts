@@ -6,7 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { createHash, type Hash } from 'node:crypto';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { Journal, JournalRecord } from '../ports/journal.ts';
-import type { Sealer } from '../ports/sealer.ts';
+import { OpenError, type Sealer } from '../ports/sealer.ts';
+import { NotFoundError } from '../ports/store-errors.ts';
 import { bufferBody, fileBody } from '../store/body.ts';
 import { digestBody, sha256Base64 } from '../store/body-digest.ts';
 import type { BlobBody } from '../ports/blob-store.ts';
@@ -18,10 +19,17 @@ import { SealedObjects, type SealedPutOptions } from '../objects/sealed-objects.
 import { objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { newObjectId } from '../objects/object-id.ts';
 
-/** Bytes buffered per stream stage while sealing a range: 4 frames. */
-export const PIPE_BUFFER = 4 * 1024 * 1024;
-
 type IntentFiles = Extract<JournalRecord, { type: 'intent' }>['files'];
+
+/** Padding off: objects are as long as their content. */
+export const noPadding = (n: number): number => n;
+
+/** The plaintext followed by zeros up to `padTo(length)`: the reader takes only the bytes the manifest names. */
+function padded(plain: Buffer, padTo: (n: number) => number): Buffer {
+  const to = padTo(plain.length);
+  if (to < plain.length) throw new Error(`internal: padding ${plain.length} bytes to ${to}`);
+  return to === plain.length ? plain : Buffer.concat([plain, Buffer.alloc(to - plain.length)]);
+}
 
 /** Where an object ended up: its id (a new one if the chosen id was taken) and its ciphertext size. */
 export interface PlacedObject {
@@ -42,8 +50,6 @@ export class ObjectWriter {
    * segments that will name them (ManifestStore.writeRoot): `verify --quick` compares them by HEAD.
    */
   readonly stored = new Map<string, StoredObject>();
-  /** SHA-256 of each spool file this writer sealed, taken as it was written (no second read). */
-  private readonly spoolSums = new Map<string, string>();
   private readonly objects: SealedObjects;
 
   constructor(
@@ -53,108 +59,57 @@ export class ObjectWriter {
   }
 
   /** A pack of small files, sealed in memory. */
-  async writePack(objectId: string, plaintext: Buffer, files: IntentFiles): Promise<PlacedObject> {
+  async writePack(objectId: string, plaintext: Buffer, files: IntentFiles, padTo: (n: number) => number = noPadding): Promise<PlacedObject> {
     const { journal } = this.deps;
     const ref = objectRef('pack', objectId);
     await journal.append({ type: 'intent', objectId, kind: 'pack', files });
-    const sealed = await this.objects.sealBytes(ref, plaintext);
+    const sealed = await this.objects.sealBytes(ref, padded(plaintext, padTo));
     if (await this.putRecorded(ref, bufferBody(sealed), sha256Base64(sealed)) === 'taken') {
-      return this.writePack(await this.abandon(objectId), plaintext, files);
+      return this.writePack(await this.abandon(objectId), plaintext, files, padTo);
     }
     await journal.append({ type: 'uploaded', objectId, size: sealed.byteLength });
     return { objectId, size: sealed.byteLength };
   }
 
   /**
-   * One byte range of a file, journaled then sealed to a spool file (store it with uploadSpool): the
-   * spooled ciphertext is what a resumed multipart upload needs, since sealing again would give different
-   * bytes. `hasher` sees the plaintext. Returns the spool path.
+   * One content-defined chunk (format 3), sealed in memory as its own data object: at most 8 MiB, so no
+   * spool and no multipart resume (a crashed upload is simply sealed again). `padTo` gives the plaintext
+   * length to pad to with zeros (docs/FORMAT.md §Padding; identity when padding is off).
    */
-  async sealFileRange(
-    objectId: string,
-    abs: string,
-    range: { offset: number; length: number },
-    files: IntentFiles,
-    hasher: Hash,
-  ): Promise<string> {
-    const spool = this.spoolPath(objectId);
-    await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
-    const source = range.length === 0
-      ? Readable.from([])
-      : createReadStream(fsPath(abs), { start: range.offset, end: range.offset + range.length - 1, highWaterMark: PIPE_BUFFER });
-    return this.sealToSpool(objectId, source, hasher);
+  async writeChunk(objectId: string, data: Buffer, file: IntentFiles[number], padTo: (n: number) => number): Promise<PlacedObject> {
+    const { journal } = this.deps;
+    const ref = objectRef('data', objectId);
+    await journal.append({ type: 'intent', objectId, kind: 'data', files: [file], chunk: true });
+    const sealed = await this.objects.sealBytes(ref, padded(data, padTo));
+    if (await this.putRecorded(ref, bufferBody(sealed), sha256Base64(sealed)) === 'taken') {
+      return this.writeChunk(await this.abandon(objectId), data, file, padTo);
+    }
+    await journal.append({ type: 'uploaded', objectId, size: sealed.byteLength });
+    return { objectId, size: sealed.byteLength };
   }
 
   /**
-   * Seals `source` to this object's spool file and returns its path; `hasher` sees the plaintext. No
-   * journal record: the caller appends the intent before the object is stored (storeSpooled). A spool
-   * without an intent is local garbage, removed with the spool folder after the next commit.
+   * A chunk a crashed pass journaled but never heard stored: its PUT may have landed unheard. Sealing it
+   * again would give other bytes, so the stored object is read back instead and adopted when it holds
+   * exactly this chunk (zero padding after it allowed); then it is journaled 'uploaded' like a fresh one.
+   * Returns null when there is no such object or it holds anything else (the caller stores it anew).
    */
-  async sealToSpool(objectId: string, source: Readable, hasher: Hash): Promise<string> {
-    const { spoolDir } = this.deps;
-    await mkdir(spoolDir, { recursive: true });
-    const spool = this.spoolPath(objectId);
-    const tap = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        hasher.update(chunk);
-        cb(null, chunk);
-      },
-    });
-    const sealed = this.objects.seal(objectRef('data', objectId), tap);
-    // Sealed under a temporary name: a spool file under its final name is always complete, which is
-    // what lets a restarted pass trust it (resume-map.ts).
-    const partial = `${spool}.partial`;
-    // A few frames of buffer on both ends, so reading, sealing and writing overlap instead of taking
-    // turns (the 16 KiB default stalls the sealer on every 1 MiB frame write).
-    const out = createWriteStream(partial, { mode: 0o600, flush: true, highWaterMark: PIPE_BUFFER });
-    const sum = createHash('sha256');
-    const sumTap = new Transform({
-      transform(chunk: Buffer, _e, cb) {
-        sum.update(chunk);
-        cb(null, chunk);
-      },
-    });
+  async adoptChunk(objectId: string, data: Buffer): Promise<PlacedObject | null> {
+    const ref = objectRef('data', objectId);
+    let sealed: Buffer;
+    let plain: Uint8Array;
     try {
-      await Promise.all([pipeline(source, tap), pipeline(sealed, sumTap, out)]);
+      sealed = await this.objects.fetchSealed(ref);
+      plain = await this.objects.openBytes(ref, sealed);
     } catch (err) {
-      await unlink(partial).catch(() => undefined);
+      if (err instanceof NotFoundError || err instanceof OpenError) return null;
       throw err;
     }
-    await rename(partial, spool);
-    this.spoolSums.set(spool, sum.digest('base64'));
-    return spool;
-  }
-
-  /** Journals the intent for an already spooled object, then stores it. */
-  async storeSpooled(objectId: string, spool: string, files: IntentFiles): Promise<PlacedObject> {
-    await this.deps.journal.append({ type: 'intent', objectId, kind: 'data', files, spool });
-    return this.uploadSpool(objectId, spool, files);
-  }
-
-  /**
-   * Stores a spooled object (its intent already journaled, with `files`), resuming its multipart upload
-   * from the journal's checkpoint if any.
-   */
-  async uploadSpool(objectId: string, spool: string, files: IntentFiles): Promise<PlacedObject> {
-    const { journal } = this.deps;
-    const { size } = await stat(spool);
-    const body = fileBody(spool, size);
-    // A spool left by an earlier process is read once more for the checksum S3 wants up front.
-    const sha256 = this.spoolSums.get(spool) ?? (await digestBody(body)).sha256;
-    this.spoolSums.delete(spool);
-    const ref = objectRef('data', objectId);
-    const outcome = await this.putRecorded(ref, body, sha256, { checkpoint: journal.checkpoints(objectId) });
-    if (outcome === 'taken') {
-      // The ciphertext is bound to its id (encryption context): open it and seal it again under the new one.
-      const fresh = await this.abandon(objectId);
-      const plain = this.objects.open(ref, createReadStream(spool));
-      const moved = await this.sealToSpool(fresh, plain, createHash('sha256'));
-      await unlink(spool).catch(() => undefined);
-      return this.storeSpooled(fresh, moved, files);
-    }
-    await journal.append({ type: 'uploaded', objectId, size });
-    await unlink(spool).catch(() => undefined);
-    return { objectId, size };
+    const body = Buffer.from(plain.buffer, plain.byteOffset, plain.byteLength);
+    if (body.length < data.length || !body.subarray(0, data.length).equals(data) || body.subarray(data.length).some((b) => b !== 0)) return null;
+    this.stored.set(objectId, { size: sealed.length, sha256: sha256Base64(sealed) });
+    await this.deps.journal.append({ type: 'uploaded', objectId, size: sealed.length });
+    return { objectId, size: sealed.length };
   }
 
   /**
@@ -199,9 +154,5 @@ export class ObjectWriter {
     // Best effort: after a lost Complete answer the upload is already gone; a failed abort is left to the sweep.
     await this.deps.store.abortUpload?.({ key: this.objects.keyOf(ref), uploadId: cp.uploadId }).catch(() => undefined);
     await checkpoint.clear();
-  }
-
-  private spoolPath(objectId: string): string {
-    return join(this.deps.spoolDir, objectId);
   }
 }

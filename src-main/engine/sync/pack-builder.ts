@@ -58,10 +58,12 @@ export function layOut(members: PackMember[]): { plaintext: Buffer; ranges: { of
  * Seals and stores one pack under `objectId` (journaled by the writer), and returns each member with the
  * chunk that now holds it: the id is the one the pack was stored under (a new one if `objectId` was taken).
  */
-export async function sealPack(writer: ObjectWriter, objectId: string, members: PackMember[]): Promise<{ members: SealedMember[]; size: number }> {
+export async function sealPack(
+  writer: ObjectWriter, objectId: string, members: PackMember[], padTo?: (n: number) => number,
+): Promise<{ members: SealedMember[]; size: number }> {
   const { plaintext, ranges } = layOut(members);
   const files = members.map((m, i) => ({ path: m.path, hash: m.hash, ...ranges[i]! }));
-  const stored = await writer.writePack(objectId, plaintext, files);
+  const stored = await writer.writePack(objectId, plaintext, files, padTo);
   return {
     size: stored.size,
     members: members.map((m, i) => ({ path: m.path, hash: m.hash, chunk: { object: stored.objectId, kind: 'pack', ...ranges[i]! } })),

@@ -15,6 +15,8 @@ export interface PackTuning {
   concurrency: number;
   /** Small files read ahead of the one being packed (their I/O overlaps; packing stays in order). */
   readAhead: number;
+  /** The plaintext length a pack is padded to (the vault's padding setting; identity when off). */
+  padTo: (n: number) => number;
 }
 
 /**
@@ -69,7 +71,7 @@ export class PackedUploads {
   private async seal(members: PackMember[]): Promise<void> {
     const objectId = newObjectId(this.random);
     await this.limiter.run(async () => {
-      const pack = await sealPack(this.writer, objectId, members);
+      const pack = await sealPack(this.writer, objectId, members, this.tuning.padTo);
       this.bytesStored += pack.size;
       for (const m of pack.members) this.sealed.set(m.hash, m.chunk);
     });

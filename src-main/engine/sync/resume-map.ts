@@ -1,18 +1,18 @@
-import { existsSync } from 'node:fs';
 import type { JournalRecord } from '../ports/journal.ts';
 import type { Chunk } from '../manifest/schema.ts';
 
 /**
- * What a crashed or failed pass left behind, indexed by content so this pass reuses it: objects that were
- * stored (no re-upload) and spooled objects whose upload can resume (no re-seal).
+ * What a crashed or failed pass left behind, indexed by content so this pass reuses it: packs and chunks
+ * that were stored (no re-upload). A chunk whose upload did not finish is sealed again (at most 8 MiB);
+ * data objects of older passes (64 MiB ranges, spooled) are dropped through unused().
  */
 export class ResumeMap {
   /** hash -> where a packed copy of that content already sits in a stored pack. */
   private readonly packed = new Map<string, Chunk>();
-  /** `${hash}@${fileOffset}` -> a stored object holding exactly that range of that content. */
-  private readonly ranges = new Map<string, string>();
-  /** `${hash}@${fileOffset}` -> a spooled, not yet stored object. */
-  private readonly spooled = new Map<string, { objectId: string; spool: string }>();
+  /** A content-defined chunk's keyed id -> the stored object holding it (format 3). */
+  private readonly chunks = new Map<string, string>();
+  /** Chunk id -> an object whose PUT began but was never heard to finish: it may be stored. */
+  private readonly unconfirmed = new Map<string, string>();
   readonly objectIds = new Set<string>();
   /** Data objects never stored, with their spool: candidates for unused(). */
   private readonly unstored = new Map<string, string | undefined>();
@@ -25,12 +25,11 @@ export class ResumeMap {
       if (r.type !== 'intent' || abandoned.has(r.objectId)) continue;
       this.objectIds.add(r.objectId);
       for (const f of r.files) {
-        if (r.kind === 'pack') {
+        if (r.chunk) {
+          if (uploaded.has(r.objectId)) this.chunks.set(f.hash, r.objectId);
+          else this.unconfirmed.set(f.hash, r.objectId);
+        } else if (r.kind === 'pack') {
           if (uploaded.has(r.objectId)) this.packed.set(f.hash, { object: r.objectId, kind: 'pack', offset: f.offset, length: f.length });
-        } else if (uploaded.has(r.objectId)) {
-          this.ranges.set(`${f.hash}@${f.offset}`, r.objectId);
-        } else if (r.spool && existsSync(r.spool)) {
-          this.spooled.set(`${f.hash}@${f.offset}`, { objectId: r.objectId, spool: r.spool });
         }
       }
       if (r.kind === 'data' && !uploaded.has(r.objectId)) this.unstored.set(r.objectId, r.spool);
@@ -56,11 +55,18 @@ export class ResumeMap {
     return this.claim(this.packed.get(hash));
   }
 
-  storedRange(hash: string, offset: number): string | undefined {
-    return this.claim(this.ranges.get(`${hash}@${offset}`));
+  /**
+   * An object a crashed pass began for this chunk id without hearing it stored (ObjectWriter.adoptChunk
+   * reads it back). Claimed once asked for: adopting it or abandoning it is then the caller's job.
+   */
+  unconfirmedChunk(id: string): string | undefined {
+    const objectId = this.unconfirmed.get(id);
+    this.unconfirmed.delete(id);
+    return this.claim(objectId);
   }
 
-  spooledRange(hash: string, offset: number): { objectId: string; spool: string } | undefined {
-    return this.claim(this.spooled.get(`${hash}@${offset}`));
+  /** A stored object holding exactly the chunk of this keyed id. */
+  storedChunk(id: string): string | undefined {
+    return this.claim(this.chunks.get(id));
   }
 }

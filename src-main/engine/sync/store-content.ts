@@ -4,6 +4,7 @@ import type { SyncProgress } from '../ports/vault-service.ts';
 import type { Chunk, FileEntry } from '../manifest/schema.ts';
 import type { Tree } from '../manifest/manifest-store.ts';
 import { ContentUploader, DEFAULT_TUNING, IN_PACK, type ContentOutcome, type UploadTuning } from './content-uploader.ts';
+import type { FileChunker } from './chunked-upload.ts';
 import type { ObjectWriter } from './object-writer.ts';
 import type { ResumeMap } from './resume-map.ts';
 import { readFailure, scanSkipReason } from './not-stored.ts';
@@ -19,6 +20,8 @@ export interface StoreContentDeps {
   keyVersion: () => Promise<number>;
   tuning?: Partial<UploadTuning>;
   onProgress?: (p: SyncProgress) => void;
+  /** The vault's chunker (keyed by its chunking secret); asked for only when a large file is stored. */
+  chunker: () => Promise<FileChunker>;
 }
 
 /** The folder as stored and what it took: the merge (merge-trees.ts) takes it as "ours"; the counts go to the result. */
@@ -69,13 +72,21 @@ export async function storeContent(
     const h = own.get(p)?.hash;
     if (h) deletedHashes.set(h, p);
   }
+  const tuning = { ...DEFAULT_TUNING, ...deps.tuning };
   const known = new Map<string, { chunks: Chunk[]; path: string }>();
-  for (const e of [...base.values(), ...own.values()]) if (e.hash && e.chunks) known.set(e.hash, { chunks: e.chunks, path: e.path });
-  const hints = {
-    sizes: new Set([...base.values(), ...own.values()].filter((e) => e.type === 'file').map((e) => e.size)),
-    pendingPaths: new Set(plan.pending.flatMap((r) => (r.type === 'intent' ? r.files.map((f) => f.path) : []))),
-  };
-  const uploader = new ContentUploader(deps.root, io.writer, io.resume, known, deps.random, { ...DEFAULT_TUNING, ...deps.tuning }, hints);
+  const knownChunks = new Map<string, Chunk>();
+  const hints = { unchunkedSizes: new Set<number>() };
+  for (const tree of [base, own]) {
+    for (const e of tree.values()) {
+      if (!e.hash || !e.chunks) continue;
+      known.set(e.hash, { chunks: e.chunks, path: e.path });
+      for (const c of e.chunks) if (c.id) knownChunks.set(c.id, c);
+      if (e.size > tuning.packFileMax && e.chunks.some((c) => !c.id)) hints.unchunkedSizes.add(e.size);
+    }
+  }
+  const uploader = new ContentUploader(
+    deps.root, io.writer, io.resume, known, deps.random, tuning, { known: knownChunks, chunker: deps.chunker }, hints,
+  );
   const keyVersion = await deps.keyVersion();
 
   const counts = { uploaded: 0, renamed: 0, skipped: 0, errors: 0 };

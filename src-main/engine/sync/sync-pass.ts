@@ -5,6 +5,7 @@ import type { Scanner } from '../ports/scanner.ts';
 import type { SyncProgress, SyncSummary } from '../ports/vault-service.ts';
 import type { Sealer } from '../ports/sealer.ts';
 import type { ManifestStore } from '../manifest/manifest-store.ts';
+import type { FileChunker } from './chunked-upload.ts';
 import type { UploadTuning } from './content-uploader.ts';
 import { ObjectWriter } from './object-writer.ts';
 import { ResumeMap } from './resume-map.ts';
@@ -41,6 +42,8 @@ export interface SyncPassDeps {
   massDeleteThreshold: number;
   tuning?: Partial<UploadTuning>;
   onProgress?: (p: SyncProgress) => void;
+  /** The vault's chunker (sync/chunked-upload.ts), asked for on the first file larger than a pack's limit. */
+  chunker: () => Promise<FileChunker>;
   /** Saves the local index; called as soon as the head moved, before any housekeeping can fail. */
   saveIndex?: (index: LocalIndex) => Promise<void>;
   /**

@@ -16,7 +16,7 @@ import {
 import { activeMembers, findMember, ROLES, type Member, type Membership } from '../team/membership-schema.ts';
 import { MembershipRaceError, MembershipStore } from '../team/membership-store.ts';
 import { recordMembershipSeen } from '../team/membership-seen.ts';
-import { markTeamVault } from '../team/descriptor-v2.ts';
+import { upgradeDescriptor } from '../vault/descriptor.ts';
 import { TeamPermissionError } from '../team/team-errors.ts';
 import { adopt, attachTeam, commitSignedHead, localKey, sessionOf, writeSlotsFor } from './team-attach.ts';
 import type { OpenVault } from './vault-ops.ts';
@@ -88,7 +88,9 @@ async function startTeam(vault: OpenVault): Promise<void> {
   const doc = firstMembership(vault.vaultId, owner, now(vault), set.current);
   await writeMemberSlot(vault.slots, owner.id, owner.recipient, memberCopy(set, { admin: true }));
   await publish(vault, doc, identity, owner.signKey);
-  await markTeamVault(vault.slots, vault.vaultId);
+  // Format 2 at least (docs/FORMAT.md §Team): a client that knows only version 1 refuses the vault, so it
+  // cannot commit unsigned roots into a team. A vault already at 3 stays there.
+  await upgradeDescriptor(vault.slots, vault.vaultId, 2);
   await commitSignedHead(vault);
 }
 

@@ -18,6 +18,17 @@ export async function readDescriptor(store: BlobStore, location: string): Promis
   return parsed.data;
 }
 
+/**
+ * Raises the descriptor's version to at least `version` (never lowers it): format 3 is reached when a
+ * vault first stores chunks, format 2 when it becomes a team, in either order.
+ */
+export async function upgradeDescriptor(store: BlobStore, vaultId: string, version: VaultDescriptor['version']): Promise<void> {
+  const current = await readDescriptor(store, store.location);
+  if (current.vaultId !== vaultId) throw new Error(`${store.location} holds vault ${current.vaultId}, not ${vaultId}`);
+  if (current.version >= version) return;
+  await store.put(VAULT_DESCRIPTOR_KEY, bufferBody(JSON.stringify({ ...current, version })));
+}
+
 export async function writeDescriptor(store: BlobStore, vaultId: string): Promise<void> {
   const doc: VaultDescriptor = { format: 'coffer-vault', version: 1, vaultId };
   const cond = store.features.conditionalWrite ? { ifNoneMatch: '*' as const } : {};

@@ -14,6 +14,10 @@ import { assertStateOutside, vaultPaths } from './state-dir.ts';
 import type { VaultEnv } from './vault-env.ts';
 import { checkSettingsChange, VaultStores, type StoreSettings } from './vault-stores.ts';
 import { hasSseCKey } from './sse-key.ts';
+import { loadOrCreateChunkingSecret } from './chunking-secret.ts';
+import { vaultChunker } from './vault-chunker.ts';
+import { sharedCutPool } from '../chunking/cut-pool.ts';
+import type { FileChunker } from '../sync/chunked-upload.ts';
 import { MembershipError } from '../team/team-errors.ts';
 
 /** A new device attaching to a vault that exists (`coffer join`); docs/DESIGN "Public use-case API". */
@@ -201,6 +205,29 @@ export class LocalVault extends ReadableVault {
 
   protected get retentionDays(): number {
     return this.settings.retentionDays;
+  }
+
+  private chunkingSecretOnce: Promise<Uint8Array> | null = null;
+
+  /**
+   * The vault's chunking secret (vault/chunking-secret.ts), read or made on first use and kept for the
+   * vault's lifetime: a pass that chunks no file never asks, so a vault is upgraded to format 3 only when
+   * it first stores a chunked file. A failed attempt is not kept.
+   */
+  /** The chunker of this vault's passes (vault-chunker.ts), over the process's chunking worker pool. */
+  async chunker(): Promise<FileChunker> {
+    return vaultChunker(await this.chunkingSecret(), sharedCutPool());
+  }
+
+  chunkingSecret(): Promise<Uint8Array> {
+    if (!this.chunkingSecretOnce) {
+      const once = loadOrCreateChunkingSecret(this.slots, this.sealer, this.vaultId, this.random);
+      once.catch(() => {
+        if (this.chunkingSecretOnce === once) this.chunkingSecretOnce = null;
+      });
+      this.chunkingSecretOnce = once;
+    }
+    return this.chunkingSecretOnce;
   }
 
   /**

@@ -6,7 +6,7 @@ import { bufferBody } from '../store/body.ts';
 import { sha256Base64 } from '../store/body-digest.ts';
 import type { StoredObject } from '../manifest/schema.ts';
 import { SealedObjects } from '../objects/sealed-objects.ts';
-import { HEAD, SSE_C, objectRef, type ObjectRef } from '../objects/object-ref.ts';
+import { CHUNKING, HEAD, SSE_C, objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { ConcurrentWriterError, type Tree } from '../manifest/manifest-store.ts';
 import { FileJournal } from '../journal/file-journal.ts';
 import { loadIndex, saveIndex } from '../sync/local-index.ts';
@@ -117,7 +117,7 @@ export async function rewrapVault(vault: LocalVault, opts: RewrapOptions = {}): 
   }
 }
 
-/** Every object reachable from any root retention keeps (history included), and the SSE-C key slot. */
+/** Every object reachable from any root retention keeps (history included), and the SSE-C and chunking key slots. */
 async function collectTargets(vault: LocalVault, headRootId: string | null): Promise<Target[]> {
   const data = dataObjects(vault);
   const out = new Map<string, Target>();
@@ -133,6 +133,7 @@ async function collectTargets(vault: LocalVault, headRootId: string | null): Pro
   }
   const slots = new SealedObjects({ store: vault.slots, sealer: vault.sealer, vaultId: vault.vaultId });
   if (await slots.head(SSE_C)) add(SSE_C, slots);
+  if (await slots.head(CHUNKING)) add(CHUNKING, slots);
   return [...out.values()];
 }
 

@@ -1,0 +1,272 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ContentUploader, DEFAULT_TUNING, type ChunkList, type DedupHints } from '../../src-main/engine/sync/content-uploader.ts';
+import { ObjectWriter } from '../../src-main/engine/sync/object-writer.ts';
+import { ResumeMap } from '../../src-main/engine/sync/resume-map.ts';
+import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
+import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
+import { readAll } from '../../src-main/engine/store/body.ts';
+import { objectKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
+import { FileChangedWhileReadingError } from '../../src-main/engine/scan/stable-read.ts';
+import { systemRandom } from '../../src-main/engine/ports/clock.ts';
+import type { Sealer } from '../../src-main/engine/ports/sealer.ts';
+import type { BlobBody, PutOptions } from '../../src-main/engine/ports/blob-store.ts';
+import type { Chunk } from '../../src-main/engine/manifest/schema.ts';
+import type { ScanEntry } from '../../src-main/engine/ports/scanner.ts';
+import { vaultChunker } from '../../src-main/engine/vault/vault-chunker.ts';
+import { CDC_PARAMS } from '../../src-main/engine/chunking/fastcdc.ts';
+
+// The large-file path of ContentUploader (format 3): content-defined chunks, one object each, deduplicated
+// by keyed id, in one read. The chunker is the real one (engine/chunking/) under a fixed secret; the sealer
+// passes bytes through (crypto is covered by test/crypto), so each stored object is exactly the chunk it
+// holds, and a hook can change the file mid-seal.
+const MiB = 1024 * 1024;
+const tuning = { ...DEFAULT_TUNING, packFileMax: 64 * 1024 };
+const chunker = vaultChunker(new Uint8Array(32).fill(7));
+
+class PassThroughSealer implements Sealer {
+  bytesSealed = 0;
+  constructor(private readonly onFirstChunk: () => Promise<void> = async () => undefined) {}
+  seal(plaintext: Readable): Readable {
+    let first = true;
+    const hook = this.onFirstChunk;
+    const count = (n: number) => (this.bytesSealed += n);
+    return plaintext.pipe(new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        count(chunk.length);
+        if (!first) return cb(null, chunk);
+        first = false;
+        hook().then(() => cb(null, chunk), cb);
+      },
+    }));
+  }
+  open(c: Readable): Readable { return c; }
+  async sealBytes(p: Uint8Array): Promise<Uint8Array> {
+    this.bytesSealed += p.length;
+    if (this.first) {
+      this.first = false;
+      await this.onFirstChunk();
+    }
+    return p;
+  }
+  private first = true;
+  async openBytes(c: Uint8Array): Promise<Uint8Array> { return c; }
+}
+
+class CountingStore extends MemoryStore {
+  puts = 0;
+  failPutAfter = Infinity;
+  override async put(key: string, body: BlobBody, opts?: PutOptions) {
+    if (this.puts >= this.failPutAfter) throw new Error('simulated crash');
+    this.puts++;
+    return super.put(key, body, opts);
+  }
+}
+
+const dirs: string[] = [];
+const journals: FileJournal[] = [];
+afterEach(async () => {
+  await Promise.all(journals.splice(0).map((j) => j.close()));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+interface SetupOptions {
+  sealer?: PassThroughSealer;
+  store?: CountingStore;
+  hints?: DedupHints;
+  dir?: string;
+  known?: Map<string, { chunks: Chunk[]; path: string }>;
+  knownChunks?: Map<string, Chunk>;
+}
+
+async function setup(opts: SetupOptions = {}) {
+  const dir = opts.dir ?? await mkdtemp(join(tmpdir(), 'coffer-large-'));
+  if (!opts.dir) dirs.push(dir);
+  const journal = await FileJournal.open(join(dir, 'state'));
+  journals.push(journal);
+  const store = opts.store ?? new CountingStore();
+  const sealer = opts.sealer ?? new PassThroughSealer();
+  const spoolDir = join(dir, 'spool');
+  const writer = new ObjectWriter({ store, sealer, journal, vaultId: 'v', spoolDir, random: systemRandom });
+  const resume = new ResumeMap(await journal.pending());
+  const chunks = { known: opts.knownChunks ?? new Map<string, Chunk>(), chunker: async () => chunker };
+  const uploader = new ContentUploader(join(dir, 'folder'), writer, resume, opts.known ?? new Map(), systemRandom, tuning, chunks,
+    opts.hints ?? { unchunkedSizes: new Set() });
+  return { dir, journal, store, sealer, uploader, spoolDir };
+}
+
+async function largeFile(dir: string, name: string, size: number, data: Buffer = randomBytes(size)): Promise<{ entry: ScanEntry; data: Buffer }> {
+  await mkdir(join(dir, 'folder'), { recursive: true });
+  await writeFile(join(dir, 'folder', name), data);
+  return { entry: { path: name, kind: 'file', size: data.length, mtimeMs: 0, mode: 0o644 } as ScanEntry, data };
+}
+
+/** The chunks a stored outcome names, and the id map a later pass would build from its tree. */
+function idsOf(chunks: ChunkList): Map<string, Chunk> {
+  return new Map(direct(chunks).map((c) => [c.id!, c]));
+}
+
+/** A large file's own chunks (never IN_PACK: packing is for small files). */
+function direct(chunks: ChunkList): Chunk[] {
+  if (!Array.isArray(chunks)) throw new Error('expected the file\'s own chunks, got a pack member');
+  return chunks;
+}
+
+async function storedContent(store: MemoryStore, chunks: ChunkList): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (const c of direct(chunks)) parts.push(await readAll(await store.get(objectKey(c.object))));
+  return Buffer.concat(parts);
+}
+
+async function objectCount(store: MemoryStore): Promise<number> {
+  let n = 0;
+  for await (const _ of store.list(OBJECTS_PREFIX)) n++;
+  return n;
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+
+describe('large files are stored as content-defined chunks', () => {
+  it('in one read: every byte sealed once, chunk sizes within the bounds, each chunk journaled by its id, no spool', async () => {
+    const t = await setup();
+    const { entry, data } = await largeFile(t.dir, 'new.bin', 20 * MiB + 5);
+    const out = await t.uploader.upload(entry, undefined);
+    if (out.kind !== 'stored') throw new Error(`expected stored, got ${out.kind}`);
+    expect(out.hash).toBe(sha(data));
+    const chunks = direct(out.chunks);
+    expect(chunks.length).toBeGreaterThan(4);
+    for (const c of chunks.slice(0, -1)) {
+      expect(c.length).toBeGreaterThanOrEqual(CDC_PARAMS.min);
+      expect(c.length).toBeLessThanOrEqual(CDC_PARAMS.max);
+    }
+    expect(t.sealer.bytesSealed).toBe(data.length);
+    expect(sha(await storedContent(t.store, out.chunks))).toBe(sha(data));
+    const pending = await t.journal.pending();
+    const intents = pending.filter((r) => r.type === 'intent');
+    expect(intents).toHaveLength(chunks.length);
+    expect(intents.map((r) => (r.type === 'intent' ? [r.chunk, r.files[0]!.hash] : null))).toEqual(chunks.map((c) => [true, c.id]));
+    expect(pending.filter((r) => r.type === 'uploaded')).toHaveLength(chunks.length);
+    expect(await readdir(t.spoolDir).catch(() => [])).toEqual([]);
+  });
+
+  it('a new version after a 1 MiB edit in the middle stores only the chunks around the edit (dedup across versions)', async () => {
+    const first = await setup();
+    const { entry, data } = await largeFile(first.dir, 'mail.mbox', 40 * MiB);
+    const v1 = await first.uploader.upload(entry, undefined);
+    if (v1.kind !== 'stored') throw new Error('expected stored');
+    const edited = Buffer.from(data);
+    randomBytes(MiB).copy(edited, 20 * MiB);
+    const second = await setup({ store: first.store, knownChunks: idsOf(v1.chunks) });
+    const { entry: e2 } = await largeFile(second.dir, 'mail.mbox', edited.length, edited);
+    const before = first.store.puts;
+    const v2 = await second.uploader.upload(e2, { path: 'mail.mbox', type: 'file', size: data.length, mode: 0o644, mtimeMs: 0, hash: v1.hash, chunks: direct(v1.chunks), device: 'd', seq: 1 });
+    if (v2.kind !== 'stored') throw new Error('expected stored');
+    expect(sha(await storedContent(first.store, v2.chunks))).toBe(sha(edited));
+    expect(second.sealer.bytesSealed).toBeLessThanOrEqual(4 * MiB);
+    expect(second.sealer.bytesSealed).toBeGreaterThanOrEqual(MiB);
+    expect(first.store.puts - before).toBeLessThanOrEqual(4);
+    // The unchanged chunks are the same objects as version 1's.
+    const shared = direct(v2.chunks).filter((c) => direct(v1.chunks).some((o) => o.object === c.object));
+    expect(shared.length).toBeGreaterThanOrEqual(direct(v1.chunks).length - 5);
+  });
+
+  it('a different file with the same bytes inside shares their chunks (dedup across files), and a 1-byte append costs one chunk', async () => {
+    const t = await setup();
+    const { entry, data } = await largeFile(t.dir, 'video.raw', 24 * MiB);
+    const a = await t.uploader.upload(entry, undefined);
+    if (a.kind !== 'stored') throw new Error('expected stored');
+    const sealedAfterFirst = t.sealer.bytesSealed;
+    const { entry: grown } = await largeFile(t.dir, 'video-copy.raw', data.length + 1, Buffer.concat([data, Buffer.from([42])]));
+    const b = await t.uploader.upload(grown, undefined);
+    if (b.kind !== 'stored') throw new Error('expected stored');
+    expect(t.sealer.bytesSealed - sealedAfterFirst).toBeLessThanOrEqual(CDC_PARAMS.max + 1);
+    expect(direct(b.chunks).slice(0, -1).map((c) => c.object)).toEqual(direct(a.chunks).slice(0, -1).map((c) => c.object));
+    expect(sha(await storedContent(t.store, b.chunks))).toBe(sha(Buffer.concat([data, Buffer.from([42])])));
+  });
+
+  it('an unchanged file whose mtime moved stores nothing and is the same content', async () => {
+    const first = await setup();
+    const { entry, data } = await largeFile(first.dir, 'same.bin', 6 * MiB);
+    const v1 = await first.uploader.upload(entry, undefined);
+    if (v1.kind !== 'stored') throw new Error('expected stored');
+    const second = await setup({ store: first.store, knownChunks: idsOf(v1.chunks) });
+    await largeFile(second.dir, 'same.bin', data.length, data);
+    const puts = first.store.puts;
+    const out = await second.uploader.upload({ ...entry, mtimeMs: 5 }, { path: 'same.bin', type: 'file', size: data.length, mode: 0o644, mtimeMs: 0, hash: v1.hash, chunks: direct(v1.chunks), device: 'd', seq: 1 });
+    expect(out).toEqual({ kind: 'same', hash: sha(data) });
+    expect(first.store.puts).toBe(puts);
+    expect(second.sealer.bytesSealed).toBe(0);
+  });
+
+  it('a file that changes while it is read is refused as changed; what it stored stays unreferenced', async () => {
+    let dir = '';
+    const sealer = new PassThroughSealer(async () => {
+      const fh = await open(join(dir, 'folder', 'busy.bin'), 'r+');
+      await fh.write(randomBytes(16), 0, 16, 2 * MiB); // same size, different content
+      await fh.close();
+    });
+    const t = await setup({ sealer });
+    dir = t.dir;
+    const { entry } = await largeFile(t.dir, 'busy.bin', 3 * MiB);
+    await expect(t.uploader.upload(entry, undefined)).rejects.toBeInstanceOf(FileChangedWhileReadingError);
+  });
+
+  it('a file whose size differs from the scan is refused as changed, before anything is stored', async () => {
+    const t = await setup();
+    const { entry } = await largeFile(t.dir, 'grown.bin', 2 * MiB);
+    await expect(t.uploader.upload({ ...entry, size: 2 * MiB - 1 }, undefined)).rejects.toBeInstanceOf(FileChangedWhileReadingError);
+    expect(t.store.puts).toBe(0);
+  });
+});
+
+describe('large files stored before format 3 (fixed ranges, no chunk ids)', () => {
+  it('a renamed one is hashed first and reuses the stored copy: no upload', async () => {
+    const t = await setup();
+    const { data } = await largeFile(t.dir, 'old.bin', 2 * MiB + 1);
+    const oldChunks: Chunk[] = [{ object: 'a'.repeat(32), kind: 'data', offset: 0, length: data.length }];
+    const known = new Map([[sha(data), { chunks: oldChunks, path: 'old.bin' }]]);
+    const again = await setup({ store: t.store, known, hints: { unchunkedSizes: new Set([data.length]) } });
+    const { entry } = await largeFile(again.dir, 'renamed.bin', data.length, data);
+    const out = await again.uploader.upload(entry, undefined);
+    expect(out).toEqual({ kind: 'reused', hash: sha(data), chunks: oldChunks, from: 'old.bin' });
+    expect(t.store.puts).toBe(0);
+    expect(again.sealer.bytesSealed).toBe(0);
+  });
+});
+
+describe('after a crash', () => {
+  it('the restarted pass reuses every chunk stored before the crash: no chunk stored twice', async () => {
+    const store = new CountingStore();
+    store.failPutAfter = 3;
+    const t = await setup({ store });
+    const { entry, data } = await largeFile(t.dir, 'big.bin', 12 * MiB);
+    await expect(t.uploader.upload(entry, undefined)).rejects.toThrow('simulated crash');
+    await journals.pop()!.close();
+    const storedBefore = await objectCount(store);
+    expect(storedBefore).toBe(3);
+
+    store.failPutAfter = Infinity;
+    const again = await setup({ store, dir: t.dir });
+    const out = await again.uploader.upload(entry, undefined);
+    if (out.kind !== 'stored') throw new Error('expected stored');
+    expect(sha(await storedContent(store, out.chunks))).toBe(sha(data));
+    expect(await objectCount(store)).toBe(direct(out.chunks).length);
+    expect(store.puts).toBe(direct(out.chunks).length);
+  });
+
+  it('a failed upload fails the file and leaves no upload running', async () => {
+    const store = new CountingStore();
+    store.failPutAfter = 1;
+    const t = await setup({ store });
+    const { entry } = await largeFile(t.dir, 'fails.bin', 8 * MiB);
+    await expect(t.uploader.upload(entry, undefined)).rejects.toThrow('simulated crash');
+    const puts = store.puts;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.puts).toBe(puts);
+  });
+});

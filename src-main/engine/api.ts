@@ -51,6 +51,7 @@ export { openVaultHost, PassphraseRequiredError } from './use-cases/vault-host.t
 export { parseSseFlag, formatSse, type SseSetting } from './vault/sse-setting.ts';
 export { parseObjectLock } from './vault/bucket-policy-store.ts';
 export { checkStorageClass } from './store/s3-put-params.ts';
+export { PADDING_MODES, parsePadding, setPadding, type PaddingMode } from './use-cases/padding-ops.ts';
 export { displayName } from './fsx/raw-name.ts';
 export { relativeInside } from './fsx/path-inside.ts';
 

@@ -26,6 +26,7 @@ export interface UploadTuning {
    * hashed first as before.
    */
   directSealMax: number;
+  padding?: 'off' | 'padme';
 }
 
 export const DEFAULT_TUNING: UploadTuning = {

@@ -68,7 +68,8 @@ export class VaultSyncer {
         manifest: vault.manifest, journal, history, scanner, clock: vault.clock, random: vault.random,
         spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
         massDeleteThreshold: settings.massDeleteThreshold,
-        tuning: this.opts.tuning, onProgress: this.opts.onProgress,
+        // The vault's padding setting is read at each pass: a change in the Settings view applies to the next one.
+        tuning: { ...this.opts.tuning, padding: settings.padding }, onProgress: this.opts.onProgress,
         folderWriter: folderWriter(this.folder), reader: vault.reader,
         names: this.opts.names, chooseBase: this.opts.chooseBase, canCommit: this.opts.canCommit,
         saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i),

@@ -144,7 +144,7 @@ export function buildProgram(run: RunCommand): Command {
     .description("this device's settings of a vault; with an option, change it")
     .argument('[folder]', 'the Coffer folder (default: the only one)')
     .addOption(opt.padding('padme: pad each object this device writes from now on to one of a few sizes (at most 12 % more'
-      + ' bytes, typically 3-6 %), so its size says less about what it holds; off: store objects at their own size.'
+      + ' bytes, on average 1-2 %), so its size says less about what it holds; off: store objects at their own size.'
       + ' Objects already stored keep their size'));
 
   leaf(program, 'ui', async () => (await import('./commands/ui.ts')).uiCommand)

@@ -17,6 +17,8 @@ describe('padmeLength', () => {
     [129, 144], // E 7, S 3, lastBits 4: the worst case of all, 11.6 % more
     [1000, 1024], // E 9, S 4, lastBits 5: up to a multiple of 32
     [1025, 1088], // E 10, S 4, lastBits 6
+    [1_000_000, 1_015_808], // docs/FORMAT.md §3.4: E 19, S 5, lastBits 14 (16 KiB)
+    [16_800_000, 17_301_504], // docs/FORMAT.md §3.4: E 24, S 5, lastBits 19
     [2 ** 24 + 1, 2 ** 24 + 2 ** 19], // a byte over 16 MiB: E 24, S 5, lastBits 19 (512 KiB)
     [2 ** 26, 2 ** 26], // a full 64 MiB chunk is not padded at all
     [114_156_968, 55 * 2 ** 21], // E 26, S 5, lastBits 21 (2 MiB)

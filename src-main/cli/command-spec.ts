@@ -22,6 +22,8 @@ const opt = {
   bwlimit: () => new Option('--bwlimit <KiB/s>', 'limit upload and download bandwidth for this run, e.g. 2048 for 2 MiB/s')
     .argParser(wholeNumber(1)),
   days: (what: string) => new Option('--days <n>', what).argParser(wholeNumber(0)),
+  // Kept in step with PADDING_MODES (journal/settings-store.ts): this module loads no engine code.
+  padding: (what: string) => new Option('--padding <mode>', what).choices(['off', 'padme']),
 };
 
 /** The remote-vault options of restore and verify: a new machine with only the bucket and a key. */
@@ -75,6 +77,7 @@ export function buildProgram(run: RunCommand): Command {
     .option('--sse <mode>', 'S3 server-side encryption: none, aes256, aws:kms[:<key-id>] or c (customer key)')
     .option('--storage-class <class>', 'S3 storage class for data objects, e.g. STANDARD_IA')
     .option('--object-lock <mode:days>', 'S3 Object Lock on every write: governance:<days> or compliance:<days>')
+    .addOption(opt.padding('pad stored objects so their sizes say less (default off; see coffer settings --help)'))
     .addOption(opt.endpoint()).addOption(opt.profile()).addOption(opt.allowHttp());
 
   leaf(program, 'join', async () => (await import('./commands/join.ts')).joinCommand)
@@ -136,6 +139,13 @@ export function buildProgram(run: RunCommand): Command {
   leaf(program, 'reindex', async () => (await import('./commands/reindex.ts')).reindexCommand)
     .description("rebuild this machine's index of the vault from the bucket")
     .argument('[folder]', 'the Coffer folder (default: the only one)');
+
+  leaf(program, 'settings', async () => (await import('./commands/settings.ts')).settingsCommand)
+    .description("this device's settings of a vault; with an option, change it")
+    .argument('[folder]', 'the Coffer folder (default: the only one)')
+    .addOption(opt.padding('padme: pad each object this device writes from now on to one of a few sizes (at most 12 % more'
+      + ' bytes, on average 1-2 %), so its size says less about what it holds; off: store objects at their own size.'
+      + ' Objects already stored keep their size'));
 
   leaf(program, 'ui', async () => (await import('./commands/ui.ts')).uiCommand)
     .description("serve the app's interface to a browser on this machine (127.0.0.1), until Ctrl-C or the parent process ends")

@@ -1,19 +1,9 @@
 import { displayName } from '../engine/api.ts';
 
+export { formatBytes } from '../engine/api.ts';
+
 // How commands show sizes, paths and left-out files (main.ts and output.ts stay free of the engine, so
 // `coffer --help` does not load it).
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}
 
 /** A path for people: bytes that are not UTF-8 shown as \xHH (fsx/raw-name.ts). */
 export function showPath(p: string): string {

@@ -51,7 +51,9 @@ export { openVaultHost, PassphraseRequiredError } from './use-cases/vault-host.t
 export { parseSseFlag, formatSse, type SseSetting } from './vault/sse-setting.ts';
 export { parseObjectLock } from './vault/bucket-policy-store.ts';
 export { checkStorageClass } from './store/s3-put-params.ts';
+export { PADDING_MODES, parsePadding, setPadding, type PaddingMode } from './use-cases/padding-ops.ts';
 export { displayName } from './fsx/raw-name.ts';
+export { formatBytes } from './use-cases/byte-units.ts';
 export { relativeInside } from './fsx/path-inside.ts';
 
 // Errors hosts tell apart (exit codes, prompts); hosts that must stay light import errors.ts itself.

@@ -126,6 +126,7 @@ export const AuditEntry = z.object({
   key: KeyRef, version: Count.optional(), detail: Text.optional(),
 });
 export const SseMode = z.enum(['none', 'aes256', 'aws:kms', 'c']);
+export const PaddingMode = z.enum(['off', 'padme']);
 export const VaultSettingsView = z.object({
   folder: z.string().max(MAX_PATH),
   ignoreRules: z.string().max(MAX_LONG_TEXT),
@@ -135,6 +136,7 @@ export const VaultSettingsView = z.object({
   retentionDays: Count,
   rotationPeriodDays: Count,
   launchAtLogin: z.boolean(),
+  padding: PaddingMode,
 });
 export const SettingsPatch = z.strictObject({
   folder: PathText.optional(),
@@ -145,6 +147,7 @@ export const SettingsPatch = z.strictObject({
   retentionDays: z.number().int().min(0).max(36_500).optional(),
   rotationPeriodDays: z.number().int().min(1).max(3650).optional(),
   launchAtLogin: z.boolean().optional(),
+  padding: PaddingMode.optional(),
 });
 export const ProviderView = z.object({
   reveals: z.array(z.object({ fact: Text, value: Text })).max(100),

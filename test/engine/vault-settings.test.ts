@@ -68,6 +68,23 @@ describe('settings changes', () => {
     expect(again.settings).toMatchObject({ retentionDays: 7, launchAtLogin: true });
   });
 
+  it('padding: a change is saved and seen by the running vault; a bad value is refused with a 400 and nothing saved', async () => {
+    const { vault, service, env } = await setUp('file');
+    expect((await service.settings()).padding).toBe('off');
+    const before = await readFile(vault.paths.settings, 'utf8');
+    const err = await service.updateSettings({ padding: 'pad' as 'off', retentionDays: 7 }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/settings not changed: .*padding must be off or padme, not "pad"/s);
+    expect(errorCodeOf(err)).toBe('invalid-request');
+    expect(await readFile(vault.paths.settings, 'utf8')).toBe(before);
+    expect(vault.settings).toMatchObject({ padding: 'off', retentionDays: 30 });
+
+    expect(await service.updateSettings({ padding: 'padme' })).toMatchObject({ padding: 'padme' });
+    expect(vault.settings.padding).toBe('padme');
+    const again = await LocalVault.open(env, sb!.folder);
+    vaults.push(again);
+    expect(again.settings.padding).toBe('padme');
+  });
+
   it('a new bandwidth limit applies to the running vault\'s store at once, and 0 lifts it', async () => {
     const clock = new FakeClock();
     const { vault, service } = await setUp('file', clock);

@@ -21,6 +21,25 @@ describe('What the provider can see', () => {
     expect(screen.getByTestId('provider-hides').textContent).toContain('Folder tree');
   });
 
+  it('shows the padding setting and what sizes reveal, as the engine words them', async () => {
+    const padded = {
+      reveals: [
+        { fact: 'Total stored bytes (ciphertext)', value: '108.9 MiB' },
+        { fact: "Size padding (this device's setting)", value: 'on (Padmé)' },
+        { fact: 'What object sizes reveal', value: "each file object's size only up to its Padmé size: at most 12 % more than it holds." },
+      ],
+      hides: ['File names', 'The exact size of each object (only its Padmé size shows)'],
+    };
+    const t = new FakeTransport().on('providerView', () => padded);
+    render(ProviderInfo, { api: t.client() });
+    const reveals = await screen.findByTestId('provider-reveals');
+    const pairs = [...reveals.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
+    expect(pairs).toContainEqual(["Size padding (this device's setting)", 'on (Padmé)']);
+    expect(pairs).toContainEqual(['Total stored bytes (ciphertext)', '108.9 MiB']);
+    expect(screen.getByTestId('provider-hides').textContent).toContain('only its Padmé size shows');
+    expect(screen.getByTestId('provider-padding-note').textContent).toMatch(/Settings/);
+  });
+
   it('shows an empty vault', async () => {
     const t = new FakeTransport().on('providerView', () => ({ reveals: [], hides: ['File names'] }));
     render(ProviderInfo, { api: t.client() });

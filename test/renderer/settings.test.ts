@@ -6,7 +6,7 @@ import { FakeTransport } from './fake-transport.ts';
 
 const saved = {
   folder: '/home/ann/Documents', ignoreRules: '*.tmp\nnode_modules/', remote: 's3://ann-vault/docs', sse: 'none' as const,
-  bandwidthLimitKiBps: 0, retentionDays: 30, rotationPeriodDays: 90, launchAtLogin: false,
+  bandwidthLimitKiBps: 0, retentionDays: 30, rotationPeriodDays: 90, launchAtLogin: false, padding: 'off' as const,
 };
 
 function setup(t: FakeTransport) {
@@ -31,6 +31,21 @@ describe('Settings', () => {
     expect((screen.getByLabelText(/Keep old versions/) as HTMLInputElement).value).toBe('30');
     expect((screen.getByLabelText(/Rotate keys every/) as HTMLInputElement).value).toBe('90');
     expect((screen.getByLabelText('Launch at login') as HTMLInputElement).checked).toBe(false);
+    expect((screen.getByLabelText('Size padding') as HTMLSelectElement).value).toBe('off');
+  });
+
+  it('turns size padding on: the patch holds only padding, and the view shows what was saved', async () => {
+    const t = new FakeTransport().on('settings', () => saved)
+      .on('updateSettings', (req) => ({ ...saved, ...req.patch }));
+    setup(t);
+    const select = (await screen.findByLabelText('Size padding')) as HTMLSelectElement;
+    expect([...select.options].map((o) => o.value)).toEqual(['off', 'padme']);
+    expect(select.getAttribute('aria-describedby')).toBe('s-pad-help');
+    await fireEvent.change(select, { target: { value: 'padme' } });
+    await fireEvent.click(screen.getByTestId('save-settings'));
+    await waitFor(() => expect(screen.getByTestId('settings-message').textContent).toBe('Saved.'));
+    expect(t.callsOf('updateSettings')).toEqual([{ patch: { padding: 'padme' } }]);
+    expect((screen.getByLabelText('Size padding') as HTMLSelectElement).value).toBe('padme');
   });
 
   it('shows an error with Retry', async () => {

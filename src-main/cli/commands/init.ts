@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { checkInitRequest, checkStorageClass, formatSse, initVault, parseObjectLock, parseSseFlag } from '../../engine/api.ts';
+import { checkInitRequest, checkStorageClass, formatSse, initVault, parseObjectLock, parsePadding, parseSseFlag } from '../../engine/api.ts';
 import { str, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
 import { initPassphrase } from '../new-passphrase.ts';
@@ -12,16 +12,18 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
   const sse = parseSseFlag(str(ctx.flags, 'sse'));
   const classText = str(ctx.flags, 'storage-class');
   const lockText = str(ctx.flags, 'object-lock');
-  let storageClass, objectLock;
+  const paddingText = str(ctx.flags, 'padding');
+  let storageClass, objectLock, padding;
   try {
     storageClass = classText === undefined ? undefined : checkStorageClass(classText);
     objectLock = lockText === undefined ? undefined : parseObjectLock(lockText);
+    padding = paddingText === undefined ? undefined : parsePadding(paddingText);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   const req = {
     folder, remote, keyRef, endpoint: str(ctx.flags, 'endpoint'), allowHttp: ctx.flags['allow-http'] === true, sse,
-    profile: str(ctx.flags, 'profile'), storageClass, objectLock,
+    profile: str(ctx.flags, 'profile'), storageClass, objectLock, padding,
   };
   // A request that cannot work is refused before the user types a passphrase; the passphrase is chosen
   // (and checked) before anything is created: a weak or mistyped one leaves nothing behind.
@@ -36,6 +38,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
       `  remote: ${remote}`,
       `  key:    ${keyRef}`,
       ...(storageClass ? [`  storage class: ${storageClass}`] : []),
+      ...(vault.settings.padding !== 'off' ? [`  padding: ${vault.settings.padding}`] : []),
       ...(objectLock ? [`  object lock: ${objectLock.mode.toLowerCase()}, ${objectLock.days} days from each write`] : []),
       ...(sse.sse !== 'none' ? [`  server-side encryption: ${formatSse(sse)}${sse.sse === 'c' ? ' (customer key sealed with the vault key in keys/sse-c)' : ''}`] : []),
       '',
@@ -48,7 +51,7 @@ export async function initCommand(ctx: CommandContext): Promise<number> {
       ] : []),
       'Next: coffer sync',
     ].join('\n'),
-    { vaultId: vault.vaultId, folder: vault.settings.folder, remote, keyRef, sse: formatSse(sse), storageClass, objectLock, recoveryKey },
+    { vaultId: vault.vaultId, folder: vault.settings.folder, remote, keyRef, sse: formatSse(sse), storageClass, objectLock, padding: vault.settings.padding, recoveryKey },
   );
   await vault.close();
   return 0;

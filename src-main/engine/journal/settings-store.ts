@@ -4,9 +4,18 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../fsx/atomic-file.ts';
 import { S3_STORAGE_CLASSES } from '../store/s3-put-params.ts';
 
-export const SETTINGS_VERSION = 4;
+export const SETTINGS_VERSION = 5;
 /** How often a watching device asks whether another device moved the head, by default (seconds). */
 export const DEFAULT_POLL_SECONDS = 30;
+
+/**
+ * Size padding of data objects and packs (objects/padme.ts, docs/FORMAT.md "Padding"): 'padme' rounds each
+ * one's plaintext up to its Padmé length, so the provider learns sizes only to within about 12 %.
+ */
+export const PADDING_MODES = ['off', 'padme'] as const;
+export type PaddingMode = (typeof PADDING_MODES)[number];
+/** Off unless chosen (docs/THREAT-MODEL.md "Object sizes" says why). */
+export const DEFAULT_PADDING: PaddingMode = 'off';
 
 const url = (what: string, pattern: RegExp) => z.string().regex(pattern, `${what} must match ${pattern.source}`);
 
@@ -44,6 +53,11 @@ export const vaultSettingsSchema = z.object({
    * Since version 2.
    */
   objectLock: z.strictObject({ mode: z.enum(['GOVERNANCE', 'COMPLIANCE']), days: z.number().int().min(1).max(36_500) }).optional(),
+  /**
+   * Padding of the objects this device writes from now on; objects already stored keep their size, and
+   * readers take a chunk's length from the manifest either way. Since version 5.
+   */
+  padding: z.enum(PADDING_MODES, { error: (i) => `padding must be ${PADDING_MODES.join(' or ')}, not ${JSON.stringify(i.input)}` }),
 });
 
 export type VaultSettings = z.infer<typeof vaultSettingsSchema>;
@@ -62,6 +76,7 @@ export function defaultSettings(init: SettingsInit): VaultSettings {
     sse: 'none',
     rotationPeriodDays: 365,
     launchAtLogin: false,
+    padding: DEFAULT_PADDING,
     ...stripUndefined(init),
   };
   const r = vaultSettingsSchema.safeParse(s);
@@ -87,6 +102,8 @@ export const SETTINGS_MIGRATIONS: Readonly<Record<number, SettingsMigration>> = 
   2: ({ deviceSeq: _seq, packTargetBytes: _pack, lastSeenHead: _head, ...doc }) => doc,
   // 4 adds pollSeconds: a vault set up before polls at the default.
   3: (doc) => ({ ...doc, pollSeconds: DEFAULT_POLL_SECONDS }),
+  // 5 adds padding: a vault set up before keeps writing objects at their own size until it is turned on.
+  4: (doc) => ({ ...doc, padding: 'off' }),
 };
 
 /** Brings a parsed document to the current version; throws SettingsError naming the file otherwise. */

@@ -125,6 +125,8 @@ export interface VaultSettingsView {
   retentionDays: number;
   rotationPeriodDays: number;
   launchAtLogin: boolean;
+  /** Size padding of the objects this device writes (journal/settings-store.ts). */
+  padding: 'off' | 'padme';
 }
 
 export interface ProviderView {

@@ -8,8 +8,6 @@ import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, Te
 import type { KeyStatus } from '../ports/key-provider.ts';
 import { writeRestoredFile } from '../restore/safe-writer.ts';
 import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
-import { DEVICES_PREFIX, MEMBERSHIP_PREFIX, OBJECTS_PREFIX } from '../objects/object-keys.ts';
-import { MEMBER_SLOTS_PREFIX } from '../keys/member-slot.ts';
 import { entryIn } from '../manifest/history-walk.ts';
 import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
@@ -20,6 +18,7 @@ import { sessionOf } from './team-attach.ts';
 import { readDeviceRecords } from '../vault/device-records.ts';
 import { inviteMember, reencryptTeam, removeDevice, removeMember, setMemberRole, teamView } from './team-ops.ts';
 import { vaultConflicts } from './join-ops.ts';
+import { providerView } from './provider-view.ts';
 import { VaultRunner } from '../vault/vault-runner.ts';
 import { BackgroundWork } from '../vault/background-work.ts';
 import { SettingsChangeRefused, type LocalVault } from '../vault/local-vault.ts';
@@ -145,6 +144,7 @@ export class EngineVaultService implements VaultService {
     return {
       folder: s.folder, ignoreRules, remote: s.remote, sse: s.sse, bandwidthLimitKiBps: s.bwlimitKiBps ?? 0,
       retentionDays: s.retentionDays, rotationPeriodDays: key.rotation?.periodDays ?? s.rotationPeriodDays, launchAtLogin: s.launchAtLogin,
+      padding: s.padding,
     };
   }
 
@@ -159,42 +159,15 @@ export class EngineVaultService implements VaultService {
       ...(patch.retentionDays !== undefined ? { retentionDays: patch.retentionDays } : {}),
       ...(patch.rotationPeriodDays !== undefined ? { rotationPeriodDays: patch.rotationPeriodDays } : {}),
       ...(patch.launchAtLogin !== undefined ? { launchAtLogin: patch.launchAtLogin } : {}),
+      ...(patch.padding !== undefined ? { padding: patch.padding } : {}),
     });
     if (patch.ignoreRules !== undefined) await writeFile(join(s.folder, '.cofferignore'), patch.ignoreRules);
     if (patch.rotationPeriodDays !== undefined) this.keyChanged(await this.vault.key.setRotationPeriod(patch.rotationPeriodDays));
     return this.settings();
   }
 
-  async providerView(): Promise<ProviderView> {
-    let count = 0, bytes = 0, first: Date | undefined, last: Date | undefined;
-    for await (const o of this.vault.store.list(OBJECTS_PREFIX)) {
-      count++;
-      bytes += o.size;
-      if (o.lastModified && (!first || o.lastModified < first)) first = o.lastModified;
-      if (o.lastModified && (!last || o.lastModified > last)) last = o.lastModified;
-    }
-    const countUnder = async (prefix: string) => {
-      let n = 0;
-      for await (const _ of this.vault.store.list(prefix)) n++;
-      return n;
-    };
-    const [devices, members, versions] = await Promise.all([countUnder(DEVICES_PREFIX), countUnder(MEMBER_SLOTS_PREFIX), countUnder(MEMBERSHIP_PREFIX)]);
-    return {
-      reveals: [
-        { fact: 'Number of stored objects', value: String(count) },
-        // Sealed, but each is its own object under its own prefix: how many there are is visible.
-        { fact: 'Number of devices (random ids; names are encrypted)', value: String(devices) },
-        ...(members > 0 ? [
-          { fact: 'Number of team members with a key slot (random ids; names are encrypted)', value: String(members) },
-          { fact: 'Number of membership changes', value: String(versions) },
-        ] : []),
-        { fact: 'Total stored bytes (ciphertext)', value: String(bytes) },
-        { fact: 'Upload times', value: first && last ? `${first.toISOString()} to ${last.toISOString()}` : 'none yet' },
-        { fact: 'Approximate size of large files (one object per 64 MiB range)', value: 'visible as object sizes' },
-        { fact: 'KMS logs (with a KMS key)', value: 'vault id, object id and time of each key use; no names' },
-      ],
-      hides: ['File and folder names', 'The folder tree', 'File contents', 'Sizes of small files (packed together)', 'Which objects belong to which file'],
-    };
+  providerView(): Promise<ProviderView> {
+    return providerView(this.vault);
   }
 
   team(): Promise<TeamView> {

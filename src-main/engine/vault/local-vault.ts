@@ -59,6 +59,8 @@ export interface InitRequest {
   storageClass?: VaultSettings['storageClass'];
   /** S3 Object Lock retention for every object written (saved with the vault). */
   objectLock?: VaultSettings['objectLock'];
+  /** Size padding of the objects written (saved with the vault; default off). */
+  padding?: VaultSettings['padding'];
 }
 
 /**
@@ -107,7 +109,7 @@ export class LocalVault extends ReadableVault {
     const registry = new VaultRegistry(env.home);
     const random = env.random ?? systemRandom;
     const vaultId = Buffer.from(random(16)).toString('hex');
-    const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: req.keyRef, deviceId: Buffer.from(random(8)).toString('hex') });
+    const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: req.keyRef, deviceId: Buffer.from(random(8)).toString('hex'), padding: req.padding });
     const paths = vaultPaths(env.home, vaultId);
     const undo = await InitUndo.begin(env.home, paths, req.remote, stores.slots);
     const audit = new FileAuditLog(paths.dir, env.clock);

@@ -68,7 +68,8 @@ export class VaultSyncer {
         manifest: vault.manifest, journal, history, scanner, clock: vault.clock, random: vault.random,
         spoolDir: vault.paths.spool, keyVersion: () => vault.key.currentVersion(),
         massDeleteThreshold: settings.massDeleteThreshold,
-        tuning: { padding: (settings as { padding?: 'off' | 'padme' }).padding, ...this.opts.tuning }, onProgress: this.opts.onProgress,
+        // The vault's padding setting is read at each pass: a change in the Settings view applies to the next one.
+        tuning: { padding: settings.padding, ...this.opts.tuning }, onProgress: this.opts.onProgress,
         chunker: () => vault.chunker(),
         folderWriter: folderWriter(this.folder), reader: vault.reader,
         names: this.opts.names, chooseBase: this.opts.chooseBase, canCommit: this.opts.canCommit,

@@ -54,7 +54,7 @@ export class ScanRun {
     if (kind === 'dir' && this.ctx.isExcluded(this.abs(rel), st)) return;
     this.seen.add(rel);
     this.result.seen++;
-    this.observed.push({ rel, kind, st });
+    this.observed.push({ rel, kind, st: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, mode: st.mode } });
     if (kind === 'dir') this.queue.push(rel);
   }
 

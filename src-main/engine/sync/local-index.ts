@@ -43,11 +43,11 @@ export function emptyIndex(): LocalIndex {
   return { version: 2, rootId: null, etag: null, generation: 0, deviceSeq: 0, inodes: {} };
 }
 
-/** The per-path parts: everything that grows with the folder, kept apart so a no-change pass never parses it. */
-const BULK = ['inodes', 'notStored', 'heldBack', 'localMeta'] as const;
+/** The per-path parts that grow with the folder, kept apart so a no-change pass never parses them. */
+const BULK = ['inodes', 'heldBack', 'localMeta'] as const;
 type Bulk = Pick<LocalIndex, (typeof BULK)[number]>;
-const HeaderSchema = LocalIndexSchema.omit({ inodes: true, notStored: true, heldBack: true, localMeta: true }).extend({ version: z.literal(2) });
-const BulkSchema = LocalIndexSchema.pick({ inodes: true, notStored: true, heldBack: true, localMeta: true });
+const HeaderSchema = LocalIndexSchema.omit({ inodes: true, heldBack: true, localMeta: true }).extend({ version: z.literal(2) });
+const BulkSchema = LocalIndexSchema.pick({ inodes: true, heldBack: true, localMeta: true });
 
 /**
  * Reads the index. Version 2 (FORMAT.md §7) is a header line (the head, counters, dates, the folder
@@ -99,7 +99,7 @@ function withLazyBulk(header: z.infer<typeof HeaderSchema>, parse: () => Bulk): 
 
 /** Writes version 2: the header line, then the block (atomically: temp file, fsync, rename). */
 export async function saveIndex(path: string, index: LocalIndex): Promise<void> {
-  const { inodes, notStored, heldBack, localMeta, ...header } = index;
-  const bulk: Bulk = { inodes, ...(notStored ? { notStored } : {}), ...(heldBack ? { heldBack } : {}), ...(localMeta ? { localMeta } : {}) };
+  const { inodes, heldBack, localMeta, ...header } = index;
+  const bulk: Bulk = { inodes, ...(heldBack ? { heldBack } : {}), ...(localMeta ? { localMeta } : {}) };
   await writeFileAtomic(path, `${JSON.stringify({ ...header, version: 2 })}\n${JSON.stringify(bulk)}`);
 }

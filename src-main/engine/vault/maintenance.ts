@@ -81,6 +81,9 @@ export async function maintainedSync(
   }
   const result = await phases.time('pass', () => syncer.sync({ ...req, syncId }));
   const upkeep = await phases.time('upkeep (prune, upload sweep, device record)', () => maintenance.afterPass(result));
+  // The upkeep's own key uses (a prune reads roots, a device record is sealed) are logged with this pass,
+  // not left to the next one, which would then write audit lines although it used no key.
+  await vault.key.flushAudit().catch((err: Error) => upkeep.warnings.push(`writing the key audit log failed: ${err.message}`));
   if (upkeep.warnings.length > 0) {
     const time = new Date(vault.clock.now()).toISOString();
     const history = await vault.history();

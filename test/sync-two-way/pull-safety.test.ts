@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobBody, BlobStore, PutOptions, PutResult } from '../../src-main/engine/ports/blob-store.ts';
 import { ForwardingStore } from '../../src-main/engine/store/forwarding-store.ts';

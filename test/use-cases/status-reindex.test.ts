@@ -2,7 +2,7 @@
 // on a real vault in a folder remote.
 import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
 import { describe, it, expect, afterEach } from 'vitest';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   openVault, reindexVault, storedState, syncOnce, vaultStatus, type OpenVault, type VaultEnv,

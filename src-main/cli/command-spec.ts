@@ -39,7 +39,7 @@ export function buildProgram(run: RunCommand): Command {
   const program = new Command('coffer')
     .description('Encrypt a folder on this machine and sync only ciphertext to S3 or a folder.')
     .option('--json', 'machine-readable output')
-    .option('--debug', 'stack traces on errors')
+    .option('--debug', 'stack traces on errors; with sync, where the time went (phases, on stderr)')
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', [
       '',

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { VaultEnv } from '../engine/api.ts';
+import type { PhaseRecorder, VaultEnv } from '../engine/api.ts';
 import type { Output } from './output.ts';
 import { promptSecret } from './prompt.ts';
 
@@ -9,13 +9,16 @@ export interface CommandContext {
   flags: Record<string, string | boolean | undefined>;
   out: Output;
   env: VaultEnv;
+  /** The run's phase timings (env.phases), printed by `coffer sync --debug`. */
+  phases?: PhaseRecorder;
 }
 
 /** Loads the engine (the AWS SDKs are heavy): called once a command runs, so `coffer --help` stays instant. */
-export async function engineEnv(): Promise<VaultEnv> {
-  const { cofferHome } = await import('../engine/api.ts');
+export async function engineEnv(): Promise<VaultEnv & { phases: PhaseRecorder }> {
+  const { cofferHome, PhaseRecorder } = await import('../engine/api.ts');
   return {
     home: cofferHome(),
+    phases: new PhaseRecorder(() => performance.now()),
     passphrase: async () => process.env.COFFER_PASSPHRASE ?? promptSecret('Coffer passphrase: '),
   };
 }

@@ -47,9 +47,17 @@ export async function main(argv: string[]): Promise<number> {
     running = command;
     const flags = flagsOf(command);
     debug = flags.debug === true;
+    const t0 = performance.now();
     const body: CommandBody = await load();
-    const env = { ...(await engineEnv()), ...(typeof flags.bwlimit === 'string' ? { bwlimitKiBps: Number(flags.bwlimit) } : {}) };
-    code = await body({ args, flags, out, env });
+    const t1 = performance.now();
+    const { phases, ...engine } = await engineEnv();
+    // Spans before the recorder existed (it comes with the engine): node and the CLI's own modules, the
+    // command's module, the engine's modules. `coffer sync --debug` prints them with the pass's phases.
+    phases.mark('start-up (node, the CLI)', t0);
+    phases.mark('loading the command', t1 - t0);
+    phases.mark('loading the engine', performance.now() - t1);
+    const env = { ...engine, phases, ...(typeof flags.bwlimit === 'string' ? { bwlimitKiBps: Number(flags.bwlimit) } : {}) };
+    code = await body({ args, flags, out, env, phases });
   });
   // Commander reports through an exception naming the command; main prints it (plain, or JSON).
   const tag = (command: Command) => {

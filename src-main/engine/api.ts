@@ -5,6 +5,8 @@
 export type { VaultEnv } from './vault/remote-vault.ts';
 export type { InitRequest, RemoteRequest, VaultVerifyReport } from './vault/vault.ts';
 export { cofferHome } from './vault/state-dir.ts';
+// Where a run's time goes, phase by phase (`coffer sync --debug`).
+export { PhaseRecorder, type PhaseTimer } from './ports/phase-timer.ts';
 
 // Opening, history, versions.
 export {

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobBody, BlobStore, PutOptions, PutResult } from '../../src-main/engine/ports/blob-store.ts';
 import { ForwardingStore } from '../../src-main/engine/store/forwarding-store.ts';
 import { MassDeleteError } from '../../src-main/engine/sync/mass-delete-guard.ts';
+import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
 import { pruneVault } from '../../src-main/engine/sync/retention.ts';
 import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
@@ -88,8 +89,8 @@ describe('pulling never loses a local change', () => {
     const report = await pruneVault({ store: a.vault.store, manifest: a.vault.manifest }, head!.head.rootId, { now: Date.now() + 10 * DAY, retentionDays: 1, graceMs: DAY });
     expect(report.rootsDeleted).toBeGreaterThan(0);
     // B's manifest cache would still know its root (a normal three-way merge then): it forgets it too.
-    const index = JSON.parse(await readFile(b.vault.paths.index, 'utf8')) as { rootId: string };
-    await b.vault.manifest.forget([index.rootId]);
+    const index = await loadIndex(b.vault.paths.index);
+    await b.vault.manifest.forget([index.rootId!]);
     const r = await b.sync();
     // Without its own view B cannot tell an edit from a stale copy (v1 is pruned too): the head keeps the
     // names, B's versions are kept beside them.

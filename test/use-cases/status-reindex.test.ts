@@ -1,7 +1,8 @@
 // The status and reindex use cases (engine/use-cases/), which the CLI and the app's service both call,
 // on a real vault in a folder remote.
+import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
 import { describe, it, expect, afterEach } from 'vitest';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   openVault, reindexVault, storedState, syncOnce, vaultStatus, type OpenVault, type VaultEnv,
@@ -87,7 +88,7 @@ describe('reindex', () => {
       await syncOnce(vault);
       await writeFile(join(sb.folder, 'b.txt'), 'bravo, edited');
       await syncOnce(vault);
-      const before = JSON.parse(await readFile(vault.paths.index, 'utf8'));
+      const before = await loadIndex(vault.paths.index);
 
       await writeFile(vault.paths.index, '{"version":1, cut off');
       await expect(vaultStatus(vault)).rejects.toThrow(/local index .* is damaged.*coffer reindex/);
@@ -96,7 +97,7 @@ describe('reindex', () => {
       expect(remote).toBe(vault.settings!.remote);
       expect(index).toMatchObject({ rootId: before.rootId, etag: before.etag, generation: 2, deviceSeq: before.deviceSeq, inodes: {} });
       expect(before.deviceSeq).toBeGreaterThan(0);
-      expect(JSON.parse(await readFile(vault.paths.index, 'utf8'))).toEqual(index);
+      expect(await loadIndex(vault.paths.index)).toEqual(index);
       expect(await vaultStatus(vault)).toMatchObject({ files: 2, generation: 2, behindRemote: false });
 
       const next = await syncOnce(vault);

@@ -5,7 +5,17 @@ import { formatBytes, notStoredLines } from '../format.ts';
 
 /** One pass. Exit 0 only when everything is synced; 3 when some file could not be stored this time. */
 export async function syncCommand(ctx: CommandContext): Promise<number> {
-  const vault = await openVault(ctx.env, ctx.args[0]);
+  try {
+    return await syncAndReport(ctx);
+  } finally {
+    // --debug: where the whole process's time went, on stderr (stdout stays the result, --json too).
+    if (ctx.flags.debug === true && ctx.phases) process.stderr.write(`phases:\n${ctx.phases.report(performance.now())}\n`);
+  }
+}
+
+async function syncAndReport(ctx: CommandContext): Promise<number> {
+  const phases = ctx.env.phases;
+  const vault = await (phases ? phases.time('opening the vault', () => openVault(ctx.env, ctx.args[0])) : openVault(ctx.env, ctx.args[0]));
   try {
     const r = await syncOnce(vault, {
       allowMassDelete: ctx.flags['allow-mass-delete'] === true,
@@ -32,6 +42,6 @@ export async function syncCommand(ctx: CommandContext): Promise<number> {
     return r.complete && r.errors === 0 ? 0 : 3;
   } finally {
     ctx.out.endProgress();
-    await vault.close();
+    await (phases ? phases.time('closing the vault', () => vault.close()) : vault.close());
   }
 }

@@ -57,7 +57,7 @@ export class FileHistoryLog implements HistoryLog {
       opts.segmentBytes ?? 10 << 20, Math.max(1, opts.maxSegments ?? 50), opts.clock ?? systemClock);
   }
 
-  append(entries: HistoryEntry[]): Promise<void> {
+  append(entries: HistoryEntry[], opts: { durable?: boolean } = {}): Promise<void> {
     if (this.closed) return Promise.reject(new JournalClosedError(this.dir, 'closed'));
     if (!Array.isArray(entries)) return Promise.reject(new TypeError('append(): entries must be an array'));
     let checked: HistoryEntry[];
@@ -66,7 +66,7 @@ export class FileHistoryLog implements HistoryLog {
     } catch (err) {
       return Promise.reject(err);
     }
-    const run = this.chain.then(() => this.write(checked));
+    const run = this.chain.then(() => this.write(checked, opts.durable !== false));
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -89,12 +89,12 @@ export class FileHistoryLog implements HistoryLog {
     await this.fh.close();
   }
 
-  private async write(entries: HistoryEntry[]): Promise<void> {
+  private async write(entries: HistoryEntry[], durable: boolean): Promise<void> {
     if (entries.length === 0) return;
     const data = Buffer.concat(entries.map(encodeLine));
     if (this.size + data.length > this.segmentBytes && this.size > encodeLine(HEADER).length) await this.rotate();
     for (let off = 0; off < data.length; ) off += (await this.fh.write(data, off, data.length - off)).bytesWritten;
-    await this.fh.datasync();
+    if (durable) await this.fh.datasync();
     this.size += data.length;
     const seg = this.segments[this.segments.length - 1]!;
     if (seg.count !== null) seg.count += entries.length;

@@ -37,8 +37,9 @@ async function tryCreate(path: string): Promise<boolean> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   const fh = await open(tmp, 'wx', 0o600);
   try {
+    // No fsync: the lock only matters while its holder runs. After a power loss the file may come back
+    // empty or garbled, which readPid() takes for stale, or with a dead pid, which is stale too.
     await fh.writeFile(`${process.pid}\n`);
-    await fh.sync();
   } finally {
     await fh.close();
   }

@@ -47,7 +47,12 @@ export type JournalRecord =
  * HistoryLog: what the user sees as sync history. Persistent, append-only, queried newest first.
  */
 export interface HistoryLog {
-  append(entries: HistoryEntry[]): Promise<void>;
+  /**
+   * Appends in order. Resolves once the lines are on disk (fsync), unless `durable: false`: then they
+   * are written but not flushed, and a crash may lose them (a no-change pass's one summary line, which
+   * records nothing a later pass needs). A later durable append flushes them too.
+   */
+  append(entries: HistoryEntry[], opts?: { durable?: boolean }): Promise<void>;
   query(q?: HistoryQuery): Promise<{ entries: HistoryEntry[]; total: number }>;
   /** Bytes uploaded per UTC day, for the dashboard chart. */
   bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]>;

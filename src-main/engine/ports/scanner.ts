@@ -15,15 +15,23 @@
  *   its mtime is so recent that a same-size rewrite within the clock granularity could hide ("racily
  *   clean", as in git).
  * - `deleted` lists indexed paths under the scanned scope that no longer exist.
+ * - A full scan (no scope) reports the folder's print (`print`, scan/folder-print.ts) when no file was
+ *   racily clean and nothing was skipped. When it equals `expectPrint` the scan stops there: nothing is
+ *   a candidate or deleted, `printMatched` is true, and a lazy index (a function) is never called.
  */
 export interface Scanner {
-  scan(index: ReadonlyMap<string, IndexedEntry>, opts?: ScanOptions): Promise<ScanResult>;
+  scan(index: ScanIndex, opts?: ScanOptions): Promise<ScanResult>;
 }
+
+/** The index to compare with, or a function that builds it, called only when the print did not match. */
+export type ScanIndex = ReadonlyMap<string, IndexedEntry> | (() => Promise<ReadonlyMap<string, IndexedEntry>>);
 
 export interface ScanOptions {
   /** Restrict the walk to these relative paths (files or folders). Absent: the whole root. */
   scope?: string[];
   signal?: AbortSignal;
+  /** The print of the folder as the index knows it: a scan that finds the same print stops early. */
+  expectPrint?: string;
 }
 
 /** What the index remembers of a path from the last commit. */
@@ -56,4 +64,8 @@ export interface ScanResult {
   skipped: { path: string; reason: string }[];
   /** Every non-ignored entry seen, with metadata, so the index can be refreshed. */
   seen: number;
+  /** The folder's print (full scans, nothing racy or skipped); see the contract above. */
+  print?: string;
+  /** true: the print equalled `expectPrint`, and the folder was not compared with the index. */
+  printMatched?: boolean;
 }

@@ -23,7 +23,7 @@ export function kindOfStats(st: Stats): EntryKind | { skip: string } {
  */
 export function isCandidate(
   kind: EntryKind,
-  st: Stats,
+  st: Pick<Stats, 'size' | 'mtimeMs' | 'ino' | 'mode'>,
   prev: IndexedEntry | undefined,
   racyBefore: number,
 ): boolean {
@@ -35,7 +35,7 @@ export function isCandidate(
   return st.mtimeMs >= racyBefore;
 }
 
-export function toScanEntry(path: string, kind: EntryKind, st: Stats): ScanEntry {
+export function toScanEntry(path: string, kind: EntryKind, st: Pick<Stats, 'size' | 'mtimeMs' | 'ino' | 'mode'>): ScanEntry {
   return { path, kind, size: st.size, mtimeMs: st.mtimeMs, mode: st.mode, ino: st.ino };
 }
 

@@ -1,10 +1,11 @@
 import { lstat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { Stats } from 'node:fs';
-import type { IndexedEntry, ScanOptions, ScanResult, Scanner } from '../ports/scanner.ts';
+import type { IndexedEntry, ScanIndex, ScanOptions, ScanResult, Scanner } from '../ports/scanner.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { PathFilter } from './ignore-rules.ts';
 import { ScanRun } from './scan-run.ts';
+import { FolderPrint } from './folder-print.ts';
 import { ancestorsOf, assertRelPath, collapsePaths, coveredBy } from './rel-path.ts';
 import { fsPath } from '../fsx/raw-name.ts';
 
@@ -44,7 +45,7 @@ export class FsScanner implements Scanner {
     this.excludes = (opts.excludeAbsolute ?? []).map((p) => resolve(p));
   }
 
-  async scan(index: ReadonlyMap<string, IndexedEntry>, opts: ScanOptions = {}): Promise<ScanResult> {
+  async scan(index: ScanIndex, opts: ScanOptions = {}): Promise<ScanResult> {
     const racyBefore = this.clock.now() - (this.opts.racyWindowMs ?? 2000);
     const rootStat = await lstat(this.root).catch((err: Error) => {
       throw new Error(`Cannot scan ${this.root}: ${err.message}`, { cause: err });
@@ -53,11 +54,12 @@ export class FsScanner implements Scanner {
     await this.opts.ignore.refresh();
     const excluded = await this.excludedIds();
     const excludedPaths = new Set(this.excludes);
+    const print = opts.scope === undefined ? new FolderPrint(racyBefore) : null;
     const run = new ScanRun({
       root: this.root,
       ignore: this.opts.ignore,
-      index,
       racyBefore,
+      print,
       isExcluded: (abs: string, st: Stats) => excludedPaths.has(abs) || excluded.has(`${st.dev}:${st.ino}`),
       lstatConcurrency: this.opts.lstatConcurrency ?? 8,
       dirConcurrency: this.opts.dirConcurrency ?? 4,
@@ -76,8 +78,15 @@ export class FsScanner implements Scanner {
       }
     }
     await run.walk();
+    const digest = run.result.skipped.length === 0 ? print?.digest() ?? null : null;
+    if (digest) run.result.print = digest;
+    // The folder is exactly as when the caller's print was taken: nothing to compare, the index unneeded.
+    if (digest && digest === opts.expectPrint) return { ...run.result, unchanged: run.result.seen, printMatched: true };
+    const known: ReadonlyMap<string, IndexedEntry> = typeof index === 'function' ? await index() : index;
+    run.compare(known);
+    await run.finishCandidates();
     const scopeSet = new Set(roots);
-    for (const path of index.keys()) {
+    for (const path of known.keys()) {
       if (run.seen.has(path) || !coveredBy(scopeSet, path) || coveredBy(run.unreadable, path)) continue;
       run.result.deleted.push(path);
     }

@@ -6,12 +6,14 @@ import type { PathFilter } from './ignore-rules.ts';
 import { lstatBatch } from './lstat-batch.ts';
 import { decodeName, fsPath } from '../fsx/raw-name.ts';
 import { isCandidate, isPermissionError, kindOfStats, toScanEntry } from './classify.ts';
+import type { FolderPrint, Observed } from './folder-print.ts';
 
 export interface RunContext {
   root: string;
   ignore: PathFilter;
-  index: ReadonlyMap<string, IndexedEntry>;
   racyBefore: number;
+  /** Collects the folder's fingerprint (full scans only). */
+  print: FolderPrint | null;
   /** True for a folder the scanner must never enter (the Coffer state dir). */
   isExcluded(abs: string, st: Stats): boolean;
   lstatConcurrency: number;
@@ -23,11 +25,14 @@ export interface RunContext {
  * One scan: a work queue of folders drained by a few workers, each listing a folder and then lstat-ing
  * its entries in a small pool. Holds what deletion detection needs afterwards: the paths seen and the
  * paths that could not be read (those, and everything under them, must not count as deleted).
+ * The walk only observes; `compare` then judges every entry against the index, so a scan whose folder
+ * print matched never needs the index at all (fs-scanner.ts).
  */
 export class ScanRun {
   readonly result: ScanResult = { candidates: [], unchanged: 0, deleted: [], skipped: [], seen: 0 };
   readonly seen = new Set<string>();
   readonly unreadable = new Set<string>();
+  private readonly observed: Observed[] = [];
   private readonly queue: string[] = [];
 
   constructor(private readonly ctx: RunContext) {}
@@ -49,12 +54,16 @@ export class ScanRun {
     if (kind === 'dir' && this.ctx.isExcluded(this.abs(rel), st)) return;
     this.seen.add(rel);
     this.result.seen++;
-    if (isCandidate(kind, st, this.ctx.index.get(rel), this.ctx.racyBefore)) {
-      this.result.candidates.push(toScanEntry(rel, kind, st));
-    } else {
-      this.result.unchanged++;
-    }
+    this.observed.push({ rel, kind, st: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, mode: st.mode } });
     if (kind === 'dir') this.queue.push(rel);
+  }
+
+  /** Judges what the walk saw against the index (the Scanner contract's metadata rule). */
+  compare(index: ReadonlyMap<string, IndexedEntry>): void {
+    for (const { rel, kind, st } of this.observed) {
+      if (isCandidate(kind, st, index.get(rel), this.ctx.racyBefore)) this.result.candidates.push(toScanEntry(rel, kind, st));
+      else this.result.unchanged++;
+    }
   }
 
   skip(rel: string, err: NodeJS.ErrnoException): void {
@@ -85,7 +94,6 @@ export class ScanRun {
       };
       startMore();
     });
-    await this.finishCandidates();
   }
 
   private async listDir(dirRel: string): Promise<void> {
@@ -120,18 +128,20 @@ export class ScanRun {
       checkedAsDir.push(known ? d.isDirectory() : null);
     }
     const stats = await lstatBatch(toStat.map((r) => fsPath(this.abs(r))), this.ctx.lstatConcurrency);
+    const from = this.observed.length;
     for (let i = 0; i < toStat.length; i++) {
       const st = stats[i]!;
       if (st instanceof Error) this.skip(toStat[i]!, st);
       else this.record(toStat[i]!, st, checkedAsDir[i] ?? null);
     }
+    this.ctx.print?.addDir(dirRel, this.observed.slice(from));
   }
 
   /**
    * Second pass over candidates only, so unchanged entries cost no I/O beyond lstat: read symlink
    * targets, and check that candidate files are readable (lstat succeeds on a file we cannot open).
    */
-  private async finishCandidates(): Promise<void> {
+  async finishCandidates(): Promise<void> {
     const drop = new Set<ScanEntry>();
     await forEachPooled(this.result.candidates, this.ctx.lstatConcurrency, async (c) => {
       try {

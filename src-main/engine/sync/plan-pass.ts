@@ -6,6 +6,7 @@ import type { ManifestStore, Tree } from '../manifest/manifest-store.ts';
 import { checkHeadAgainst } from '../manifest/head-check.ts';
 import { checkMassDelete } from './mass-delete-guard.ts';
 import type { LocalIndex } from './local-index.ts';
+import { noPhaseTimer, type PhaseTimer } from '../ports/phase-timer.ts';
 
 export interface PlanDeps {
   manifest: ManifestStore;
@@ -16,6 +17,7 @@ export interface PlanDeps {
   seenGeneration?: number;
   /** Which root of the head to merge with (see BaseChooser); default the head's own root. */
   chooseBase?: BaseChooser;
+  phases?: PhaseTimer;
 }
 
 /**
@@ -74,22 +76,38 @@ export interface PassPlan {
   refused: string[];
 }
 
+/** A pass with nothing to do: the head is the one this device last saw and the folder's print is unchanged. */
+export interface NoChangePlan {
+  noChange: true;
+  scan: ScanResult;
+}
+
 /**
  * Phase 1 of a pass: read the head (refusing a rollback below what this machine saw), the root and its
  * tree, scan the folder against this device's own view, and apply the mass-delete guard (MassDeleteError).
  * Writes nothing, journals nothing; reads the journal's pending records for the next phases.
+ *
+ * The no-change pass: when the index holds the folder's print and the head is still the version it names
+ * (one conditional request, nothing opened or decrypted), the scan looks for that print first; when it
+ * finds it, nothing is read from the bucket or the index's per-path block and a NoChangePlan is returned.
  */
-export async function planPass(deps: PlanDeps, index: LocalIndex, req: { scope?: string[]; allowMassDelete?: boolean }): Promise<PassPlan> {
-  const { head, baseRoot, base, refused } = await readHeadState(deps, index);
-  const { tree: own, known: ownKnown } = await ownView(deps.manifest, index, baseRoot?.rootId, base);
-  const indexed = new Map<string, IndexedEntry>();
-  for (const e of own.values()) {
-    // A pulled file as it is on this disk (local-index.ts localMeta), while the tree still holds that content.
-    const local = index.localMeta?.[e.path];
-    const meta = local && local.hash === e.hash ? local : e;
-    indexed.set(e.path, { kind: e.type, size: meta.size, mtimeMs: meta.mtimeMs, mode: meta.mode, ino: index.inodes[e.path], hash: e.hash });
-  }
-  const scan = await deps.scanner.scan(indexed, { scope: req.scope });
+export async function planPass(deps: PlanDeps, index: LocalIndex, req: { scope?: string[]; allowMassDelete?: boolean }): Promise<PassPlan | NoChangePlan> {
+  const phases = deps.phases ?? noPhaseTimer;
+  const expectPrint = await phases.time('checking the head against the index', () => unchangedHeadPrint(deps, index, req));
+  let state: HeadState | null = null;
+  let view: { tree: Tree; known: boolean } | null = null;
+  const indexed = async () => {
+    state = await phases.time('reading the head and its tree', () => readHeadState(deps, index));
+    view = await phases.time("reading this device's own view", () => ownView(deps.manifest, index, state!.baseRoot?.rootId, state!.base));
+    return indexedView(view.tree, index);
+  };
+  const scan = await phases.time('scanning the folder', async () =>
+    deps.scanner.scan(expectPrint ? indexed : await indexed(), { scope: req.scope, expectPrint }),
+  );
+  if (scan.printMatched) return { noChange: true, scan };
+  // The scan called indexed() unless the print matched (handled above).
+  const { head, baseRoot, base, refused } = state!;
+  const { tree: own, known: ownKnown } = view!;
 
   // Only what this device had and no longer has is a deletion: a path another device added since is
   // kept, and one another device changed meanwhile is kept by the merge (edit beats delete).
@@ -98,6 +116,30 @@ export async function planPass(deps: PlanDeps, index: LocalIndex, req: { scope?:
   checkMassDelete(deleted.filter((p) => own.get(p)?.type !== 'dir').length, baseFiles, deps.massDeleteThreshold, !!req.allowMassDelete);
 
   return { head, baseRoot, base, own, ownKnown, scan, deleted, pending: await deps.journal.pending(), refused };
+}
+
+/**
+ * The print to look for, when a no-change pass is possible: a full pass, a print saved, nothing pending in
+ * the journal, no reader on this machine saw a newer head (else an unchanged etag would hide a rollback),
+ * and the head still the exact object the index names.
+ */
+async function unchangedHeadPrint(deps: PlanDeps, index: LocalIndex, req: { scope?: string[] }): Promise<string | undefined> {
+  const print = index.folderPrint;
+  if (req.scope || !print || !index.etag || !index.rootId || (deps.seenGeneration ?? 0) > index.generation) return undefined;
+  if ((await deps.journal.pending()).length > 0) return undefined;
+  return (await deps.manifest.headChanged(index.etag)) === null ? print : undefined;
+}
+
+function indexedView(own: Tree, index: LocalIndex): Map<string, IndexedEntry> {
+  const indexed = new Map<string, IndexedEntry>();
+  const { inodes, localMeta } = index;
+  for (const e of own.values()) {
+    // A pulled file as it is on this disk (local-index.ts localMeta), while the tree still holds that content.
+    const local = localMeta?.[e.path];
+    const meta = local && local.hash === e.hash ? local : e;
+    indexed.set(e.path, { kind: e.type, size: meta.size, mtimeMs: meta.mtimeMs, mode: meta.mode, ino: inodes[e.path], hash: e.hash });
+  }
+  return indexed;
 }
 
 /**

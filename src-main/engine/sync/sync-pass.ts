@@ -21,6 +21,7 @@ import type { Readable } from 'node:stream';
 import { PassLog } from './pass-log.ts';
 import { unportableNameWarnings } from './name-warnings.ts';
 import { Housekeeping } from './housekeeping.ts';
+import { noPhaseTimer, type PhaseTimer } from '../ports/phase-timer.ts';
 
 // Re-exported: the check is shared by every reader of the tree (manifest/head-check.ts).
 export { RollbackError } from '../manifest/head-check.ts';
@@ -64,6 +65,8 @@ export interface SyncPassDeps {
   chooseBase?: BaseChooser;
   /** false for a member with the reader role: the pass pulls and never commits. Default true. */
   canCommit?: boolean;
+  /** Where the pass's time goes (`coffer sync --debug`). */
+  phases?: PhaseTimer;
 }
 
 export interface SyncRequest {
@@ -83,6 +86,11 @@ export interface SyncPassResult extends SyncSummary {
   index: LocalIndex;
   /** true when this pass moved the head (a new root). */
   committed: boolean;
+  /**
+   * true for a no-change pass (plan-pass.ts): it wrote nothing but its summary line, and its `index` is the
+   * one it was given, which needs no saving.
+   */
+  noChange?: boolean;
   /** Entries another device changed that this pass applied to the folder. */
   pulled: number;
   /** Paths both sides changed: the other version is kept beside, as a conflict copy. */
@@ -106,9 +114,13 @@ export interface SyncPassResult extends SyncSummary {
  * 5. pullTree (pull-pass.ts): the folder brought to the committed tree.
  * Then the pass's history is recorded. A device that may not commit (reader) runs 1 and 5 only.
  */
-export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: SyncRequest = {}): Promise<SyncPassResult> {
+export async function runSyncPass(deps: SyncPassDeps, given: LocalIndex, req: SyncRequest = {}): Promise<SyncPassResult> {
+  const phases = deps.phases ?? noPhaseTimer;
   const log = new PassLog(deps.clock, req.syncId ?? Buffer.from(deps.random(6)).toString('hex'));
-  const plan = await planPass(deps, index, req);
+  const plan = await phases.time('plan', () => planPass(deps, given, req));
+  if ('noChange' in plan) return noChangePass(deps, given, log);
+  // The print describes the folder as the last pass left it; this pass saves a new one only if it earns it.
+  const { folderPrint: _print, ...index } = given;
   const names = deps.names ?? defaultNames;
   if (deps.canCommit === false) return pullOnly(deps, plan, index, req, log);
 
@@ -117,7 +129,7 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     writer: new ObjectWriter({ store: deps.store, sealer: deps.sealer, journal: deps.journal, vaultId: deps.vaultId, spoolDir: deps.spoolDir, random: deps.random }),
     resume: new ResumeMap(plan.pending),
   };
-  const content = await storeContent(deps, plan, index, stamp, io, log);
+  const content = await phases.time('storing content', () => storeContent(deps, plan, index, stamp, io, log));
   // Without a view of its own, a file equal to an older version of its path is stale, not an edit.
   const old = plan.ownKnown || !plan.baseRoot ? null : await olderVersions(deps.manifest, plan.baseRoot.rootId);
   const mergeWith = (state: HeadState): CommitTarget => {
@@ -127,26 +139,30 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     checkPullDeletes(content.next, merged.tree, deps.massDeleteThreshold, !!req.allowMassDelete);
     return { ...state, tree: merged.tree, conflicts: merged.conflicts };
   };
-  const commit = await commitPass(deps, plan, mergeWith(plan), content, index, stamp, io, req, log, async () => mergeWith(await readHeadState(deps, index)));
+  const first = await phases.time('merging', async () => mergeWith(plan));
+  const commit = await phases.time('committing', () => commitPass(deps, plan, first, content, index, stamp, io, req, log, async () => mergeWith(await readHeadState(deps, index))));
   const { target } = commit;
   for (const c of target.conflicts) {
     log.note({ action: 'conflict', path: c.path, copyPath: c.copyPath, device: c.device, reason: `changed on both sides; the version from ${names(c.member, c.device).device} is kept as ${c.copyPath}` });
   }
-  const pull = await pullInto(deps, names, content.next, target.tree, {
+  const pull = await phases.time('pulling', () => pullInto(deps, names, content.next, target.tree, {
     // A file this pass could not store (unreadable, changing while read) is not in ours as it is on disk:
     // the pull must not replace it.
     dirty: new Set([...content.problems.map((p) => p.path), ...plan.scan.skipped.map((s) => s.path)]),
     localMeta: index.localMeta, scanned: new Map(plan.scan.candidates.map((c) => [c.path, c])),
-  }, log);
-  const finalIndex = afterPull(commit.index, pull);
-  await deps.saveIndex?.(finalIndex);
+  }, log));
+  const complete = content.problems.length === 0;
+  // The folder is what this device's view now says only when every scanned file was stored as scanned
+  // and the pull changed nothing here: only then may the next pass trust the scan's print.
+  const settled = complete && plan.scan.print && plan.scan.skipped.length === 0 && pull.pulled === 0 && Object.keys(pull.heldBack).length === 0;
+  const finalIndex = { ...afterPull(commit.index, pull), ...(settled ? { folderPrint: plan.scan.print } : {}) };
+  await phases.time('saving the index', async () => deps.saveIndex?.(finalIndex));
 
   const { uploaded, renamed, skipped, errors } = content.counts;
   const deleted = plan.deleted.length - content.movedFrom.size;
   log.note({ action: 'sync', reason: `uploaded ${uploaded}, renamed ${renamed}, deleted ${deleted}, pulled ${pull.pulled}, conflicts ${target.conflicts.length}, skipped ${skipped}, errors ${errors}`, size: content.bytes });
   const after = new Housekeeping();
-  await after.run('recording the history', () => deps.history.append(log.entries));
-  const complete = content.problems.length === 0;
+  await phases.time('recording the history', () => after.run('recording the history', () => deps.history.append(log.entries)));
   return {
     uploaded, deleted, renamed, skipped, errors, bytes: content.bytes,
     state: complete ? 'up-to-date' : 'error', complete, index: finalIndex, committed: commit.committed, problems: content.problems,
@@ -154,6 +170,20 @@ export async function runSyncPass(deps: SyncPassDeps, index: LocalIndex, req: Sy
     warnings: [
       ...target.refused, ...(commit.committed ? unportableNameWarnings(content.added) : []), ...commit.warnings, ...pull.warnings, ...after.warnings,
     ],
+  };
+}
+
+/**
+ * Nothing changed on either side (plan-pass.ts): one summary line, written without an fsync, and nothing
+ * else: no journal record, no index save, no key use (the head was never opened).
+ */
+async function noChangePass(deps: SyncPassDeps, index: LocalIndex, log: PassLog): Promise<SyncPassResult> {
+  log.note({ action: 'sync', reason: 'uploaded 0, renamed 0, deleted 0, pulled 0, conflicts 0, skipped 0, errors 0', size: 0 });
+  const after = new Housekeeping();
+  await (deps.phases ?? noPhaseTimer).time('recording the history', () => after.run('recording the history', () => deps.history.append(log.entries, { durable: false })));
+  return {
+    uploaded: 0, deleted: 0, renamed: 0, skipped: 0, errors: 0, bytes: 0, state: 'up-to-date', complete: true, index, committed: false,
+    noChange: true, problems: [], pulled: 0, conflicts: [], warnings: after.warnings,
   };
 }
 

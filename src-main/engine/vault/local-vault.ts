@@ -19,6 +19,7 @@ import { vaultChunker } from './vault-chunker.ts';
 import { sharedCutPool } from '../chunking/cut-pool.ts';
 import type { FileChunker } from '../sync/chunked-upload.ts';
 import { MembershipError } from '../team/team-errors.ts';
+import { noPhaseTimer } from '../ports/phase-timer.ts';
 
 /** A new device attaching to a vault that exists (`coffer join`); docs/DESIGN "Public use-case API". */
 export interface JoinRequest {
@@ -195,13 +196,16 @@ export class LocalVault extends ReadableVault {
 
   /** The vault of a local folder (or the only one). */
   static async open(env: VaultEnv, folder?: string): Promise<LocalVault> {
-    const { vaultId } = await new VaultRegistry(env.home).find(folder);
-    const paths = vaultPaths(env.home, vaultId);
-    const settings = await loadSettings(paths.settings);
+    const phases = env.phases ?? noPhaseTimer;
+    const { vaultId, paths, settings } = await phases.time('reading the registry and settings', async () => {
+      const { vaultId } = await new VaultRegistry(env.home).find(folder);
+      const paths = vaultPaths(env.home, vaultId);
+      return { vaultId, paths, settings: await loadSettings(paths.settings) };
+    });
     const stores = VaultStores.open(env, settings);
     const audit = new FileAuditLog(paths.dir, env.clock);
-    const key = await openVaultKey(settings.keyRef, keyContextOf(env, vaultId, stores.slots, paths, audit));
-    const store = await stores.dataStore(new EsdkSealer(key), vaultId, 'load');
+    const key = await phases.time('unlocking the key', () => openVaultKey(settings.keyRef, keyContextOf(env, vaultId, stores.slots, paths, audit)));
+    const store = await phases.time('opening the data store', () => stores.dataStore(new EsdkSealer(key), vaultId, 'load'));
     return new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings });
   }
 

@@ -6,6 +6,7 @@ import { pruneVault, type PruneReport } from '../sync/retention.ts';
 import type { LocalVault } from './local-vault.ts';
 import type { VaultSyncer } from './vault-sync.ts';
 import { ensureDeviceRecord } from './device-records.ts';
+import { noPhaseTimer } from '../ports/phase-timer.ts';
 
 const DAY = 86_400_000;
 
@@ -70,15 +71,19 @@ export async function maintainedSync(
   vault: LocalVault, syncer: VaultSyncer, maintenance: Maintenance, req: SyncRequest = {},
 ): Promise<SyncPassResult & { pruned?: PruneReport }> {
   const syncId = req.syncId ?? Buffer.from(vault.random(6)).toString('hex');
+  const phases = vault.env.phases ?? noPhaseTimer;
   try {
-    await maintenance.beforePass();
+    await phases.time('key rotation check', () => maintenance.beforePass());
   } catch (err) {
     const history = await vault.history();
     await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]).catch(() => undefined);
     throw err;
   }
-  const result = await syncer.sync({ ...req, syncId });
-  const upkeep = await maintenance.afterPass(result);
+  const result = await phases.time('pass', () => syncer.sync({ ...req, syncId }));
+  const upkeep = await phases.time('upkeep (prune, upload sweep, device record)', () => maintenance.afterPass(result));
+  // The upkeep's own key uses (a prune reads roots, a device record is sealed) are logged with this pass,
+  // not left to the next one, which would then write audit lines although it used no key.
+  await vault.key.flushAudit().catch((err: Error) => upkeep.warnings.push(`writing the key audit log failed: ${err.message}`));
   if (upkeep.warnings.length > 0) {
     const time = new Date(vault.clock.now()).toISOString();
     const history = await vault.history();

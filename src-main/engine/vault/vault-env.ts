@@ -1,6 +1,7 @@
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { OpenStoreOptions } from '../store/open-store.ts';
 import type { Clock, RandomSource } from '../ports/clock.ts';
+import type { PhaseTimer } from '../ports/phase-timer.ts';
 
 /** What every vault operation needs from its environment; tests inject clocks, randomness and faults. */
 export interface VaultEnv {
@@ -17,4 +18,6 @@ export interface VaultEnv {
   storeTuning?: Pick<OpenStoreOptions, 'retry' | 'multipart'>;
   /** scrypt cost for new passphrase slots; tests lower it (see keys/index.ts). */
   kdf?: { N: number; r: number; p: number };
+  /** Where the time goes (opening, key unlock, each phase of a pass): `coffer sync --debug`. Default none. */
+  phases?: PhaseTimer;
 }

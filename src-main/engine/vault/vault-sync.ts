@@ -13,6 +13,7 @@ import { rm } from 'node:fs/promises';
 import type { NameResolver } from '../sync/merge-trees.ts';
 import type { BaseChooser } from '../sync/plan-pass.ts';
 import { folderWriter } from './folder-writer.ts';
+import { noPhaseTimer } from '../ports/phase-timer.ts';
 
 export interface SyncerOptions {
   tuning?: Partial<UploadTuning>;
@@ -53,14 +54,15 @@ export class VaultSyncer {
    * schedules passes runs them (vault/maintenance.ts).
    */
   async sync(req: SyncRequest = {}): Promise<SyncPassResult> {
-    await this.opts.beforePass?.();
     const { vault } = this;
+    const phases = vault.env.phases ?? noPhaseTimer;
+    if (this.opts.beforePass) await phases.time('catching up with the team', this.opts.beforePass);
     const settings = vault.settings;
-    const journal = (this.journal ??= await FileJournal.open(vault.paths.dir));
+    const journal = (this.journal ??= await phases.time('opening the journal (lock)', () => FileJournal.open(vault.paths.dir)));
     const ignore = await this.ignoreRules();
-    const history = await vault.history();
+    const history = await phases.time('opening the history', () => vault.history());
     const scanner = new FsScanner({ root: this.folder, ignore, clock: vault.clock, excludeAbsolute: [vault.env.home] });
-    const index = await loadIndex(vault.paths.index);
+    const index = await phases.time('loading the index', () => loadIndex(vault.paths.index));
     const syncId = req.syncId ?? Buffer.from(vault.random(6)).toString('hex');
     try {
       const deps = {
@@ -73,18 +75,18 @@ export class VaultSyncer {
         chunker: () => vault.chunker(),
         folderWriter: folderWriter(this.folder), reader: vault.reader,
         names: this.opts.names, chooseBase: this.opts.chooseBase, canCommit: this.opts.canCommit,
-        saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i),
+        saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i), phases,
         // The index is loaded already: only the readers' mark is read (the pass takes the max of both).
         seenGeneration: await readersSeenGeneration(vault.paths),
       };
       const result = await passWithRetryOnConcurrentWriter(() => runSyncPass(deps, index, { ...req, syncId }));
-      // A commit saved the index itself, first; a pass with nothing to commit saves what it learnt here.
-      if (!result.committed) await saveIndex(vault.paths.index, result.index);
+      // The pass saved the index itself (deps.saveIndex), or, a no-change pass, had nothing to save.
       const after = new Housekeeping();
       // After a commit of every file nothing pending refers to a spool file any more; a scoped or
       // incomplete pass keeps the spools of uploads still waiting to resume (commit-pass.ts).
       if (result.committed && !req.scope && result.complete) await after.run('cleaning the spool', () => rm(vault.paths.spool, { recursive: true, force: true }));
-      await after.run('writing the key audit log', () => vault.key.flushAudit());
+      // A no-change pass used no key (it opened nothing), so this writes nothing then.
+      await phases.time('writing the key audit log', () => after.run('writing the key audit log', () => vault.key.flushAudit()));
       const warnings = [...result.warnings, ...after.warnings];
       if (warnings.length > 0) {
         const time = new Date(vault.clock.now()).toISOString();

@@ -69,7 +69,7 @@ describe.each(kinds)('init, sync, change, sync, restore (%s remote)', (kind) => 
     const { keys, bytes } = await bucketListing(vault);
     // Every key is one of the format's fixed names or a random object id: nothing else can carry a name.
     // (devices/<id>: this device's record, named by its random 16-hex-digit id.)
-    const shape = /^(coffer-vault\.json|head|keys\/(passphrase|recovery)|objects\/([0-9a-f]{2})\/\3[0-9a-f]{30}|devices\/[0-9a-f]{16})$/;
+    const shape = /^(coffer-vault\.json|head|keys\/(passphrase|recovery|chunking)|objects\/([0-9a-f]{2})\/\3[0-9a-f]{30}|devices\/[0-9a-f]{16})$/;
     expect(keys.filter((k) => !shape.test(k))).toEqual([]);
     // The ids themselves are random hex, so '2026' may turn up in one by chance: look past them.
     const fixedParts = keys.map((k) => k.replace(/[0-9a-f]{32}$|^devices\/[0-9a-f]{16}$/, '')).join('\n');

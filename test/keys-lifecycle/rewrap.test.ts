@@ -17,6 +17,8 @@ async function versionsInBucket(vault: LocalVault): Promise<Map<string, number[]
   const out = new Map<string, number[]>();
   for await (const o of vault.store.list('objects/')) out.set(o.key, messageKeyVersions(await readAll(await vault.store.get(o.key))));
   out.set('head', messageKeyVersions(await readAll(await vault.store.get('head'))));
+  // The chunking secret (format 3, made by the first chunked file) is re-sealed like the objects.
+  if (await vault.slots.head('keys/chunking')) out.set('keys/chunking', messageKeyVersions(await readAll(await vault.slots.get('keys/chunking'))));
   return out;
 }
 

@@ -107,7 +107,7 @@ describe('every file left out of the vault is counted, named, and makes the pass
   it('a file that keeps growing while read is counted as not stored, then stored by the next pass', async () => {
     sb = await sandbox();
     const busy = join(sb.folder, 'growing.log');
-    await writeFile(busy, Buffer.alloc(3 * 1024 * 1024, 7)); // large: sealed in one read, checked after
+    await writeFile(busy, Buffer.alloc(3 * 1024 * 1024, 7)); // large: chunked in one read, checked after
     await writeFile(join(sb.folder, 'calm.txt'), 'calm');
     const { vault } = await initVault(sb, 'file');
     // Each time the pass seals file data, the log grows: every read of it is torn.
@@ -117,6 +117,11 @@ describe('every file left out of the vault is counted, named, and makes the pass
       seal: { value: (...a: Parameters<Sealer['seal']>) => {
         if (growing && a[1].kind === 'data') appendFileSync(busy, 'more\n'); // lands before the read ends
         return inner.seal(...a);
+      } },
+      // Chunks (format 3) are sealed in memory.
+      sealBytes: { value: (...a: Parameters<Sealer['sealBytes']>) => {
+        if (growing && a[1].kind === 'data') appendFileSync(busy, 'more\n');
+        return inner.sealBytes(...a);
       } },
     });
     const first = await passWith(vault, sb.folder, { sealer });

@@ -35,6 +35,12 @@ async function headRootId(vault: LocalVault): Promise<string> {
 }
 
 /** The object holding `path`'s bytes in the current snapshot (a file of one chunk). */
+/**
+ * 1.5 MB of one repeated byte: over the pack limit, and one content-defined chunk (a run of equal bytes
+ * gives the rolling hash a fixed value, so no cut before the 8 MiB maximum), hence one data object.
+ */
+const oneChunk = (fill: number) => Buffer.alloc(1_500_000, fill);
+
 async function objectOf(vault: LocalVault, path: string): Promise<string> {
   const entry = (await vault.tree()).tree.get(path);
   expect(entry?.chunks).toHaveLength(1);
@@ -65,8 +71,8 @@ describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind)
     sb = await sandbox();
     const gets = new Map<string, number>();
     sb.env.wrapStore = countingGets(gets);
-    await writeFile(join(sb.folder, 'big1.bin'), randomBytes(1_500_000));
-    await writeFile(join(sb.folder, 'big2.bin'), randomBytes(1_500_000));
+    await writeFile(join(sb.folder, 'big1.bin'), oneChunk(1));
+    await writeFile(join(sb.folder, 'big2.bin'), oneChunk(2));
     await writeFile(join(sb.folder, 'notes.txt'), 'kept in every snapshot');
     await writeFile(join(sb.folder, 'todo.txt'), 'also in every snapshot');
     const { vault } = await initVault(sb, kind);
@@ -74,8 +80,8 @@ describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind)
     const oldRoot = await headRootId(vault);
     const old1 = await objectOf(vault, 'big1.bin');
     const old2 = await objectOf(vault, 'big2.bin');
-    await writeFile(join(sb.folder, 'big1.bin'), randomBytes(1_500_000));
-    await writeFile(join(sb.folder, 'big2.bin'), randomBytes(1_500_000));
+    await writeFile(join(sb.folder, 'big1.bin'), oneChunk(3));
+    await writeFile(join(sb.folder, 'big2.bin'), oneChunk(4));
     await sync(vault);
     const newRoot = await headRootId(vault);
     expect(newRoot).not.toBe(oldRoot);

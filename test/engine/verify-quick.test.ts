@@ -34,7 +34,8 @@ describe('coffer verify --quick', () => {
     const env = { COFFER_HOME: sb.home, COFFER_PASSPHRASE: 'quick passphrase' };
     await writeFile(join(sb.folder, 'small-1.txt'), 'one');
     await writeFile(join(sb.folder, 'small-2.txt'), 'two');
-    await writeFile(join(sb.folder, 'large.bin'), randomBytes(3_000_000));
+    // One repeated byte: one content-defined chunk (no cut before 8 MiB), so one data object.
+    await writeFile(join(sb.folder, 'large.bin'), Buffer.alloc(3_000_000, 5));
     const remoteDir = join(sb.root, 'remote');
     expect((await runCli(['init', sb.folder, '--remote', `file://${remoteDir}`, '--key', 'passphrase'], env)).code).toBe(0);
     expect((await runCli(['sync'], env)).code).toBe(0);
@@ -135,8 +136,9 @@ describe('coffer verify --quick', () => {
         AWS_ACCESS_KEY_ID: cfg!.accessKeyId, AWS_SECRET_ACCESS_KEY: cfg!.secretAccessKey, AWS_REGION: 'us-east-1',
       };
       await writeFile(join(sb.folder, 'small.txt'), 'small');
-      await writeFile(join(sb.folder, 'medium.bin'), randomBytes(2_000_000));
-      await writeFile(join(sb.folder, 'other.bin'), randomBytes(1_500_000));
+      // Repeated bytes: one content-defined chunk each, so one data object each.
+      await writeFile(join(sb.folder, 'medium.bin'), Buffer.alloc(2_000_000, 6));
+      await writeFile(join(sb.folder, 'other.bin'), Buffer.alloc(1_500_000, 9));
       const init = await runCli(['init', sb.folder, '--remote', `s3://${bucket}/v`, '--endpoint', cfg!.endpoint, '--key', 'passphrase'], env);
       expect(init.stderr).toBe('');
       expect((await runCli(['sync'], env)).code).toBe(0);

@@ -48,6 +48,8 @@ describe('which packs a repack rewrites', () => {
     expect(out.files).toBe(1);
     expect(out.tree.get('a')).toEqual({ ...a, chunks: [inPack(P2, 7, 10)] });
     expect(out.tree.get('b')).toBe(b);
+    // The key that sealed the new pack is what a key-usage scan must see for the moved entry.
+    expect(remapTree(tree(a, b), moved, 3).tree.get('a')).toEqual({ ...a, chunks: [inPack(P2, 7, 10)], keyVersion: 3 });
   });
 });
 

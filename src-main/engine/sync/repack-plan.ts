@@ -70,17 +70,18 @@ export function choosePacks(usage: Iterable<PackUsage>, plaintextSize: (pack: st
 
 /**
  * The tree with every chunk that names a moved range pointing at its new place instead: same path, hash,
- * size, mtime and mode; only `chunks` change. Works on any tree, not only the one the ranges came from,
- * since a moved range holds the same bytes wherever it is named.
+ * size, mtime, mode, device and seq; only `chunks` change, and `keyVersion`, which names the key that
+ * wrapped the entry's objects (key-usage scans: a stale one would keep an old key "in use"). Works on any
+ * tree, not only the one the ranges came from, since a moved range holds the same bytes wherever it is named.
  */
-export function remapTree(tree: Tree, moved: ReadonlyMap<string, Chunk>): { tree: Tree; files: number } {
+export function remapTree(tree: Tree, moved: ReadonlyMap<string, Chunk>, keyVersion?: number): { tree: Tree; files: number } {
   const out: Tree = new Map();
   let files = 0;
   for (const [path, e] of tree) {
     const chunks = e.chunks;
     const next = chunks?.map((c) => (c.kind === 'pack' ? moved.get(rangeKey(c)) ?? c : c));
     if (chunks && next && next.some((c, i) => c !== chunks[i])) {
-      out.set(path, { ...e, chunks: next });
+      out.set(path, { ...e, chunks: next, ...(keyVersion !== undefined ? { keyVersion } : {}) });
       files++;
     } else out.set(path, e);
   }

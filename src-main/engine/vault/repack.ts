@@ -67,8 +67,10 @@ export async function repackVault(vault: LocalVault, index: LocalIndex, opts: Re
     const writer = new ObjectWriter({
       store: vault.store, sealer: vault.sealer, journal, vaultId: vault.vaultId, spoolDir: vault.paths.spool, random: vault.random,
     });
+    // The version that seals the new packs: key rotation runs before a pass (Maintenance.beforePass), never during this.
+    const keyVersion = await vault.key.currentVersion();
     const { moved, newBytes, newPacks } = await moveLiveRanges(vault, writer, chosen, opts.packTargetBytes ?? DEFAULT_TUNING.packTargetBytes);
-    const remapped = remapTree(tree, moved);
+    const remapped = remapTree(tree, moved, keyVersion);
     const seq = index.deviceSeq + 1;
     const generation = head.head.generation + 1;
     const time = new Date(vault.clock.now()).toISOString();

@@ -3,6 +3,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sandbox, snapshot, type Sandbox } from '../engine/harness.ts';
 import { FaultyStore, type FaultRule } from '../support/faulty-store.ts';
+import { ForwardingStore } from '../../src-main/engine/store/forwarding-store.ts';
+import type { BlobBody, PutOptions, PutResult } from '../../src-main/engine/ports/blob-store.ts';
 import { DAY, headFiles, packOf, repackVault, storedObjects, writeSmallFiles, type RepackVault } from './repack-support.ts';
 
 /**
@@ -77,4 +79,39 @@ describe('a repack that stops midway', () => {
     expect((await vault.restore(again)).problems).toEqual([]);
     expect(await snapshot(again)).toEqual(await snapshot(sb.folder));
   });
+
+  it('does not commit when a prune deleted its new pack meanwhile (a repack slower than the grace period)', async () => {
+    sb = await sandbox();
+    let store: PruneRace | undefined;
+    rv = await repackVault(sb, 'file', (s) => (store = new PruneRace(s)));
+    const { vault, syncer, clock, t0 } = rv;
+    const names = await writeSmallFiles(sb.folder, 20, 10_000);
+    await syncer.sync();
+    for (const n of names.slice(2)) await rm(join(sb.folder, n));
+    clock.setNow(t0 + 3_600_000);
+    const deletion = await syncer.sync({ allowMassDelete: true });
+    store!.armed = true;
+    clock.setNow(t0 + 2 * DAY);
+    const r = await syncer.sync();
+    expect(store!.deleted).toHaveLength(1);
+    expect(r.warnings).toEqual([expect.stringMatching(/repacking mostly unused packs failed.*is no longer in the bucket/)]);
+    expect((await vault.manifest.readHead())!.head.rootId).toBe(deletion.index.rootId);
+    expect((await vault.verify()).bad).toEqual([]);
+  });
 });
+
+/** Deletes the first object stored under objects/ once armed, as another device's prune would. */
+class PruneRace extends ForwardingStore {
+  armed = false;
+  readonly deleted: string[] = [];
+
+  override async put(key: string, body: BlobBody, opts?: PutOptions): Promise<PutResult> {
+    const res = await super.put(key, body, opts);
+    if (this.armed && key.startsWith('objects/')) {
+      this.armed = false;
+      await this.inner.delete(key);
+      this.deleted.push(key);
+    }
+    return res;
+  }
+}

@@ -71,6 +71,7 @@ export async function repackVault(vault: LocalVault, index: LocalIndex, opts: Re
     const keyVersion = await vault.key.currentVersion();
     const { moved, newBytes, newPacks } = await moveLiveRanges(vault, writer, chosen, opts.packTargetBytes ?? DEFAULT_TUNING.packTargetBytes);
     const remapped = remapTree(tree, moved, keyVersion);
+    await assertStillStored(vault, newPacks);
     const seq = index.deviceSeq + 1;
     const generation = head.head.generation + 1;
     const time = new Date(vault.clock.now()).toISOString();
@@ -114,11 +115,27 @@ async function packsToRewrite(vault: LocalVault, base: Root, usage: Map<string, 
     const info = await objects.head(objectRef('pack', id));
     if (info) stored.set(id, info.size);
   }
-  const empty = (await objects.sealBytes(objectRef('pack', newObjectId(vault.random)), new Uint8Array(0))).byteLength;
-  return choosePacks(usage.values(), (id) => {
+  const choose = (empty: number) => choosePacks(usage.values(), (id) => {
     const size = stored.get(id);
     return size === undefined ? undefined : plaintextFromStored(size, empty);
-  }).map((u) => ({ ...u, storedBytes: stored.get(u.pack) }));
+  });
+  // Counting no overhead overstates every pack's size: when not even then is one mostly dead, no seal is
+  // needed (with KMS custody, sealing costs a request).
+  if (choose(0).length === 0) return [];
+  const empty = (await objects.sealBytes(objectRef('pack', newObjectId(vault.random)), new Uint8Array(0))).byteLength;
+  return choose(empty).map((u) => ({ ...u, storedBytes: stored.get(u.pack) }));
+}
+
+/**
+ * The new packs are named by no root until the commit, so a prune (this or another device's) deletes them
+ * once they are older than its grace period, a day: a repack slow enough for that (a tight bandwidth
+ * limit) must not commit a root naming them. Checked just before the root is written.
+ */
+async function assertStillStored(vault: LocalVault, packs: string[]): Promise<void> {
+  const objects = new SealedObjects({ store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId });
+  for (const id of packs) {
+    if (!(await objects.head(objectRef('pack', id)))) throw new Error(`the new pack ${id} is no longer in the bucket (pruned while the repack ran); nothing was committed`);
+  }
 }
 
 /** Reads each live range once, pack by pack in offset order (one download per pack), into new packs. */

@@ -94,6 +94,7 @@ export function buildProgram(run: RunCommand): Command {
     .description('one sync pass: store what changed, then exit')
     .argument('[folder]', 'the Coffer folder (default: the only one)')
     .option('--allow-mass-delete', 'go ahead when the pass would delete many files (otherwise it asks, or stops)')
+    .option('--repack', 'after the pass, rewrite packs the vault now uses less than half of (otherwise done with the daily prune)')
     .addOption(opt.bwlimit());
 
   leaf(program, 'watch', async () => (await import('./commands/watch.ts')).watchCommand)

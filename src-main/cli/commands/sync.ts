@@ -19,6 +19,7 @@ async function syncAndReport(ctx: CommandContext): Promise<number> {
   try {
     const r = await syncOnce(vault, {
       allowMassDelete: ctx.flags['allow-mass-delete'] === true,
+      repack: ctx.flags.repack === true,
       onProgress: (p) => ctx.out.progress('sync', p.filesDone, p.filesTotal, p.bytesDone),
       // The guard pauses and asks; without a terminal to ask (or with --json), the error tells how to proceed.
       confirmMassDelete: ctx.out.json ? undefined : (d) => {
@@ -36,7 +37,8 @@ async function syncAndReport(ctx: CommandContext): Promise<number> {
         // What other devices changed: files brought into the folder, and each version kept as a copy.
         (r.pulled > 0 ? `; ${r.pulled} pulled from other devices` : '') +
         r.conflicts.map((c) => `\n  conflict: ${c.path} was changed on both sides; the other version is kept as ${c.copyPath}`).join('') +
-        notStoredLines(r.problems),
+        notStoredLines(r.problems) +
+        repackLine(r.repacked, ctx.flags.repack === true),
       r,
     );
     return r.complete && r.errors === 0 ? 0 : 3;
@@ -44,4 +46,12 @@ async function syncAndReport(ctx: CommandContext): Promise<number> {
     ctx.out.endProgress();
     await (phases ? phases.time('closing the vault', () => vault.close()) : vault.close());
   }
+}
+
+/** What a repack did (the daily one, or --repack); why it did nothing only when it was asked for. */
+function repackLine(r: Awaited<ReturnType<typeof syncOnce>>['repacked'], asked: boolean): string {
+  if (!r || (!r.rootId && !asked)) return '';
+  if (r.skipped) return `\nRepack skipped: ${r.skipped}`;
+  if (!r.rootId) return '\nRepack: no pack is mostly unused';
+  return `\nRepacked ${r.packs} packs: ${r.files} files, ${formatBytes(r.freedBytes)} freed once retention lets the older snapshots go`;
 }

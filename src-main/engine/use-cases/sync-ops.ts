@@ -4,6 +4,7 @@ import { VaultRunner, type RunnerEvents } from '../vault/vault-runner.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
 import type { SyncPassResult } from '../sync/sync-pass.ts';
 import type { PruneReport } from '../sync/retention.ts';
+import type { RepackReport } from '../vault/repack.ts';
 import type { SyncProgress } from '../ports/vault-service.ts';
 import type { OpenVault } from './vault-ops.ts';
 import { teamSyncOptions } from './team-sync.ts';
@@ -17,10 +18,12 @@ export interface SyncOnceRequest {
    * Without it (or on `false`) the MassDeleteError is thrown: its message says how to proceed.
    */
   confirmMassDelete?: (d: { wouldDelete: number; total: number }) => Promise<boolean>;
+  /** Rewrite mostly unused packs after this pass, not only with the daily prune (vault/repack.ts). */
+  repack?: boolean;
 }
 
 /** What one pass did; `complete` false or `errors` > 0 means some file is not in the vault as it is now. */
-export type SyncOnceResult = Omit<SyncPassResult, 'index' | 'committed'> & { pruned?: PruneReport };
+export type SyncOnceResult = Omit<SyncPassResult, 'index' | 'committed'> & { pruned?: PruneReport; repacked?: RepackReport };
 
 /**
  * One sync pass of this machine's vault with the maintenance a runner would schedule around it (rotation
@@ -29,7 +32,7 @@ export type SyncOnceResult = Omit<SyncPassResult, 'index' | 'committed'> & { pru
  */
 export async function syncOnce(vault: OpenVault, req: SyncOnceRequest = {}): Promise<SyncOnceResult> {
   const syncer = new VaultSyncer(vault, { onProgress: req.onProgress, ...(await teamSyncOptions(vault)) });
-  const maintenance = new Maintenance(vault);
+  const maintenance = new Maintenance(vault, vault.clock, { repackNow: req.repack === true });
   const once = (allowMassDelete: boolean) => maintainedSync(vault, syncer, maintenance, { allowMassDelete });
   try {
     const r = await once(req.allowMassDelete === true).catch(async (err: unknown) => {

@@ -7,25 +7,37 @@ import type { LocalVault } from './local-vault.ts';
 import type { VaultSyncer } from './vault-sync.ts';
 import { ensureDeviceRecord } from './device-records.ts';
 import { noPhaseTimer } from '../ports/phase-timer.ts';
+import { repackVault, type RepackOptions, type RepackReport } from './repack.ts';
 
 const DAY = 86_400_000;
 
-/** What the maintenance after a pass did: the index (with the prune date), the prune, what failed. */
+/** What the maintenance after a pass did: the index (with the prune date), the prune, the repack, what failed. */
 export interface Upkeep {
   index: LocalIndex;
   pruned?: PruneReport;
+  repacked?: RepackReport;
   warnings: string[];
+}
+
+export interface MaintenanceOptions {
+  /** Repack after this pass even when the daily prune is not due (`coffer sync --repack`). */
+  repackNow?: boolean;
+  repack?: RepackOptions;
 }
 
 /**
  * The vault's scheduled work around sync passes, which a pass itself does not need: key rotation when
  * the period ran out (before a pass, so the pass seals with the new version), the prune past the
- * retention period once a day, and the sweep of multipart uploads that can never complete. The clock
- * decides "due". Run by whoever schedules passes: VaultRunner (app, watch) and the CLI's one-shot
+ * retention period once a day with the repack of mostly dead packs after it (vault/repack.ts), and the
+ * sweep of multipart uploads that can never complete. The clock decides "due". Run by whoever schedules passes: VaultRunner (app, watch) and the CLI's one-shot
  * `coffer sync`, both through maintainedSync().
  */
 export class Maintenance {
-  constructor(private readonly vault: LocalVault, private readonly clock: Clock = vault.clock) {}
+  constructor(
+    private readonly vault: LocalVault,
+    private readonly clock: Clock = vault.clock,
+    private readonly opts: MaintenanceOptions = {},
+  ) {}
 
   /** Adds a key version when the rotation period has run out (keys/managed-key.ts). A failure fails the pass. */
   async beforePass(): Promise<void> {
@@ -33,8 +45,9 @@ export class Maintenance {
   }
 
   /**
-   * After a pass: prunes once a day (a prune that failed is due again at the next pass) and aborts dead
-   * multipart uploads after a commit or a prune. Each step's failure is a warning; the pass stands.
+   * After a pass: prunes once a day (a prune that failed is due again at the next pass), then repacks
+   * (also when asked for now), and aborts dead multipart uploads after a commit or a prune. Each step's
+   * failure is a warning; the pass stands.
    */
   async afterPass(pass: Pick<SyncPassResult, 'index' | 'committed'>): Promise<Upkeep> {
     const { vault } = this;
@@ -56,11 +69,27 @@ export class Maintenance {
         await after.run('saving the prune date', () => saveIndex(vault.paths.index, saved));
       }
     }
+    let repacked: RepackReport | undefined;
+    if (index.rootId && (pruneDue || this.opts.repackNow)) {
+      const before = index;
+      const done = await after.run('repacking mostly unused packs', () => repackVault(vault, before, this.opts.repack));
+      if (done) {
+        ({ index, report: repacked } = done);
+        const line = repackHistoryLine(done.report);
+        if (line) await after.run('recording the repack', async () => (await vault.history()).append([{ time: new Date(this.clock.now()).toISOString(), action: 'sync', reason: line }]));
+      }
+    }
     if (pass.committed || pruneDue) await after.run('aborting dead multipart uploads', () => abortDeadUploads(vault, pruneDue ? now - DAY : null));
     // A vault made before device records (or an init whose write failed) registers this device once.
     await after.run("registering this device's record in the vault", () => ensureDeviceRecord(vault));
-    return { index, pruned, warnings: after.warnings };
+    return { index, pruned, repacked, warnings: after.warnings };
   }
+}
+
+/** The history's line for a repack that committed; null for one that found nothing to do or was skipped. */
+export function repackHistoryLine(r: RepackReport): string | null {
+  if (!r.rootId) return null;
+  return `Repacked ${r.packs} packs: ${r.files} files, ${(r.freedBytes / 1048576).toFixed(1)} MiB freed after retention`;
 }
 
 /**
@@ -69,7 +98,7 @@ export class Maintenance {
  */
 export async function maintainedSync(
   vault: LocalVault, syncer: VaultSyncer, maintenance: Maintenance, req: SyncRequest = {},
-): Promise<SyncPassResult & { pruned?: PruneReport }> {
+): Promise<SyncPassResult & { pruned?: PruneReport; repacked?: RepackReport }> {
   const syncId = req.syncId ?? Buffer.from(vault.random(6)).toString('hex');
   const phases = vault.env.phases ?? noPhaseTimer;
   try {
@@ -89,7 +118,7 @@ export async function maintainedSync(
     const history = await vault.history();
     await history.append(upkeep.warnings.map((reason) => ({ time, action: 'warning' as const, reason, syncId }))).catch(() => undefined);
   }
-  return { ...result, index: upkeep.index, pruned: upkeep.pruned, warnings: [...result.warnings, ...upkeep.warnings] };
+  return { ...result, index: upkeep.index, pruned: upkeep.pruned, repacked: upkeep.repacked, warnings: [...result.warnings, ...upkeep.warnings] };
 }
 
 /**

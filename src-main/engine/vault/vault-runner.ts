@@ -156,7 +156,7 @@ export class VaultRunner {
       // A watch batch scans a few paths: what earlier passes could not store elsewhere still counts.
       // The status contract carries at most 1,000 failures; `coffer status --json` lists them all.
       this.problems = (r.index.notStored ?? r.problems.map((p) => ({ ...p, time: this.lastSync! }))).slice(0, 1000);
-      const { index: _i, pruned: _p, committed: _c, ...summary } = r;
+      const { index: _i, pruned: _p, repacked: _r, committed: _c, ...summary } = r;
       this.events.onPass?.(summary);
       this.setState(this.paused ? 'paused' : this.problems.length > 0 ? 'error' : r.state);
       return summary;

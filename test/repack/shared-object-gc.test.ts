@@ -1,0 +1,70 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sandbox, snapshot, type Sandbox } from '../engine/harness.ts';
+import { DAY, headFiles, repackVault, storedObjects, type RepackVault } from './repack-support.ts';
+
+/**
+ * Content over 1 MiB is stored as data objects, each shared by every entry with that content, in any file
+ * and any snapshot. Garbage collection must count references across all of them: the object stays while
+ * any retained snapshot's entry names it, and goes once none does. (Chunk data needs no repack.)
+ */
+describe('garbage collection of a data object shared by files and versions', () => {
+  let sb: Sandbox;
+  let rv: RepackVault | undefined;
+  afterEach(async () => {
+    await rv?.syncer.close();
+    await rv?.vault.close();
+    rv = undefined;
+    await sb?.cleanup();
+  });
+
+  it('keeps it while one retained entry names it, and removes it once none does', async () => {
+    sb = await sandbox();
+    const x = randomBytes(1_500_000);
+    await writeFile(join(sb.folder, 'a.bin'), x);
+    await writeFile(join(sb.folder, 'b.bin'), x);
+    rv = await repackVault(sb, 'file');
+    const { vault, syncer, clock, t0 } = rv;
+    await syncer.sync(); // day 0: a and b, one object
+    const first = await headFiles(vault);
+    const shared = first.get('a.bin')!.chunks![0]!;
+    expect(shared.kind).toBe('data');
+    expect(first.get('b.bin')!.chunks).toEqual([shared]);
+
+    clock.setNow(t0 + DAY);
+    await writeFile(join(sb.folder, 'a.bin'), randomBytes(1_200_000));
+    await syncer.sync(); // a's second version
+    const other = (await headFiles(vault)).get('a.bin')!.chunks![0]!.object;
+    clock.setNow(t0 + 2 * DAY);
+    await writeFile(join(sb.folder, 'a.bin'), x);
+    await syncer.sync(); // a's third version is its first content again: the same object
+    expect((await headFiles(vault)).get('a.bin')!.chunks).toEqual([shared]);
+
+    clock.setNow(t0 + 3 * DAY);
+    await rm(join(sb.folder, 'b.bin'));
+    await syncer.sync(); // b deleted: a still names the object
+    clock.setNow(t0 + 45 * DAY);
+    const expired = await syncer.sync(); // every root but the newest is past retention
+    expect(expired.pruned!.rootsDeleted).toBe(3);
+    let objects = await storedObjects(vault);
+    expect(objects.has(shared.object)).toBe(true);
+    expect(objects.has(other)).toBe(false); // only a's second version named it
+    const out = join(sb.root, 'restored');
+    expect((await vault.restore(out)).problems).toEqual([]);
+    expect(await snapshot(out)).toEqual(await snapshot(sb.folder));
+
+    clock.setNow(t0 + 46 * DAY);
+    await rm(join(sb.folder, 'a.bin'));
+    await syncer.sync({ allowMassDelete: true }); // the last entry that names it
+    clock.setNow(t0 + 47 * DAY);
+    await syncer.sync();
+    expect((await storedObjects(vault)).has(shared.object)).toBe(true); // the state at the cutoff (day 3's root) still holds a
+    clock.setNow(t0 + 90 * DAY);
+    await syncer.sync();
+    objects = await storedObjects(vault);
+    expect(objects.has(shared.object)).toBe(false);
+    expect((await vault.verify()).bad).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 // A vault synced, changed, restored and verified through the fault proxy in front of the real S3
-// server: lost responses to a PUT or a CompleteMultipartUpload, a multipart upload the resume no longer
-// needs, 20 % random faults (everything completes, byte-identical) and 50 % (a clear give-up, nothing
+// server: lost responses to a PUT (within a pass, and a chunk the next pass adopts by reading it back),
+// an unheard chunk's id taken or its file changed, 20 % random faults (everything completes, byte-identical) and 50 % (a clear give-up, nothing
 // half-committed).
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
@@ -89,12 +89,6 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
     expect(stored).toEqual(live);
   }
 
-  async function pendingUploads(direct: S3Store) {
-    const out = [];
-    for await (const u of direct.pendingUploads()) out.push(u);
-    return out;
-  }
-
   it('a lost response to a PUT: the retry adopts the stored object, and so does the next pass after a give-up', async () => {
     const { direct } = await setup(11);
     await writeFile(join(sb.folder, 'one.bin'), randomBytes(1.5 * MiB));
@@ -113,108 +107,61 @@ describe.skipIf(!cfg)(`sync, restore and verify through an S3 fault proxy${cfg ?
     await noStrayObjects(vault, direct);
   }, 60_000);
 
-  it('a lost response to CompleteMultipartUpload: the resume adopts the completed object and clears its checkpoint', async () => {
-    const { direct } = await setup(12);
-    await writeFile(join(sb.folder, 'large.bin'), randomBytes(3 * MiB));
-    const swallowed = proxy.swallowNext((r) => r.op === 'CompleteMultipartUpload');
-    await expect(syncOnce(await reopen(1))).rejects.toBeInstanceOf(TransientStoreError);
-    await swallowed;
-    const vault = await reopen(6);
-    expect((await syncOnce(vault)).complete).toBe(true);
-    const [id] = await objectsOf(vault, 'large.bin');
-    expect(id).toBeDefined();
-    expect(await checkpointOf(vault, id!)).toBeNull();
-    await restoresAs(vault, await snapshot(sb.folder), 'restored');
-    await noStrayObjects(vault, direct);
-    expect(await pendingUploads(direct)).toEqual([]);
-  }, 60_000);
-
-  /** The checkpoint the journal holds for `objectId` (the journal is opened and closed again). */
-  async function checkpointOf(vault: LocalVault, objectId: string) {
-    const journal = await FileJournal.open(vault.paths.dir);
-    try {
-      return await journal.checkpoints(objectId).load();
-    } finally {
-      await journal.close();
-    }
-  }
-
   /** The object ids holding a file's content in the head. */
-  /** large.bin's multipart upload cut at part 3 by one try only: a pass that gave up, its upload waiting. */
-  async function interruptedUpload(direct: S3Store) {
-    await writeFile(join(sb.folder, 'large.bin'), randomBytes(3 * MiB));
-    proxy.swallowNext((r) => r.op === 'UploadPart' && r.query.get('partNumber') === '3');
-    await expect(syncOnce(await reopen(1))).rejects.toBeInstanceOf(TransientStoreError);
-    const [waiting] = await pendingUploads(direct);
-    expect(waiting).toBeDefined();
-    return waiting!;
-  }
-
   async function objectsOf(vault: LocalVault, path: string): Promise<string[]> {
     return ((await vault.tree()).tree.get(path)?.chunks ?? []).map((c) => c.object);
   }
 
-  it('a resumed upload whose id another object took: its upload is aborted and its checkpoint cleared', async () => {
+  /**
+   * large.bin's one chunk stored, but the answer lost and no retry: the pass gives up with the chunk's
+   * intent journaled and no 'uploaded'. Returns the key of the object that landed.
+   */
+  async function unheardChunk(direct: S3Store): Promise<string> {
+    // One repeated byte: one content-defined chunk, and one PUT (below the multipart threshold).
+    await writeFile(join(sb.folder, 'large.bin'), Buffer.alloc(1.5 * MiB, 3));
+    const swallowed = proxy.swallowNext((r) => r.op === 'PutObject' && r.path.includes('/objects/'));
+    await expect(syncOnce(await reopen(1))).rejects.toBeInstanceOf(TransientStoreError);
+    const landed = await swallowed;
+    const key = landed.path.slice(landed.path.indexOf('objects/'));
+    expect(await direct.head(key)).not.toBeNull();
+    return key;
+  }
+
+  it('a chunk whose answer was lost is adopted by the next pass after reading it back: stored once', async () => {
+    const { direct } = await setup(12);
+    const key = await unheardChunk(direct);
+    const vault = await reopen(6);
+    expect((await syncOnce(vault)).complete).toBe(true);
+    expect(await objectsOf(vault, 'large.bin')).toEqual([objectIdFromKey(key)]);
+    await restoresAs(vault, await snapshot(sb.folder), 'restored');
+    await noStrayObjects(vault, direct);
+  }, 60_000);
+
+  it('an unheard chunk whose id now holds another object is not adopted: stored again under a new id', async () => {
     const { direct } = await setup(16);
-    const old = await interruptedUpload(direct);
-    const oldId = objectIdFromKey(old.key)!;
-    // Someone else's object under the same id (a different size, so it is not ours to adopt).
-    await direct.put(old.key, bufferBody(Buffer.from('not this vault\'s object')), {});
+    const key = await unheardChunk(direct);
+    // Someone else's object under the same id: not this chunk, so not ours to adopt.
+    await direct.put(key, bufferBody(Buffer.from('not this vault\'s object')), {});
     const vault = await reopen(6);
-    expect(await checkpointOf(vault, oldId)).not.toBeNull();
     expect((await syncOnce(vault)).complete).toBe(true);
-    expect(await objectsOf(vault, 'large.bin')).not.toContain(oldId);
-    expect(await checkpointOf(vault, oldId)).toBeNull();
-    expect(await pendingUploads(direct)).toEqual([]);
+    expect(await objectsOf(vault, 'large.bin')).not.toContain(objectIdFromKey(key));
     await restoresAs(vault, await snapshot(sb.folder), 'restored');
   }, 60_000);
 
-  it('a scoped pass leaves a waiting multipart upload alone; the next full pass resumes it', async () => {
-    const { direct } = await setup(17);
-    const waiting = await interruptedUpload(direct);
-    const id = objectIdFromKey(waiting.key)!;
-
-    // A watch batch for one other file commits it, and must not touch large.bin's upload.
-    await writeFile(join(sb.folder, 'small.txt'), 'watched');
-    const vault = await reopen(6);
-    const scoped = new MaintainedSyncer(vault);
-    try {
-      const r = await scoped.sync({ scope: ['small.txt'] });
-      expect(r.uploaded).toBe(1);
-    } finally {
-      await scoped.close();
-    }
-    expect((await vault.tree()).tree.has('small.txt')).toBe(true);
-    expect((await pendingUploads(direct)).map((u) => u.uploadId)).toEqual([waiting.uploadId]);
-    const cp = await checkpointOf(vault, id);
-    expect(cp?.uploadId).toBe(waiting.uploadId);
-    const partsBefore = cp!.parts.map((p) => p.partNumber);
-    expect(partsBefore.length).toBeGreaterThan(0);
-
-    // The full pass resumes the same upload: only the parts it lacked are sent.
-    const sent: number[] = [];
-    void proxy.swallowNext((r) => {
-      if (r.op === 'UploadPart') sent.push(Number(r.query.get('partNumber')));
-      return false;
-    });
-    expect((await syncOnce(vault)).complete).toBe(true);
-    expect(await objectsOf(vault, 'large.bin')).toEqual([id]);
-    expect(sent.length).toBeGreaterThan(0);
-    for (const n of partsBefore) expect(sent).not.toContain(n);
-    expect(await checkpointOf(vault, id)).toBeNull();
-    expect(await pendingUploads(direct)).toEqual([]);
-    await restoresAs(vault, await snapshot(sb.folder), 'restored');
-  }, 60_000);
-
-  it('a file changed before its multipart upload resumed: the old upload is aborted and its checkpoint dropped', async () => {
+  it('a file changed after its chunk went unheard: the new content is stored, the old intent dropped', async () => {
     const { direct } = await setup(13);
-    const old = await interruptedUpload(direct);
-    await writeFile(join(sb.folder, 'large.bin'), randomBytes(3 * MiB));
+    const key = await unheardChunk(direct);
+    await writeFile(join(sb.folder, 'large.bin'), Buffer.alloc(1.5 * MiB, 4));
     const vault = await reopen(6);
     expect((await syncOnce(vault)).complete).toBe(true);
-    expect(await pendingUploads(direct)).toEqual([]);
-    expect(await checkpointOf(vault, objectIdFromKey(old.key)!)).toBeNull();
+    expect(await objectsOf(vault, 'large.bin')).not.toContain(objectIdFromKey(key));
     await restoresAs(vault, await snapshot(sb.folder), 'restored');
+    const journal = await FileJournal.open(vault.paths.dir);
+    try {
+      expect((await journal.pending()).filter((r) => r.type === 'intent')).toEqual([]);
+    } finally {
+      await journal.close();
+    }
   }, 60_000);
 
   it('a reset while reading a key slot, a cut head and a reset on a pack: open, sync and restore go on', async () => {

@@ -259,6 +259,24 @@ describe('after a crash', () => {
     expect(store.puts).toBe(direct(out.chunks).length);
   });
 
+  it('a chunk stored before the crash but pruned since (the device was off for days) is stored again', async () => {
+    const store = new CountingStore();
+    store.failPutAfter = 2;
+    const t = await setup({ store });
+    const { entry, data } = await largeFile(t.dir, 'late.bin', 12 * MiB);
+    await expect(t.uploader.upload(entry, undefined)).rejects.toThrow('simulated crash');
+    await journals.pop()!.close();
+    // Another device's prune removed the unreferenced chunks meanwhile.
+    for await (const o of store.list(OBJECTS_PREFIX)) await store.delete(o.key);
+
+    store.failPutAfter = Infinity;
+    const again = await setup({ store, dir: t.dir });
+    const out = await again.uploader.upload(entry, undefined);
+    if (out.kind !== 'stored') throw new Error('expected stored');
+    expect(sha(await storedContent(store, out.chunks))).toBe(sha(data));
+    expect(await objectCount(store)).toBe(direct(out.chunks).length);
+  });
+
   it('a failed upload fails the file and leaves no upload running', async () => {
     const store = new CountingStore();
     store.failPutAfter = 1;

@@ -61,7 +61,11 @@ export class ChunkedUpload {
     try {
       const read = chunker.chunk(abs);
       for await (const c of read.chunks) {
-        const have = this.reuse(c);
+        let have = this.reuse(c);
+        if (!have) {
+          const resumed = await this.resumed(c);
+          if (resumed) have = Promise.resolve(resumed);
+        }
         if (have) {
           placed.push(have);
           continue;
@@ -100,12 +104,18 @@ export class ChunkedUpload {
   private reuse(c: FileChunk): Promise<Chunk> | null {
     const known = this.known.get(c.id);
     if (known) return Promise.resolve({ ...known, length: c.data.length });
-    const pending = this.inFlight.get(c.id);
-    if (pending) return pending;
-    const resumed = this.resume.storedChunk(c.id);
-    if (!resumed) return null;
-    const chunk: Chunk = { object: resumed, kind: 'data', offset: 0, length: c.data.length, id: c.id };
+    return this.inFlight.get(c.id) ?? null;
+  }
+
+  /**
+   * A chunk an interrupted pass stored. Unreferenced since, it may have been pruned meanwhile (another
+   * device's prune removes unreferenced objects after a day), so it is reused only if it is still there.
+   */
+  private async resumed(c: FileChunk): Promise<Chunk | null> {
+    const objectId = this.resume.storedChunk(c.id);
+    if (!objectId || !(await this.writer.stillStored('data', objectId))) return null;
+    const chunk: Chunk = { object: objectId, kind: 'data', offset: 0, length: c.data.length, id: c.id };
     this.known.set(c.id, chunk);
-    return Promise.resolve(chunk);
+    return chunk;
   }
 }

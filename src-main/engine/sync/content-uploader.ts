@@ -69,7 +69,7 @@ export class ContentUploader {
 
   constructor(
     private readonly root: string,
-    writer: ObjectWriter,
+    private readonly writer: ObjectWriter,
     private readonly resume: ResumeMap,
     /** hash -> a stored copy of that content (from the committed tree and this pass). */
     private readonly known: Map<string, { chunks: Chunk[]; path: string }>,
@@ -129,7 +129,8 @@ export class ContentUploader {
     const early = this.dedup(hash, previous);
     if (early) return early;
     const resumed = this.resume.packedCopy(hash);
-    if (resumed) {
+    // Unreferenced since the interrupted pass, the pack may have been pruned by another device meanwhile.
+    if (resumed && (await this.writer.stillStored('pack', resumed.object))) {
       this.remember(hash, [resumed], entry);
       return { kind: 'reused', hash, chunks: [resumed] };
     }

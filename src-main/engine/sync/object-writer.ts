@@ -88,6 +88,11 @@ export class ObjectWriter {
     return { objectId, size: sealed.byteLength };
   }
 
+  /** Whether an object an earlier pass stored is still in the bucket (nobody pruned it meanwhile). */
+  async stillStored(kind: 'data' | 'pack', objectId: string): Promise<boolean> {
+    return (await this.objects.head(objectRef(kind, objectId))) !== null;
+  }
+
   /**
    * A chunk a crashed pass journaled but never heard stored: its PUT may have landed unheard. Sealing it
    * again would give other bytes, so the stored object is read back instead and adopted when it holds

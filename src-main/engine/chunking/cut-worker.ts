@@ -8,18 +8,14 @@ import { cutWindow, type CutWindow, type WindowTask } from './cut-window.ts';
 
 export type CutWorkerTask = WindowTask | { readonly ping: true };
 
-/** A reply piscina transfers: the value, with the window's buffer in the transfer list. */
-class Transferred {
-  constructor(readonly window: CutWindow) {}
-  get [Piscina.transferableSymbol](): ArrayBuffer[] {
-    return [this.window.buffer];
-  }
-  get [Piscina.valueSymbol](): CutWindow {
-    return this.window;
-  }
+/** The reply, shaped as piscina's Transferable: the value, with the window's buffer in the transfer list. */
+function transferred(window: CutWindow): Parameters<typeof Piscina.move>[0] {
+  const reply = { [Piscina.transferableSymbol]: [window.buffer], [Piscina.valueSymbol]: window };
+  return reply as unknown as Parameters<typeof Piscina.move>[0];
 }
 
-export default async function run(task: CutWorkerTask): Promise<Transferred | 'pong'> {
+export default async function run(task: CutWorkerTask): Promise<unknown> {
   if ('ping' in task) return 'pong';
-  return new Transferred(await cutWindow(task));
+  // move() marks the reply as one to unwrap and transfer; without it piscina would clone the wrapper.
+  return Piscina.move(transferred(await cutWindow(task)));
 }

@@ -59,7 +59,8 @@ function checkParams(p: CdcParams): number {
  * caller keeps the bytes of the chunk in progress.
  */
 export class FastCdc {
-  readonly #gear: Uint32Array;
+  /** The gear table as int32: V8 loads uint32 values above 2^31 as doubles, int32 ones stay integers. */
+  readonly #gear: Int32Array;
   readonly #min: number;
   readonly #avg: number;
   readonly #max: number;
@@ -72,7 +73,7 @@ export class FastCdc {
   constructor(gear: Uint32Array, params: CdcParams = CDC_PARAMS) {
     if (gear.length !== 256) throw new RangeError(`gear table must have 256 entries, got ${gear.length}`);
     const bits = checkParams(params);
-    this.#gear = gear;
+    this.#gear = Int32Array.from(gear, (g) => g | 0);
     this.#min = params.min;
     this.#avg = params.avg;
     this.#max = params.max;

@@ -41,6 +41,9 @@ export class CutPool {
     } catch {
       piscina = null;
     }
+    // Errors of a worker between tasks (piscina's 'error' event) must not crash the process; a task's
+    // own failure still rejects its run().
+    piscina?.on('error', () => undefined);
     this.#piscina = piscina;
   }
 
@@ -64,14 +67,16 @@ export class CutPool {
   }
 
   async #start(): Promise<boolean> {
-    if (!this.#piscina) return false;
-    try {
-      return (await this.#piscina.run({ ping: true })) === 'pong';
-    } catch {
-      // The worker did not load: stop trying (each later window would fail the same way).
-      await this.#piscina.destroy().catch(() => undefined);
-      return false;
-    }
+    const piscina = this.#piscina;
+    if (!piscina) return false;
+    // A worker that fails to load never takes the ping: piscina reports it as an 'error' event (which,
+    // with no listener, would be an uncaught exception) and the task stays queued.
+    const loadFailed = new Promise<false>((resolve) => piscina.once('error', () => resolve(false)));
+    const answered = piscina.run({ ping: true }).then((reply) => reply === 'pong', () => false);
+    if (await Promise.race([answered, loadFailed])) return true;
+    // Stop trying: each later window would fail the same way.
+    await piscina.destroy().catch(() => undefined);
+    return false;
   }
 }
 

@@ -17,8 +17,7 @@ import tseslint from 'typescript-eslint';
 export const ENGINE_LAYERS = [
   ['ports'],
   ['fsx', 'crypto'],
-  ['chunking'],
-  ['store'],
+  ['store', 'chunking'],
   ['objects', 'journal', 'scan'],
   ['keys', 'manifest', 'watch'],
   ['read', 'team'],

@@ -1,49 +1,104 @@
+/**
+ * A file as its content-defined chunks (docs/CDC.md), each named by its keyed id, plus the whole file's
+ * SHA-256.
+ *
+ * The file is read in windows (cut-window.ts) of `windowSize` bytes, one at a time and one ahead: while
+ * the caller consumes window k, window k+1 is being read and cut (on a worker when a CutPool is given).
+ * Memory stays at about two windows per file, whatever its size.
+ *
+ * The whole-file SHA-256 is a single sequential hash over windows that different threads read, so it is
+ * computed here on the caller's thread, as chunks are handed out (native code, a few GB/s).
+ *
+ * The size is taken when the file is opened and never read past; a file that changes while it is read
+ * yields an inconsistent set of chunks, so the caller checks it is unchanged afterwards (as
+ * scan/stable-read.ts's readStable does) and reads it again otherwise.
+ */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { fsPath } from '../fsx/raw-name.ts';
-import { FastCdc } from './fastcdc.ts';
-import { chunkId, type ChunkerKeys } from './chunk-keys.ts';
+import type { ChunkKeys } from './chunk-keys.ts';
+import { cutWindow, type CutWindow, type WindowTask } from './cut-window.ts';
 import type { CutPool } from './cut-pool.ts';
 
-export function chunkFile(abs: string, keys: ChunkerKeys, _opts: { pool?: CutPool } = {}): { chunks: AsyncIterable<{ offset: number; data: Buffer; id: string }>; sha256(): string } {
-  const whole = createHash('sha256');
-  let digest: string | null = null;
-  async function* gen() {
-    const cdc = new FastCdc(keys.gear);
-    let pending: Buffer[] = [];
-    let pendingLen = 0;
-    let offset = 0;
-    const take = (n: number): Buffer => {
-      const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLen);
-      const out = all.subarray(0, n);
-      const rest = all.subarray(n);
-      pending = rest.length ? [rest] : [];
-      pendingLen = rest.length;
-      return Buffer.from(out);
+export interface FileChunk {
+  /** Where the chunk starts in the file. */
+  readonly offset: number;
+  /** The chunk's bytes: a view into its window's buffer (copy it to keep it past the window). */
+  readonly data: Buffer;
+  /** chunkId(): HMAC-SHA256 hex of `data` under the vault's id key. */
+  readonly id: string;
+}
+
+export interface ChunkedFile {
+  /** Every chunk in file order; an empty file has none. Iterate once. */
+  readonly chunks: AsyncIterable<FileChunk>;
+  /** SHA-256 hex of all bytes chunked. Throws until `chunks` has been iterated to the end. */
+  sha256(): string;
+  /** Bytes chunked. Throws until `chunks` has been iterated to the end. */
+  size(): number;
+}
+
+export interface ChunkFileOptions {
+  /** Runs the windows on worker threads. Without it they run in-process (same chunks). */
+  pool?: CutPool;
+  /** Bytes per window. Default 32 MiB; at least CDC_PARAMS.max. */
+  windowSize?: number;
+}
+
+const DEFAULT_WINDOW = 32 * 1024 * 1024;
+
+/** Not a regular file (a folder, a FIFO, a device): there is nothing to chunk. */
+export class NotChunkableError extends Error {
+  readonly code = 'ENOTREG';
+  constructor(readonly path: string) {
+    super(`${path}: not a regular file`);
+    this.name = 'NotChunkableError';
+  }
+}
+
+/** The chunks of the file at `abs` (the engine's string form of a path, fsx/raw-name.ts). */
+export function chunkFile(abs: string, keys: ChunkKeys, opts: ChunkFileOptions = {}): ChunkedFile {
+  const hash = createHash('sha256');
+  let digest: { sha256: string; size: number } | null = null;
+  const done = () => {
+    if (!digest) throw new Error(`${abs}: chunks not iterated to the end yet`);
+    return digest;
+  };
+  async function* chunks(): AsyncGenerator<FileChunk> {
+    const limit = await regularFileSize(abs);
+    const run = (start: number): Promise<CutWindow> => {
+      const task: WindowTask = { path: abs, start, limit, windowSize: opts.windowSize ?? DEFAULT_WINDOW, gear: keys.gear, idKey: keys.idKey };
+      return opts.pool ? opts.pool.cut(task) : cutWindow(task);
     };
-    for await (const part of createReadStream(fsPath(abs), { highWaterMark: 1024 * 1024 })) {
-      const buf = part as Buffer;
-      whole.update(buf);
-      pending.push(buf);
-      pendingLen += buf.length;
-      for (const n of cdc.push(buf)) {
-        const data = take(n);
-        yield { offset, data, id: chunkId(keys.idKey, data) };
-        offset += n;
+    let size = 0;
+    let next: Promise<CutWindow> | null = run(0);
+    while (next) {
+      const window: CutWindow = await next;
+      // Ask for the following window before handing this one out: reading overlaps consuming.
+      next = window.last ? null : run(window.next);
+      // A window abandoned mid-way must not leave its successor's rejection unhandled.
+      next?.catch(() => undefined);
+      for (const c of window.chunks) {
+        const data = Buffer.from(window.buffer, c.offset - window.start, c.length);
+        hash.update(data);
+        size += c.length;
+        yield { offset: c.offset, data, id: c.id };
       }
     }
-    const tail = cdc.finish();
-    if (tail) {
-      const data = take(tail);
-      yield { offset, data, id: chunkId(keys.idKey, data) };
-    }
-    digest = whole.digest('hex');
+    digest = { sha256: hash.digest('hex'), size };
   }
-  return {
-    chunks: gen(),
-    sha256() {
-      if (digest === null) throw new Error('internal: sha256 asked before the file was read');
-      return digest;
-    },
-  };
+  return { chunks: chunks(), sha256: () => done().sha256, size: () => done().size };
+}
+
+/** The file's size at open; refuses anything but a regular file, and a symlink (O_NOFOLLOW). */
+async function regularFileSize(abs: string): Promise<number> {
+  const handle = await open(fsPath(abs), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new NotChunkableError(abs);
+    return stat.size;
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,7 +1,88 @@
-/** Provisional: the worker pool lands with the chunking module. */
-export interface CutPool {
-  close(): Promise<void>;
+/**
+ * A pool of worker threads that read, cut and name file windows (cut-window.ts) off the main thread.
+ *
+ * It is sized to the machine and starts threads on demand; idle threads exit after `idleTimeoutMs`, so a
+ * CLI process that forgets close() still ends. When the workers cannot start (no worker_threads, a
+ * packaged app that cannot load the file), every window runs in-process instead: same results, no error.
+ *
+ * The worker is loaded from beside this file, with this file's extension: `cut-worker.js` in dist/, and
+ * `cut-worker.ts` when running from source (vitest, scripts), where Node 20 needs the repository's
+ * TypeScript loader (test/support/ts-loader.mjs) in the worker.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { cutWindow, type CutWindow, type WindowTask } from './cut-window.ts';
+import type { CutWorkerTask } from './cut-worker.ts';
+
+export interface CutPoolOptions {
+  /** Threads at most. Default: os.availableParallelism(). */
+  threads?: number;
+  /** An idle thread exits after this long. Default 2000 ms. */
+  idleTimeoutMs?: number;
+  /** The worker module. Default: cut-worker beside this file (tests pass one that fails to load). */
+  workerUrl?: URL;
 }
-export function sharedCutPool(): CutPool | undefined {
-  return undefined;
+
+export class CutPool {
+  readonly #piscina: Piscina<CutWorkerTask, CutWindow | 'pong'> | null;
+  #started: Promise<boolean> | null = null;
+
+  constructor(opts: CutPoolOptions = {}) {
+    const workerUrl = opts.workerUrl ?? defaultWorkerUrl();
+    let piscina: Piscina<CutWorkerTask, CutWindow | 'pong'> | null = null;
+    try {
+      piscina = new Piscina({
+        filename: workerUrl.href,
+        minThreads: 0,
+        maxThreads: Math.max(1, opts.threads ?? availableParallelism()),
+        idleTimeout: opts.idleTimeoutMs ?? 2000,
+        execArgv: workerUrl.pathname.endsWith('.ts') ? ['--import', TS_LOADER.href] : [],
+      });
+    } catch {
+      piscina = null;
+    }
+    // Errors of a worker between tasks (piscina's 'error' event) must not crash the process; a task's
+    // own failure still rejects its run().
+    piscina?.on('error', () => undefined);
+    this.#piscina = piscina;
+  }
+
+  /** True when windows run on worker threads; false when they fall back to in-process. */
+  threaded(): Promise<boolean> {
+    this.#started ??= this.#start();
+    return this.#started;
+  }
+
+  /** Reads, cuts and names one window (cut-window.ts), on a worker thread when the pool runs. */
+  async cut(task: WindowTask): Promise<CutWindow> {
+    if (!(await this.threaded())) return cutWindow(task);
+    const reply = await this.#piscina!.run(task);
+    if (reply === 'pong') throw new Error('cut worker answered a window with a ping reply');
+    return reply;
+  }
+
+  /** Ends the threads once their tasks are done. */
+  async close(): Promise<void> {
+    await this.#piscina?.close();
+  }
+
+  async #start(): Promise<boolean> {
+    const piscina = this.#piscina;
+    if (!piscina) return false;
+    // A worker that fails to load never takes the ping: piscina reports it as an 'error' event (which,
+    // with no listener, would be an uncaught exception) and the task stays queued.
+    const loadFailed = new Promise<false>((resolve) => piscina.once('error', () => resolve(false)));
+    const answered = piscina.run({ ping: true }).then((reply) => reply === 'pong', () => false);
+    if (await Promise.race([answered, loadFailed])) return true;
+    // Stop trying: each later window would fail the same way.
+    await piscina.destroy().catch(() => undefined);
+    return false;
+  }
+}
+
+const TS_LOADER = new URL('../../../test/support/ts-loader.mjs', import.meta.url);
+
+function defaultWorkerUrl(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./cut-worker${ext}`, import.meta.url);
 }

@@ -1,42 +1,144 @@
-/** FastCDC bounds (docs/CDC.md): fixed forever, since the cut points are part of the format. */
-export const CDC_PARAMS = { min: 256 * 1024, avg: 1024 * 1024, max: 8 * 1024 * 1024 } as const;
+/**
+ * FastCDC content-defined chunking (Xia et al., "FastCDC: a Fast and Efficient Content-Defined Chunking
+ * Approach for Data Deduplication", USENIX ATC 2016), with normalised chunking at level 2.
+ *
+ * The cut points are part of the vault format (docs/CDC.md): the parameters, the masks and the rule below
+ * must never change. A different rule is a new format version with its own vectors.
+ *
+ * For each byte at index p of the current chunk (p counts from 0 at the previous cut):
+ *   - p < min: skipped, not hashed;
+ *   - otherwise h = ((h << 1) + gear[byte]) mod 2^32 (h starts at 0 for every chunk), then the chunk ends
+ *     after this byte (length p + 1) when the mask bits of h are all zero, with the strict mask (22 bits)
+ *     while p < avg and the loose mask (18 bits) from p = avg on;
+ *   - a chunk that reaches max bytes ends there.
+ * What is left at the end of the input is the tail chunk (any length from 1 to max).
+ *
+ * The masks are the TOP bits of h. In a gear hash bit i of h depends only on the last i + 1 bytes, so
+ * the top bits are the ones that see the whole 32-byte window; the paper spreads its bits over a 64-bit
+ * hash for the same reason. Top bits make the rule one line to specify ("h < 2^(32-k)") with no table
+ * of magic constants to copy.
+ */
 
-// Normalised chunking, level 2: 22 bits below the average (cuts rarer), 18 above (cuts likelier).
-const MASK_S = 0xfffffc00 >>> 0;
-const MASK_L = 0xffffc000 >>> 0;
+export interface CdcParams {
+  /** Smallest chunk (but the tail): the first `min` bytes of a chunk are not hashed. */
+  readonly min: number;
+  /** Target average: the strict mask applies below it, the loose mask above. A power of two. */
+  readonly avg: number;
+  /** Largest chunk: a chunk that reaches it is cut there. */
+  readonly max: number;
+}
 
-/** Streaming FastCDC cutter (provisional in-process version). */
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Format 3's chunking parameters. Fixed forever: they decide the cut points. */
+export const CDC_PARAMS: CdcParams = Object.freeze({ min: 256 * KiB, avg: 1 * MiB, max: 8 * MiB });
+
+/** Normalisation level 2 (the paper's NC-2): two bits more below avg, two bits fewer above. */
+const NORMALISATION = 2;
+
+/** A mask of the top `bits` bits of a 32-bit value, as the int32 the hot loop compares against. */
+function topBits(bits: number): number {
+  return (0xffffffff << (32 - bits)) | 0;
+}
+
+function checkParams(p: CdcParams): number {
+  const bits = Math.log2(p.avg);
+  if (!Number.isInteger(bits) || bits - NORMALISATION < 1 || bits + NORMALISATION > 31) {
+    throw new RangeError(`avg must be a power of two between 2^${1 + NORMALISATION} and 2^${31 - NORMALISATION}, got ${p.avg}`);
+  }
+  if (!Number.isInteger(p.min) || !Number.isInteger(p.max) || p.min < 0 || p.min >= p.avg || p.avg >= p.max) {
+    throw new RangeError(`chunk sizes must be integers with 0 <= min < avg < max, got ${p.min}/${p.avg}/${p.max}`);
+  }
+  return bits;
+}
+
+/**
+ * Streaming FastCDC cutter: feed it the input in pieces of any size, get the same cut points as for the
+ * whole input at once. It holds no data, only the position in the current chunk and the hash, so the
+ * caller keeps the bytes of the chunk in progress.
+ */
 export class FastCdc {
-  private h = 0;
-  private len = 0;
-  constructor(private readonly gear: Uint32Array, private readonly params: { min: number; avg: number; max: number } = CDC_PARAMS) {}
+  /** The gear table as int32: V8 loads uint32 values above 2^31 as doubles, int32 ones stay integers. */
+  readonly #gear: Int32Array;
+  readonly #min: number;
+  readonly #avg: number;
+  readonly #max: number;
+  readonly #maskStrict: number;
+  readonly #maskLoose: number;
+  /** Bytes of the current chunk seen so far. */
+  #pos = 0;
+  #hash = 0;
 
-  /** Cut lengths completed by this data, in order. */
-  push(data: Buffer): number[] {
+  constructor(gear: Uint32Array, params: CdcParams = CDC_PARAMS) {
+    if (gear.length !== 256) throw new RangeError(`gear table must have 256 entries, got ${gear.length}`);
+    const bits = checkParams(params);
+    this.#gear = Int32Array.from(gear, (g) => g | 0);
+    this.#min = params.min;
+    this.#avg = params.avg;
+    this.#max = params.max;
+    this.#maskStrict = topBits(bits + NORMALISATION);
+    this.#maskLoose = topBits(bits - NORMALISATION);
+  }
+
+  /** Bytes pushed since the last cut: the chunk in progress, which `finish()` would return. */
+  get pending(): number {
+    return this.#pos;
+  }
+
+  /**
+   * Feeds the next bytes. Returns the LENGTHS of the chunks that ended within them, in order (the first
+   * one may have begun in an earlier push). Lengths returned so far plus `pending` = bytes pushed.
+   */
+  push(data: Uint8Array): number[] {
     const cuts: number[] = [];
-    const { min, avg, max } = this.params;
-    const gear = this.gear;
-    let h = this.h;
-    let len = this.len;
-    for (let i = 0; i < data.length; i++) {
-      len++;
-      if (len <= min) continue;
-      h = ((h << 1) + gear[data[i]!]!) >>> 0;
-      if (len >= max || (h & (len <= avg ? MASK_S : MASK_L)) === 0) {
-        cuts.push(len);
-        len = 0;
+    const gear = this.#gear;
+    const min = this.#min;
+    const avg = this.#avg;
+    const max = this.#max;
+    const n = data.length;
+    let pos = this.#pos;
+    let h = this.#hash;
+    let i = 0;
+    while (i < n) {
+      if (pos < min) {
+        const skip = Math.min(min - pos, n - i);
+        pos += skip;
+        i += skip;
+        continue;
+      }
+      const strict = pos < avg;
+      const mask = strict ? this.#maskStrict : this.#maskLoose;
+      const end = Math.min(n, i + ((strict ? avg : max) - pos));
+      let j = i;
+      let found = false;
+      // The hot loop: int32 arithmetic only (| 0 keeps h a small integer in V8), no allocation.
+      while (j < end) {
+        h = ((h << 1) + gear[data[j]!]!) | 0;
+        j++;
+        if ((h & mask) === 0) {
+          found = true;
+          break;
+        }
+      }
+      pos += j - i;
+      i = j;
+      if (found || pos === max) {
+        cuts.push(pos);
+        pos = 0;
         h = 0;
       }
     }
-    this.h = h;
-    this.len = len;
+    this.#pos = pos;
+    this.#hash = h;
     return cuts;
   }
 
+  /** Ends the input: the tail chunk's length, or null when the last push ended on a cut (or none came). */
   finish(): number | null {
-    const tail = this.len;
-    this.len = 0;
-    this.h = 0;
+    const tail = this.#pos;
+    this.#pos = 0;
+    this.#hash = 0;
     return tail > 0 ? tail : null;
   }
 }

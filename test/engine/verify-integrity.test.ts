@@ -4,7 +4,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
 import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 // A second reader of Coffer vaults, written from docs/FORMAT.md Appendix A alone (each step is marked A.n).
 // It imports nothing from Coffer: only Node built-ins and the AWS Encryption SDK's decrypt and raw-AES
 // keyring packages, the standard library for the message format. If it disagrees with Coffer, the spec is
@@ -8,7 +9,7 @@ import { chmod, lutimes, mkdir, open, readFile, rename, symlink, utimes } from '
 import { buildDecrypt } from '@aws-crypto/decrypt-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 
-export interface Chunk { object: string; kind: 'data' | 'pack'; offset: number; length: number }
+export interface Chunk { object: string; kind: 'data' | 'pack'; offset: number; length: number; id?: string }
 export interface Entry {
   path: string; rawPath?: string; type: 'file' | 'dir' | 'symlink'; size: number; mode: number; mtimeMs: number;
   hash?: string; chunks?: Chunk[]; target?: string; rawTarget?: string;
@@ -92,7 +93,9 @@ export class IndependentReader {
   /** A.1, A.3–A.5: the descriptor, then a key slot, then the key set's versions. */
   static async open(bucket: string, secret: { recoveryKey: string } | { passphrase: string }): Promise<IndependentReader> {
     const desc = JSON.parse(await readFile(`${bucket}/coffer-vault.json`, 'utf8')) as { format: string; version: number; vaultId: string };
-    if (desc.format !== 'coffer-vault' || desc.version !== 1) throw new Error('unknown vault format');
+    if (desc.format !== 'coffer-vault' || (desc.version !== 1 && desc.version !== 3)) throw new Error('unknown vault format');
+    // Version 3 without a team: chunks and padding (A.8). A team (team/m/) needs §Team, not this reader.
+    if (desc.version === 3 && existsSync(`${bucket}/team`)) throw new Error('unknown vault format: a team vault');
     const reader = new IndependentReader(bucket, desc.vaultId);
     const slot = await readFile(`${bucket}/keys/${'recoveryKey' in secret ? 'recovery' : 'passphrase'}`);
     const expected: Context = { 'coffer:vault': desc.vaultId };
@@ -151,8 +154,12 @@ export class IndependentReader {
   async content(e: Entry): Promise<Buffer> {
     const parts: Buffer[] = [];
     for (const c of e.chunks ?? []) {
-      if (c.kind === 'data') parts.push(await this.object(c.object, 'data'));
-      else {
+      if (c.kind === 'data') {
+        // Format 3 may pad (§3.5): the chunk is the plaintext's first `length` bytes, then only zeros.
+        const plain = await this.object(c.object, 'data');
+        if (plain.subarray(c.length).some((b) => b !== 0)) throw new Error(`chunk ${c.object} has more than ${c.length} bytes`);
+        parts.push(plain.subarray(0, c.length));
+      } else {
         if (this.lastPack?.id !== c.object) this.lastPack = { id: c.object, data: await this.object(c.object, 'pack') };
         parts.push(this.lastPack.data.subarray(c.offset, c.offset + c.length));
       }

@@ -1,9 +1,9 @@
 // A create-only put of an id this device chose meets an object already there: adopted when it is the
 // same bytes (a lost answer), moved to a fresh id when it is not. Never a permanent failure.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedKeyProvider } from '../support/fixed-key.ts';
 import { EsdkSealer } from '../../src-main/engine/crypto/esdk-sealer.ts';

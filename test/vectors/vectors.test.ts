@@ -26,6 +26,7 @@ const vectors = (await readdir(here, { withFileTypes: true })).filter((d) => d.i
 it('finds the committed vectors', () => {
   expect(vectors).toContain('v1');
   expect(vectors).toContain('v2');
+  expect(vectors).toContain('v3');
 });
 
 describe.each(vectors)('format vector %s', (name) => {

@@ -1,11 +1,11 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sandbox, snapshot, type Sandbox } from '../engine/harness.ts';
+import { snapshot } from '../engine/harness.ts';
 import { FaultyStore, type FaultRule } from '../support/faulty-store.ts';
 import { ForwardingStore } from '../../src-main/engine/store/forwarding-store.ts';
 import type { BlobBody, PutOptions, PutResult } from '../../src-main/engine/ports/blob-store.ts';
-import { DAY, headFiles, packOf, repackVault, storedObjects, writeSmallFiles, type RepackVault } from './repack-support.ts';
+import { DAY, headFiles, packOf, repackTests, storedObjects, writeSmallFiles } from './repack-support.ts';
 
 /**
  * The repack stops at each of its writes: the new pack, the changed segment, the new root, the head, and a
@@ -22,19 +22,12 @@ const points: { name: string; rule: FaultRule; headMoved: boolean }[] = [
 ];
 
 describe('a repack that stops midway', () => {
-  let sb: Sandbox;
-  let rv: RepackVault | undefined;
-  afterEach(async () => {
-    await rv?.syncer.close();
-    await rv?.vault.close();
-    rv = undefined;
-    await sb?.cleanup();
-  });
+  const t = repackTests();
 
   it.each(points)('stopped at $name: the vault stays consistent and a later repack finishes', async ({ rule, headMoved }) => {
-    sb = await sandbox();
+    const sb = await t.sandbox();
     let faulty: FaultyStore | undefined;
-    rv = await repackVault(sb, 'file', (s) => (faulty = new FaultyStore(s)));
+    const rv = await t.vault(sb, 'file', (s) => (faulty = new FaultyStore(s)));
     const { vault, syncer, clock, t0 } = rv;
     const names = await writeSmallFiles(sb.folder, 20, 10_000);
     await syncer.sync(); // day 0: the pack, and the first prune
@@ -81,9 +74,9 @@ describe('a repack that stops midway', () => {
   });
 
   it('does not commit when a prune deleted its new pack meanwhile (a repack slower than the grace period)', async () => {
-    sb = await sandbox();
+    const sb = await t.sandbox();
     let store: PruneRace | undefined;
-    rv = await repackVault(sb, 'file', (s) => (store = new PruneRace(s)));
+    const rv = await t.vault(sb, 'file', (s) => (store = new PruneRace(s)));
     const { vault, syncer, clock, t0 } = rv;
     const names = await writeSmallFiles(sb.folder, 20, 10_000);
     await syncer.sync();

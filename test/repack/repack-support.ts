@@ -8,7 +8,8 @@ import { OBJECTS_PREFIX, objectIdFromKey } from '../../src-main/engine/objects/o
 import type { FileEntry } from '../../src-main/engine/manifest/schema.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
-import { freshRemote, type RemoteKind, type Sandbox } from '../engine/harness.ts';
+import { afterEach } from 'vitest';
+import { freshRemote, sandbox, type RemoteKind, type Sandbox } from '../engine/harness.ts';
 
 export const DAY = 86_400_000;
 
@@ -26,6 +27,26 @@ export async function repackVault(sb: Sandbox, kind: RemoteKind, wrapStore?: (s:
   const env = { ...sb.env, clock, ...(wrapStore ? { wrapStore } : {}) };
   const { vault } = await LocalVault.init(env, { folder: sb.folder, remote: r.remote, endpoint: r.endpoint, keyRef: 'passphrase' });
   return { vault, syncer: new MaintainedSyncer(vault), clock, t0: clock.now() };
+}
+
+/**
+ * For a describe block: a fresh sandbox and repack vault per test, closed and removed after each one
+ * (the vault's syncer and journal first, so nothing writes into a folder being removed).
+ */
+export function repackTests(): { sandbox(): Promise<Sandbox>; vault(sb: Sandbox, kind: RemoteKind, wrapStore?: (s: BlobStore) => BlobStore): Promise<RepackVault> } {
+  let sb: Sandbox | undefined;
+  let rv: RepackVault | undefined;
+  afterEach(async () => {
+    await rv?.syncer.close();
+    await rv?.vault.close();
+    rv = undefined;
+    await sb?.cleanup();
+    sb = undefined;
+  });
+  return {
+    sandbox: async () => (sb = await sandbox()),
+    vault: async (s, kind, wrapStore) => (rv = await repackVault(s, kind, wrapStore)),
+  };
 }
 
 /** `n` small files of `size` random bytes each: f00.bin, f01.bin, … (they go into one pack). */

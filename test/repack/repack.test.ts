@@ -1,27 +1,20 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sandbox, snapshot, type RemoteKind, type Sandbox } from '../engine/harness.ts';
+import { snapshot, type RemoteKind } from '../engine/harness.ts';
 import { s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
-import { DAY, headFiles, packOf, repackVault, storedObjects, totalBytes, writeSmallFiles, type RepackVault } from './repack-support.ts';
+import { DAY, headFiles, packOf, repackTests, storedObjects, totalBytes, writeSmallFiles } from './repack-support.ts';
 
 const kinds: RemoteKind[] = ['file', 's3'];
 
 describe.each(kinds)('repacking packs the head mostly no longer uses (%s)', (kind) => {
-  let sb: Sandbox;
-  let rv: RepackVault | undefined;
-  afterEach(async () => {
-    await rv?.syncer.close();
-    await rv?.vault.close();
-    rv = undefined;
-    await sb?.cleanup();
-  });
+  const t = repackTests();
   const skip = kind === 's3' && !s3TestConfig();
 
   it.skipIf(skip)(`rewrites a mostly deleted pack; after retention the old pack is gone and the live files restore${skip ? ` (${s3SkipReason()})` : ''}`, async () => {
-    sb = await sandbox();
+    const sb = await t.sandbox();
     const names = await writeSmallFiles(sb.folder, 20, 10_000);
-    rv = await repackVault(sb, kind);
+    const rv = await t.vault(sb, kind);
     const { vault, syncer, clock, t0 } = rv;
     await syncer.sync(); // day 0: one pack of 20 files (and the first prune: nothing to repack)
     const oldPack = packOf(await headFiles(vault), names);
@@ -61,19 +54,12 @@ describe.each(kinds)('repacking packs the head mostly no longer uses (%s)', (kin
 });
 
 describe('a pack the head still mostly uses', () => {
-  let sb: Sandbox;
-  let rv: RepackVault | undefined;
-  afterEach(async () => {
-    await rv?.syncer.close();
-    await rv?.vault.close();
-    rv = undefined;
-    await sb?.cleanup();
-  });
+  const t = repackTests();
 
   it('leaves a pack alone while at least half of it is live', async () => {
-    sb = await sandbox();
+    const sb = await t.sandbox();
     const names = await writeSmallFiles(sb.folder, 10, 10_000);
-    rv = await repackVault(sb, 'file');
+    const rv = await t.vault(sb, 'file');
     const { vault, syncer, clock, t0 } = rv;
     await syncer.sync();
     const pack = packOf(await headFiles(vault), names);

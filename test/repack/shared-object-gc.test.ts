@@ -1,9 +1,8 @@
-import { describe, it, expect, afterEach } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { describe, it, expect } from 'vitest';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sandbox, snapshot, type Sandbox } from '../engine/harness.ts';
-import { DAY, headFiles, repackVault, storedObjects, type RepackVault } from './repack-support.ts';
+import { snapshot } from '../engine/harness.ts';
+import { DAY, headFiles, repackTests, storedObjects } from './repack-support.ts';
 
 /**
  * Content over 1 MiB is stored as data objects, each shared by every entry with that content, in any file
@@ -11,21 +10,15 @@ import { DAY, headFiles, repackVault, storedObjects, type RepackVault } from './
  * any retained snapshot's entry names it, and goes once none does. (Chunk data needs no repack.)
  */
 describe('garbage collection of a data object shared by files and versions', () => {
-  let sb: Sandbox;
-  let rv: RepackVault | undefined;
-  afterEach(async () => {
-    await rv?.syncer.close();
-    await rv?.vault.close();
-    rv = undefined;
-    await sb?.cleanup();
-  });
+  const t = repackTests();
 
   it('keeps it while one retained entry names it, and removes it once none does', async () => {
-    sb = await sandbox();
-    const x = randomBytes(1_500_000);
+    const sb = await t.sandbox();
+    // One repeated byte: one content-defined chunk (no cut before the 8 MiB maximum), so one data object.
+    const x = Buffer.alloc(1_500_000, 1);
     await writeFile(join(sb.folder, 'a.bin'), x);
     await writeFile(join(sb.folder, 'b.bin'), x);
-    rv = await repackVault(sb, 'file');
+    const rv = await t.vault(sb, 'file');
     const { vault, syncer, clock, t0 } = rv;
     await syncer.sync(); // day 0: a and b, one object
     const first = await headFiles(vault);
@@ -34,7 +27,7 @@ describe('garbage collection of a data object shared by files and versions', () 
     expect(first.get('b.bin')!.chunks).toEqual([shared]);
 
     clock.setNow(t0 + DAY);
-    await writeFile(join(sb.folder, 'a.bin'), randomBytes(1_200_000));
+    await writeFile(join(sb.folder, 'a.bin'), Buffer.alloc(1_200_000, 2));
     await syncer.sync(); // a's second version
     const other = (await headFiles(vault)).get('a.bin')!.chunks![0]!.object;
     clock.setNow(t0 + 2 * DAY);

@@ -42,7 +42,7 @@ describe('the provider view', () => {
       const fact = (view: typeof off, start: string) => view.reveals.find((r) => r.fact.startsWith(start))?.value;
       expect(fact(off, 'Size padding')).toBe('off');
       expect(fact(off, 'What object sizes reveal')).toMatch(/exact size: what it holds .* plus a fixed encryption overhead/);
-      expect(fact(off, 'What object sizes reveal')).toMatch(/keyed points/);
+      expect(fact(off, 'What object sizes reveal')).toMatch(/points keyed by this vault/);
       expect(fact(off, 'Sizes of manifest segments')).toMatch(/how many files and folders/);
       // A pack (5 bytes + 375), segments, a root, the head, device records: a few KiB, never a raw count.
       expect(fact(off, 'Total stored bytes')).toMatch(/^\d+\.\d (KiB|MiB)$/);

@@ -15,9 +15,12 @@ import { StoreError } from '../ports/store-errors.ts';
 export class FsChecksumRecords {
   constructor(private readonly dir: string) {}
 
-  /** Throws StoreError (and the put stores nothing) when the file's bytes do not have this checksum. */
-  async check(file: string, key: string, sha256: string): Promise<void> {
-    const got = await hashFile(file);
+  /**
+   * Throws StoreError (and the put stores nothing) when the file's bytes do not have this checksum.
+   * `written`: the SHA-256 of the bytes as they were written into the file, when the writer took it.
+   */
+  async check(file: string, key: string, sha256: string, written?: string): Promise<void> {
+    const got = written ?? await hashFile(file);
     if (got !== sha256) throw new StoreError(`refusing to store ${key}: its bytes have SHA-256 ${got}, the caller expected ${sha256}`);
   }
 

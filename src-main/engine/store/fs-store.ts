@@ -1,7 +1,7 @@
 import { open, stat, mkdir, rename, unlink, link, rmdir, readdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import type {
@@ -69,8 +69,9 @@ export class FsStore implements BlobStore {
       // Only create-only puts link: a key's etag (inode + mtime + size) must change on every put, and a
       // file linked twice to one key would keep it.
       const linked = opts.ifNoneMatch === '*' && body.path !== undefined && (await this.linkBody(body.path, tmp, body.size));
-      if (!linked) await this.spool(tmp, body, opts.signal);
-      if (opts.checksumSha256 !== undefined) await this.sums.check(tmp, key, opts.checksumSha256);
+      // A spooled body is hashed as it is written (no second read); a linked file is read once more.
+      const written = linked ? undefined : await this.spool(tmp, body, opts.signal);
+      if (opts.checksumSha256 !== undefined) await this.sums.check(tmp, key, opts.checksumSha256, written);
       return await this.lock.with(key, async () => {
         const cur = await statOrNull(dest);
         if (opts.ifNoneMatch === '*' && cur) throw new PreconditionFailedError(`${key} already exists`);
@@ -203,12 +204,15 @@ export class FsStore implements BlobStore {
     }
   }
 
-  private async spool(tmp: string, body: BlobBody, signal?: AbortSignal): Promise<void> {
+  /** Writes the body to `tmp` and makes it durable; returns the SHA-256 (base64) of the bytes written. */
+  private async spool(tmp: string, body: BlobBody, signal?: AbortSignal): Promise<string> {
     const fh = await open(tmp, 'wx', 0o600);
+    const hash = createHash('sha256');
     let n = 0;
     try {
       for await (const chunk of body.open(0) as AsyncIterable<Buffer>) {
         signal?.throwIfAborted();
+        hash.update(chunk);
         await fh.write(chunk);
         n += chunk.length;
       }
@@ -217,6 +221,7 @@ export class FsStore implements BlobStore {
     } finally {
       await fh.close();
     }
+    return hash.digest('base64');
   }
 
   /**

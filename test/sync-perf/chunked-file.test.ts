@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ContentUploader, DEFAULT_TUNING, type ChunkList, type DedupHints } from '../../src-main/engine/sync/content-uploader.ts';
+import { ContentUploader, DEFAULT_TUNING, type ChunkList, type ContentOutcome, type DedupHints } from '../../src-main/engine/sync/content-uploader.ts';
 import { ObjectWriter } from '../../src-main/engine/sync/object-writer.ts';
 import { ResumeMap } from '../../src-main/engine/sync/resume-map.ts';
 import { MemoryStore } from '../../src-main/engine/store/memory-store.ts';
@@ -18,6 +18,7 @@ import type { BlobBody, PutOptions } from '../../src-main/engine/ports/blob-stor
 import type { Chunk } from '../../src-main/engine/manifest/schema.ts';
 import type { ScanEntry } from '../../src-main/engine/ports/scanner.ts';
 import { vaultChunker } from '../../src-main/engine/vault/vault-chunker.ts';
+import type { FileChunker } from '../../src-main/engine/sync/chunked-upload.ts';
 import { CDC_PARAMS } from '../../src-main/engine/chunking/fastcdc.ts';
 
 // The large-file path of ContentUploader (format 3): content-defined chunks, one object each, deduplicated
@@ -96,7 +97,7 @@ async function setup(opts: SetupOptions = {}) {
   const chunks = { known: opts.knownChunks ?? new Map<string, Chunk>(), chunker: async () => chunker };
   const uploader = new ContentUploader(join(dir, 'folder'), writer, resume, opts.known ?? new Map(), systemRandom, tuning, chunks,
     opts.hints ?? { unchunkedSizes: new Set() });
-  return { dir, journal, store, sealer, uploader, spoolDir };
+  return { dir, journal, store, sealer, uploader, spoolDir, writer };
 }
 
 async function largeFile(dir: string, name: string, size: number, data: Buffer = randomBytes(size)): Promise<{ entry: ScanEntry; data: Buffer }> {
@@ -110,10 +111,19 @@ function idsOf(chunks: ChunkList): Map<string, Chunk> {
   return new Map(direct(chunks).map((c) => [c.id!, c]));
 }
 
-/** A large file's own chunks (never IN_PACK: packing is for small files). */
+/** A file's chunks as a list (an outcome of an earlier pass, or one resolved by flush()). */
 function direct(chunks: ChunkList): Chunk[] {
-  if (!Array.isArray(chunks)) throw new Error('expected the file\'s own chunks, got a pack member');
+  if (!Array.isArray(chunks)) throw new Error('expected resolved chunks: call stored() first');
   return chunks;
+}
+
+/** Waits for a stored outcome's chunks (they come from flush(), by hash) and returns the outcome with them. */
+async function stored(uploader: ContentUploader, out: ContentOutcome): Promise<{ kind: 'stored' | 'reused'; hash: string; chunks: Chunk[] }> {
+  if (out.kind === 'same') throw new Error('expected stored, got same');
+  if (Array.isArray(out.chunks)) return { kind: out.kind, hash: out.hash, chunks: out.chunks };
+  const chunks = (await uploader.flush()).get(out.hash);
+  if (!chunks) throw new Error(`flush() returned no chunks for ${out.hash}`);
+  return { kind: out.kind, hash: out.hash, chunks };
 }
 
 async function storedContent(store: MemoryStore, chunks: ChunkList): Promise<Buffer> {
@@ -135,7 +145,7 @@ describe('large files are stored as content-defined chunks', () => {
   it('in one read: every byte sealed once, chunk sizes within the bounds, each chunk journaled by its id, no spool', async () => {
     const t = await setup();
     const { entry, data } = await largeFile(t.dir, 'new.bin', 20 * MiB + 5);
-    const out = await t.uploader.upload(entry, undefined);
+    const out = await stored(t.uploader, await t.uploader.upload(entry, undefined));
     if (out.kind !== 'stored') throw new Error(`expected stored, got ${out.kind}`);
     expect(out.hash).toBe(sha(data));
     const chunks = direct(out.chunks);
@@ -157,14 +167,14 @@ describe('large files are stored as content-defined chunks', () => {
   it('a new version after a 1 MiB edit in the middle stores only the chunks around the edit (dedup across versions)', async () => {
     const first = await setup();
     const { entry, data } = await largeFile(first.dir, 'mail.mbox', 40 * MiB);
-    const v1 = await first.uploader.upload(entry, undefined);
+    const v1 = await stored(first.uploader, await first.uploader.upload(entry, undefined));
     if (v1.kind !== 'stored') throw new Error('expected stored');
     const edited = Buffer.from(data);
     randomBytes(MiB).copy(edited, 20 * MiB);
     const second = await setup({ store: first.store, knownChunks: idsOf(v1.chunks) });
     const { entry: e2 } = await largeFile(second.dir, 'mail.mbox', edited.length, edited);
     const before = first.store.puts;
-    const v2 = await second.uploader.upload(e2, { path: 'mail.mbox', type: 'file', size: data.length, mode: 0o644, mtimeMs: 0, hash: v1.hash, chunks: direct(v1.chunks), device: 'd', seq: 1 });
+    const v2 = await stored(second.uploader, await second.uploader.upload(e2, { path: 'mail.mbox', type: 'file', size: data.length, mode: 0o644, mtimeMs: 0, hash: v1.hash, chunks: direct(v1.chunks), device: 'd', seq: 1 }));
     if (v2.kind !== 'stored') throw new Error('expected stored');
     expect(sha(await storedContent(first.store, v2.chunks))).toBe(sha(edited));
     expect(second.sealer.bytesSealed).toBeLessThanOrEqual(4 * MiB);
@@ -178,11 +188,11 @@ describe('large files are stored as content-defined chunks', () => {
   it('a different file with the same bytes inside shares their chunks (dedup across files), and a 1-byte append costs one chunk', async () => {
     const t = await setup();
     const { entry, data } = await largeFile(t.dir, 'video.raw', 24 * MiB);
-    const a = await t.uploader.upload(entry, undefined);
+    const a = await stored(t.uploader, await t.uploader.upload(entry, undefined));
     if (a.kind !== 'stored') throw new Error('expected stored');
     const sealedAfterFirst = t.sealer.bytesSealed;
     const { entry: grown } = await largeFile(t.dir, 'video-copy.raw', data.length + 1, Buffer.concat([data, Buffer.from([42])]));
-    const b = await t.uploader.upload(grown, undefined);
+    const b = await stored(t.uploader, await t.uploader.upload(grown, undefined));
     if (b.kind !== 'stored') throw new Error('expected stored');
     expect(t.sealer.bytesSealed - sealedAfterFirst).toBeLessThanOrEqual(CDC_PARAMS.max + 1);
     expect(direct(b.chunks).slice(0, -1).map((c) => c.object)).toEqual(direct(a.chunks).slice(0, -1).map((c) => c.object));
@@ -192,7 +202,7 @@ describe('large files are stored as content-defined chunks', () => {
   it('an unchanged file whose mtime moved stores nothing and is the same content', async () => {
     const first = await setup();
     const { entry, data } = await largeFile(first.dir, 'same.bin', 6 * MiB);
-    const v1 = await first.uploader.upload(entry, undefined);
+    const v1 = await stored(first.uploader, await first.uploader.upload(entry, undefined));
     if (v1.kind !== 'stored') throw new Error('expected stored');
     const second = await setup({ store: first.store, knownChunks: idsOf(v1.chunks) });
     await largeFile(second.dir, 'same.bin', data.length, data);
@@ -203,17 +213,33 @@ describe('large files are stored as content-defined chunks', () => {
     expect(second.sealer.bytesSealed).toBe(0);
   });
 
-  it('a file that changes while it is read is refused as changed; what it stored stays unreferenced', async () => {
-    let dir = '';
-    const sealer = new PassThroughSealer(async () => {
-      const fh = await open(join(dir, 'folder', 'busy.bin'), 'r+');
-      await fh.write(randomBytes(16), 0, 16, 2 * MiB); // same size, different content
-      await fh.close();
-    });
-    const t = await setup({ sealer });
-    dir = t.dir;
+  it('a file that changes while it is read is refused as changed; what it queued stays unreferenced', async () => {
+    const t = await setup();
     const { entry } = await largeFile(t.dir, 'busy.bin', 3 * MiB);
-    await expect(t.uploader.upload(entry, undefined)).rejects.toBeInstanceOf(FileChangedWhileReadingError);
+    // A chunker that lets a write land after handing out the first chunk, as an editor saving meanwhile.
+    const busy: FileChunker = {
+      chunk(abs) {
+        const inner = chunker.chunk(abs);
+        return {
+          sha256: () => inner.sha256(),
+          chunks: (async function* () {
+            let first = true;
+            for await (const c of inner.chunks) {
+              yield c;
+              if (first) {
+                first = false;
+                const fh = await open(abs, 'r+');
+                await fh.write(randomBytes(16), 0, 16, 2 * MiB); // same size, different content
+                await fh.close();
+              }
+            }
+          })(),
+        };
+      },
+    };
+    const uploader = new ContentUploader(join(t.dir, 'folder'), t.writer, new ResumeMap([]), new Map(), systemRandom, tuning,
+      { known: new Map(), chunker: async () => busy });
+    await expect(uploader.upload(entry, undefined)).rejects.toBeInstanceOf(FileChangedWhileReadingError);
   });
 
   it('a file whose size differs from the scan is refused as changed, before anything is stored', async () => {
@@ -245,14 +271,14 @@ describe('after a crash', () => {
     store.failPutAfter = 3;
     const t = await setup({ store });
     const { entry, data } = await largeFile(t.dir, 'big.bin', 12 * MiB);
-    await expect(t.uploader.upload(entry, undefined)).rejects.toThrow('simulated crash');
+    await expect(t.uploader.upload(entry, undefined).then(() => t.uploader.flush())).rejects.toThrow('simulated crash');
     await journals.pop()!.close();
     const storedBefore = await objectCount(store);
     expect(storedBefore).toBe(3);
 
     store.failPutAfter = Infinity;
     const again = await setup({ store, dir: t.dir });
-    const out = await again.uploader.upload(entry, undefined);
+    const out = await stored(again.uploader, await again.uploader.upload(entry, undefined));
     if (out.kind !== 'stored') throw new Error('expected stored');
     expect(sha(await storedContent(store, out.chunks))).toBe(sha(data));
     expect(await objectCount(store)).toBe(direct(out.chunks).length);
@@ -264,14 +290,14 @@ describe('after a crash', () => {
     store.failPutAfter = 2;
     const t = await setup({ store });
     const { entry, data } = await largeFile(t.dir, 'late.bin', 12 * MiB);
-    await expect(t.uploader.upload(entry, undefined)).rejects.toThrow('simulated crash');
+    await expect(t.uploader.upload(entry, undefined).then(() => t.uploader.flush())).rejects.toThrow('simulated crash');
     await journals.pop()!.close();
     // Another device's prune removed the unreferenced chunks meanwhile.
     for await (const o of store.list(OBJECTS_PREFIX)) await store.delete(o.key);
 
     store.failPutAfter = Infinity;
     const again = await setup({ store, dir: t.dir });
-    const out = await again.uploader.upload(entry, undefined);
+    const out = await stored(again.uploader, await again.uploader.upload(entry, undefined));
     if (out.kind !== 'stored') throw new Error('expected stored');
     expect(sha(await storedContent(store, out.chunks))).toBe(sha(data));
     expect(await objectCount(store)).toBe(direct(out.chunks).length);
@@ -282,7 +308,7 @@ describe('after a crash', () => {
     store.failPutAfter = 1;
     const t = await setup({ store });
     const { entry } = await largeFile(t.dir, 'fails.bin', 8 * MiB);
-    await expect(t.uploader.upload(entry, undefined)).rejects.toThrow('simulated crash');
+    await expect(t.uploader.upload(entry, undefined).then(() => t.uploader.flush())).rejects.toThrow('simulated crash');
     const puts = store.puts;
     await new Promise((r) => setTimeout(r, 50));
     expect(store.puts).toBe(puts);

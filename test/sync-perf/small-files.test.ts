@@ -47,13 +47,13 @@ async function setup(packTargetBytes: number) {
   return { dir, store, uploader };
 }
 
-/** The chunks an outcome names: its own, or for content put in a pack, the one flush() returned for its hash. */
-function chunksOf(out: ContentOutcome, packed: ReadonlyMap<string, Chunk>): Chunk[] {
+/** The chunks an outcome names: its own, or for content put in a pack, the ones flush() returned for its hash. */
+function chunksOf(out: ContentOutcome, packed: ReadonlyMap<string, Chunk[]>): Chunk[] {
   if (out.kind === 'same') throw new Error('unexpected same');
   if (out.chunks !== IN_PACK) return out.chunks;
-  const chunk = packed.get(out.hash);
-  if (!chunk) throw new Error(`flush() returned no chunk for ${out.hash}`);
-  return [chunk];
+  const chunks = packed.get(out.hash);
+  if (!chunks) throw new Error(`flush() returned no chunk for ${out.hash}`);
+  return chunks;
 }
 
 async function content(store: MemoryStore, chunks: Chunk[]): Promise<Buffer> {

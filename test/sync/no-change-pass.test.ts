@@ -6,6 +6,7 @@ import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { loadIndex } from '../../src-main/engine/sync/local-index.ts';
 import { PhaseRecorder } from '../../src-main/engine/ports/phase-timer.ts';
+import { vaultStatus } from '../../src-main/engine/use-cases/status.ts';
 import { sandbox, freshRemote, type Sandbox } from '../engine/harness.ts';
 
 /** Files with mtimes an hour back, so none is racily clean and the pass may save the folder's print. */
@@ -67,6 +68,8 @@ describe('a no-change pass', () => {
     const after = await vault.queryHistory({ limit: 1000 });
     expect(after.total).toBe(linesBefore + 1);
     expect(after.entries[0]).toMatchObject({ action: 'sync', reason: 'uploaded 0, renamed 0, deleted 0, pulled 0, conflicts 0, skipped 0, errors 0' });
+    // Status still shows this pass as the last sync, from its history line (the index was not written).
+    expect((await vaultStatus(vault)).lastSync).toBe(after.entries[0]!.time);
     await syncer.close();
     await vault.close();
   }, 60_000);

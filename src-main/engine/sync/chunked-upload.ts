@@ -33,6 +33,13 @@ export class ChunkedUpload {
   bytesStored = 0;
   /** Chunks being stored this pass, by id: a second file with the same chunk waits for the first. */
   private readonly inFlight = new Map<string, Promise<Chunk>>();
+  /**
+   * One limit for the whole pass: a file's uploads go on while the next file is read and cut, so files
+   * overlap (and the pool cuts several at once); flush() waits for them all.
+   */
+  private readonly limiter: TaskLimiter;
+  /** Each file stored this pass, by content hash: its chunk list once every one of its chunks is stored. */
+  private readonly files = new Map<string, Promise<Chunk[]>>();
 
   constructor(
     private readonly writer: ObjectWriter,
@@ -41,24 +48,26 @@ export class ChunkedUpload {
     /** Chunk id -> a stored chunk (from the committed tree); chunks stored this pass are added. */
     private readonly known: Map<string, Chunk>,
     private readonly chunker: () => Promise<FileChunker>,
-    private readonly concurrency: number,
+    concurrency: number,
     private readonly padTo: (n: number) => number,
-  ) {}
+  ) {
+    this.limiter = new TaskLimiter(concurrency);
+  }
 
-  /** Stores the file's new chunks; returns its hash and chunk list. Throws ECHANGED for a torn read. */
-  async store(abs: string, path: string, scannedSize: number): Promise<{ hash: string; chunks: Chunk[]; bytes: number }> {
+  /**
+   * Reads and cuts the file and queues its new chunks; returns its hash and how many chunks it queued
+   * (0: every chunk was already stored). Its chunk list comes from flush(), by hash. Throws ECHANGED for
+   * a torn read (the chunks queued then stay unreferenced: reused by id next pass, else swept).
+   */
+  async store(abs: string, path: string, scannedSize: number): Promise<{ hash: string; queued: number }> {
     const chunker = await this.chunker();
     // The file as the read began: a write or a rename over it meanwhile makes the chunks a torn mix. Its
     // size must still be the scan's, which the manifest entry records.
     const file = await openStableFile(abs);
-    if (file.stat.size !== scannedSize) {
-      await file.close();
-      throw new FileChangedWhileReadingError(abs, 1);
-    }
-    const limiter = new TaskLimiter(this.concurrency);
-    const placed: Promise<Chunk>[] = [];
-    let bytes = 0;
     try {
+      if (file.stat.size !== scannedSize) throw new FileChangedWhileReadingError(abs, 1);
+      const placed: Promise<Chunk>[] = [];
+      let queued = 0;
       const read = chunker.chunk(abs);
       for await (const c of read.chunks) {
         let have = this.reuse(c);
@@ -66,39 +75,51 @@ export class ChunkedUpload {
           const resumed = await this.resumed(c);
           if (resumed) have = Promise.resolve(resumed);
         }
-        if (have) {
-          placed.push(have);
-          continue;
+        if (!have) {
+          have = (await this.queue(c, path)).stored;
+          queued++;
         }
-        let done!: (chunk: Chunk) => void;
-        const stored = new Promise<Chunk>((resolve) => { done = resolve; });
-        stored.catch(() => undefined);
-        this.inFlight.set(c.id, stored);
-        placed.push(stored);
-        // Waits for a slot only: the next chunk is cut while this one seals and uploads.
-        const unconfirmed = this.resume.unconfirmedChunk(c.id);
-        await limiter.run(async () => {
-          const adopted = unconfirmed ? await this.writer.adoptChunk(unconfirmed, c.data) : null;
-          if (unconfirmed && !adopted) await this.writer.discardUnused(unconfirmed, undefined);
-          const at = adopted
-            ?? await this.writer.writeChunk(newObjectId(this.random), c.data, { path, hash: c.id, offset: c.offset, length: c.data.length }, this.padTo);
-          this.bytesStored += at.size;
-          bytes += at.size;
-          const chunk: Chunk = { object: at.objectId, kind: 'data', offset: 0, length: c.data.length, id: c.id };
-          this.known.set(c.id, chunk);
-          this.inFlight.delete(c.id);
-          done(chunk);
-        });
+        placed.push(have);
       }
-      await limiter.drain();
       if (!(await file.verifyUnchanged())) throw new FileChangedWhileReadingError(abs, 1);
-      // The chunks stored stay unreferenced until a commit names them; a torn file's chunks are reused by
-      // id next pass if they still match, else swept.
-      return { hash: read.sha256(), chunks: await Promise.all(placed), bytes };
+      const hash = read.sha256();
+      const chunks = Promise.all(placed);
+      chunks.catch(() => undefined); // a failed upload is thrown by flush()
+      if (!this.files.has(hash)) this.files.set(hash, chunks);
+      return { hash, queued };
     } finally {
-      await limiter.drain().catch(() => undefined);
       await file.close();
     }
+  }
+
+  /** Waits for every queued chunk; returns each stored file's chunk list by content hash. Throws the first failure. */
+  async flush(): Promise<ReadonlyMap<string, Chunk[]>> {
+    await this.limiter.drain();
+    const out = new Map<string, Chunk[]>();
+    for (const [hash, chunks] of this.files) out.set(hash, await chunks);
+    return out;
+  }
+
+  /** Seals and stores one new chunk when a slot is free; resolves to the stored chunk. */
+  private async queue(c: FileChunk, path: string): Promise<{ stored: Promise<Chunk> }> {
+    let done!: (chunk: Chunk) => void;
+    const stored = new Promise<Chunk>((resolve) => { done = resolve; });
+    stored.catch(() => undefined);
+    this.inFlight.set(c.id, stored);
+    const unconfirmed = this.resume.unconfirmedChunk(c.id);
+    // Waits for a slot only: the next chunk is cut while this one seals and uploads.
+    await this.limiter.run(async () => {
+      const adopted = unconfirmed ? await this.writer.adoptChunk(unconfirmed, c.data) : null;
+      if (unconfirmed && !adopted) await this.writer.discardUnused(unconfirmed, undefined);
+      const at = adopted
+        ?? await this.writer.writeChunk(newObjectId(this.random), c.data, { path, hash: c.id, offset: c.offset, length: c.data.length }, this.padTo);
+      this.bytesStored += at.size;
+      const chunk: Chunk = { object: at.objectId, kind: 'data', offset: 0, length: c.data.length, id: c.id };
+      this.known.set(c.id, chunk);
+      this.inFlight.delete(c.id);
+      done(chunk);
+    });
+    return { stored }; // wrapped: an async function returning the promise would wait for it
   }
 
   private reuse(c: FileChunk): Promise<Chunk> | null {

@@ -43,8 +43,8 @@ export interface DedupHints {
 }
 
 /**
- * Where a content's bytes are: its chunks, or IN_PACK when they are in a pack this pass is still filling.
- * Such a pack's chunks are what flush() returns, by content hash.
+ * Where a content's bytes are: its chunks, or IN_PACK when they are still being stored this pass (in a
+ * pack being filled, or chunks being uploaded). Those chunks are what flush() returns, by content hash.
  */
 export const IN_PACK = 'in-pack';
 export type ChunkList = Chunk[] | typeof IN_PACK;
@@ -105,18 +105,22 @@ export class ContentUploader {
     }
     const out = await this.chunked.store(abs, entry.path, entry.size);
     const early = this.dedup(out.hash, previous);
-    // Same content as a stored file: its chunks were all known, so nothing was uploaded for it.
-    if (early && out.bytes === 0) return early;
-    this.known.set(out.hash, { chunks: out.chunks, path: entry.path });
-    return { kind: 'stored', hash: out.hash, chunks: out.chunks, bytes: entry.size };
+    // Same content as a stored file: its chunks were all known, so nothing was queued for it.
+    if (early && out.queued === 0) return early;
+    // Its chunks come from flush(), like a packed file's; a later file of the same content reuses them.
+    if (!this.inPack.has(out.hash)) this.inPack.set(out.hash, entry.path);
+    return { kind: 'stored', hash: out.hash, chunks: IN_PACK, bytes: entry.size };
   }
 
   /**
-   * Seals the last partial pack and waits for every object in flight. Returns the chunk of each content
-   * that went into a pack this pass, by hash: the chunks of every outcome that said IN_PACK.
+   * Seals the last partial pack and waits for every object in flight. Returns the chunks of each content
+   * stored this pass (packed or chunked), by hash: the chunks of every outcome that said IN_PACK.
    */
-  flush(): Promise<ReadonlyMap<string, Chunk>> {
-    return this.packs.flush();
+  async flush(): Promise<ReadonlyMap<string, Chunk[]>> {
+    const [packed, chunked] = await Promise.all([this.packs.flush(), this.chunked.flush()]);
+    const out = new Map<string, Chunk[]>(chunked);
+    for (const [hash, chunk] of packed) out.set(hash, [chunk]);
+    return out;
   }
 
   private isSmall(size: number): boolean {

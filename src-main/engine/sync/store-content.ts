@@ -104,7 +104,7 @@ export async function storeContent(
   }
 
   const movedFrom = new Set<string>();
-  // Entries whose content went into a pack this pass: their chunks come from the uploader's flush().
+  // Entries whose content was stored this pass (packed or chunked): their chunks come from flush().
   const packed: FileEntry[] = [];
   const progress = new PassProgress(scan.candidates, deps.clock, deps.onProgress);
   const candidates = [...scan.candidates].sort((a, b) => a.size - b.size);
@@ -160,12 +160,12 @@ export async function storeContent(
     }
     progress.done(c);
   }
-  // The packs are stored now: each packed entry gets the chunk its pack returned.
-  const packChunks = await uploader.flush();
+  // Everything is stored now: each entry stored this pass gets the chunks flush() returned.
+  const stored = await uploader.flush();
   for (const e of packed) {
-    const chunk = packChunks.get(e.hash!);
-    if (!chunk) throw new Error(`internal: no pack holds the content of ${e.path}`);
-    next.set(e.path, { ...e, chunks: [chunk] });
+    const chunks = stored.get(e.hash!);
+    if (!chunks) throw new Error(`internal: nothing stored this pass holds the content of ${e.path}`);
+    next.set(e.path, { ...e, chunks });
   }
   for (const p of deleted) {
     if (!movedFrom.has(p)) log.note({ action: 'delete', path: p, reason: 'deleted locally; old versions are kept for the retention period' });

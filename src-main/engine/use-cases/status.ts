@@ -37,8 +37,12 @@ export async function storedState(vault: OpenVault, opts: { lenient?: boolean } 
   const index = (await tolerate(loadIndex(vault.paths.index))) ?? emptyIndex();
   const head = await tolerate(vault.manifest.readHead());
   const root = head ? await tolerate(vault.manifest.readRoot(head.head.rootId)) : null;
+  // A pass that found nothing changed writes only its history line, not the index (sync/no-change-pass):
+  // the last sync is the newer of the two.
+  const lastLine = (await tolerate(vault.queryHistory({ actions: ['sync'], limit: 1 })))?.entries[0]?.time;
+  const lastSync = [index.lastSync, lastLine].filter((t): t is string => !!t).sort().at(-1) ?? null;
   return {
-    vaultId: vault.vaultId, folder: settings.folder, remote: settings.remote, lastSync: index.lastSync ?? null,
+    vaultId: vault.vaultId, folder: settings.folder, remote: settings.remote, lastSync,
     files: root?.files ?? 0, bytes: root?.bytes ?? 0, generation: head?.head.generation ?? 0,
     behindRemote: !!head && head.head.rootId !== index.rootId,
     notStored: index.notStored ?? [],

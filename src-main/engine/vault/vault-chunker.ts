@@ -3,10 +3,16 @@ import { chunkFile } from '../chunking/chunk-file.ts';
 import { CutPool } from '../chunking/cut-pool.ts';
 import type { FileChunker } from '../sync/chunked-upload.ts';
 
+/**
+ * Bytes read and cut per window: two windows per file are in memory at once (one being consumed, one being
+ * cut), so this bounds a pass's chunking memory; it must hold at least one maximal chunk (8 MiB).
+ */
+const WINDOW_BYTES = 16 * 1024 * 1024;
+
 /** The vault's chunker: FastCDC keyed by its chunking secret (docs/CDC.md), cutting on `pool` when given. */
 export function vaultChunker(secret: Uint8Array, pool?: CutPool): FileChunker {
   const keys = chunkKeys(secret);
-  return { chunk: (abs) => chunkFile(abs, keys, pool ? { pool } : {}) };
+  return { chunk: (abs) => chunkFile(abs, keys, { windowSize: WINDOW_BYTES, ...(pool ? { pool } : {}) }) };
 }
 
 let shared: CutPool | null = null;

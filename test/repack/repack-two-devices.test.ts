@@ -41,6 +41,16 @@ class HeadRace extends ForwardingStore {
 }
 
 /** A repack root is an ordinary commit to the other devices: a change of chunks only, never of content. */
+/** Device B of A's vault in its own home and folder (settings copied, a new device id), restored from the bucket. */
+async function secondDevice(va: LocalVault, b: Sandbox): Promise<LocalVault> {
+  const settingsA = await loadSettings(va.paths.settings);
+  await saveSettings(vaultPaths(b.home, va.vaultId).settings, { ...settingsA, folder: b.folder, deviceId: 'b0b0b0b0b0b0b0b0' });
+  await new VaultRegistry(b.home).add(va.vaultId, b.folder);
+  const vb = await LocalVault.open(b.env, b.folder);
+  await vb.restore(b.folder);
+  return vb;
+}
+
 describe('another device and a repack', () => {
   const boxes: Sandbox[] = [];
   const vaults: LocalVault[] = [];
@@ -57,13 +67,8 @@ describe('another device and a repack', () => {
     const { vault: va } = await initVault(a, 'file');
     vaults.push(va);
     await pass(va);
-    const settingsA = await loadSettings(va.paths.settings);
-    const pathsB = vaultPaths(b.home, va.vaultId);
-    await saveSettings(pathsB.settings, { ...settingsA, folder: b.folder, deviceId: 'b0b0b0b0b0b0b0b0' });
-    await new VaultRegistry(b.home).add(va.vaultId, b.folder);
-    const vb = await LocalVault.open(b.env, b.folder);
+    const vb = await secondDevice(va, b);
     vaults.push(vb);
-    await vb.restore(b.folder);
     await pass(vb);
 
     for (const n of names.slice(3)) await rm(join(a.folder, n));
@@ -100,13 +105,8 @@ describe('another device and a repack', () => {
     );
     vaults.push(va);
     await pass(va);
-    const settingsA = await loadSettings(va.paths.settings);
-    const pathsB = vaultPaths(b.home, va.vaultId);
-    await saveSettings(pathsB.settings, { ...settingsA, folder: b.folder, deviceId: 'b0b0b0b0b0b0b0b0' });
-    await new VaultRegistry(b.home).add(va.vaultId, b.folder);
-    const vb = await LocalVault.open(b.env, b.folder);
+    const vb = await secondDevice(va, b);
     vaults.push(vb);
-    await vb.restore(b.folder);
     await pass(vb);
     for (const n of names.slice(3)) await rm(join(a.folder, n));
     await pass(va, { allowMassDelete: true });

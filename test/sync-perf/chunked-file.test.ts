@@ -265,14 +265,20 @@ describe('large files stored before format 3 (fixed ranges, no chunk ids)', () =
   });
 });
 
+/** A pass that stored `puts` objects of a 12 MiB file's chunks, then crashed (its journal closed, as by a restart). */
+async function crashedAfter(puts: number, name: string) {
+  const store = new CountingStore();
+  store.failPutAfter = puts;
+  const t = await setup({ store });
+  const { entry, data } = await largeFile(t.dir, name, 12 * MiB);
+  await expect(t.uploader.upload(entry, undefined).then(() => t.uploader.flush())).rejects.toThrow('simulated crash');
+  await journals.pop()!.close();
+  return { store, t, entry, data };
+}
+
 describe('after a crash', () => {
   it('the restarted pass reuses every chunk stored before the crash: no chunk stored twice', async () => {
-    const store = new CountingStore();
-    store.failPutAfter = 3;
-    const t = await setup({ store });
-    const { entry, data } = await largeFile(t.dir, 'big.bin', 12 * MiB);
-    await expect(t.uploader.upload(entry, undefined).then(() => t.uploader.flush())).rejects.toThrow('simulated crash');
-    await journals.pop()!.close();
+    const { store, t, entry, data } = await crashedAfter(3, 'big.bin');
     const storedBefore = await objectCount(store);
     expect(storedBefore).toBe(3);
 
@@ -286,12 +292,7 @@ describe('after a crash', () => {
   });
 
   it('a chunk stored before the crash but pruned since (the device was off for days) is stored again', async () => {
-    const store = new CountingStore();
-    store.failPutAfter = 2;
-    const t = await setup({ store });
-    const { entry, data } = await largeFile(t.dir, 'late.bin', 12 * MiB);
-    await expect(t.uploader.upload(entry, undefined).then(() => t.uploader.flush())).rejects.toThrow('simulated crash');
-    await journals.pop()!.close();
+    const { store, t, entry, data } = await crashedAfter(2, 'late.bin');
     // Another device's prune removed the unreferenced chunks meanwhile.
     for await (const o of store.list(OBJECTS_PREFIX)) await store.delete(o.key);
 

@@ -8,9 +8,9 @@ import { runSyncPass, type SyncPassDeps } from '../../src-main/engine/sync/sync-
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { FsScanner } from '../../src-main/engine/scan/fs-scanner.ts';
 import { IgnoreRules } from '../../src-main/engine/scan/ignore-rules.ts';
+import type { FileChunker } from '../../src-main/engine/sync/chunked-upload.ts';
 import { loadIndex, saveIndex } from '../../src-main/engine/sync/local-index.ts';
 import type { Scanner } from '../../src-main/engine/ports/scanner.ts';
-import type { Sealer } from '../../src-main/engine/ports/sealer.ts';
 import type { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { systemClock, systemRandom } from '../../src-main/engine/ports/clock.ts';
 import { assertBuilt, COFFER_BIN, type CliResult } from './cli-harness.ts';
@@ -107,24 +107,29 @@ describe('every file left out of the vault is counted, named, and makes the pass
   it('a file that keeps growing while read is counted as not stored, then stored by the next pass', async () => {
     sb = await sandbox();
     const busy = join(sb.folder, 'growing.log');
-    await writeFile(busy, Buffer.alloc(3 * 1024 * 1024, 7)); // large: chunked in one read, checked after
+    await writeFile(busy, Buffer.alloc(3 * 1024 * 1024, 7)); // large: chunked, and checked unchanged after the read
     await writeFile(join(sb.folder, 'calm.txt'), 'calm');
     const { vault } = await initVault(sb, 'file');
-    // Each time the pass seals file data, the log grows: every read of it is torn.
+    // While the pass reads the log, it grows (after each chunk the chunker hands out): every read is torn.
     let growing = true;
-    const inner = vault.sealer;
-    const sealer: Sealer = Object.create(inner, {
-      seal: { value: (...a: Parameters<Sealer['seal']>) => {
-        if (growing && a[1].kind === 'data') appendFileSync(busy, 'more\n'); // lands before the read ends
-        return inner.seal(...a);
-      } },
-      // Chunks (format 3) are sealed in memory.
-      sealBytes: { value: (...a: Parameters<Sealer['sealBytes']>) => {
-        if (growing && a[1].kind === 'data') appendFileSync(busy, 'more\n');
-        return inner.sealBytes(...a);
-      } },
-    });
-    const first = await passWith(vault, sb.folder, { sealer });
+    const chunker = async (): Promise<FileChunker> => {
+      const inner = await vault.chunker();
+      return {
+        chunk(abs) {
+          const read = inner.chunk(abs);
+          return {
+            sha256: () => read.sha256(),
+            chunks: (async function* () {
+              for await (const c of read.chunks) {
+                yield c;
+                if (growing) appendFileSync(busy, 'more\n'); // lands before the read ends
+              }
+            })(),
+          };
+        },
+      };
+    };
+    const first = await passWith(vault, sb.folder, { chunker });
     expect(first.complete).toBe(false);
     expect(first.problems).toEqual([{ path: 'growing.log', reason: expect.stringMatching(/changed while being read/) }]);
     expect(first.skipped).toBe(1);

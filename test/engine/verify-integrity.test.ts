@@ -33,13 +33,13 @@ async function headRootId(vault: LocalVault): Promise<string> {
   return (await vault.manifest.readHead())!.head.rootId;
 }
 
-/** The object holding `path`'s bytes in the current snapshot (a file of one chunk). */
 /**
  * 1.5 MB of one repeated byte: over the pack limit, and one content-defined chunk (a run of equal bytes
  * gives the rolling hash a fixed value, so no cut before the 8 MiB maximum), hence one data object.
  */
 const oneChunk = (fill: number) => Buffer.alloc(1_500_000, fill);
 
+/** The object holding `path`'s bytes in the current snapshot (a file of one chunk). */
 async function objectOf(vault: LocalVault, path: string): Promise<string> {
   const entry = (await vault.tree()).tree.get(path);
   expect(entry?.chunks).toHaveLength(1);

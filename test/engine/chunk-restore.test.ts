@@ -1,0 +1,77 @@
+// Restoring one file of a format 3 vault downloads that file's own chunk objects and nothing of other
+// files' content; an edited version shares its unchanged chunks with the version before (both restore).
+import { describe, it, expect, afterEach } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
+import { objectIdFromKey } from '../../src-main/engine/objects/object-keys.ts';
+import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
+import { initVault, sandbox, type Sandbox } from './harness.ts';
+
+const MiB = 1024 * 1024;
+
+/** Records the object id of every GET of `objects/…`. */
+function recordingGets(ids: string[]) {
+  return (inner: BlobStore): BlobStore => new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === 'get') {
+        return (key: string, opts?: unknown) => {
+          const id = objectIdFromKey(key);
+          if (id) ids.push(id);
+          return (target.get as (k: string, o?: unknown) => unknown).call(target, key, opts);
+        };
+      }
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+describe('restoring one chunked file', () => {
+  let sb: Sandbox;
+  afterEach(async () => sb?.cleanup());
+
+  it('reads only its own chunks, and an edited version shares the unchanged ones', async () => {
+    sb = await sandbox();
+    const gets: string[] = [];
+    sb.env.wrapStore = recordingGets(gets);
+    const files = { 'a.bin': randomBytes(6 * MiB), 'b.bin': randomBytes(7 * MiB), 'c.bin': randomBytes(5 * MiB) };
+    for (const [name, data] of Object.entries(files)) await writeFile(join(sb.folder, name), data);
+    const { vault } = await initVault(sb, 'file');
+    const syncer = new VaultSyncer(vault);
+    await syncer.sync();
+    const v1 = (await vault.tree()).tree.get('b.bin')!;
+    // Version 2 of b.bin: 64 KiB changed in its middle.
+    const edited = Buffer.from(files['b.bin']);
+    randomBytes(64 * 1024).copy(edited, 3 * MiB);
+    await writeFile(join(sb.folder, 'b.bin'), edited);
+    await syncer.sync();
+    await syncer.close();
+    const { tree } = await vault.tree();
+    const v2 = tree.get('b.bin')!;
+    const own = new Set(v2.chunks!.map((c) => c.object));
+    const others = new Set(['a.bin', 'c.bin'].flatMap((p) => tree.get(p)!.chunks!.map((c) => c.object)));
+    expect(v2.chunks!.length).toBeGreaterThan(2);
+    expect(v2.chunks!.filter((c) => v1.chunks!.some((o) => o.object === c.object)).length).toBeGreaterThanOrEqual(v2.chunks!.length - 3);
+
+    gets.length = 0;
+    const out = join(sb.root, 'restored');
+    const report = await vault.restore(out, { path: 'b.bin' });
+    expect(report.problems).toEqual([]);
+    expect((await readFile(join(out, 'b.bin'))).equals(edited)).toBe(true);
+    const dataGets = gets.filter((id) => own.has(id) || others.has(id));
+    // Each of its chunks once; not one object of the other files.
+    expect(dataGets.sort()).toEqual([...own].sort());
+    expect(gets.filter((id) => others.has(id))).toEqual([]);
+
+    // The first version restores too, from its own chunks (shared ones included).
+    const past = join(sb.root, 'past');
+    gets.length = 0;
+    const first = (await vault.versions('b.bin')).at(-1)!;
+    expect((await vault.restore(past, { path: 'b.bin', at: new Date(first.time) })).problems).toEqual([]);
+    expect((await readFile(join(past, 'b.bin'))).equals(files['b.bin'])).toBe(true);
+    expect(gets.filter((id) => others.has(id))).toEqual([]);
+    await vault.close();
+  });
+});

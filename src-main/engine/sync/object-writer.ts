@@ -67,8 +67,9 @@ export class ObjectWriter {
 
   /**
    * One content-defined chunk (format 3), sealed in memory as its own data object: at most 8 MiB, so no
-   * spool and no multipart resume (a crashed upload is simply sealed again). `padTo` gives the plaintext
-   * length to pad to with zeros (docs/FORMAT.md §Padding; identity when padding is off).
+   * spool and no multipart resume (after a crash, adoptChunk reads back what landed, else it is sealed
+   * again). `padTo` gives the plaintext length to pad to with zeros (docs/FORMAT.md §3.5; identity when
+   * padding is off).
    */
   async writeChunk(objectId: string, data: Buffer, file: IntentFiles[number], padTo: (n: number) => number): Promise<PlacedObject> {
     const { journal } = this.deps;

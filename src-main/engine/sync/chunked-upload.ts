@@ -114,8 +114,7 @@ export class ChunkedUpload {
       const at = adopted
         ?? await this.writer.writeChunk(newObjectId(this.random), c.data, { path, hash: c.id, offset: c.offset, length: c.data.length }, this.padTo);
       this.bytesStored += at.size;
-      const chunk: Chunk = { object: at.objectId, kind: 'data', offset: 0, length: c.data.length, id: c.id };
-      this.known.set(c.id, chunk);
+      const chunk = this.remember(at.objectId, c);
       this.inFlight.delete(c.id);
       done(chunk);
     });
@@ -135,6 +134,11 @@ export class ChunkedUpload {
   private async resumed(c: FileChunk): Promise<Chunk | null> {
     const objectId = this.resume.storedChunk(c.id);
     if (!objectId || !(await this.writer.stillStored('data', objectId))) return null;
+    return this.remember(objectId, c);
+  }
+
+  /** The manifest's record of a chunk stored as its own object, kept so later equal chunks reuse it. */
+  private remember(objectId: string, c: FileChunk): Chunk {
     const chunk: Chunk = { object: objectId, kind: 'data', offset: 0, length: c.data.length, id: c.id };
     this.known.set(c.id, chunk);
     return chunk;

@@ -10,7 +10,7 @@
  * TypeScript loader (test/support/ts-loader.mjs) in the worker.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { cutWindow, type CutWindow, type WindowTask } from './cut-window.ts';
 import type { CutWorkerTask } from './cut-worker.ts';
 
@@ -24,27 +24,12 @@ export interface CutPoolOptions {
 }
 
 export class CutPool {
-  readonly #piscina: Piscina<CutWorkerTask, CutWindow | 'pong'> | null;
+  readonly #opts: CutPoolOptions;
+  #piscina: Piscina<CutWorkerTask, CutWindow | 'pong'> | null = null;
   #started: Promise<boolean> | null = null;
 
   constructor(opts: CutPoolOptions = {}) {
-    const workerUrl = opts.workerUrl ?? defaultWorkerUrl();
-    let piscina: Piscina<CutWorkerTask, CutWindow | 'pong'> | null = null;
-    try {
-      piscina = new Piscina({
-        filename: workerUrl.href,
-        minThreads: 0,
-        maxThreads: Math.max(1, opts.threads ?? availableParallelism()),
-        idleTimeout: opts.idleTimeoutMs ?? 2000,
-        execArgv: workerUrl.pathname.endsWith('.ts') ? ['--import', TS_LOADER.href] : [],
-      });
-    } catch {
-      piscina = null;
-    }
-    // Errors of a worker between tasks (piscina's 'error' event) must not crash the process; a task's
-    // own failure still rejects its run().
-    piscina?.on('error', () => undefined);
-    this.#piscina = piscina;
+    this.#opts = opts;
   }
 
   /** True when windows run on worker threads; false when they fall back to in-process. */
@@ -63,20 +48,45 @@ export class CutPool {
 
   /** Ends the threads once their tasks are done. */
   async close(): Promise<void> {
+    if (this.#started) await this.#started;
     await this.#piscina?.close();
   }
 
+  // piscina is loaded, and the pool made, on the first window: a pass that chunks no file never pays for it.
   async #start(): Promise<boolean> {
-    const piscina = this.#piscina;
+    const piscina = await this.#makePiscina();
     if (!piscina) return false;
     // A worker that fails to load never takes the ping: piscina reports it as an 'error' event (which,
     // with no listener, would be an uncaught exception) and the task stays queued.
     const loadFailed = new Promise<false>((resolve) => piscina.once('error', () => resolve(false)));
     const answered = piscina.run({ ping: true }).then((reply) => reply === 'pong', () => false);
-    if (await Promise.race([answered, loadFailed])) return true;
+    if (await Promise.race([answered, loadFailed])) {
+      this.#piscina = piscina;
+      return true;
+    }
     // Stop trying: each later window would fail the same way.
     await piscina.destroy().catch(() => undefined);
     return false;
+  }
+
+  async #makePiscina(): Promise<Piscina<CutWorkerTask, CutWindow | 'pong'> | null> {
+    const workerUrl = this.#opts.workerUrl ?? defaultWorkerUrl();
+    try {
+      const { Piscina } = await import('piscina');
+      const piscina = new Piscina<CutWorkerTask, CutWindow | 'pong'>({
+        filename: workerUrl.href,
+        minThreads: 0,
+        maxThreads: Math.max(1, this.#opts.threads ?? availableParallelism()),
+        idleTimeout: this.#opts.idleTimeoutMs ?? 2000,
+        execArgv: workerUrl.pathname.endsWith('.ts') ? ['--import', TS_LOADER.href] : [],
+      });
+      // Errors of a worker between tasks (piscina's 'error' event) must not crash the process; a task's
+      // own failure still rejects its run().
+      piscina.on('error', () => undefined);
+      return piscina;
+    } catch {
+      return null;
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+// age (typage) is loaded on first use: only team vaults need it, and loading it costs ~70 ms of every start.
+const age = () => import('age-encryption');
 import { KeyUsageError } from './key-errors.ts';
 import type { MemberIdentity } from './key-set.ts';
 
@@ -16,7 +17,7 @@ const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 export async function newMemberIdentity(member: string): Promise<MemberIdentity> {
   const { privateKey } = generateKeyPairSync('ed25519');
   const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-  return { member, signKey: der.subarray(PKCS8_PREFIX.length).toString('base64url'), ageIdentity: await generateX25519Identity() };
+  return { member, signKey: der.subarray(PKCS8_PREFIX.length).toString('base64url'), ageIdentity: await (await age()).generateX25519Identity() };
 }
 
 function privateKeyOf(identity: MemberIdentity): KeyObject {
@@ -29,8 +30,8 @@ export function signPublicKey(identity: MemberIdentity): string {
   return der.subarray(SPKI_PREFIX.length).toString('base64url');
 }
 
-export function recipientOf(identity: MemberIdentity): Promise<string> {
-  return identityToRecipient(identity.ageIdentity);
+export async function recipientOf(identity: MemberIdentity): Promise<string> {
+  return (await age()).identityToRecipient(identity.ageIdentity);
 }
 
 /** Ed25519 over `data` (RFC 8032, pure: no pre-hash). */

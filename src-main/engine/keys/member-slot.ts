@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { Decrypter, Encrypter } from 'age-encryption';
+// Loaded on first use, as in member-identity.ts: a vault without a team never needs age.
+const age = () => import('age-encryption');
 import type { BlobStore } from '../ports/blob-store.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
 import { CorruptKeySetError, KeyError } from './key-errors.ts';
@@ -15,7 +16,7 @@ export const MEMBER_SLOTS_PREFIX = 'keys/members/';
 export const memberSlotKey = (memberId: string): string => `${MEMBER_SLOTS_PREFIX}${memberId}`;
 
 export async function writeMemberSlot(store: BlobStore, memberId: string, recipient: string, set: VaultKeySet): Promise<void> {
-  const e = new Encrypter();
+  const e = new (await age()).Encrypter();
   e.addRecipient(recipient);
   const sealed = Buffer.from(await e.encrypt(serializeKeySet(set)));
   await store.put(memberSlotKey(memberId), { size: sealed.length, open: (start = 0) => Readable.from([sealed.subarray(start)]) });
@@ -41,7 +42,7 @@ export async function readMemberSlot(store: BlobStore, vaultId: string, identity
   const where = memberSlotKey(identity.member);
   const bytes = await readBytes(store, where);
   if (!bytes) return null;
-  const d = new Decrypter();
+  const d = new (await age()).Decrypter();
   d.addIdentity(identity.ageIdentity);
   let text: string;
   try {

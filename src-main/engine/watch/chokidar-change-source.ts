@@ -1,6 +1,6 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { watch, type ChokidarOptions, type FSWatcher } from 'chokidar';
+import type { ChokidarOptions, FSWatcher } from 'chokidar';
 import type { ChangeHint, ChangeSource } from '../ports/change-source.ts';
 import { IGNORE_FILE, type PathFilter } from '../scan/ignore-rules.ts';
 import { toRelPath } from '../scan/rel-path.ts';
@@ -58,7 +58,9 @@ export class ChokidarChangeSource implements ChangeSource {
 
   private async open(): Promise<void> {
     this.generation = this.opts.ignore.generation;
-    const factory = this.opts.watchFactory ?? watch;
+    // chokidar is loaded when a watch starts: one-shot commands (sync, restore) never pay for it.
+    const factory = this.opts.watchFactory ?? (await import('chokidar')).watch;
+    if (this.onHint === null) return; // stopped while loading: start no watcher that nothing would close
     const w = factory(this.root, {
       ignoreInitial: true,
       followSymlinks: false,

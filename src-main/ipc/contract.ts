@@ -125,6 +125,8 @@ export const AuditEntry = z.object({
   op: z.enum(['wrap', 'unwrap', 'unwrap-failed', 'rotate', 'rewrap', 'schedule-deletion', 'cancel-deletion', 'create']),
   key: KeyRef, version: Count.optional(), detail: Text.optional(),
 });
+/** The audit log pages newest first (VaultService.audit). */
+export const AuditQuerySchema = z.strictObject({ offset: Count.optional(), limit: z.number().int().min(1).max(1000).optional() });
 export const SseMode = z.enum(['none', 'aes256', 'aws:kms', 'c']);
 export const PaddingMode = z.enum(['off', 'padme']);
 export const VaultSettingsView = z.object({
@@ -254,7 +256,7 @@ export const commands = {
   /** AWS KMS allows a 7-30 day window; the engine applies the same bounds to every provider. */
   scheduleKeyDeletion: { request: z.strictObject({ ref: KeyRef, days: z.number().int().min(7).max(30), force: z.boolean() }), response: KeyStatusSchema },
   cancelKeyDeletion: { request: Ref, response: KeyStatusSchema },
-  audit: { request: Empty, response: z.object({ entries: z.array(AuditEntry).max(100_000), verified: z.boolean(), problem: Text.optional() }) },
+  audit: { request: AuditQuerySchema, response: z.object({ entries: z.array(AuditEntry).max(100_000), verified: z.boolean(), problem: Text.optional(), total: Count }) },
   settings: { request: Empty, response: VaultSettingsView },
   updateSettings: { request: z.strictObject({ patch: SettingsPatch }), response: VaultSettingsView },
   providerView: { request: Empty, response: ProviderView },

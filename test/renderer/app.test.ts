@@ -6,7 +6,7 @@ import { historyHandler, key, status } from './fixtures.ts';
 
 function engine(t: FakeTransport) {
   return t.on('status', () => status()).on('bytesPerDay', () => []).on('keys', () => [key()])
-    .on('audit', () => ({ entries: [], verified: true })).on('history', historyHandler(10));
+    .on('audit', () => ({ entries: [], verified: true, total: 0 })).on('history', historyHandler(10));
 }
 
 async function type(testid: string, value: string) {

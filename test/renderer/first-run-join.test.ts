@@ -11,7 +11,7 @@ function engine(joined: { done: boolean }) {
   return new FakeTransport()
     .on('status', () => (joined.done ? status() : notConfigured()))
     .on('bytesPerDay', () => []).on('conflicts', () => []).on('keys', () => [key()])
-    .on('audit', () => ({ entries: [], verified: true })).on('history', historyHandler(3));
+    .on('audit', () => ({ entries: [], verified: true, total: 0 })).on('history', historyHandler(3));
 }
 
 async function type(testid: string, value: string) {

@@ -23,7 +23,8 @@ export interface VaultService {
   keyUsage(ref: string): Promise<KeyUsage>;
   scheduleKeyDeletion(ref: string, days: number, force: boolean): Promise<KeyStatus>;
   cancelKeyDeletion(ref: string): Promise<KeyStatus>;
-  audit(): Promise<{ entries: AuditEntry[]; verified: boolean; problem?: string }>;
+  /** Newest first, one page (default: the newest 500); `total` counts every entry of the log. */
+  audit(q?: AuditQuery): Promise<{ entries: AuditEntry[]; verified: boolean; problem?: string; total: number }>;
   settings(): Promise<VaultSettingsView>;
   updateSettings(patch: Partial<VaultSettingsView>): Promise<VaultSettingsView>;
   providerView(): Promise<ProviderView>;
@@ -114,6 +115,12 @@ export interface AuditEntry {
   key: string;
   version?: number;
   detail?: string;
+}
+
+/** A page of the audit log: skip `offset` newest entries, then take `limit`. */
+export interface AuditQuery {
+  offset?: number;
+  limit?: number;
 }
 
 export interface VaultSettingsView {

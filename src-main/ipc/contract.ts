@@ -12,7 +12,8 @@
  *   without the member's public key (docs/TEAMS.md): the Team view shows it once, in the invite dialog,
  *   says it is a secret until used, and drops it when the dialog closes.
  * Secrets that travel the other way, renderer -> main, are never echoed: the passphrase in createVault,
- * joinVault and unlock, the recovery key in joinVault, and the join code in joinTeam.
+ * joinVault and unlock, the recovery key in joinVault, the join code in joinTeam, and the S3 secret
+ * access key in testDestination.
  *
  * Validation: requests are z.strictObject (unknown keys are an error). Responses are z.object, which
  * strips unknown keys: main parses every engine result with the response schema before sending, so a
@@ -187,6 +188,28 @@ export const JoinVaultRequest = z.strictObject({
 }).refine((r) => (r.keyRef === undefined) !== (r.recoveryKey === undefined), {
   message: 'give either keyRef or recoveryKey, not both', path: ['keyRef'],
 });
+/** VaultHost.checkFolder: the wizard's folder step. */
+export const FolderCheckRequest = z.strictObject({ folder: PathText, purpose: z.enum(['create', 'join']).optional() });
+export const FolderCheck = z.object({ ok: z.boolean(), folder: z.string().max(MAX_PATH), problem: Text.optional(), note: Text.optional() });
+/** S3 access keys: they travel renderer -> main only and are never echoed. */
+const AccessKeyId = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'an access key id is printable ASCII without spaces');
+const SecretAccessKey = z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, 'a secret access key is printable ASCII without spaces');
+const Region = z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'a region looks like eu-central-1');
+/** VaultHost.testDestination: the destination step's connection test. */
+export const DestinationRequest = z.strictObject({
+  remote: Remote,
+  endpoint: Endpoint.optional(),
+  profile: Profile.optional(),
+  region: Region.optional(),
+  accessKeyId: AccessKeyId.optional(),
+  secretAccessKey: SecretAccessKey.optional(),
+  allowHttp: z.boolean().optional(),
+  folder: PathText.optional(),
+  purpose: z.enum(['create', 'join']).optional(),
+}).refine((r) => (r.accessKeyId === undefined) === (r.secretAccessKey === undefined), {
+  message: 'give both the access key id and the secret, or neither', path: ['accessKeyId'],
+});
+export const DestinationCheck = z.object({ ok: z.boolean(), message: Text });
 /** VaultHost.joinTeam: the join code names the vault, so no destination is asked. */
 export const JoinTeamRequest = z.strictObject({
   code: z.string().min(1).max(16 * 1024).regex(/^coffer-join1:[\w-]+\.[\w-]+$/, 'a join code looks like coffer-join1:….…'),
@@ -275,6 +298,10 @@ export const commands = {
   joinVault: { request: JoinVaultRequest, response: z.object({ pulled: Count, conflicts: z.array(ConflictView).max(10_000) }) },
   /** VaultHost.joinTeam: this machine becomes a device of the member the join code was made for. */
   joinTeam: { request: JoinTeamRequest, response: z.object({ memberId: Id }) },
+  /** VaultHost.checkFolder: writes nothing; answers in words. */
+  checkFolder: { request: FolderCheckRequest, response: FolderCheck },
+  /** VaultHost.testDestination: lists, writes and deletes one small object; the secret is never echoed. */
+  testDestination: { request: DestinationRequest, response: DestinationCheck },
   /** The user ticked "I saved it". Main may persist the flag; until then the app re-offers the kit's warning. */
   confirmRecoverySaved: { request: Empty, response: Void },
   /**
@@ -386,6 +413,9 @@ export function createApiClient(transport: Transport): ApiClient {
   return api as unknown as ApiClient;
 }
 
+/** Commands of the host, not of a vault: the wizard's checks and the desktop app's dialogs. */
+type HostCommands = 'checkFolder' | 'testDestination';
+
 // ---- Compile-time proof that the contract mirrors the ports (no runtime cost). ----
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
@@ -420,5 +450,9 @@ export type _ContractMirrorsPorts = [
   Assert<Same<Response<'removeMember'>, Ret<Svc['removeMember']>>>,
   Assert<Same<Response<'reencrypt'>, team.ReencryptView>>,
   Assert<Same<Response<'conflicts'>, team.ConflictView[]>>,
-  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'joinTeam' | 'confirmRecoverySaved' | 'unlock'>>>,
+  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'joinTeam' | 'confirmRecoverySaved' | 'unlock' | HostCommands>>>,
+  Assert<Same<Request<'checkFolder'>, port.FolderCheckRequest>>,
+  Assert<Same<Response<'checkFolder'>, port.FolderCheck>>,
+  Assert<Request<'testDestination'> extends port.DestinationRequest ? true : false>,
+  Assert<Same<Response<'testDestination'>, port.DestinationCheck>>,
 ];

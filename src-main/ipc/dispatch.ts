@@ -69,6 +69,8 @@ const handlers: Handlers = {
     c.opts.onVaultCreated?.(service);
     return { memberId };
   },
+  checkFolder: (r, c) => c.opts.host.checkFolder(r),
+  testDestination: (r, c) => c.opts.host.testDestination(r),
   confirmRecoverySaved: async (_r, c) => {
     await c.opts.onRecoverySaved?.();
   },

@@ -107,6 +107,14 @@ export function fakeHost(opts: { configured?: boolean } = {}): FakeHost {
       configured = true;
       return { memberId: 'm-bea', service };
     },
+    async checkFolder(req) {
+      calls.push({ method: 'checkFolder', args: [req] });
+      return { ok: true, folder: req.folder };
+    },
+    async testDestination(req) {
+      calls.push({ method: 'testDestination', args: [req] });
+      return { ok: true, message: `Connected to ${req.remote}` };
+    },
     async close() {
       host.closed = true;
     },

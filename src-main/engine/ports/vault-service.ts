@@ -166,6 +166,13 @@ export interface VaultHost {
    * this machine keeps the member's identity, and becomes a device of that member.
    */
   joinTeam(req: JoinTeamRequest): Promise<{ memberId: string; service: VaultService }>;
+  /** The wizard's folder step: is this a folder Coffer can protect (or, to connect, fill)? Writes nothing. */
+  checkFolder(req: FolderCheckRequest): Promise<FolderCheck>;
+  /**
+   * The wizard's destination step: lists, writes and deletes one small object where the vault would
+   * go, and says in words what failed and what to do. Nothing stays behind (a failed delete is named).
+   */
+  testDestination(req: DestinationRequest): Promise<DestinationCheck>;
   /** True when a vault is set up but waits for its passphrase (the app started without one). */
   isLocked?(): boolean;
   /** Opens the locked vault with its passphrase; a wrong one is a KeyUnavailableError. */
@@ -185,6 +192,44 @@ export interface CreateVaultRequest {
   keyRef: string;
   passphrase?: string;
   allowHttp?: boolean;
+}
+
+export interface FolderCheckRequest {
+  /** Absolute, or ~/… for the home folder. */
+  folder: string;
+  /** 'join': a folder that does not exist yet is fine (Connect creates and fills it). Default 'create'. */
+  purpose?: 'create' | 'join';
+}
+
+export interface FolderCheck {
+  ok: boolean;
+  /** The folder as the engine resolved it (absolute). */
+  folder: string;
+  /** Why it cannot be used, in words (when !ok). */
+  problem?: string;
+  /** Something worth saying although it can be used. */
+  note?: string;
+}
+
+/** A destination as createVault and joinVault take it, plus the folder (to refuse one inside the other). */
+export interface DestinationRequest {
+  remote: string;
+  endpoint?: string;
+  profile?: string;
+  region?: string;
+  /** S3 access keys typed in the wizard; they travel renderer -> main only and are never echoed. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  allowHttp?: boolean;
+  folder?: string;
+  /** 'join': a vault must be there; 'create' (default): none may be. */
+  purpose?: 'create' | 'join';
+}
+
+export interface DestinationCheck {
+  ok: boolean;
+  /** What was found, or what failed and what to do about it. */
+  message: string;
 }
 
 export interface JoinTeamRequest {

@@ -1,4 +1,6 @@
-import type { CreateVaultRequest, JoinTeamRequest, JoinVaultRequest, VaultHost, VaultService } from '../ports/vault-service.ts';
+import type {
+  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, JoinTeamRequest, JoinVaultRequest, VaultHost, VaultService,
+} from '../ports/vault-service.ts';
 import type { ConflictView } from '../ports/team.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { VaultRegistry } from '../vault/registry.ts';
@@ -9,6 +11,7 @@ import { EngineVaultService } from './vault-service.ts';
 import { joinVault } from './join-ops.ts';
 import { joinTeam } from './team-ops.ts';
 import type { VaultEnv } from '../vault/vault-env.ts';
+import { checkFolder, testDestination } from './first-run-checks.ts';
 
 /**
  * The desktop app's and `coffer ui`'s engine: opens the vault registered in the state home (if any) and
@@ -57,6 +60,14 @@ export class EngineVaultHost implements VaultHost {
     const { vault, recoveryKey } = await initVault(env, req);
     const service = await this.attach(vault);
     return { recoveryKey, service };
+  }
+
+  checkFolder(req: FolderCheckRequest): Promise<FolderCheck> {
+    return checkFolder(this.env.home, req);
+  }
+
+  testDestination(req: DestinationRequest): Promise<DestinationCheck> {
+    return testDestination(req);
   }
 
   async joinVault(req: JoinVaultRequest): Promise<{ pulled: number; conflicts: ConflictView[]; service: VaultService }> {

@@ -13,7 +13,7 @@
  *   says it is a secret until used, and drops it when the dialog closes.
  * Secrets that travel the other way, renderer -> main, are never echoed: the passphrase in createVault,
  * joinVault and unlock, the recovery key in joinVault, the join code in joinTeam, and the S3 secret
- * access key in testDestination.
+ * access key in createVault, joinVault and testDestination.
  *
  * Validation: requests are z.strictObject (unknown keys are an error). Responses are z.object, which
  * strips unknown keys: main parses every engine result with the response schema before sending, so a
@@ -164,6 +164,10 @@ const Profile = z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'profile names us
 /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
 const VaultKeyRef = z.string().min(1).max(256).regex(/^(keychain:.+|passphrase|aws-kms:.+|pkcs11:.+\/.+)$/, 'unknown key provider');
 const Passphrase = z.string().min(1).max(1024);
+/** S3 access keys: they travel renderer -> main only and are never echoed. */
+const AccessKeyId = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'an access key id is printable ASCII without spaces');
+const SecretAccessKey = z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, 'a secret access key is printable ASCII without spaces');
+const Region = z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'a region looks like eu-central-1');
 export const CreateVaultRequest = z.strictObject({
   folder: PathText,
   remote: Remote,
@@ -172,6 +176,11 @@ export const CreateVaultRequest = z.strictObject({
   keyRef: VaultKeyRef,
   passphrase: Passphrase.optional(),
   allowHttp: z.boolean().optional(),
+  region: Region.optional(),
+  accessKeyId: AccessKeyId.optional(),
+  secretAccessKey: SecretAccessKey.optional(),
+}).refine((r) => (r.accessKeyId === undefined) === (r.secretAccessKey === undefined), {
+  message: 'give both the access key id and the secret, or neither', path: ['accessKeyId'],
 });
 /** VaultHost.joinVault: the same destination fields, and exactly one way to open the vault key. */
 export const JoinVaultRequest = z.strictObject({
@@ -180,6 +189,9 @@ export const JoinVaultRequest = z.strictObject({
   endpoint: Endpoint.optional(),
   profile: Profile.optional(),
   allowHttp: z.boolean().optional(),
+  region: Region.optional(),
+  accessKeyId: AccessKeyId.optional(),
+  secretAccessKey: SecretAccessKey.optional(),
   keyRef: VaultKeyRef.optional(),
   recoveryKey: z.string().min(1).max(4096).optional(),
   saveKeyRef: VaultKeyRef.optional(),
@@ -187,14 +199,12 @@ export const JoinVaultRequest = z.strictObject({
   deviceName: Name.optional(),
 }).refine((r) => (r.keyRef === undefined) !== (r.recoveryKey === undefined), {
   message: 'give either keyRef or recoveryKey, not both', path: ['keyRef'],
+}).refine((r) => (r.accessKeyId === undefined) === (r.secretAccessKey === undefined), {
+  message: 'give both the access key id and the secret, or neither', path: ['accessKeyId'],
 });
 /** VaultHost.checkFolder: the wizard's folder step. */
 export const FolderCheckRequest = z.strictObject({ folder: PathText, purpose: z.enum(['create', 'join']).optional() });
 export const FolderCheck = z.object({ ok: z.boolean(), folder: z.string().max(MAX_PATH), problem: Text.optional(), note: Text.optional() });
-/** S3 access keys: they travel renderer -> main only and are never echoed. */
-const AccessKeyId = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'an access key id is printable ASCII without spaces');
-const SecretAccessKey = z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, 'a secret access key is printable ASCII without spaces');
-const Region = z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'a region looks like eu-central-1');
 /** VaultHost.testDestination: the destination step's connection test. */
 export const DestinationRequest = z.strictObject({
   remote: Remote,

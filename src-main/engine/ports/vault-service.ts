@@ -188,6 +188,14 @@ export interface CreateVaultRequest {
   endpoint?: string;
   /** AWS shared-config profile for S3 credentials. */
   profile?: string;
+  /** S3 region, saved with the vault. */
+  region?: string;
+  /**
+   * S3 access keys instead of a profile (both or neither). They travel renderer -> main only, are never
+   * echoed, and are saved on this machine only, mode 0600 (vault/s3-credentials.ts).
+   */
+  accessKeyId?: string;
+  secretAccessKey?: string;
   /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
   keyRef: string;
   passphrase?: string;
@@ -245,6 +253,10 @@ export interface JoinVaultRequest {
   remote: string;
   endpoint?: string;
   profile?: string;
+  /** As in CreateVaultRequest. */
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
   allowHttp?: boolean;
   /** How this device opens the vault key: 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' | 'keychain:<name>'. */
   keyRef?: string;

@@ -56,8 +56,9 @@ export class EngineVaultHost implements VaultHost {
 
   async createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }> {
     if (this.current) throw new Error('a vault is already set up in this app');
-    const env: VaultEnv = req.passphrase ? { ...this.env, passphrase: async () => req.passphrase! } : this.env;
-    const { vault, recoveryKey } = await initVault(env, req);
+    const { passphrase, accessKeyId, secretAccessKey, ...init } = req;
+    const env: VaultEnv = passphrase ? { ...this.env, passphrase: async () => passphrase } : this.env;
+    const { vault, recoveryKey } = await initVault(env, { ...init, ...s3Credentials(accessKeyId, secretAccessKey) });
     const service = await this.attach(vault);
     return { recoveryKey, service };
   }
@@ -72,9 +73,9 @@ export class EngineVaultHost implements VaultHost {
 
   async joinVault(req: JoinVaultRequest): Promise<{ pulled: number; conflicts: ConflictView[]; service: VaultService }> {
     if (this.current) throw new Error('a vault is already set up in this app');
-    const { passphrase, ...join } = req;
+    const { passphrase, accessKeyId, secretAccessKey, ...join } = req;
     const env: VaultEnv = passphrase ? { ...this.env, passphrase: async () => passphrase } : this.env;
-    const { vault, pulled, conflicts } = await joinVault(env, join);
+    const { vault, pulled, conflicts } = await joinVault(env, { ...join, ...s3Credentials(accessKeyId, secretAccessKey) });
     const service = await this.attach(vault);
     return { pulled, conflicts, service };
   }
@@ -100,6 +101,11 @@ export class EngineVaultHost implements VaultHost {
     await this.current.runner.start();
     return this.current;
   }
+}
+
+/** Typed access keys as the engine keeps them; both or neither (the contract refuses one alone). */
+function s3Credentials(accessKeyId?: string, secretAccessKey?: string): { credentials?: { accessKeyId: string; secretAccessKey: string } } {
+  return accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {};
 }
 
 export async function openVaultHost(opts: { stateDir: string; wrapStore?: (s: BlobStore) => BlobStore; passphrase?: () => Promise<string> }): Promise<EngineVaultHost> {

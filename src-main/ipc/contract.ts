@@ -7,7 +7,8 @@
  *
  * Secrets: nothing that crosses this contract carries key material, with TWO deliberate exceptions:
  * - createVault returns the recovery key, once, so the first-run wizard can show it as the recovery kit.
- *   The renderer keeps it only in component state and drops it after confirmRecoverySaved.
+ *   The renderer keeps it only in component state and drops it after confirmRecoverySaved. (The kit
+ *   can be printed again later with `coffer keys export-recovery`, which opens the vault with its key.)
  * - invite returns the join code, which carries a one-time member identity when the invite was made
  *   without the member's public key (docs/TEAMS.md): the Team view shows it once, in the invite dialog,
  *   says it is a secret until used, and drops it when the dialog closes.
@@ -303,12 +304,29 @@ export const commands = {
   reencrypt: { request: Empty, response: ReencryptView },
   conflicts: { request: Empty, response: z.array(ConflictView).max(1000) },
   /** VaultHost.createVault. The response is the one place a secret crosses: see the header comment. */
-  createVault: { request: CreateVaultRequest, response: z.object({ recoveryKey: z.string().min(1).max(4096) }) },
+  createVault: {
+    request: CreateVaultRequest,
+    // recoveryKey is '' for a key held in KMS or an HSM, which has none (docs/KEYS.md). vaultId and remote
+    // go on the recovery kit.
+    response: z.object({ recoveryKey: z.string().max(4096), vaultId: z.string().max(256), remote: z.string().max(MAX_PATH) }),
+  },
   /** VaultHost.joinVault: this machine becomes a new device of an existing vault. */
   joinVault: { request: JoinVaultRequest, response: z.object({ pulled: Count, conflicts: z.array(ConflictView).max(10_000) }) },
   /** VaultHost.joinTeam: this machine becomes a device of the member the join code was made for. */
   joinTeam: { request: JoinTeamRequest, response: z.object({ memberId: Id }) },
-  /** VaultHost.checkFolder: writes nothing; answers in words. */
+  /** What this host can do beyond the vault: the desktop app has file dialogs, a browser has none. */
+  hostFeatures: { request: Empty, response: z.object({ pickFolder: z.boolean(), saveFile: z.boolean() }) },
+  /** The desktop app's folder picker; null when the user cancelled. */
+  pickFolder: { request: z.strictObject({ title: Text.optional() }), response: z.object({ path: z.string().max(MAX_PATH).nullable() }) },
+  /**
+   * The desktop app's save dialog for the recovery kit, written by main with mode 0600; null when the user
+   * cancelled. The kit is a secret travelling renderer -> main, never echoed.
+   */
+  saveRecoveryKit: {
+    request: z.strictObject({ text: z.string().min(1).max(MAX_LONG_TEXT), suggestedName: z.string().min(1).max(255).regex(/^[^/\\\p{Cc}]+$/u, 'a file name, not a path') }),
+    response: z.object({ path: z.string().max(MAX_PATH).nullable() }),
+  },
+    /** VaultHost.checkFolder: writes nothing; answers in words. */
   checkFolder: { request: FolderCheckRequest, response: FolderCheck },
   /** VaultHost.testDestination: lists, writes and deletes one small object; the secret is never echoed. */
   testDestination: { request: DestinationRequest, response: DestinationCheck },
@@ -424,7 +442,7 @@ export function createApiClient(transport: Transport): ApiClient {
 }
 
 /** Commands of the host, not of a vault: the wizard's checks and the desktop app's dialogs. */
-type HostCommands = 'checkFolder' | 'testDestination';
+type HostCommands = 'checkFolder' | 'testDestination' | 'hostFeatures' | 'pickFolder' | 'saveRecoveryKit';
 
 // ---- Compile-time proof that the contract mirrors the ports (no runtime cost). ----
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

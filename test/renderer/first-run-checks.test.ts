@@ -132,7 +132,7 @@ describe('First run: the recovery kit', () => {
   }
 
   it('shows the key with the vault id and the remote, tells the truth about showing it again, and copies the kit', async () => {
-    const writeText = vi.fn(async () => undefined);
+    const writeText = vi.fn(async (_text: string) => undefined);
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
     const kit = await toKit(browser());
     expect(screen.getByTestId('recovery-key').textContent).toBe(KIT.recoveryKey);
@@ -142,7 +142,7 @@ describe('First run: the recovery kit', () => {
     expect(screen.getByTestId('kit-again').textContent).toContain('coffer keys export-recovery');
     await fireEvent.click(screen.getByTestId('kit-copy'));
     await waitFor(() => expect(screen.getByTestId('kit-outcome').textContent).toContain('Copied'));
-    const text = writeText.mock.calls[0]![0] as string;
+    const text = writeText.mock.calls[0]![0];
     expect(text).toContain('vault:        9f2c4e');
     expect(text).toContain('remote:       s3://ann-vault/docs');
     // The line `coffer restore --recovery-key @kit.txt` reads.

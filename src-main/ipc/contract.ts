@@ -91,12 +91,20 @@ export const HistoryEntrySchema = z.object({
   member: Id.optional(), device: Id.optional(), memberName: Name.optional(), deviceName: Name.optional(),
   /** 'conflict': where the other version was written. */
   copyPath: z.string().max(MAX_PATH).optional(),
+  /** 'rename': the path before. */
+  from: z.string().max(MAX_PATH).optional(),
+  /** With foldNoChange: this row stands for `count` passes that changed nothing, from `since` to `time`. */
+  folded: z.object({ count: Count, since: Time }).optional(),
 });
 export const HistoryQuerySchema = z.strictObject({
   limit: z.number().int().min(1).max(1000).optional(),
   offset: Count.optional(),
   actions: z.array(HistoryAction).max(HistoryAction.options.length).optional(),
   pathContains: z.string().max(MAX_PATH).optional(),
+  /** A half-open time range [since, until), ISO-8601. */
+  since: Time.optional(),
+  until: Time.optional(),
+  foldNoChange: z.boolean().optional(),
 });
 export const FileVersion = z.object({
   versionId: z.string().max(256), time: Time, size: Bytes, hash: z.string().max(256), deleted: z.boolean(),

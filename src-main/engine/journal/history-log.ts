@@ -72,9 +72,12 @@ export class FileHistoryLog implements HistoryLog {
   }
 
   async query(q: HistoryQuery = {}): Promise<{ entries: HistoryEntry[]; total: number }> {
-    const { limit = 100, offset = 0, actions, pathContains } = checkQuery(q);
+    const { limit = 100, offset = 0, actions, pathContains, since, until, foldNoChange } = checkQuery(q);
     const index = await this.load();
-    return index.query({ limit, offset, actions, pathContains });
+    return index.query({
+      limit, offset, actions, pathContains, fold: foldNoChange === true,
+      ...(since !== undefined ? { since: Date.parse(since) } : {}), ...(until !== undefined ? { until: Date.parse(until) } : {}),
+    });
   }
 
   async bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]> {

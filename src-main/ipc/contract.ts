@@ -253,7 +253,8 @@ export const commands = {
   pause: { request: Empty, response: Void },
   resume: { request: Empty, response: Void },
   history: { request: HistoryQuerySchema, response: z.object({ entries: z.array(HistoryEntrySchema).max(1000), total: Count }) },
-  bytesPerDay: { request: z.strictObject({ days: z.number().int().min(1).max(366) }), response: z.array(z.object({ day: z.string().max(32), bytes: Bytes })).max(366) },
+  // utcOffsetMinutes: the viewer's zone (minutes east of UTC), so the chart's days are the UI's local days.
+  bytesPerDay: { request: z.strictObject({ days: z.number().int().min(1).max(366), utcOffsetMinutes: z.number().int().min(-840).max(840).optional() }), response: z.array(z.object({ day: z.string().max(32), bytes: Bytes })).max(366) },
   versions: { request: z.strictObject({ path: PathText }), response: z.array(FileVersion).max(10_000) },
   restoreCopy: { request: z.strictObject({ path: PathText, versionId: z.string().min(1).max(256) }), response: z.object({ restoredPath: z.string().max(MAX_PATH) }) },
   keys: { request: Empty, response: z.array(KeyStatusSchema).max(1000) },

@@ -18,3 +18,8 @@ export function dayRangeQuery(range: DayRange): { since?: string; until?: string
     ...(valid(range.to) ? { until: midnight(range.to, 1) } : {}),
   };
 }
+
+/** This machine's zone now, in minutes east of UTC (what bytesPerDay takes to cut local days). */
+export function localUtcOffsetMinutes(at = Date.now()): number {
+  return -new Date(at).getTimezoneOffset();
+}

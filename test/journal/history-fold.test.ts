@@ -7,6 +7,7 @@ import type { HistoryEntry } from '../../src-main/engine/ports/journal.ts';
 import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { sandbox, freshRemote, type Sandbox } from '../engine/harness.ts';
+import { FakeClock } from '../support/fake-clock.ts';
 
 const T0 = Date.UTC(2026, 10, 27, 9);
 const MIN = 60_000;
@@ -123,5 +124,23 @@ describe('history over a real vault', () => {
     expect(folded[0]!.folded!.count).toBe(2);
     expect(rows.total).toBe((await vault.queryHistory({ limit: 100 })).total - 1);
     await vault.close();
+  });
+});
+
+describe('history: bytes per day in the viewer\'s zone', () => {
+  it('cuts days at the zone\'s midnight, so an upload at 23:30 UTC counts for the next day east of UTC', async () => {
+    const now = Date.UTC(2026, 10, 27, 12);
+    const log = await FileHistoryLog.open(dir, { clock: new FakeClock(now) });
+    await log.append([
+      { time: '2026-11-26T23:30:00Z', action: 'upload', path: 'late.txt', size: 30 },
+      { time: '2026-11-27T08:00:00Z', action: 'upload', path: 'morning.txt', size: 8 },
+    ]);
+    expect(await log.bytesPerDay(2)).toEqual([{ day: '2026-11-26', bytes: 30 }, { day: '2026-11-27', bytes: 8 }]);
+    // UTC+01:00: 23:30 UTC is 00:30 on the 27th.
+    expect(await log.bytesPerDay(2, 60)).toEqual([{ day: '2026-11-26', bytes: 0 }, { day: '2026-11-27', bytes: 38 }]);
+    // UTC-10:00: 08:00 UTC is 22:00 on the 26th, and "today" there is still the 27th (02:00).
+    expect(await log.bytesPerDay(2, -600)).toEqual([{ day: '2026-11-26', bytes: 38 }, { day: '2026-11-27', bytes: 0 }]);
+    await expect(log.bytesPerDay(2, 15 * 60)).rejects.toThrow(/utcOffsetMinutes/);
+    await log.close();
   });
 });

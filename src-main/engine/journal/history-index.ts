@@ -101,16 +101,19 @@ export class HistoryIndex {
     return { entries: page, total: rows };
   }
 
-  /** Upload bytes per UTC day for the `days` days ending today, oldest first, zeros included. */
-  bytesPerDay(days: number, nowMs: number): { day: string; bytes: number }[] {
+  /**
+   * Upload bytes per day for the `days` days ending today, oldest first, zeros included; the days are
+   * those of the zone `offsetMs` east of UTC (times are shifted by it, then cut at UTC midnights).
+   */
+  bytesPerDay(days: number, nowMs: number, offsetMs = 0): { day: string; bytes: number }[] {
     const DAY = 86_400_000;
-    const today = Math.floor(nowMs / DAY);
+    const today = Math.floor((nowMs + offsetMs) / DAY);
     const first = today - days + 1;
     const bytes = new Array<number>(days).fill(0);
     for (let i = 0; i < this.entries.length; i++) {
       const e = this.entries[i]!;
       if (e.action !== 'upload' || !e.size) continue;
-      const d = Math.floor(this.times[i]! / DAY);
+      const d = Math.floor((this.times[i]! + offsetMs) / DAY);
       if (d >= first && d <= today) bytes[d - first]! += e.size;
     }
     return bytes.map((b, i) => ({ day: new Date((first + i) * DAY).toISOString().slice(0, 10), bytes: b }));

@@ -54,8 +54,11 @@ export interface HistoryLog {
    */
   append(entries: HistoryEntry[], opts?: { durable?: boolean }): Promise<void>;
   query(q?: HistoryQuery): Promise<{ entries: HistoryEntry[]; total: number }>;
-  /** Bytes uploaded per UTC day, for the dashboard chart. */
-  bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]>;
+  /**
+   * Bytes uploaded per day, for the dashboard chart: UTC days, or with `utcOffsetMinutes` the days of that
+   * zone (the viewer's, so the chart's dates are the ones the UI shows elsewhere).
+   */
+  bytesPerDay(days: number, utcOffsetMinutes?: number): Promise<{ day: string; bytes: number }[]>;
   close(): Promise<void>;
 }
 

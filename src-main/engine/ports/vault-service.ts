@@ -14,7 +14,8 @@ export interface VaultService {
   resume(): Promise<void>;
   /** Entries carry the member's and the device's names (memberName, deviceName) where they are known. */
   history(q: HistoryQuery): Promise<{ entries: HistoryEntryView[]; total: number }>;
-  bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]>;
+  /** Per day of the zone `utcOffsetMinutes` east of UTC (default UTC), oldest first. */
+  bytesPerDay(days: number, utcOffsetMinutes?: number): Promise<{ day: string; bytes: number }[]>;
   versions(path: string): Promise<FileVersion[]>;
   /** Restores one version next to the original as "<name> (restored <time>)" and returns that path. */
   restoreCopy(path: string, versionId: string): Promise<{ restoredPath: string }>;

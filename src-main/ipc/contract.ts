@@ -127,6 +127,8 @@ export const KeyUsage = z.object({
   byVersion: z.array(z.object({
     version: Count, files: Count, objects: Count, examples: z.array(z.string().max(MAX_PATH)).max(100),
   })).max(10_000),
+  /** Distinct paths under any key version in any kept snapshot, and how many of them the latest holds. */
+  files: Count.optional(), latestFiles: Count.optional(),
 });
 export const AuditEntry = z.object({
   seq: Count, time: Time,

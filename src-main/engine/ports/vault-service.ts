@@ -105,7 +105,15 @@ export interface FileVersion {
 
 export interface KeyUsage {
   ref: string;
+  /** Per key version: paths in any kept snapshot (a path under two versions counts under each). */
   byVersion: { version: number; files: number; objects: number; examples: string[] }[];
+  /**
+   * Distinct file paths in any kept snapshot (older versions and deleted files included), and of those,
+   * the files in the latest snapshot: the count the dashboard shows as "Protected". Symlinks and folders
+   * are not counted in either.
+   */
+  files?: number;
+  latestFiles?: number;
 }
 
 export interface AuditEntry {

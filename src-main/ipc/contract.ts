@@ -160,7 +160,11 @@ export const SettingsPatch = z.strictObject({
   padding: PaddingMode.optional(),
 });
 export const ProviderView = z.object({
-  reveals: z.array(z.object({ fact: Text, value: Text })).max(100),
+  reveals: z.array(z.object({
+    fact: Text, value: Text,
+    /** The number behind `value`, for a host to format in its own units and zone. */
+    count: Count.optional(), bytes: Bytes.optional(), times: z.object({ first: Time, last: Time }).optional(),
+  })).max(100),
   hides: z.array(Text).max(100),
 });
 /** s3://bucket[/prefix] or file:///abs/path */

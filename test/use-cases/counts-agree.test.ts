@@ -38,6 +38,12 @@ describe('counts across views', () => {
       const summed = usage.byVersion.reduce((n, v) => n + v.files, 0);
       expect(usage.byVersion.map((v) => [v.version, v.files])).toEqual([[1, 4], [2, 1]]);
       expect(summed).toBe(5);
+      // The provider's bytes are the ciphertext of every kept version: more than the dashboard's, and labelled so.
+      const stored = (await service.providerView()).reveals.find((r) => r.bytes !== undefined)!;
+      expect(stored.fact).toMatch(/every kept version/);
+      expect(stored.bytes).toBeGreaterThan(status.bytes);
+      const objects = (await service.providerView()).reveals.find((r) => r.fact === 'Number of stored objects')!;
+      expect(objects.value).toBe(String(objects.count));
     } finally {
       await service.close();
       await vault.close();

@@ -139,7 +139,11 @@ export interface VaultSettingsView {
 }
 
 export interface ProviderView {
-  reveals: { fact: string; value: string }[];
+  /**
+   * `value` reads as it is; where it stands for a number, `count`, `bytes` or `times` (ISO-8601, UTC) carry
+   * it too, so the app formats it the way it formats every other number and time.
+   */
+  reveals: { fact: string; value: string; count?: number; bytes?: number; times?: { first: string; last: string } }[];
   hides: string[];
 }
 

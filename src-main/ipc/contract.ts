@@ -93,12 +93,20 @@ export const HistoryEntrySchema = z.object({
   member: Id.optional(), device: Id.optional(), memberName: Name.optional(), deviceName: Name.optional(),
   /** 'conflict': where the other version was written. */
   copyPath: z.string().max(MAX_PATH).optional(),
+  /** 'rename': the path before. */
+  from: z.string().max(MAX_PATH).optional(),
+  /** With foldNoChange: this row stands for `count` passes that changed nothing, from `since` to `time`. */
+  folded: z.object({ count: Count, since: Time }).optional(),
 });
 export const HistoryQuerySchema = z.strictObject({
   limit: z.number().int().min(1).max(1000).optional(),
   offset: Count.optional(),
   actions: z.array(HistoryAction).max(HistoryAction.options.length).optional(),
   pathContains: z.string().max(MAX_PATH).optional(),
+  /** A half-open time range [since, until), ISO-8601. */
+  since: Time.optional(),
+  until: Time.optional(),
+  foldNoChange: z.boolean().optional(),
 });
 export const FileVersion = z.object({
   versionId: z.string().max(256), time: Time, size: Bytes, hash: z.string().max(256), deleted: z.boolean(),
@@ -121,6 +129,8 @@ export const KeyUsage = z.object({
   byVersion: z.array(z.object({
     version: Count, files: Count, objects: Count, examples: z.array(z.string().max(MAX_PATH)).max(100),
   })).max(10_000),
+  /** Distinct paths under any key version in any kept snapshot, and how many of them the latest holds. */
+  files: Count.optional(), latestFiles: Count.optional(),
 });
 export const AuditEntry = z.object({
   seq: Count, time: Time,
@@ -154,7 +164,11 @@ export const SettingsPatch = z.strictObject({
   padding: PaddingMode.optional(),
 });
 export const ProviderView = z.object({
-  reveals: z.array(z.object({ fact: Text, value: Text })).max(100),
+  reveals: z.array(z.object({
+    fact: Text, value: Text,
+    /** The number behind `value`, for a host to format in its own units and zone. */
+    count: Count.optional(), bytes: Bytes.optional(), times: z.object({ first: Time, last: Time }).optional(),
+  })).max(100),
   hides: z.array(Text).max(100),
 });
 /** s3://bucket[/prefix] or file:///abs/path */
@@ -281,7 +295,8 @@ export const commands = {
   pause: { request: Empty, response: Void },
   resume: { request: Empty, response: Void },
   history: { request: HistoryQuerySchema, response: z.object({ entries: z.array(HistoryEntrySchema).max(1000), total: Count }) },
-  bytesPerDay: { request: z.strictObject({ days: z.number().int().min(1).max(366) }), response: z.array(z.object({ day: z.string().max(32), bytes: Bytes })).max(366) },
+  // utcOffsetMinutes: the viewer's zone (minutes east of UTC), so the chart's days are the UI's local days.
+  bytesPerDay: { request: z.strictObject({ days: z.number().int().min(1).max(366), utcOffsetMinutes: z.number().int().min(-840).max(840).optional() }), response: z.array(z.object({ day: z.string().max(32), bytes: Bytes })).max(366) },
   versions: { request: z.strictObject({ path: PathText }), response: z.array(FileVersion).max(10_000) },
   restoreCopy: { request: z.strictObject({ path: PathText, versionId: z.string().min(1).max(256) }), response: z.object({ restoredPath: z.string().max(MAX_PATH) }) },
   keys: { request: Empty, response: z.array(KeyStatusSchema).max(1000) },

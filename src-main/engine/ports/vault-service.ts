@@ -14,7 +14,8 @@ export interface VaultService {
   resume(): Promise<void>;
   /** Entries carry the member's and the device's names (memberName, deviceName) where they are known. */
   history(q: HistoryQuery): Promise<{ entries: HistoryEntryView[]; total: number }>;
-  bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]>;
+  /** Per day of the zone `utcOffsetMinutes` east of UTC (default UTC), oldest first. */
+  bytesPerDay(days: number, utcOffsetMinutes?: number): Promise<{ day: string; bytes: number }[]>;
   versions(path: string): Promise<FileVersion[]>;
   /** Restores one version next to the original as "<name> (restored <time>)" and returns that path. */
   restoreCopy(path: string, versionId: string): Promise<{ restoredPath: string }>;
@@ -105,7 +106,15 @@ export interface FileVersion {
 
 export interface KeyUsage {
   ref: string;
+  /** Per key version: paths in any kept snapshot (a path under two versions counts under each). */
   byVersion: { version: number; files: number; objects: number; examples: string[] }[];
+  /**
+   * Distinct file paths in any kept snapshot (older versions and deleted files included), and of those,
+   * the files in the latest snapshot: the count the dashboard shows as "Protected". Symlinks and folders
+   * are not counted in either.
+   */
+  files?: number;
+  latestFiles?: number;
 }
 
 export interface AuditEntry {
@@ -137,7 +146,11 @@ export interface VaultSettingsView {
 }
 
 export interface ProviderView {
-  reveals: { fact: string; value: string }[];
+  /**
+   * `value` reads as it is; where it stands for a number, `count`, `bytes` or `times` (ISO-8601, UTC) carry
+   * it too, so the app formats it the way it formats every other number and time.
+   */
+  reveals: { fact: string; value: string; count?: number; bytes?: number; times?: { first: string; last: string } }[];
   hides: string[];
 }
 

@@ -185,7 +185,7 @@ function noteStored(
   if (out.kind === 'reused' && out.from && deletedHashes.get(out.hash) === out.from) {
     counts.renamed++;
     movedFrom.add(out.from);
-    log.note({ action: 'rename', path: c.path, size: c.size, reason: `moved from ${out.from}; no upload needed` });
+    log.note({ action: 'rename', path: c.path, from: out.from, size: c.size, reason: `moved from ${out.from}; no upload needed` });
   } else if (out.kind === 'reused') {
     counts.uploaded++;
     log.note({ action: 'upload', path: c.path, size: c.size, reason: 'identical content already stored; no upload needed' });

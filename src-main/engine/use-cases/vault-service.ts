@@ -83,8 +83,8 @@ export class EngineVaultService implements VaultService {
     return queryHistory(this.vault, q, { names: () => this.resolveNames() });
   }
 
-  async bytesPerDay(days: number) {
-    return (await this.vault.history()).bytesPerDay(days);
+  async bytesPerDay(days: number, utcOffsetMinutes?: number) {
+    return (await this.vault.history()).bytesPerDay(days, utcOffsetMinutes);
   }
 
   async versions(path: string): Promise<FileVersion[]> {

@@ -183,8 +183,9 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     await server.close();
     await host.close();
     // Opened without a passphrase, as the desktop app is after launch at login: the vault is locked.
-    host = await openVaultHost({ stateDir: path.join(scratch, 'state') });
-    expect(host.isLocked()).toBe(true);
+    const locked = await openVaultHost({ stateDir: path.join(scratch, 'state') });
+    host = locked;
+    expect(locked.isLocked()).toBe(true);
     server = await startUiServer({ host, staticDir });
     await openPage();
     await tid('view-unlock').waitFor();

@@ -7,6 +7,12 @@ import type { AxeResults, Result } from 'axe-core';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 export const SCHEMES = ['light', 'dark'] as const;
+/** The page's globals these helpers use (the tests compile without the DOM library). */
+interface AxePage {
+  axe: { run(context: unknown, options: object): Promise<AxeResults> };
+  document: unknown;
+  matchMedia(query: string): { matches: boolean };
+}
 
 /**
  * Registers axe for every document the page loads. The page's CSP (script-src 'self') refuses an inline
@@ -30,11 +36,13 @@ export async function axeViolations(page: Page, where: string): Promise<string[]
   const found: string[] = [];
   for (const colorScheme of SCHEMES) {
     await page.emulateMedia({ colorScheme });
-    const dark = await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches);
+    const dark = await page.evaluate(() => (globalThis as unknown as AxePage).matchMedia('(prefers-color-scheme: dark)').matches);
     if (dark !== (colorScheme === 'dark')) throw new Error(`${where}: the page did not switch to the ${colorScheme} scheme`);
     // axe.run in the page; resultTypes: only violations are needed, which keeps each run short.
-    const results = await page.evaluate(() => (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<AxeResults> } })
-      .axe.run(document, { resultTypes: ['violations'] }));
+    const results = await page.evaluate(() => {
+      const w = globalThis as unknown as AxePage;
+      return w.axe.run(w.document, { resultTypes: ['violations'] });
+    });
     if (results.violations.length > 0) found.push(describeViolations(`${where} [${colorScheme}]`, results.violations));
   }
   await page.emulateMedia({ colorScheme: 'light' });

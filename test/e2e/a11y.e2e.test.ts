@@ -44,6 +44,14 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     if (found.length > 0) throw new Error(`axe-core found violations:\n${found.join('\n')}`);
   }
 
+  /** Whether the element (a testid or a selector) is, or contains, the focused one (the tests compile without DOM types). */
+  function holdsFocus(id: string): Promise<boolean> {
+    return (/^[a-z-]+$/.test(id) ? tid(id) : page.locator(id)).evaluate((el) => {
+      const node = el as unknown as { contains(other: unknown): boolean; ownerDocument: { activeElement: unknown } };
+      return node.contains(node.ownerDocument.activeElement);
+    });
+  }
+
   async function openPage(): Promise<void> {
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await installAxe(page);
@@ -141,6 +149,9 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
   it('keys with the deletion dialog, settings and the provider view', async () => {
     await tid('nav-keys').click();
     await tid('key-card').first().waitFor();
+    // The view change moved focus to the view's heading and was announced.
+    await until('the Keys view to be announced', async () => (await tid('announcer').textContent()) === 'Keys');
+    expect(await holdsFocus('[data-testid="view-keys"] h1')).toBe(true);
     await tid('audit-verified').waitFor();
     await check('keys');
     await tid('schedule-deletion').first().click();
@@ -160,6 +171,16 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     await tid('nav-team').click();
     await tid('members').waitFor();
     await check('team');
+    // With the real keyboard: the dialog is modal, Tab stays inside it, Escape closes it, focus comes back.
+    await tid('invite-open').focus();
+    await page.keyboard.press('Enter');
+    await tid('invite-form').waitFor();
+    expect(await tid('invite-dialog').evaluate((el) => (el as unknown as { matches(s: string): boolean }).matches(':modal'))).toBe(true);
+    for (let i = 0; i < 8; i++) await page.keyboard.press('Tab');
+    expect(await holdsFocus('invite-dialog')).toBe(true);
+    await page.keyboard.press('Escape');
+    await until('the invite dialog to close', async () => (await tid('invite-dialog').count()) === 0);
+    expect(await holdsFocus('invite-open')).toBe(true);
     await tid('invite-open').click();
     await tid('invite-form').waitFor();
     await check('team: invite dialog (form)');

@@ -1,6 +1,7 @@
 // axe-core over every view and state of `coffer ui` in Chromium, over the real engine and a local folder
 // destination, in light and dark: the first-run wizard's steps (create and join), the recovery kit, the
-// dashboard, history with the versions panel, keys with the deletion dialog, settings, the provider view,
+// dashboard (up to date, paused, in error, at the desktop app's minimum size), history with the versions
+// panel and an empty filter, keys with the deletion dialog and a pending deletion, settings, the provider view,
 // the team view with the invite dialog (form and join code) and the removal dialog, and the unlock view of
 // a vault that is locked at start (also with a wrong passphrase). Each test fails with every violation it
 // found (rule, element, what is wrong), in both schemes.
@@ -11,6 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import type { VaultHost } from '../../src-main/engine/ports/vault-service.ts';
+import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
+import { FaultyStore, type FaultRule } from '../support/faulty-store.ts';
 import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
 import { axeViolations, installAxe } from './axe.ts';
 import { browserSkipReason, launchChromium, until } from './browser.ts';
@@ -29,6 +32,8 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
   let browser: Browser;
   let page: Page;
   const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
+  // Every store the engine opens shares one rule list: a fault added mid-test puts the dashboard in error.
+  const faults: FaultRule[] = [];
   /** Every state checked, in order: the list a new view or dialog is added to. */
   const covered: string[] = [];
   let problems: string[] = [];
@@ -52,6 +57,10 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     });
   }
 
+  function syncState(): Promise<string | null> {
+    return tid('sync-state').first().getAttribute('data-state', { timeout: 1000 });
+  }
+
   async function openPage(): Promise<void> {
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await installAxe(page);
@@ -66,7 +75,10 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     await mkdir(remote);
     await writeFile(path.join(folder, 'hello.txt'), 'hello, vault\n');
     staticDir = buildRenderer(path.join(scratch, 'renderer'));
-    host = await openVaultHost({ stateDir: path.join(scratch, 'state'), passphrase: async () => PASSPHRASE });
+    host = await openVaultHost({
+      stateDir: path.join(scratch, 'state'), passphrase: async () => PASSPHRASE,
+      wrapStore: (store: BlobStore) => new FaultyStore(store, { rules: faults }),
+    });
     server = await startUiServer({ host, staticDir });
     browser = await launchChromium();
     await openPage();
@@ -125,14 +137,34 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
   }, 90_000);
 
   it('the dashboard, history and the versions panel', async () => {
-    await until('the dashboard to say Up to date', async () =>
-      (await tid('sync-state').first().getAttribute('data-state', { timeout: 1000 })) === 'up-to-date', 60_000);
+    await until('the dashboard to say Up to date', async () => (await syncState()) === 'up-to-date', 60_000);
     // "Up to date" can show before the first pass has written its history; the list is read when it opens.
     await until('the upload in the engine\'s history', async () =>
       (await host.service()!.history({ actions: ['upload'] })).entries.length > 0, 20_000).catch(async (err: unknown) => {
       throw new Error(`status ${JSON.stringify(await host.service()!.status())} history ${JSON.stringify(await host.service()!.history({}))}`, { cause: err });
     });
     await check('dashboard (up to date)');
+    await tid('pause').click();
+    await until('the dashboard to say Paused', async () => (await syncState()) === 'paused');
+    await check('dashboard (paused)');
+    await tid('resume').click();
+    await until('the dashboard to leave Paused', async () => (await syncState()) !== 'paused');
+    faults.push({ ops: ['put'] });
+    await writeFile(path.join(folder, 'during-outage.txt'), 'this upload fails first\n');
+    await until('the dashboard to show the error state', async () => {
+      if ((await syncState()) === 'error') return true;
+      const sync = tid('sync-now');
+      if (await sync.isEnabled().catch(() => false)) await sync.click();
+      return false;
+    }, 30_000, 500);
+    await check('dashboard (error, with failures)');
+    faults.length = 0;
+    await tid('view-dashboard').getByRole('button', { name: /^Retry/ }).first().click();
+    await until('the dashboard to recover', async () => (await syncState()) === 'up-to-date', 30_000);
+    // A narrow window (the desktop app's minimum size): the layout reflows, nothing overlaps its label.
+    await page.setViewportSize({ width: 720, height: 520 });
+    await check('dashboard (720 × 520)');
+    await page.setViewportSize({ width: 1280, height: 860 });
     await tid('nav-history').click();
     await tid('history-row').first().waitFor({ timeout: 30_000 });
     await check('history');
@@ -140,8 +172,9 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     await tid('version-row').first().waitFor();
     await check('history: versions panel');
     await tid('close-versions').click();
-    await tid('filter-errors').click();
-    await until('the errors filter to apply', async () => (await tid('history-row').count()) === 0);
+    // No conflicts in a one-device vault (errors there are: the outage above failed an upload).
+    await tid('filter-conflicts').click();
+    await until('the conflicts filter to apply', async () => (await tid('history-row').count()) === 0);
     await check('history: a filter with no entries');
     expectNoViolations();
   }, 90_000);
@@ -157,10 +190,19 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     await tid('schedule-deletion').first().click();
     await tid('usage-summary').waitFor({ timeout: 30_000 });
     await check('keys: deletion dialog');
-    await tid('usage-cancel').click();
+    await tid('deletion-days').fill('7');
+    await tid('force-deletion').check();
+    await tid('confirm-deletion').click();
+    await tid('cancel-deletion').waitFor({ timeout: 30_000 });
+    await check('keys: pending deletion');
+    await tid('cancel-deletion').click();
+    await tid('schedule-deletion').waitFor({ timeout: 30_000 });
     await tid('nav-settings').click();
     await tid('settings-form').waitFor();
     await check('settings');
+    await tid('save-settings').click();
+    await tid('settings-message').waitFor({ timeout: 30_000 });
+    await check('settings: saved');
     await tid('nav-provider').click();
     await tid('provider-reveals').waitFor();
     await check('provider');

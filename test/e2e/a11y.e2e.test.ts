@@ -229,6 +229,8 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     await tid('invite-name').fill('Bea');
     await tid('invite-send').click();
     await tid('join-code').waitFor({ timeout: 30_000 });
+    // The form that held focus is gone: focus is still in the dialog (on its new heading), not on <body>.
+    await until('focus on the join code\'s heading', async () => holdsFocus('#invite-title'));
     await check('team: invite dialog (join code)');
     await tid('invite-done').click();
     const bea = page.locator('[data-testid="member-row"][data-member="Bea"]');

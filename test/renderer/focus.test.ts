@@ -66,7 +66,9 @@ describe('focus and announcements on view changes', () => {
 
 function teamView() {
   let current = team();
-  const t = new FakeTransport().on('team', () => current).on('removeMember', (req) => {
+  const t = new FakeTransport().on('team', () => current)
+    .on('invite', () => ({ code: `coffer-join1:${'e'.repeat(40)}.sig`, memberId: 'm-eli', expiresAt: iso(NOW + 7 * 86_400_000) }))
+    .on('removeMember', (req) => {
     current = { ...current, members: current.members.map((m) => (m.id === req.member ? { ...m, status: 'removed' as const, removedAt: iso(NOW) } : m)) };
     return current;
   });
@@ -126,6 +128,19 @@ describe('dialogs', () => {
     await fireEvent.keyDown(within(dialog).getByTestId('invite-name'), { key: 'Escape' });
     expect(screen.queryByTestId('invite-dialog')).toBeNull();
     expect(focused()).toBe(open);
+  });
+
+  it('moves focus to the new heading when the dialog\'s content changes under the focused control', async () => {
+    teamView();
+    await press(await screen.findByTestId('invite-open'));
+    await fireEvent.input(screen.getByTestId('invite-name'), { target: { value: 'Eli' } });
+    const send = screen.getByTestId('invite-send');
+    send.focus();
+    await fireEvent.submit(screen.getByTestId('invite-form'));
+    await screen.findByTestId('join-code');
+    // The form (and the focused Create button) is gone; focus is on what replaced it, not on <body>.
+    await waitFor(() => expect(focused().textContent).toBe('Join code for Eli'));
+    expect(screen.getByTestId('invite-dialog').contains(focused())).toBe(true);
   });
 });
 

@@ -43,6 +43,16 @@ describe('focus and announcements on view changes', () => {
     expect(focused()).toBe(within(screen.getByTestId('view-history')).getByRole('heading', { level: 1 }));
   });
 
+  it('keeps focus on Retry when the engine is still unreachable after a retry', async () => {
+    const t = new FakeTransport().fail('status', 'internal', 'connection refused');
+    render(App, { api: t.client() });
+    await press(await screen.findByTestId('app-error-retry'));
+    // Retry showed "Connecting…" (the button went away), then the error again: focus is on the new Retry.
+    await waitFor(() => expect(t.callsOf('status').length).toBeGreaterThan(1));
+    await waitFor(() => expect(focused()).toBe(screen.getByTestId('app-error-retry')));
+    expect(focused().hasAttribute('tabindex')).toBe(false);
+  });
+
   it('announces each wizard step by number and moves focus to the step\'s heading', async () => {
     const t = new FakeTransport().fail('status', 'not-configured', 'no vault');
     render(App, { api: t.client() });

@@ -61,6 +61,8 @@ export abstract class ReadableVault {
   readonly sealer: EsdkSealer;
   readonly reader: ContentReader;
   private historyLog: HistoryLog | null = null;
+  /** The one opening in flight: two first callers at once must share one log, or one's appends are lost to the other's cache. */
+  private historyOpening: Promise<HistoryLog> | null = null;
 
   constructor(parts: VaultParts) {
     ({ env: this.env, vaultId: this.vaultId, paths: this.paths, stores: this.stores, store: this.store, key: this.key, audit: this.audit } = parts);
@@ -81,9 +83,12 @@ export abstract class ReadableVault {
   }
 
   async history(): Promise<HistoryLog> {
-    const log = this.historyLog ?? (await FileHistoryLog.open(this.paths.dir));
-    this.historyLog = log;
-    return log;
+    if (this.historyLog) return this.historyLog;
+    this.historyOpening ??= FileHistoryLog.open(this.paths.dir).then((log) => (this.historyLog = log), (err: unknown) => {
+      this.historyOpening = null;
+      throw err;
+    });
+    return this.historyOpening;
   }
 
   /**
@@ -174,8 +179,9 @@ export abstract class ReadableVault {
     // Best effort: closing must not fail over the usage counts; what was appended still gets waited for.
     await this.key.flushAudit().catch(() => undefined);
     await this.audit.settled();
-    await this.historyLog?.close();
+    await (this.historyLog ?? (await this.historyOpening?.catch(() => null)))?.close();
     this.historyLog = null;
+    this.historyOpening = null;
   }
 }
 

@@ -11,7 +11,8 @@ const RESTORED_SUFFIX = / \(restored [0-9TZ:\- ]+\)$/;
 export class InvalidTimeZoneError extends Error {
   constructor(readonly timeZone: string) {
     super(`unknown time zone "${timeZone}": give an IANA name such as Europe/Berlin`);
-    this.name = 'InvalidTimeZoneError';
+    // Named so the IPC layer answers 400 (ipc/errors.ts): the request is wrong, not the engine.
+    this.name = 'InvalidRequestError';
   }
 }
 

@@ -18,7 +18,9 @@ export interface RestoreOptions {
   paths?: readonly string[];
   /** Files already in the target: refuse the whole restore (default), overwrite or skip them (existing-files.ts). */
   existing?: ExistingFiles;
-  /** existing: 'keep-both': the copy is named after this time (the snapshot's), in this zone (copy-name.ts). */
+  /** Write every file and symlink as a restored copy beside its path, whether or not one is there ("Restore as copy"). */
+  asCopy?: boolean;
+  /** Copies (keep-both, asCopy) are named after this time (the snapshot's), in this zone (copy-name.ts). */
   copyStamp?: { time: Date; timeZone?: string };
   /** @deprecated the same as existing: 'overwrite'. */
   overwrite?: boolean;
@@ -32,8 +34,8 @@ export interface RestoreReport {
   bytes: number;
   /** Files and symlinks left as they were because they already existed (existing: 'skip'). */
   skipped: number;
-  /** existing: 'keep-both': files that were in the way, kept, with the restored one written beside them. */
-  keptBoth: { path: string; restoredAs: string }[];
+  /** Written under a restored-copy name: asCopy, or existing: 'keep-both' for files that were in the way (kept). */
+  copies: { path: string; restoredAs: string }[];
   problems: { path: string; reason: string }[];
   /** Temp files an interrupted earlier restore left in the target, removed before this one wrote. */
   leftoversRemoved: number;
@@ -55,7 +57,7 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
   await checkRestoreTarget(toDir, selected.filter((e) => e.type !== 'dir').map((e) => e.path), existing);
   await mkdir(toDir, { recursive: true });
   const leftoversRemoved = await removeLeftoverTemps(toDir, foldersWrittenInto(selected));
-  const report: RestoreReport = { restored: 0, bytes: 0, skipped: 0, keptBoth: [], problems: [], leftoversRemoved };
+  const report: RestoreReport = { restored: 0, bytes: 0, skipped: 0, copies: [], problems: [], leftoversRemoved };
   const renamed = await collisionRenames(selected.map((e) => e.path), toDir);
 
   const ordered = [
@@ -73,9 +75,9 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
         opts.onProgress?.(++done, ordered.length, report.bytes);
         continue;
       }
-      if (existing === 'keep-both' && e.type !== 'dir' && (await exists(target))) {
+      if (e.type !== 'dir' && (opts.asCopy || (existing === 'keep-both' && (await exists(target))))) {
         rel = await freeCopyPath(toDir, rel, opts.copyStamp ?? { time: new Date() });
-        report.keptBoth.push({ path: e.path, restoredAs: rel });
+        report.copies.push({ path: e.path, restoredAs: rel });
       }
       if (e.type === 'dir') await writeRestoredDir(toDir, rel, { mode: e.mode, preserveMode: opts.preserveMode });
       else if (e.type === 'symlink') await writeRestoredSymlink(toDir, rel, e.target ?? '', { mtimeMs: e.mtimeMs, overwrite });

@@ -17,7 +17,9 @@ export interface RestoreRequest {
   rootId?: string;
   /** Only these paths (files, or folders with everything under them). */
   paths?: readonly string[];
-  /** existing: 'keep-both': the zone the copies' names are written in (the UI's; default the system's). */
+  /** Every file written beside its path as "<name> (restored <snapshot time>).<ext>" (restore/copy-name.ts). */
+  asCopy?: boolean;
+  /** Copies (asCopy, existing: 'keep-both'): the zone the copies' names are written in (the UI's; default the system's). */
   timeZone?: string;
   /** Keep set-uid, set-gid, sticky and world-writable bits (dropped by default). */
   preserveMode?: boolean;
@@ -31,7 +33,7 @@ export type RestoreResult = RestoreReport & { snapshot: { rootId: string; time: 
 /** Restores a snapshot into `req.to`; on this machine's vault the restore and its problems go in the history. */
 export async function restoreVault(vault: AnyVault, req: RestoreRequest): Promise<RestoreResult> {
   const report = await vault.restore(req.to, {
-    path: req.path, paths: req.paths, at: req.at, rootId: req.rootId, preserveMode: req.preserveMode, existing: req.existing,
+    path: req.path, paths: req.paths, asCopy: req.asCopy, at: req.at, rootId: req.rootId, preserveMode: req.preserveMode, existing: req.existing,
     timeZone: req.timeZone, onProgress: req.onProgress,
   });
   await record(vault, (time) => [

@@ -139,12 +139,12 @@ export abstract class ReadableVault {
    */
   async restore(
     toDir: string,
-    opts: Pick<RestoreOptions, 'path' | 'paths' | 'preserveMode' | 'existing' | 'onProgress'> & { at?: Date; rootId?: string; timeZone?: string } = {},
+    opts: Pick<RestoreOptions, 'path' | 'paths' | 'asCopy' | 'preserveMode' | 'existing' | 'onProgress'> & { at?: Date; rootId?: string; timeZone?: string } = {},
   ): Promise<RestoreReport & { snapshot: { rootId: string; time: string } }> {
     const head = await this.requireHead('restore');
     const { tree, rootId, time } = opts.rootId ? await this.snapshotTree(opts.rootId) : await this.treeOf(head, opts.at);
     const report = await restoreTree(this.reader, tree, resolve(toDir), {
-      path: opts.path, paths: opts.paths, preserveMode: opts.preserveMode, existing: opts.existing, onProgress: opts.onProgress,
+      path: opts.path, paths: opts.paths, asCopy: opts.asCopy, preserveMode: opts.preserveMode, existing: opts.existing, onProgress: opts.onProgress,
       // Copies kept beside existing files are named after the snapshot: the name says which version it is.
       copyStamp: { time: new Date(time), timeZone: opts.timeZone },
     });

@@ -183,6 +183,7 @@ export interface RestoreSummary {
   /** Where it was written: the vault's folder or `to`. */
   to: string;
   snapshotTime: string;
+  /** Files and symlinks written (folders are not counted). */
   restored: number;
   bytes: number;
   skipped: number;

@@ -30,7 +30,10 @@ export interface RestoreOptions {
 }
 
 export interface RestoreReport {
+  /** Entries written: folders, files and symlinks. */
   restored: number;
+  /** Of those, files and symlinks (what people count). */
+  files: number;
   bytes: number;
   /** Files and symlinks left as they were because they already existed (existing: 'skip'). */
   skipped: number;
@@ -57,7 +60,7 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
   await checkRestoreTarget(toDir, selected.filter((e) => e.type !== 'dir').map((e) => e.path), existing);
   await mkdir(toDir, { recursive: true });
   const leftoversRemoved = await removeLeftoverTemps(toDir, foldersWrittenInto(selected));
-  const report: RestoreReport = { restored: 0, bytes: 0, skipped: 0, copies: [], problems: [], leftoversRemoved };
+  const report: RestoreReport = { restored: 0, files: 0, bytes: 0, skipped: 0, copies: [], problems: [], leftoversRemoved };
   const renamed = await collisionRenames(selected.map((e) => e.path), toDir);
 
   const ordered = [
@@ -87,6 +90,7 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
       }
       if (rel !== e.path) report.problems.push({ path: e.path, reason: `restored as ${rel}: its name collides with another on this file system` });
       report.restored++;
+      if (e.type !== 'dir') report.files++;
     } catch (err) {
       const reason = err instanceof UnsafePathError ? `unsafe path refused: ${err.message}` : refusedName(rel, err, toDir) ?? (err as Error).message;
       report.problems.push({ path: e.path, reason });

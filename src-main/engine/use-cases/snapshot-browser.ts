@@ -9,7 +9,7 @@ import { MAX_ITEM_PAGE, RestoreRequestError, listSnapshots, restoreSelection, wr
 
 /** Snapshot indexes kept in memory: the one on screen, the one before, and the newest (for "deleted since"). */
 const KEPT_INDEXES = 3;
-/** Progress events at most this often (a restore of 100k small files would otherwise send 100k). */
+/** Progress events at most this often (a restore of 100k small files would otherwise send 100k); the last always goes. */
 const PROGRESS_EVERY_MS = 100;
 
 export interface BrowserDeps {
@@ -52,9 +52,7 @@ export class SnapshotBrowser {
       const throttled = throttle(this.deps.onProgress, () => this.deps.vault.clock.now());
       // Into the live folder passes wait: they would otherwise store half-restored files and upload them anew.
       const run = () => restoreSelection(this.deps.vault, tree, { ...req, onProgress: throttled });
-      const summary = writesIntoVault(this.deps.vault, req.to) ? await this.deps.betweenPasses(run) : await run();
-      this.deps.onProgress({ done: summary.restored + summary.skipped + summary.failedCount, total: summary.restored + summary.skipped + summary.failedCount, bytes: summary.bytes });
-      return summary;
+      return writesIntoVault(this.deps.vault, req.to) ? this.deps.betweenPasses(run) : run();
     });
   }
 

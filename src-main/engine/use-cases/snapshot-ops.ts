@@ -86,7 +86,7 @@ export async function restoreSelection(vault: LocalVault, tree: Tree, req: Resto
   const inside = relativeInside(vault.settings.folder, to);
   if (inside !== null) await recordRestoredContents(vault.paths, writtenFiles(tree, req.paths, result.copies, inside), vault.clock.now());
   return {
-    to, snapshotTime: result.snapshot.time, restored: result.restored, bytes: result.bytes, skipped: result.skipped,
+    to, snapshotTime: result.snapshot.time, restored: result.files, bytes: result.bytes, skipped: result.skipped,
     keptBoth: result.copies.slice(0, LISTED), keptBothCount: result.copies.length,
     failed: result.problems.slice(0, LISTED), failedCount: result.problems.length,
   };

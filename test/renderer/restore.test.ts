@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import Restore from '../../src-renderer/views/Restore.svelte';
 import App from '../../src-renderer/App.svelte';
+import VersionsPanel from '../../src-renderer/components/VersionsPanel.svelte';
 import { RestoreState, folderProblem } from '../../src-renderer/lib/state/restore-state.svelte.ts';
 import type { Request, Response } from '../../src-main/ipc/contract.ts';
 import { FakeTransport } from './fake-transport.ts';
@@ -255,5 +256,27 @@ describe('the "Restore to…" folder check', () => {
     expect(folderProblem('/home/ann/out')).toBeNull();
     expect(folderProblem('C:\\Users\\ann')).toBeNull();
     expect(folderProblem('\\\\server\\share')).toBeNull();
+  });
+});
+
+describe('the versions panel', () => {
+  it('takes focus when it opens, closes on Escape, and gives focus back to what opened it', async () => {
+    const opener = document.createElement('button');
+    document.body.append(opener);
+    opener.focus();
+    let closed = 0;
+    const view = render(VersionsPanel, {
+      path: 'docs/a.txt', error: null, message: null, onRestore: () => undefined, onClose: () => { closed++; },
+      versions: [{ versionId: 'v1', time: iso(NOW), size: 10, hash: 'h', deleted: false, device: 'laptop' }],
+    });
+    const panel = screen.getByTestId('versions-panel');
+    expect(panel.getAttribute('role')).toBe('dialog');
+    expect(panel.getAttribute('aria-labelledby')).toBe('versions-title');
+    await waitFor(() => expect(document.activeElement).toBe(panel));
+    await fireEvent.keyDown(panel, { key: 'Escape' });
+    expect(closed).toBe(1);
+    view.unmount();
+    expect(document.activeElement).toBe(opener);
+    opener.remove();
   });
 });

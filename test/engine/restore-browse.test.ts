@@ -102,11 +102,12 @@ describe('the Restore view: restoring a selection', () => {
 
     const both = await service.restoreSnapshot({ rootId: oldest.rootId, paths: ['docs/a.txt'], existing: 'keep-both', timeZone: 'UTC' });
     const copy = `docs/a (restored ${utcStamp(oldest.time)}).txt`;
-    expect(both).toMatchObject({ restored: 1, skipped: 0, keptBothCount: 1, keptBoth: [{ path: 'docs/a.txt', restoredAs: copy }] });
+    expect(both).toMatchObject({ restored: 1, skipped: 0, failedCount: 0, failed: [], keptBothCount: 1, keptBoth: [{ path: 'docs/a.txt', restoredAs: copy }] });
     expect(await readFile(a, 'utf8')).toBe('a version two, longer');
     expect(await readFile(join(sb.folder, copy), 'utf8')).toBe('a version one');
     // Keeping both again: the first copy is kept too, the next one counts up.
     const again = await service.restoreSnapshot({ rootId: oldest.rootId, paths: ['docs/a.txt'], existing: 'keep-both', timeZone: 'UTC' });
+    expect(again.failed).toEqual([]);
     expect(again.keptBoth[0]!.restoredAs).toBe(`docs/a (restored ${utcStamp(oldest.time)} 2).txt`);
 
     const over = await service.restoreSnapshot({ rootId: oldest.rootId, paths: ['docs'], existing: 'overwrite' });

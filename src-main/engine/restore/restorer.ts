@@ -88,7 +88,7 @@ export async function restoreTree(reader: ContentReader, tree: Tree, toDir: stri
         await writeRestoredFile(toDir, rel, reader.fileContent(e), { mode: e.mode, mtimeMs: e.mtimeMs, overwrite, preserveMode: opts.preserveMode });
         report.bytes += e.size;
       }
-      if (rel !== e.path) report.problems.push({ path: e.path, reason: `restored as ${rel}: its name collides with another on this file system` });
+      if (renamed.has(e.path)) report.problems.push({ path: e.path, reason: `restored as ${rel}: its name collides with another on this file system` });
       report.restored++;
       if (e.type !== 'dir') report.files++;
     } catch (err) {

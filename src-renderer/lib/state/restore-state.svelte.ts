@@ -125,8 +125,10 @@ export class RestoreState {
     }
   }
 
+  /** Opens the dialog with the safe choice preselected: keep both never loses a file that is there now. */
   openDialog(target: RestoreTarget): void {
     this.dialog = target;
+    this.existing = 'keep-both';
     this.restoreError = null;
   }
 

@@ -129,7 +129,8 @@ describe.skipIf(skip !== null)(`Restore view in Chromium${skip ? ` (skipped: ${s
     for (const size of [{ width: 1280, height: 800 }, { width: 900, height: 700 }, { width: 720, height: 520 }]) {
       await page.setViewportSize(size);
       // Scrolled to the bottom first: the panel must not open where the list began.
-      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      // (Strings: the tests' TypeScript has no DOM library; these run in the page.)
+      await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
       await tid('show-versions').first().click();
       await tid('version-row').first().waitFor();
       const box = await tid('versions-panel').boundingBox();
@@ -138,7 +139,7 @@ describe.skipIf(skip !== null)(`Restore view in Chromium${skip ? ` (skipped: ${s
       expect(box!.y).toBeGreaterThanOrEqual(0);
       expect(box!.x + box!.width).toBeLessThanOrEqual(size.width + 0.5);
       expect(box!.y + box!.height).toBeLessThanOrEqual(size.height + 0.5);
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('versions-panel');
+      expect(await page.evaluate("document.activeElement?.getAttribute('data-testid')")).toBe('versions-panel');
       await page.keyboard.press('Escape');
       await tid('versions-panel').waitFor({ state: 'detached' });
     }

@@ -61,6 +61,7 @@ export abstract class ReadableVault {
   readonly sealer: EsdkSealer;
   readonly reader: ContentReader;
   private historyLog: HistoryLog | null = null;
+  private historyOpening: Promise<HistoryLog> | null = null;
 
   constructor(parts: VaultParts) {
     ({ env: this.env, vaultId: this.vaultId, paths: this.paths, stores: this.stores, store: this.store, key: this.key, audit: this.audit } = parts);
@@ -81,9 +82,12 @@ export abstract class ReadableVault {
   }
 
   async history(): Promise<HistoryLog> {
-    const log = this.historyLog ?? (await FileHistoryLog.open(this.paths.dir));
-    this.historyLog = log;
-    return log;
+    // One log per vault, however many callers ask at once (a status refresh beside the first pass):
+    // two would each cache their own entries, and the one dropped would leak its file handle.
+    if (this.historyLog) return this.historyLog;
+    this.historyOpening ??= FileHistoryLog.open(this.paths.dir).then((log) => (this.historyLog = log))
+      .finally(() => { this.historyOpening = null; });
+    return this.historyOpening;
   }
 
   /**

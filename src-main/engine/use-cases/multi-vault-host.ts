@@ -81,7 +81,7 @@ export class MultiVaultHost implements VaultHost {
   }
 
   /** The services that run now (tray actions apply to all of them). */
-  runningServices(): VaultService[] {
+  runningServices(): EngineVaultService[] {
     return this.slots.flatMap((s) => (s.service ? [s.service] : []));
   }
 

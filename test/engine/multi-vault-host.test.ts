@@ -161,7 +161,7 @@ describe('an app host with several folders', () => {
 
     // Selecting b answers with b's own failure: not a's status, nor "set up a vault".
     await call(dispatch, 'selectFolder', { vaultId: s.ids.b });
-    const statusB = await dispatch('status');
+    const statusB = await dispatch('status', {});
     expect(statusB.ok ? (statusB.value as { state: string }).state : statusB.error.code).toMatch(/^(error|store-error|internal)$/);
     await writeFile(join(s.a, 'a-third.txt'), 'third file of a');
     await until(async () => (await statusOf(dispatch, s.ids.a)).files === 3, 'folder a to keep syncing while b is selected');
@@ -173,7 +173,7 @@ describe('an app host with several folders', () => {
     const dispatch = createDispatcher({ host });
     const states = async () => Object.fromEntries((await call(dispatch, 'folders') as { name: string; state: string }[]).map((f) => [f.name, f.state]));
     expect(await states()).toEqual({ a: 'locked', b: 'locked' });
-    expect(await dispatch('status')).toMatchObject({ ok: false, error: { code: 'key-unavailable' } });
+    expect(await dispatch('status', {})).toMatchObject({ ok: false, error: { code: 'key-unavailable' } });
 
     // Unlocking the selected vault opens it alone; b stays locked, a syncs.
     expect(await dispatch('unlock', { passphrase: 'passphrase of a' })).toEqual({ ok: true, value: undefined });
@@ -182,7 +182,7 @@ describe('an app host with several folders', () => {
     expect(await states()).toMatchObject({ a: expect.stringMatching(/up-to-date|syncing/), b: 'locked' });
 
     await call(dispatch, 'selectFolder', { vaultId: s.ids.b });
-    expect(await dispatch('status')).toMatchObject({ ok: false, error: { code: 'key-unavailable' } });
+    expect(await dispatch('status', {})).toMatchObject({ ok: false, error: { code: 'key-unavailable' } });
     expect(await dispatch('unlock', { passphrase: 'passphrase of a' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/wrong passphrase/i) } });
     expect(await dispatch('unlock', { passphrase: 'passphrase of b' })).toEqual({ ok: true, value: undefined });
     await until(async () => ((await call(dispatch, 'status')) as { files: number }).files === 1, 'folder b to sync after its own unlock');

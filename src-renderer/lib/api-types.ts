@@ -31,3 +31,5 @@ export type ConflictView = Response<'conflicts'>[number];
 export type JoinVaultRequest = Request<'joinVault'>;
 export type JoinVaultResult = Response<'joinVault'>;
 export type JoinTeamRequest = Request<'joinTeam'>;
+export type FolderView = Response<'folders'>[number];
+export type FolderState = FolderView['state'];

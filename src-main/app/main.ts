@@ -6,13 +6,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock } from '../engine/ports/clock.ts';
 import type { VaultHost, VaultStatus } from '../engine/ports/vault-service.ts';
-import { cofferHome, openVaultHost } from '../engine/api.ts';
+import { cofferHome, openMultiVaultHost } from '../engine/api.ts';
 import { createDispatcher } from '../ipc/dispatch.ts';
 import { EventRelay } from '../ipc/event-relay.ts';
 import { forwardEvents, registerIpcHandlers } from './ipc-main.ts';
 import { electronDialogs } from './host-dialogs.ts';
 import { HIDDEN_ARG, applyLoginItem, syncLoginItem } from './login-item.ts';
 import { NoticePlanner } from './notice-planner.ts';
+import { overallTrayStatus } from './overall-state.ts';
 import { showNotices } from './notifications.ts';
 import { registerAppScheme, serveAppScheme } from './protocol.ts';
 import { hardenSession } from './session.ts';
@@ -66,41 +67,50 @@ async function start(): Promise<void> {
   serveAppScheme(path.join(app.getAppPath(), 'dist-renderer'));
   // The same state home as the CLI (COFFER_HOME or the OS app-data folder), so both see one vault.
   const stateDir = cofferHome();
-  const host: VaultHost = await openVaultHost({ stateDir });
+  // Every registered folder, each its own vault syncing in the background; the window shows the selected one.
+  const host = await openMultiVaultHost({ stateDir });
   const relay = new EventRelay();
   const planner = new NoticePlanner(systemClock);
+  /** One planner per vault: one vault's healthy status must not end another's outage. */
+  const planners = new Map<string, NoticePlanner>();
+  const plannerOf = (vaultId: string | undefined): NoticePlanner => {
+    if (vaultId === undefined) return planner;
+    if (!planners.has(vaultId)) planners.set(vaultId, new NoticePlanner(systemClock));
+    return planners.get(vaultId)!;
+  };
+  // The tray's actions apply to every folder, as its state is over all of them.
+  const everyService = (act: (svc: ReturnType<typeof host.runningServices>[number]) => Promise<unknown>): Promise<unknown> =>
+    Promise.all(host.runningServices().map((svc) => act(svc).catch(() => undefined)));
   const notify = (n: ReturnType<NoticePlanner['fromStatus']>): void => showNotices(n, openWindow);
 
   const tray = new AppTray({
     open: openWindow,
-    syncNow: () => void host.service()?.syncNow().catch(() => undefined),
-    pause: () => void host.service()?.pause().then(refresh),
-    resume: () => void host.service()?.resume().then(refresh),
+    syncNow: () => void everyService((svc) => svc.syncNow()),
+    pause: () => void everyService((svc) => svc.pause()).then(refresh),
+    resume: () => void everyService((svc) => svc.resume()).then(refresh),
     quit: () => app.quit(),
   }, path.join(app.getAppPath(), 'assets'));
-  const onStatus = (s: VaultStatus): void => {
-    tray.update(s);
-    notify(planner.fromStatus(s));
+  const onStatus = (s: VaultStatus, vaultId?: string): void => {
+    void refresh().catch(() => undefined);
+    notify(plannerOf(vaultId).fromStatus(s));
   };
+  /** The tray shows the state over all folders (overall-state.ts). */
   async function refresh(): Promise<void> {
-    const svc = host.service();
-    if (svc === null) return tray.update(null);
-    onStatus(await svc.status());
+    tray.update(overallTrayStatus(await host.folders()));
   }
   async function checkKeys(): Promise<void> {
-    const svc = host.service();
-    if (svc !== null) notify(planner.fromKeys(await svc.keys()));
+    for (const svc of host.runningServices()) notify(plannerOf(svc.vaultId).fromKeys(await svc.keys()));
   }
 
   relay.listen((e) => {
-    if (e.type === 'status') onStatus(e.status);
-    if (e.type === 'key') notify(planner.fromKeys([e.status]));
+    if (e.type === 'status') onStatus(e.status, e.vaultId);
+    if (e.type === 'key') notify(plannerOf(e.vaultId).fromKeys([e.status]));
   });
-  relay.attach(host.service());
+  const followCreated = relay.followHost(host);
   const dispatch = createDispatcher({
     host,
     onVaultCreated: (svc) => {
-      relay.attach(svc);
+      followCreated(svc);
       void refresh();
     },
     onRecoverySaved: () => writeFile(path.join(stateDir, 'recovery-kit-saved'), new Date().toISOString()),

@@ -48,6 +48,8 @@ export {
 
 // The app's and `coffer ui`'s engine: a VaultHost over the vault registered in the state home.
 export { openVaultHost, PassphraseRequiredError } from './use-cases/vault-host.ts';
+// Several folders, each its own vault, all syncing; one selected for the UI.
+export { openMultiVaultHost, MultiVaultHost } from './use-cases/multi-vault-host.ts';
 
 // Parsing of settings a host takes from its user (command-line flags, the setup form).
 export { parseSseFlag, formatSse, type SseSetting } from './vault/sse-setting.ts';

@@ -307,17 +307,27 @@ export const RestoreSummarySchema = z.object({
 });
 export const RestoreProgressSchema = z.object({ done: Count, total: Count, bytes: Bytes });
 
+/** Which vault an event is about (a host with several folders sets it). */
+const Origin = { vaultId: Id.optional() };
 export const VaultEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('status'), status: VaultStatus }),
-  z.object({ type: z.literal('progress'), progress: SyncProgress }),
-  z.object({ type: z.literal('history'), entries: z.array(HistoryEntrySchema).max(10_000) }),
-  z.object({ type: z.literal('key'), status: KeyStatusSchema }),
-  z.object({ type: z.literal('reencrypt'), progress: ReencryptView }),
-  z.object({ type: z.literal('restore'), progress: RestoreProgressSchema }),
+  z.object({ type: z.literal('status'), status: VaultStatus, ...Origin }),
+  z.object({ type: z.literal('progress'), progress: SyncProgress, ...Origin }),
+  z.object({ type: z.literal('history'), entries: z.array(HistoryEntrySchema).max(10_000), ...Origin }),
+  z.object({ type: z.literal('key'), status: KeyStatusSchema, ...Origin }),
+  z.object({ type: z.literal('reencrypt'), progress: ReencryptView, ...Origin }),
+  z.object({ type: z.literal('restore'), progress: RestoreProgressSchema, ...Origin }),
 ]);
 export type VaultEvent = z.output<typeof VaultEvent>;
 
 const Ref = z.strictObject({ ref: KeyRef });
+
+// ---- Several folders (VaultHost.folders, selectFolder; use-cases/multi-vault-host.ts). ----
+export const FolderState = z.enum([...SyncState.options, 'locked']);
+export const FolderView = z.object({
+  vaultId: Id, folder: z.string().max(MAX_PATH), name: z.string().max(MAX_PATH), state: FolderState,
+  error: Text.optional(), selected: z.boolean(),
+});
+const FolderList = z.array(FolderView).max(1000);
 
 /** Command name -> request and response schemas. One entry per VaultService / VaultHost call. */
 export const commands = {
@@ -399,6 +409,10 @@ export const commands = {
    * answer 'key-unavailable'). The passphrase travels renderer -> main only and is never echoed.
    */
   unlock: { request: z.strictObject({ passphrase: z.string().min(1).max(1024) }), response: Void },
+  /** VaultHost.folders: every folder this app protects, its state, and which one the commands act on. */
+  folders: { request: Empty, response: FolderList },
+  /** VaultHost.selectFolder: the other commands act on this vault from now on; answers the folders. */
+  selectFolder: { request: z.strictObject({ vaultId: Id }), response: FolderList },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -548,9 +562,13 @@ export type _ContractMirrorsPorts = [
   Assert<Same<Response<'removeMember'>, Ret<Svc['removeMember']>>>,
   Assert<Same<Response<'reencrypt'>, team.ReencryptView>>,
   Assert<Same<Response<'conflicts'>, team.ConflictView[]>>,
-  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'joinTeam' | 'confirmRecoverySaved' | 'unlock' | HostCommands>>>,
+  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'joinTeam' | 'confirmRecoverySaved' | 'unlock' | HostCommands | HostFolderCommand>>>,
   Assert<Same<Request<'checkFolder'>, port.FolderCheckRequest>>,
   Assert<Same<Response<'checkFolder'>, port.FolderCheck>>,
   Assert<Request<'testDestination'> extends port.DestinationRequest ? true : false>,
   Assert<Same<Response<'testDestination'>, port.DestinationCheck>>,
+  Assert<Same<Response<'folders'>, port.FolderView[]>>,
+  Assert<Same<Response<'selectFolder'>, Ret<NonNullable<port.VaultHost['selectFolder']>>>>,
+  Assert<Same<Request<'selectFolder'>['vaultId'], Parameters<NonNullable<port.VaultHost['selectFolder']>>[0]>>,
 ];
+type HostFolderCommand = 'folders' | 'selectFolder';

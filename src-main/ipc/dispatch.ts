@@ -93,6 +93,8 @@ const handlers: Handlers = {
   confirmRecoverySaved: async (_r, c) => {
     await c.opts.onRecoverySaved?.();
   },
+  folders: (_r, c) => hostFolders(c).folders(),
+  selectFolder: (r, c) => hostFolders(c).selectFolder(r.vaultId),
   unlock: async (r, c) => {
     const { host } = c.opts;
     if (!host.unlock || !host.isLocked?.()) throw new ApiError('invalid-request', 'There is no locked vault to unlock');
@@ -108,9 +110,20 @@ function dialogsOf(c: Ctx): HostDialogs {
   return c.opts.dialogs;
 }
 
-/** The first-run calls (createVault, joinVault, joinTeam) only run while this app has no vault yet. */
+/**
+ * The first-run calls (createVault, joinVault, joinTeam) only run while this app has no vault yet, unless
+ * its host keeps several folders ("Add folder…": the host refuses a folder that overlaps another).
+ */
 function assertNoVault(c: Ctx): void {
+  if (c.opts.host.folders) return;
   if (c.opts.host.service() !== null || c.opts.host.isLocked?.()) throw new ApiError('invalid-request', 'A vault is already set up');
+}
+
+/** The host's folder calls; a host of one vault has none. */
+function hostFolders(c: Ctx): Required<Pick<VaultHost, 'folders' | 'selectFolder'>> {
+  const { host } = c.opts;
+  if (!host.folders || !host.selectFolder) throw new ApiError('not-found', 'This app keeps one folder');
+  return { folders: () => host.folders!(), selectFolder: (id) => host.selectFolder!(id) };
 }
 
 export function createDispatcher(opts: DispatchOptions): Dispatch {
@@ -118,6 +131,8 @@ export function createDispatcher(opts: DispatchOptions): Dispatch {
     opts,
     service() {
       const svc = opts.host.service();
+      const failed = svc === null ? opts.host.selectedError?.() : null;
+      if (failed) throw failed;
       if (svc === null && opts.host.isLocked?.()) throw new ApiError('key-unavailable', 'The vault is locked: enter its passphrase to unlock it');
       if (svc === null) throw new ApiError('not-configured', 'No vault is set up yet: finish the first-run setup');
       return svc;

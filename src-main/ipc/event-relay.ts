@@ -1,7 +1,7 @@
 // Engine events -> UI listeners, for both hosts. Events are validated against the contract (unknown
 // fields stripped) before they leave, and the relay follows the vault when the first-run wizard creates it.
 import { VaultEvent } from './contract.ts';
-import type { VaultService } from '../engine/ports/vault-service.ts';
+import type { VaultHost, VaultService } from '../engine/ports/vault-service.ts';
 
 export type EventListener = (event: VaultEvent) => void;
 
@@ -10,11 +10,24 @@ export class EventRelay {
   #unsubscribe: (() => void) | null = null;
 
   /** Follow `service`'s events (null detaches). Safe to call again after createVault. */
-  attach(service: VaultService | null): void {
+  attach(service: Pick<VaultService, 'subscribe'> | null): void {
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     if (service === null) return;
     this.#unsubscribe = service.subscribe((raw) => this.publish(raw));
+  }
+
+  /**
+   * Follows a host: every vault's events when it keeps several (host.subscribe), else its one service's.
+   * Returns what the host's dispatcher calls after createVault, joinVault or joinTeam (onVaultCreated).
+   */
+  followHost(host: VaultHost): (service: VaultService) => void {
+    if (host.subscribe) {
+      this.attach({ subscribe: (l) => host.subscribe!(l) });
+      return () => undefined;
+    }
+    this.attach(host.service());
+    return (service) => this.attach(service);
   }
 
   /** Validates and fans one event out; malformed events are dropped rather than forwarded. */

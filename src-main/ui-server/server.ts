@@ -35,8 +35,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const token = opts.token ?? newToken();
   if (token.length < 16) throw new Error('startUiServer: the token must be at least 16 characters');
   const relay = new EventRelay();
-  relay.attach(opts.host.service());
-  const dispatch = createDispatcher({ host: opts.host, onVaultCreated: (svc) => relay.attach(svc) });
+  const dispatch = createDispatcher({ host: opts.host, onVaultCreated: relay.followHost(opts.host) });
   const headers = securityHeaders({ connectSelf: true });
   const streams = new Set<() => void>();
   let port = 0;

@@ -36,3 +36,5 @@ export type SnapshotItem = Response<'snapshotFolder'>['items'][number];
 export type ExistingChoice = Request<'restoreSnapshot'>['existing'];
 export type RestoreSummary = Response<'restoreSnapshot'>;
 export type RestoreProgress = Extract<import('../../src-main/ipc/contract.ts').VaultEvent, { type: 'restore' }>['progress'];
+export type FolderView = Response<'folders'>[number];
+export type FolderState = FolderView['state'];

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { openVaultHost } from '../../engine/api.ts';
+import { openMultiVaultHost } from '../../engine/api.ts';
 import { startUiServer } from '../../ui-server/server.ts';
 import { str, untilInterrupted, type CommandContext } from '../context.ts';
 import { UsageError } from '../prompt.ts';
@@ -20,7 +20,7 @@ export async function uiCommand(ctx: CommandContext): Promise<number> {
   const portText = str(ctx.flags, 'port');
   const port = portText === undefined ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a number from 0 to 65535');
-  const host = await openVaultHost({ stateDir: ctx.env.home, passphrase: ctx.env.passphrase });
+  const host = await openMultiVaultHost({ stateDir: ctx.env.home, passphrase: ctx.env.passphrase });
   const server = await startUiServer({ host, port, staticDir: rendererDir() });
   ctx.out.result(`Coffer UI: open ${server.url}\n(the link carries a one-time token; keep it private. Ctrl-C to stop)`, { url: server.url, port: server.port });
   // Ctrl-C, SIGTERM, or the parent (npx, a script) going away, however it was stopped.

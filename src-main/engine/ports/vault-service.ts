@@ -253,13 +253,34 @@ export interface ProviderView {
   hides: string[];
 }
 
-export type VaultEvent =
+export type VaultEvent = (
   | { type: 'status'; status: VaultStatus }
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'history'; entries: HistoryEntry[] }
   | { type: 'key'; status: KeyStatus }
   | { type: 'reencrypt'; progress: ReencryptView }
-  | { type: 'restore'; progress: RestoreProgress };
+  | { type: 'restore'; progress: RestoreProgress }
+) & EventOrigin;
+
+/** Which vault an event is about: a host with several folders sets it (absent: the host's only vault). */
+export interface EventOrigin {
+  vaultId?: string;
+}
+
+/** A folder in the app's switcher: its runner's state, or why it does not run (locked, failed to open). */
+export type FolderState = SyncState | 'locked';
+
+export interface FolderView {
+  vaultId: string;
+  folder: string;
+  /** The folder's base name (with its parent's when two share one), as the switcher shows it. */
+  name: string;
+  state: FolderState;
+  /** Why the folder is in 'error' (its last pass failed, or it could not be opened) or 'locked'. */
+  error?: string;
+  /** The folder the other commands act on. */
+  selected: boolean;
+}
 
 /**
  * VaultHost: owns zero or one open vault for the app or `coffer ui`. The first-run wizard calls
@@ -290,6 +311,18 @@ export interface VaultHost {
   isLocked?(): boolean;
   /** Opens the locked vault with its passphrase; a wrong one is a KeyUnavailableError. */
   unlock?(passphrase: string): Promise<VaultService>;
+  /**
+   * Several folders (use-cases/multi-vault-host.ts): every registered vault, each syncing on its own,
+   * in registry order. A host with this keeps createVault, joinVault and joinTeam open while vaults exist
+   * (each adds one and selects it); a host without it holds one vault.
+   */
+  folders?(): Promise<FolderView[]>;
+  /** Makes `vaultId` the vault service() returns (a folder that failed to open is tried again); returns folders(). */
+  selectFolder?(vaultId: string): Promise<FolderView[]>;
+  /** Why the selected folder's vault could not be opened (null or absent: it is open, locked, or none is set up). */
+  selectedError?(): Error | null;
+  /** Every vault's events, each with its vaultId (hosts with several folders). */
+  subscribe?(listener: (event: VaultEvent) => void): () => void;
   /** Stops watching and closes the journal. */
   close(): Promise<void>;
 }

@@ -23,7 +23,11 @@ export class EngineVaultHost implements VaultHost {
   /** The registered folder whose passphrase vault could not open without a passphrase. */
   private lockedFolder: string | null = null;
 
-  constructor(private readonly env: VaultEnv) {}
+  /**
+   * `only.folder`: open that registered folder instead of the first (one host per folder in
+   * multi-vault-host.ts); `only.onService`: told of every service this host starts (at open, unlock, create).
+   */
+  constructor(private readonly env: VaultEnv, private readonly only: { folder?: string; onService?: (service: EngineVaultService) => void } = {}) {}
 
   service(): VaultService | null {
     return this.current;
@@ -32,7 +36,7 @@ export class EngineVaultHost implements VaultHost {
   async openExisting(): Promise<void> {
     const vaults = await new VaultRegistry(this.env.home).list();
     if (vaults.length === 0) return;
-    const folder = vaults[0]!.folder;
+    const folder = this.only.folder ?? vaults[0]!.folder;
     try {
       await this.attach(await openVault(this.env, folder));
     } catch (err) {
@@ -99,6 +103,7 @@ export class EngineVaultHost implements VaultHost {
     this.vault = vault;
     this.current = new EngineVaultService(vault, await teamSyncOptions(vault));
     await this.current.runner.start();
+    this.only.onService?.(this.current);
     return this.current;
   }
 }
@@ -108,8 +113,21 @@ function s3Credentials(accessKeyId?: string, secretAccessKey?: string): { creden
   return accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {};
 }
 
-export async function openVaultHost(opts: { stateDir: string; wrapStore?: (s: BlobStore) => BlobStore; passphrase?: () => Promise<string> }): Promise<EngineVaultHost> {
-  const host = new EngineVaultHost({
+export interface AppHostOptions {
+  stateDir: string;
+  wrapStore?: (s: BlobStore) => BlobStore;
+  passphrase?: () => Promise<string>;
+}
+
+export async function openVaultHost(opts: AppHostOptions): Promise<EngineVaultHost> {
+  const host = new EngineVaultHost(appVaultEnv(opts));
+  await host.openExisting();
+  return host;
+}
+
+/** The app's engine env: the passphrase from COFFER_PASSPHRASE or the host's prompt, else "locked". */
+export function appVaultEnv(opts: AppHostOptions): VaultEnv {
+  return {
     home: opts.stateDir,
     wrapStore: opts.wrapStore,
     passphrase: async () => {
@@ -117,9 +135,7 @@ export async function openVaultHost(opts: { stateDir: string; wrapStore?: (s: Bl
       if (opts.passphrase) return opts.passphrase().catch((err: Error) => { throw new PassphraseRequiredError(err.message); });
       throw new PassphraseRequiredError('this vault needs its passphrase');
     },
-  });
-  await host.openExisting();
-  return host;
+  };
 }
 
 /** No passphrase could be had without asking the user: the host reports the vault as locked. */

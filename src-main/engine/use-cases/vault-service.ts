@@ -61,6 +61,11 @@ export class EngineVaultService implements VaultService {
     });
   }
 
+  /** Which vault this service runs (a host with several folders tags its events with it). */
+  get vaultId(): string {
+    return this.vault.vaultId;
+  }
+
   /** Stops syncing and waits for every pass and background refresh this service started. */
   async close(): Promise<void> {
     await this.runner.stop();

@@ -59,6 +59,15 @@ export class VaultState {
     }
   }
 
+  /** Another folder was selected: its status replaces this one, or its failure (locked, error) shows instead. */
+  async reload(): Promise<void> {
+    await this.load();
+    if (this.error) {
+      this.status = null;
+      this.progress = null;
+    }
+  }
+
   async loadChart(days = 14): Promise<void> {
     try {
       this.days = await this.api.bytesPerDay({ days, utcOffsetMinutes: localUtcOffsetMinutes() });

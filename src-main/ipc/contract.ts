@@ -12,7 +12,7 @@
  *   without the member's public key (docs/TEAMS.md): the Team view shows it once, in the invite dialog,
  *   says it is a secret until used, and drops it when the dialog closes.
  * Secrets that travel the other way, renderer -> main, are never echoed: the passphrase in createVault,
- * joinVault and unlock, the recovery key in joinVault, and the join code in joinTeam.
+ * joinVault and unlock, the recovery key in joinVault and unlock, and the join code in joinTeam.
  *
  * Validation: requests are z.strictObject (unknown keys are an error). Responses are z.object, which
  * strips unknown keys: main parses every engine result with the response schema before sending, so a
@@ -66,7 +66,9 @@ export const HistoryAction = z.enum(['upload', 'delete', 'rename', 'skip', 'erro
 
 export const SyncProgress = z.object({
   filesDone: Count, filesTotal: Count, bytesDone: Bytes, bytesTotal: Bytes, etaSeconds: Bytes.optional(),
+  bytesPerSecond: Bytes.optional(), currentFile: z.string().max(MAX_PATH).optional(),
 });
+export const StatusErrorCode = z.enum(['destination-missing', 'destination-unreachable', 'access-denied', 'files-not-stored', 'sync-failed']);
 export const VaultStatus = z.object({
   state: SyncState,
   folder: z.string().max(MAX_PATH),
@@ -79,6 +81,9 @@ export const VaultStatus = z.object({
   progress: SyncProgress.optional(),
   error: Text.optional(),
   massDelete: z.object({ wouldDelete: Count, total: Count }).optional(),
+  errorCode: StatusErrorCode.optional(),
+  nextRetry: Time.optional(),
+  totalsFromCache: z.boolean().optional(),
 });
 export const SyncSummary = z.object({
   uploaded: Count, deleted: Count, renamed: Count, skipped: Count, errors: Count, bytes: Bytes, state: SyncState,
@@ -185,6 +190,13 @@ export const JoinVaultRequest = z.strictObject({
 }).refine((r) => (r.keyRef === undefined) !== (r.recoveryKey === undefined), {
   message: 'give either keyRef or recoveryKey, not both', path: ['keyRef'],
 });
+/** VaultHost.unlock: exactly one of the passphrase and the recovery key. */
+export const UnlockRequest = z.strictObject({
+  passphrase: Passphrase.optional(),
+  recoveryKey: z.string().trim().min(1).max(4096).optional(),
+}).refine((r) => (r.passphrase === undefined) !== (r.recoveryKey === undefined), {
+  message: 'give either the passphrase or the recovery key, not both', path: ['passphrase'],
+});
 /** VaultHost.joinTeam: the join code names the vault, so no destination is asked. */
 export const JoinTeamRequest = z.strictObject({
   code: z.string().min(1).max(16 * 1024).regex(/^coffer-join1:[\w-]+\.[\w-]+$/, 'a join code looks like coffer-join1:….…'),
@@ -277,9 +289,10 @@ export const commands = {
   confirmRecoverySaved: { request: Empty, response: Void },
   /**
    * VaultHost.unlock: a passphrase vault whose app started without the passphrase (other commands then
-   * answer 'key-unavailable'). The passphrase travels renderer -> main only and is never echoed.
+   * answer 'key-unavailable'), opened with the passphrase or with the recovery key (exactly one). Both
+   * travel renderer -> main only and are never echoed.
    */
-  unlock: { request: z.strictObject({ passphrase: z.string().min(1).max(1024) }), response: Void },
+  unlock: { request: UnlockRequest, response: Void },
 } as const;
 
 export type CommandName = keyof typeof commands;

@@ -23,6 +23,8 @@ const BY_NAME: Record<string, ErrorCode> = {
   InvalidRequestError: 'invalid-request',
   NotConfiguredError: 'not-configured',
   KeyUnavailableError: 'key-unavailable',
+  // The vault needs its passphrase (use-cases/vault-host.ts): the UI shows the unlock form.
+  PassphraseRequiredError: 'key-unavailable',
 };
 
 export function errorCodeOf(err: unknown): ErrorCode {

@@ -1,7 +1,7 @@
 // Engine events -> UI listeners, for both hosts. Events are validated against the contract (unknown
 // fields stripped) before they leave, and the relay follows the vault when the first-run wizard creates it.
 import { VaultEvent } from './contract.ts';
-import type { VaultService } from '../engine/ports/vault-service.ts';
+import type { VaultHost, VaultService } from '../engine/ports/vault-service.ts';
 
 export type EventListener = (event: VaultEvent) => void;
 
@@ -15,6 +15,22 @@ export class EventRelay {
     this.#unsubscribe = null;
     if (service === null) return;
     this.#unsubscribe = service.subscribe((raw) => this.publish(raw));
+  }
+
+  /**
+   * Follows the host's service and what the host changes on its own: the waiting status while the
+   * destination is away goes out as a status event, and the service opened after a retry is attached
+   * (with its status sent at once: the runner started before the relay could listen). Returns the stop function.
+   */
+  follow(host: VaultHost): () => void {
+    this.attach(host.service());
+    const stop = host.onChange?.((change) => {
+      if (change.type === 'waiting') this.publish({ type: 'status', status: change.status });
+      if (change.type !== 'opened') return;
+      this.attach(change.service);
+      void change.service.status().then((status) => this.publish({ type: 'status', status }), () => undefined);
+    });
+    return stop ?? (() => undefined);
   }
 
   /** Validates and fans one event out; malformed events are dropped rather than forwarded. */

@@ -35,7 +35,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const token = opts.token ?? newToken();
   if (token.length < 16) throw new Error('startUiServer: the token must be at least 16 characters');
   const relay = new EventRelay();
-  relay.attach(opts.host.service());
+  const unfollow = relay.follow(opts.host);
   const dispatch = createDispatcher({ host: opts.host, onVaultCreated: (svc) => relay.attach(svc) });
   const headers = securityHeaders({ connectSelf: true });
   const streams = new Set<() => void>();
@@ -103,6 +103,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     token,
     async close() {
       for (const end of streams) end();
+      unfollow();
       relay.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -29,6 +29,8 @@ export interface RunnerEvents {
 export class VaultRunner {
   state: SyncState = 'up-to-date';
   lastError: string | undefined;
+  /** The error behind lastError (for the status's errorCode); undefined with lastError. */
+  lastFailure: unknown;
   lastSync: string | undefined;
   problems: { path: string; reason: string; time: string }[] = [];
   /** Set while the mass-delete guard holds a pass back, until the user confirms or the files return. */
@@ -83,6 +85,7 @@ export class VaultRunner {
       } catch (err) {
         this.beforePollFailure ??= { state: this.state, error: this.lastError };
         this.lastError = `could not check the vault for other devices' changes: ${(err as Error).message}`;
+        this.lastFailure = err;
         this.setState('error', this.lastError);
         this.events.onPoll?.({ error: this.lastError });
         return;
@@ -91,6 +94,7 @@ export class VaultRunner {
       if (before) {
         this.beforePollFailure = null;
         this.lastError = before.error;
+        if (before.error === undefined) this.lastFailure = undefined;
         if (!moved) this.setState(before.state, before.error);
       }
       if (moved) await this.pass({ scope: 'all', reason: 'periodic' }).catch(() => undefined);
@@ -151,6 +155,7 @@ export class VaultRunner {
       this.lastSync = new Date(this.vault.clock.now()).toISOString();
       this.headEtag = r.index.etag;
       this.lastError = undefined;
+      this.lastFailure = undefined;
       this.beforePollFailure = null;
       this.massDelete = undefined;
       // A watch batch scans a few paths: what earlier passes could not store elsewhere still counts.
@@ -166,6 +171,7 @@ export class VaultRunner {
       this.lastError = err instanceof MassDeleteError
         ? `${err.wouldDelete} of ${err.total} files are gone from the folder; nothing was deleted from the vault yet`
         : (err as Error).message;
+      this.lastFailure = err;
       this.setState('error', this.lastError);
       throw err;
     }

@@ -4,7 +4,7 @@ import type {
 import { systemClock } from '../ports/clock.ts';
 import { OpenRetry } from './open-retry.ts';
 import { isWorthRetrying } from './status-problem.ts';
-import { waitingStatus } from './waiting-status.ts';
+import { asMissingDestination, waitingStatus } from './waiting-status.ts';
 import type { ConflictView } from '../ports/team.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { VaultRegistry } from '../vault/registry.ts';
@@ -46,7 +46,10 @@ export class EngineVaultHost implements VaultHost {
     const vaults = await new VaultRegistry(this.env.home).list();
     if (vaults.length === 0) return;
     const registered = vaults[0]!;
-    this.reopen = new OpenRetry<LocalVault>(() => openVault(this.env, registered.folder), isWorthRetrying, {
+    const open = () => openVault(this.env, registered.folder).catch(async (err: unknown) => {
+      throw await asMissingDestination(this.env.home, registered, err);
+    });
+    this.reopen = new OpenRetry<LocalVault>(open, isWorthRetrying, {
       onWaiting: async ({ error, nextTryAt }) => {
         this.waiting = { status: await waitingStatus(this.env.home, registered, error, nextTryAt), error };
         this.changed({ type: 'waiting', status: this.waiting.status });

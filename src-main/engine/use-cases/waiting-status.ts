@@ -1,3 +1,6 @@
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { MissingContainerError, StoreError } from '../ports/store-errors.ts';
 import type { VaultStatus } from '../ports/vault-service.ts';
 import { loadSettings } from '../journal/settings-store.ts';
 import { loadIndex } from '../sync/local-index.ts';
@@ -33,4 +36,21 @@ export async function waitingStatus(
     errorCode: statusErrorCode(error, remote),
     nextRetry: new Date(nextTryAt).toISOString(),
   };
+}
+
+/**
+ * A folder destination that is there but empty is the mount point of a disk that is not plugged in (or
+ * not mounted yet): opening it fails on the missing key slot, which reads like a key problem. Said as
+ * what it is, a missing destination, so the host waits for it instead of giving up. Any other failure
+ * is returned as it was.
+ */
+export async function asMissingDestination(home: string, vault: { vaultId: string }, err: unknown): Promise<unknown> {
+  if (err instanceof StoreError) return err;
+  const settings = await loadSettings(vaultPaths(home, vault.vaultId).settings).catch(() => null);
+  if (!settings?.remote.startsWith('file://')) return err;
+  const dir = fileURLToPath(settings.remote);
+  const entries = await readdir(dir).catch(() => null);
+  return entries !== null && entries.length === 0
+    ? new MissingContainerError(`the destination folder ${dir} is empty: is its disk plugged in?`, { cause: err })
+    : err;
 }

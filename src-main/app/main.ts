@@ -1,6 +1,6 @@
 // Electron main: wires the engine (through a VaultHost), the window, the tray, notifications and IPC.
 // Closing the window hides it; the engine keeps syncing until Quit.
-import { app, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { showNotices } from './notifications.ts';
 import { registerAppScheme, serveAppScheme } from './protocol.ts';
 import { hardenSession } from './session.ts';
 import { AppTray } from './tray.ts';
+import type { TrayInput } from './tray-state.ts';
 import { createMainWindow, guardWebContents } from './windows.ts';
 
 const KEY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
@@ -24,6 +25,8 @@ let mainWindow: BrowserWindow | null = null;
 let quitting = false;
 
 registerAppScheme();
+// Every renderer sandboxed, whatever a window's own options say (must run before 'ready').
+app.enableSandbox();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -37,7 +40,11 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true;
   });
   app.whenReady().then(start).catch((err: unknown) => {
-    console.error('Coffer failed to start:', err instanceof Error ? err.message : err);
+    // Only what waiting cannot cure ends up here (a destination that is away does not: the host waits).
+    // Say it in a dialog too: an app started from a menu or at login has no terminal.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error('Coffer failed to start:', message);
+    dialog.showErrorBox('Coffer could not start', message);
     app.exit(1);
   });
 }
@@ -72,18 +79,23 @@ async function start(): Promise<void> {
 
   const tray = new AppTray({
     open: openWindow,
+    // The window shows the Unlock view while the vault is locked.
+    unlock: openWindow,
     syncNow: () => void host.service()?.syncNow().catch(() => undefined),
     pause: () => void host.service()?.pause().then(refresh),
     resume: () => void host.service()?.resume().then(refresh),
     quit: () => app.quit(),
   }, path.join(app.getAppPath(), 'assets'));
-  const onStatus = (s: VaultStatus): void => {
-    tray.update(s);
-    notify(planner.fromStatus(s));
+  /** Tray and notifications for one moment; the decisions are tray-state.ts and notice-planner.ts. */
+  const show = (input: TrayInput): void => {
+    tray.update(input);
+    notify(planner.fromHost(input));
   };
+  // A status event comes from the running vault or from the host waiting for the destination.
+  const onStatus = (s: VaultStatus): void => show({ status: s, locked: false });
   async function refresh(): Promise<void> {
     const svc = host.service();
-    if (svc === null) return tray.update(null);
+    if (svc === null) return show({ status: host.waitingStatus?.() ?? null, locked: host.isLocked?.() ?? false });
     onStatus(await svc.status());
   }
   async function checkKeys(): Promise<void> {
@@ -95,12 +107,15 @@ async function start(): Promise<void> {
     if (e.type === 'status') onStatus(e.status);
     if (e.type === 'key') notify(planner.fromKeys([e.status]));
   });
-  relay.attach(host.service());
+  const unfollow = relay.follow(host);
+  // Locked once the destination came back, or opened after a retry: the tray follows.
+  const stopHostChanges = host.onChange?.(() => void refresh().catch(() => undefined));
   const dispatch = createDispatcher({
     host,
     onVaultCreated: (svc) => {
       relay.attach(svc);
       void refresh();
+      void svc.settings().then((st) => applyLoginItem(app, st.launchAtLogin)).catch(() => undefined);
     },
     onRecoverySaved: () => writeFile(path.join(stateDir, 'recovery-kit-saved'), new Date().toISOString()),
   });
@@ -109,7 +124,7 @@ async function start(): Promise<void> {
 
   const svc = host.service();
   if (svc !== null) {
-    void svc.settings().then((s) => applyLoginItem(app, s.launchAtLogin)).catch(() => undefined);
+    void svc.settings().then((st) => applyLoginItem(app, st.launchAtLogin)).catch(() => undefined);
   }
   void refresh().catch(() => undefined);
   void checkKeys().catch(() => undefined);
@@ -119,6 +134,8 @@ async function start(): Promise<void> {
     // Close the engine (journal, watcher) before exiting; only once.
     clearInterval(keyTimer);
     event.preventDefault();
+    stopHostChanges?.();
+    unfollow();
     relay.close();
     tray.destroy();
     void closeThenExit(host);

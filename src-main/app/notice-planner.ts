@@ -5,7 +5,7 @@
 import type { Clock } from '../engine/ports/clock.ts';
 import type { KeyStatus } from '../engine/ports/key-provider.ts';
 import type { VaultStatus } from '../engine/ports/vault-service.ts';
-import { nextStep } from '../ipc/next-steps.ts';
+import { nextStep } from '../ipc/contract.ts';
 
 export interface Notice {
   id: string;

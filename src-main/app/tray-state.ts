@@ -1,7 +1,7 @@
 // What the tray shows for each engine state, as plain data (tray.ts turns it into Electron calls).
 // Icons are drawn here as small bitmaps so the states need no extra asset files.
 import type { SyncState, VaultStatus } from '../engine/ports/vault-service.ts';
-import { nextStep } from '../ipc/next-steps.ts';
+import { nextStep } from '../ipc/contract.ts';
 
 /**
  * 'idle' means "up to date, protecting": nothing else may look like it. 'locked': a passphrase vault

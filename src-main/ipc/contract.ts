@@ -397,6 +397,37 @@ export function createApiClient(transport: Transport): ApiClient {
   return api as unknown as ApiClient;
 }
 
+// ---- What to do about each kind of error a status shows (VaultStatus.errorCode): the renderer's error
+// state and the desktop shell's tray and notifications say the same. ----
+/** The folder of a file:/// destination, as people read it; null for other destinations. */
+export function destinationFolder(remote: string): string | null {
+  if (!remote.startsWith('file://')) return null;
+  try {
+    return decodeURIComponent(remote.slice('file://'.length));
+  } catch {
+    return remote.slice('file://'.length);
+  }
+}
+
+export function nextStep(code: z.output<typeof StatusErrorCode> | undefined, remote: string): string {
+  switch (code) {
+    case 'destination-missing': {
+      const folder = destinationFolder(remote);
+      return folder
+        ? `Plug in the disk at ${folder} (or make that folder available again). Coffer tries again on its own.`
+        : 'Make the destination available again. Coffer tries again on its own.';
+    }
+    case 'destination-unreachable':
+      return 'Check the network or credentials. Coffer tries again on its own.';
+    case 'access-denied':
+      return "Check the credentials (the AWS profile or keys) and the bucket's permissions, then retry.";
+    case 'files-not-stored':
+      return 'Close programs that hold these files open, or fix their permissions; Coffer retries them at the next pass.';
+    default:
+      return 'Retry. If it keeps failing, History has the details.';
+  }
+}
+
 // ---- Compile-time proof that the contract mirrors the ports (no runtime cost). ----
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;

@@ -6,6 +6,7 @@ import type { ChangeSource } from '../ports/change-source.ts';
 import { VaultSyncer, type SyncerOptions } from './vault-sync.ts';
 import { Maintenance, maintainedSync } from './maintenance.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
+import { PassStoppedError } from '../sync/pass-stop.ts';
 import { loadIndex } from '../sync/local-index.ts';
 import { PeriodicTask } from './periodic-task.ts';
 import { DEFAULT_POLL_SECONDS } from '../journal/settings-store.ts';
@@ -54,7 +55,8 @@ export class VaultRunner {
     private readonly events: RunnerEvents = {},
     private readonly opts: { clock?: Clock; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource; syncer?: SyncerOptions } = {},
   ) {
-    this.syncer = new VaultSyncer(vault, { ...opts.syncer, onProgress: (p) => events.onProgress?.(p) });
+    // Pause stops a running pass at its next safe point (between files, before the commit).
+    this.syncer = new VaultSyncer(vault, { ...opts.syncer, onProgress: (p) => events.onProgress?.(p), stopRequested: () => this.paused });
     this.maintenance = new Maintenance(vault, opts.clock ?? vault.clock);
   }
 
@@ -107,9 +109,14 @@ export class VaultRunner {
     return this.exclusive(() => this.pass({ scope: 'all', reason: 'requested' }, opts.allowMassDelete));
   }
 
+  /**
+   * Pauses: no new pass starts, and a running one stops at its next safe point (between files, before
+   * the commit; sync/pass-stop.ts). Resolves once nothing runs any more.
+   */
   async pause(): Promise<void> {
     this.paused = true;
     this.setState('paused');
+    await this.chain.catch(() => undefined);
   }
 
   async resume(): Promise<void> {
@@ -166,6 +173,11 @@ export class VaultRunner {
       this.setState(this.paused ? 'paused' : this.problems.length > 0 ? 'error' : r.state);
       return summary;
     } catch (err) {
+      if (err instanceof PassStoppedError) {
+        // Paused meanwhile: not an error; the next pass (after Resume) picks up what this one stored.
+        this.setState('paused');
+        return { uploaded: 0, deleted: 0, renamed: 0, skipped: 0, errors: 0, bytes: 0, state: 'paused' };
+      }
       this.beforePollFailure = null; // this failure is what the state shows now
       this.massDelete = err instanceof MassDeleteError ? { wouldDelete: err.wouldDelete, total: err.total } : undefined;
       this.lastError = err instanceof MassDeleteError

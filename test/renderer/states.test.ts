@@ -36,6 +36,7 @@ describe('destination missing at start', () => {
     expect(screen.getAllByRole('button').map((b) => b.textContent?.trim())).toEqual(['Retry']);
     expect(screen.queryByTestId('failures')).toBeNull();
     expect(document.body.textContent).not.toContain('No failures');
+    expect(screen.queryByTestId('bytes-chart')).toBeNull();
 
     // Retry while the disk is still away: the same error is not said twice.
     await fireEvent.click(screen.getByTestId('retry-sync'));

@@ -35,7 +35,8 @@ export class VaultState {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const at = status.nextRetry ? Date.parse(status.nextRetry) : NaN;
-    if (Number.isNaN(at)) return;
+    // A time already well past (clocks apart, a stale event) schedules nothing: no loop of reloads.
+    if (Number.isNaN(at) || at + 1500 < Date.now()) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.load();

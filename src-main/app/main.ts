@@ -13,7 +13,7 @@ import { forwardEvents, registerIpcHandlers } from './ipc-main.ts';
 import { electronDialogs } from './host-dialogs.ts';
 import { HIDDEN_ARG, applyLoginItem, syncLoginItem } from './login-item.ts';
 import { NoticePlanner } from './notice-planner.ts';
-import { overallTrayStatus } from './overall-state.ts';
+import { overallState, overallTrayStatus } from './overall-state.ts';
 import { showNotices } from './notifications.ts';
 import { registerAppScheme, serveAppScheme } from './protocol.ts';
 import { hardenSession } from './session.ts';
@@ -26,6 +26,8 @@ let mainWindow: BrowserWindow | null = null;
 let quitting = false;
 
 registerAppScheme();
+// Every renderer sandboxed, whatever a window's own options say (must run before 'ready').
+app.enableSandbox();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -39,7 +41,11 @@ if (!app.requestSingleInstanceLock()) {
     quitting = true;
   });
   app.whenReady().then(start).catch((err: unknown) => {
-    console.error('Coffer failed to start:', err instanceof Error ? err.message : err);
+    // Only what waiting cannot cure ends up here (a destination that is away does not: the host waits).
+    // Say it in a dialog too: an app started from a menu or at login has no terminal.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error('Coffer failed to start:', message);
+    dialog.showErrorBox('Coffer could not start', message);
     app.exit(1);
   });
 }
@@ -85,18 +91,26 @@ async function start(): Promise<void> {
 
   const tray = new AppTray({
     open: openWindow,
+    // The window shows the Unlock view while a vault is locked.
+    unlock: openWindow,
     syncNow: () => void everyService((svc) => svc.syncNow()),
     pause: () => void everyService((svc) => svc.pause()).then(refresh),
     resume: () => void everyService((svc) => svc.resume()).then(refresh),
     quit: () => app.quit(),
   }, path.join(app.getAppPath(), 'assets'));
+  // A status event comes from a running vault or from a folder waiting for its destination.
   const onStatus = (s: VaultStatus, vaultId?: string): void => {
     void refresh().catch(() => undefined);
     notify(plannerOf(vaultId).fromStatus(s));
   };
-  /** The tray shows the state over all folders (overall-state.ts). */
+  /**
+   * The tray shows the state over all folders (overall-state.ts), locked when one is (tray-state.ts);
+   * each locked folder is announced once per lock (notice-planner.ts).
+   */
   async function refresh(): Promise<void> {
-    tray.update(overallTrayStatus(await host.folders()));
+    const folders = await host.folders();
+    tray.update({ status: overallTrayStatus(folders), locked: overallState(folders).state === 'locked' });
+    for (const f of folders) if (f.state === 'locked') notify(plannerOf(f.vaultId).fromHost({ status: null, locked: true }));
   }
   async function checkKeys(): Promise<void> {
     for (const svc of host.runningServices()) notify(plannerOf(svc.vaultId).fromKeys(await svc.keys()));
@@ -106,12 +120,16 @@ async function start(): Promise<void> {
     if (e.type === 'status') onStatus(e.status, e.vaultId);
     if (e.type === 'key') notify(plannerOf(e.vaultId).fromKeys([e.status]));
   });
-  const followCreated = relay.followHost(host);
+  const followed = relay.followHost(host);
+  const followCreated = followed.onVaultCreated;
+  // Locked once the destination came back, or opened after a retry: the tray follows.
+  const stopHostChanges = host.onChange?.(() => void refresh().catch(() => undefined));
   const dispatch = createDispatcher({
     host,
     onVaultCreated: (svc) => {
       followCreated(svc);
       void refresh();
+      void svc.settings().then((st) => applyLoginItem(app, st.launchAtLogin)).catch(() => undefined);
     },
     onRecoverySaved: () => writeFile(path.join(stateDir, 'recovery-kit-saved'), new Date().toISOString()),
     dialogs: electronDialogs(dialog, () => mainWindow),
@@ -121,7 +139,7 @@ async function start(): Promise<void> {
 
   const svc = host.service();
   if (svc !== null) {
-    void svc.settings().then((s) => applyLoginItem(app, s.launchAtLogin)).catch(() => undefined);
+    void svc.settings().then((st) => applyLoginItem(app, st.launchAtLogin)).catch(() => undefined);
   }
   void refresh().catch(() => undefined);
   void checkKeys().catch(() => undefined);
@@ -131,6 +149,8 @@ async function start(): Promise<void> {
     // Close the engine (journal, watcher) before exiting; only once.
     clearInterval(keyTimer);
     event.preventDefault();
+    stopHostChanges?.();
+    followed.stop();
     relay.close();
     tray.destroy();
     void closeThenExit(host);

@@ -5,6 +5,7 @@
 import type { Clock } from '../engine/ports/clock.ts';
 import type { KeyStatus } from '../engine/ports/key-provider.ts';
 import type { VaultStatus } from '../engine/ports/vault-service.ts';
+import { nextStep } from '../ipc/contract.ts';
 
 export interface Notice {
   id: string;
@@ -22,9 +23,28 @@ export class NoticePlanner {
   readonly #clock: Clock;
   #inError = false;
   #outages = 0;
+  #locked = false;
+  #locks = 0;
 
   constructor(clock: Clock) {
     this.#clock = clock;
+  }
+
+  /**
+   * Notices for what the host reports: a vault that is locked (it syncs nothing until unlocked, e.g.
+   * after starting at login without its passphrase) is announced once per lock; otherwise the status.
+   */
+  fromHost(input: { status: VaultStatus | null; locked: boolean }): Notice[] {
+    if (input.locked) {
+      if (this.#locked) return [];
+      this.#locked = true;
+      return this.#fresh([{
+        id: `locked:${++this.#locks}`, title: 'Coffer is locked',
+        body: 'Your files are not being protected until you unlock the vault. Choose Unlock… in the Coffer menu.', urgency: 'critical',
+      }]);
+    }
+    this.#locked = false;
+    return input.status ? this.fromStatus(input.status) : [];
   }
 
   /** Notices for a new engine status: the error state and each new failure. */
@@ -33,7 +53,9 @@ export class NoticePlanner {
     // One notice per outage: entering the error state announces it; further errors (each retry names
     // another object) stay quiet until the vault has been healthy again.
     if (status.state === 'error' && !this.#inError) {
-      out.push({ id: `error:${++this.#outages}`, title: 'Coffer cannot sync', body: status.error ?? 'Sync stopped with an error. Open Coffer to retry.', urgency: 'critical' });
+      const what = status.error ?? 'Sync stopped with an error.';
+      const body = status.errorCode ? `${what} ${nextStep(status.errorCode, status.remote)}` : `${what} Open Coffer to retry.`;
+      out.push({ id: `error:${++this.#outages}`, title: 'Coffer cannot sync', body, urgency: 'critical' });
     }
     if (status.state === 'error') this.#inError = true;
     else if (status.state === 'up-to-date') this.#inError = false;

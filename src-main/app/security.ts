@@ -26,6 +26,8 @@ export function constructSecureWindow<W>(
   BrowserWindow: WindowConstructor<W>,
   preload: string,
   options: Omit<BrowserWindowConstructorOptions, 'webPreferences'>,
+  /** Electron's `app` (its isPackaged): a packaged build never opens DevTools. */
+  runtime: { isPackaged: boolean },
 ): W {
   return new BrowserWindow({
     ...options,
@@ -46,14 +48,9 @@ export function constructSecureWindow<W>(
       safeDialogs: true,
       // Middle-click would otherwise open links in a new window, bypassing will-navigate.
       disableBlinkFeatures: 'Auxclick',
-      devTools: !isPackagedRuntime(),
+      devTools: !runtime.isPackaged,
     },
   });
-}
-
-function isPackagedRuntime(): boolean {
-  // Electron sets process.defaultApp only when run as `electron path/to/app` (development).
-  return !(process as { defaultApp?: boolean }).defaultApp;
 }
 
 /** True when `url` belongs to our own pages (scheme and host exact, any path). */

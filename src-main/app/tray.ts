@@ -1,13 +1,14 @@
-// The tray: state icon and the Pause / Resume / Open / Sync now / Quit menu. It is what stays when the
+// The tray: state icon and the Unlock / Pause / Resume / Open / Sync now / Quit menu. It is what stays when the
 // window is closed, so the engine keeps running and the user can still see it.
 import { Menu, Tray, nativeImage } from 'electron';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { VaultStatus } from '../engine/ports/vault-service.ts';
-import { menuEnablement, trayIconBitmap, trayStateOf, trayTooltip, type TrayState } from './tray-state.ts';
+import { trayIconBitmap, trayView, type TrayInput, type TrayState } from './tray-state.ts';
 
 export interface TrayActions {
   open(): void;
+  /** Opens the window, which shows the Unlock view while the vault is locked. */
+  unlock(): void;
   syncNow(): void;
   pause(): void;
   resume(): void;
@@ -25,21 +26,23 @@ export class AppTray {
   constructor(actions: TrayActions, assetsDir: string) {
     this.#actions = actions;
     this.#assetsDir = assetsDir;
-    this.#tray = new Tray(this.#icon('idle'));
+    this.#tray = new Tray(this.#icon('off'));
     this.#tray.on('click', () => actions.open());
-    this.update(null);
+    this.update({ status: null, locked: false });
   }
 
-  update(status: VaultStatus | null): void {
-    const state = trayStateOf(status?.state ?? 'not-configured');
-    if (state !== this.#shown) {
-      this.#tray.setImage(this.#icon(state));
-      this.#shown = state;
+  /** The decisions are tray-state.ts trayView's (Node-tested); this only applies them. */
+  update(input: TrayInput): void {
+    const view = trayView(input);
+    if (view.state !== this.#shown) {
+      this.#tray.setImage(this.#icon(view.state));
+      this.#shown = view.state;
     }
-    this.#tray.setToolTip(trayTooltip(status));
-    const on = menuEnablement(status?.state ?? null);
+    this.#tray.setToolTip(view.tooltip);
+    const on = view.menu;
     const a = this.#actions;
     this.#tray.setContextMenu(Menu.buildFromTemplate([
+      ...(view.unlock ? [{ label: 'Unlock…', click: () => a.unlock() }] : []),
       { label: 'Open Coffer', click: () => a.open() },
       { type: 'separator' },
       { label: 'Sync now', enabled: on.syncNow, click: () => a.syncNow() },

@@ -1,5 +1,5 @@
 // The one place that constructs BrowserWindows, and the guards every one of them gets.
-import { BrowserWindow, shell, type WebContents } from 'electron';
+import { BrowserWindow, app, shell, type WebContents } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_START_URL, constructSecureWindow, isAllowedExternalUrl, isAppUrl } from './security.ts';
@@ -24,7 +24,7 @@ export function createMainWindow(opts: MainWindowOptions = {}): BrowserWindow {
     show: false,
     title: 'Coffer',
     ...(opts.iconPath ? { icon: opts.iconPath } : {}),
-  });
+  }, app);
   guardWebContents(win.webContents);
   win.once('ready-to-show', () => win.show());
   win.on('close', (e) => {

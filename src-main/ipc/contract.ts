@@ -13,8 +13,8 @@
  *   without the member's public key (docs/TEAMS.md): the Team view shows it once, in the invite dialog,
  *   says it is a secret until used, and drops it when the dialog closes.
  * Secrets that travel the other way, renderer -> main, are never echoed: the passphrase in createVault,
- * joinVault and unlock, the recovery key in joinVault, the join code in joinTeam, and the S3 secret
- * access key in createVault, joinVault and testDestination.
+ * joinVault and unlock, the recovery key in joinVault and unlock, the join code in joinTeam, and the S3
+ * secret access key in createVault, joinVault and testDestination.
  *
  * Validation: requests are z.strictObject (unknown keys are an error). Responses are z.object, which
  * strips unknown keys: main parses every engine result with the response schema before sending, so a
@@ -68,7 +68,9 @@ export const HistoryAction = z.enum(['upload', 'delete', 'rename', 'skip', 'erro
 
 export const SyncProgress = z.object({
   filesDone: Count, filesTotal: Count, bytesDone: Bytes, bytesTotal: Bytes, etaSeconds: Bytes.optional(),
+  bytesPerSecond: Bytes.optional(), currentFile: z.string().max(MAX_PATH).optional(),
 });
+export const StatusErrorCode = z.enum(['destination-missing', 'destination-unreachable', 'access-denied', 'files-not-stored', 'sync-failed']);
 export const VaultStatus = z.object({
   state: SyncState,
   folder: z.string().max(MAX_PATH),
@@ -81,6 +83,9 @@ export const VaultStatus = z.object({
   progress: SyncProgress.optional(),
   error: Text.optional(),
   massDelete: z.object({ wouldDelete: Count, total: Count }).optional(),
+  errorCode: StatusErrorCode.optional(),
+  nextRetry: Time.optional(),
+  totalsFromCache: z.boolean().optional(),
 });
 export const SyncSummary = z.object({
   uploaded: Count, deleted: Count, renamed: Count, skipped: Count, errors: Count, bytes: Bytes, state: SyncState,
@@ -235,6 +240,13 @@ export const DestinationRequest = z.strictObject({
   message: 'give both the access key id and the secret, or neither', path: ['accessKeyId'],
 });
 export const DestinationCheck = z.object({ ok: z.boolean(), message: Text });
+/** VaultHost.unlock: exactly one of the passphrase and the recovery key. */
+export const UnlockRequest = z.strictObject({
+  passphrase: Passphrase.optional(),
+  recoveryKey: z.string().trim().min(1).max(4096).optional(),
+}).refine((r) => (r.passphrase === undefined) !== (r.recoveryKey === undefined), {
+  message: 'give either the passphrase or the recovery key, not both', path: ['passphrase'],
+});
 /** VaultHost.joinTeam: the join code names the vault, so no destination is asked. */
 export const JoinTeamRequest = z.strictObject({
   code: z.string().min(1).max(16 * 1024).regex(/^coffer-join1:[\w-]+\.[\w-]+$/, 'a join code looks like coffer-join1:….…'),
@@ -406,9 +418,10 @@ export const commands = {
   confirmRecoverySaved: { request: Empty, response: Void },
   /**
    * VaultHost.unlock: a passphrase vault whose app started without the passphrase (other commands then
-   * answer 'key-unavailable'). The passphrase travels renderer -> main only and is never echoed.
+   * answer 'key-unavailable'), opened with the passphrase or with the recovery key (exactly one). Both
+   * travel renderer -> main only and are never echoed.
    */
-  unlock: { request: z.strictObject({ passphrase: z.string().min(1).max(1024) }), response: Void },
+  unlock: { request: UnlockRequest, response: Void },
   /** VaultHost.folders: every folder this app protects, its state, and which one the commands act on. */
   folders: { request: Empty, response: FolderList },
   /** VaultHost.selectFolder: the other commands act on this vault from now on; answers the folders. */
@@ -519,6 +532,37 @@ export function createApiClient(transport: Transport): ApiClient {
 
 /** Commands of the host, not of a vault: the wizard's checks and the desktop app's dialogs. */
 type HostCommands = 'checkFolder' | 'testDestination' | 'hostFeatures' | 'pickFolder' | 'saveRecoveryKit';
+
+// ---- What to do about each kind of error a status shows (VaultStatus.errorCode): the renderer's error
+// state and the desktop shell's tray and notifications say the same. ----
+/** The folder of a file:/// destination, as people read it; null for other destinations. */
+export function destinationFolder(remote: string): string | null {
+  if (!remote.startsWith('file://')) return null;
+  try {
+    return decodeURIComponent(remote.slice('file://'.length));
+  } catch {
+    return remote.slice('file://'.length);
+  }
+}
+
+export function nextStep(code: z.output<typeof StatusErrorCode> | undefined, remote: string): string {
+  switch (code) {
+    case 'destination-missing': {
+      const folder = destinationFolder(remote);
+      return folder
+        ? `Plug in the disk at ${folder} (or make that folder available again). Coffer tries again on its own.`
+        : 'Make the destination available again. Coffer tries again on its own.';
+    }
+    case 'destination-unreachable':
+      return 'Check the network or credentials. Coffer tries again on its own.';
+    case 'access-denied':
+      return "Check the credentials (the AWS profile or keys) and the bucket's permissions, then retry.";
+    case 'files-not-stored':
+      return 'Close programs that hold these files open, or fix their permissions; Coffer retries them at the next pass.';
+    default:
+      return 'Retry. If it keeps failing, History has the details.';
+  }
+}
 
 // ---- Compile-time proof that the contract mirrors the ports (no runtime cost). ----
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -37,8 +37,16 @@ interface Ctx {
 }
 
 const handlers: Handlers = {
-  status: (_r, c) => c.service().status(),
-  syncNow: (r, c) => c.service().syncNow(r),
+  // While the destination is away the host answers from local state (a status that says what to do).
+  status: async (_r, c) => c.opts.host.waitingStatus?.() ?? c.service().status(),
+  syncNow: async (r, c) => {
+    const { host } = c.opts;
+    if (!host.waitingStatus?.() || !host.retryNow) return c.service().syncNow(r);
+    // The one Retry of the error state: try to open the vault now, then sync as asked.
+    const service = await host.retryNow();
+    c.opts.onVaultCreated?.(service);
+    return service.syncNow(r);
+  },
   pause: (_r, c) => c.service().pause(),
   resume: (_r, c) => c.service().resume(),
   history: (r, c) => c.service().history(r),
@@ -100,7 +108,7 @@ const handlers: Handlers = {
     if (!host.unlock || !host.isLocked?.()) throw new ApiError('invalid-request', 'There is no locked vault to unlock');
     // Unlock first, on its own line: inside `onVaultCreated?.(…)` the call would be skipped when no
     // listener is set (optional calls do not evaluate their arguments).
-    const service = await host.unlock(r.passphrase);
+    const service = await host.unlock(r.recoveryKey !== undefined ? { recoveryKey: r.recoveryKey } : { passphrase: r.passphrase! });
     c.opts.onVaultCreated?.(service);
   },
 };
@@ -134,6 +142,8 @@ export function createDispatcher(opts: DispatchOptions): Dispatch {
       const failed = svc === null ? opts.host.selectedError?.() : null;
       if (failed) throw failed;
       if (svc === null && opts.host.isLocked?.()) throw new ApiError('key-unavailable', 'The vault is locked: enter its passphrase to unlock it');
+      const waiting = svc === null ? opts.host.waitingStatus?.() : null;
+      if (waiting) throw new ApiError('store-error', waiting.error ?? 'The destination cannot be reached');
       if (svc === null) throw new ApiError('not-configured', 'No vault is set up yet: finish the first-run setup');
       return svc;
     },

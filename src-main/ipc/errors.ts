@@ -26,6 +26,8 @@ const BY_NAME: Record<string, ErrorCode> = {
   // A restore refused before writing: the target is a file, or holds files and no choice was made.
   RestoreTargetError: 'invalid-request',
   RestoreConflictError: 'invalid-request',
+  // The vault needs its passphrase (use-cases/vault-host.ts): the UI shows the unlock form.
+  PassphraseRequiredError: 'key-unavailable',
 };
 
 export function errorCodeOf(err: unknown): ErrorCode {

@@ -18,16 +18,33 @@ export class EventRelay {
   }
 
   /**
-   * Follows a host: every vault's events when it keeps several (host.subscribe), else its one service's.
-   * Returns what the host's dispatcher calls after createVault, joinVault or joinTeam (onVaultCreated).
+   * Follows a host: every vault's events when it keeps several (host.subscribe: a multi-folder host
+   * tags its folders' waiting statuses and events itself), else its one service's and what the host
+   * changes on its own (follow()). Returns what the dispatcher calls after createVault, joinVault or
+   * joinTeam (onVaultCreated), and the stop function.
    */
-  followHost(host: VaultHost): (service: VaultService) => void {
+  followHost(host: VaultHost): { onVaultCreated: (service: VaultService) => void; stop: () => void } {
     if (host.subscribe) {
       this.attach({ subscribe: (l) => host.subscribe!(l) });
-      return () => undefined;
+      return { onVaultCreated: () => undefined, stop: () => this.attach(null) };
     }
+    return { onVaultCreated: (service) => this.attach(service), stop: this.follow(host) };
+  }
+
+  /**
+   * Follows the host's service and what the host changes on its own: the waiting status while the
+   * destination is away goes out as a status event, and the service opened after a retry is attached
+   * (with its status sent at once: the runner started before the relay could listen). Returns the stop function.
+   */
+  follow(host: VaultHost): () => void {
     this.attach(host.service());
-    return (service) => this.attach(service);
+    const stop = host.onChange?.((change) => {
+      if (change.type === 'waiting') this.publish({ type: 'status', status: change.status });
+      if (change.type !== 'opened') return;
+      this.attach(change.service);
+      void change.service.status().then((status) => this.publish({ type: 'status', status }), () => undefined);
+    });
+    return stop ?? (() => undefined);
   }
 
   /** Validates and fans one event out; malformed events are dropped rather than forwarded. */

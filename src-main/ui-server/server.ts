@@ -35,7 +35,9 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
   const token = opts.token ?? newToken();
   if (token.length < 16) throw new Error('startUiServer: the token must be at least 16 characters');
   const relay = new EventRelay();
-  const dispatch = createDispatcher({ host: opts.host, onVaultCreated: relay.followHost(opts.host) });
+  const followed = relay.followHost(opts.host);
+  const unfollow = followed.stop;
+  const dispatch = createDispatcher({ host: opts.host, onVaultCreated: followed.onVaultCreated });
   const headers = securityHeaders({ connectSelf: true });
   const streams = new Set<() => void>();
   let port = 0;
@@ -102,6 +104,7 @@ export async function startUiServer(opts: UiServerOptions): Promise<UiServer> {
     token,
     async close() {
       for (const end of streams) end();
+      unfollow();
       relay.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

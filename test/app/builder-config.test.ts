@@ -16,6 +16,7 @@ type Cfg = {
   appId: string; productName: string; asar: boolean; files: (string | { filter: string[] })[]; icon: string;
   electronFuses: Record<string, boolean>;
   linux: { target: string[] }; mac: { target: string[] }; win: { target: string[] };
+  publish?: { provider: string; owner?: string; repo?: string }[];
 };
 
 async function load(): Promise<Cfg> {
@@ -52,5 +53,9 @@ describe('electron-builder.yml', () => {
     const files = cfg.files.flatMap((f) => (typeof f === 'string' ? [f] : f.filter));
     expect(files).toEqual(expect.arrayContaining(['dist/src-main/**/*', 'dist-renderer/**/*', 'package.json']));
     expect(existsSync(cfg.icon)).toBe(true);
+  });
+
+  it('publishes releases and their update feed to the project\'s GitHub releases (README "Updates")', () => {
+    expect(cfg.publish).toEqual([expect.objectContaining({ provider: 'github', owner: 'coffer-vault', repo: 'coffer' })]);
   });
 });

@@ -52,9 +52,9 @@ describe('NoticePlanner', () => {
 });
 
 describe('tray state', () => {
-  it('maps engine states to idle / syncing / paused / error', () => {
+  it('maps engine states to idle / syncing / paused / error, and idle only to up to date', () => {
     expect(trayStateOf('up-to-date')).toBe('idle');
-    expect(trayStateOf('not-configured')).toBe('idle');
+    expect(trayStateOf('not-configured')).toBe('off');
     expect(trayStateOf('syncing')).toBe('syncing');
     expect(trayStateOf('error')).toBe('error');
     expect(trayStateOf('paused')).toBe('paused');
@@ -85,15 +85,15 @@ describe('tray state', () => {
 });
 
 describe('launch at login', () => {
-  it('registers with the OS when the setting changes, starting hidden', async () => {
+  it('registers with the OS (macOS, Windows) when the setting changes, starting hidden', async () => {
     const calls: unknown[] = [];
     const app = { setLoginItemSettings: (s: unknown) => void calls.push(s) };
-    const dispatch = syncLoginItem(createDispatcher({ host: fakeHost() }), app);
+    const dispatch = syncLoginItem(createDispatcher({ host: fakeHost() }), app, 'darwin');
     await dispatch('updateSettings', { patch: { launchAtLogin: true } });
     await dispatch('status', {});
     await dispatch('updateSettings', { patch: { launchAtLogin: 'yes' } });
     expect(calls).toEqual([{ openAtLogin: true, openAsHidden: true, args: [HIDDEN_ARG] }]);
-    applyLoginItem(app, false);
+    await applyLoginItem(app, false, 'win32');
     expect(calls.at(-1)).toEqual({ openAtLogin: false, openAsHidden: true, args: [] });
   });
 });

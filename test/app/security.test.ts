@@ -26,7 +26,7 @@ class FakeWindow {
 describe('window construction', () => {
   it('isolates, sandboxes and disables node for every window, whatever the caller passes', () => {
     const hostile = { width: 10, webPreferences: { nodeIntegration: true, sandbox: false } } as BrowserWindowConstructorOptions;
-    const win = constructSecureWindow(FakeWindow, '/x/preload.js', hostile);
+    const win = constructSecureWindow(FakeWindow, '/x/preload.js', hostile, { isPackaged: true });
     expect(win.options.width).toBe(10);
     expect(win.options.webPreferences).toMatchObject({
       preload: '/x/preload.js',
@@ -44,9 +44,22 @@ describe('window construction', () => {
     expect(win.options.webPreferences?.enableBlinkFeatures).toBeUndefined();
   });
 
+  it('opens DevTools only in an unpackaged (development) run', () => {
+    expect(constructSecureWindow(FakeWindow, '/p.js', {}, { isPackaged: true }).options.webPreferences?.devTools).toBe(false);
+    expect(constructSecureWindow(FakeWindow, '/p.js', {}, { isPackaged: false }).options.webPreferences?.devTools).toBe(true);
+  });
+
+  it('main.ts turns the sandbox on for every renderer before the app is ready', async () => {
+    const main = await readFile('src-main/app/main.ts', 'utf8');
+    const sandboxAt = main.indexOf('app.enableSandbox();');
+    expect(sandboxAt).toBeGreaterThan(-1);
+    expect(sandboxAt).toBeLessThan(main.indexOf('app.whenReady()'));
+  });
+
   it('windows.ts builds windows only through constructSecureWindow, and nothing else constructs one', async () => {
     const src = await readFile('src-main/app/windows.ts', 'utf8');
     expect(src).toMatch(/constructSecureWindow\(BrowserWindow, PRELOAD_PATH/);
+    expect(src).toMatch(/\}, app\);/);
     expect(src).toMatch(/setWindowOpenHandler[\s\S]*action: 'deny'/);
     expect(src).toMatch(/will-navigate/);
     for (const f of ['windows.ts', 'main.ts', 'tray.ts', 'notifications.ts', 'protocol.ts', 'ipc-main.ts', 'session.ts']) {

@@ -41,4 +41,40 @@ describe('the app engine with a passphrase vault and no passphrase at start', ()
     expect(await dispatch('unlock', { passphrase: 'again' })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     await host.close();
   });
+
+  it('opens with the recovery key instead of the passphrase, refuses a wrong key, and takes exactly one of the two', async () => {
+    sb = await sandbox('a passphrase nobody remembers');
+    await writeFile(join(sb.folder, 'a.txt'), 'alpha');
+    const { vault, recoveryKey } = await initVault(sb, 'file');
+    await vault.close();
+    delete process.env.COFFER_PASSPHRASE;
+
+    const host = await openVaultHost({ stateDir: sb.home });
+    expect(host.isLocked()).toBe(true);
+    const dispatch = createDispatcher({ host });
+    expect(await dispatch('unlock', { passphrase: 'x', recoveryKey })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(await dispatch('unlock', {})).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    // Another vault's recovery key has the right shape but opens nothing here.
+    const other = await sandbox();
+    const { vault: otherVault, recoveryKey: otherKey } = await initVault(other, 'file');
+    await otherVault.close();
+    await other.cleanup();
+    const wrong = await dispatch('unlock', { recoveryKey: otherKey });
+    expect(wrong).toMatchObject({ ok: false });
+    expect(JSON.stringify(wrong)).not.toContain(otherKey);
+    expect(host.isLocked()).toBe(true);
+
+    expect(await dispatch('unlock', { recoveryKey: `  ${recoveryKey}\n` })).toMatchObject({ ok: true });
+    expect(host.isLocked()).toBe(false);
+    const synced = await dispatch('syncNow', {});
+    expect(synced).toMatchObject({ ok: true, value: { errors: 0 } });
+    expect(await dispatch('status', {})).toMatchObject({ ok: true, value: { folder: sb.folder, files: 1, state: 'up-to-date' } });
+    await host.close();
+
+    // The passphrase still opens the vault afterwards: the recovery key changed none of the key's copies.
+    process.env.COFFER_PASSPHRASE = 'a passphrase nobody remembers';
+    const again = await openVaultHost({ stateDir: sb.home });
+    expect(again.service()).not.toBeNull();
+    await again.close();
+  });
 });

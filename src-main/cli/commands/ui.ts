@@ -22,7 +22,11 @@ export async function uiCommand(ctx: CommandContext): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a number from 0 to 65535');
   const host = await openMultiVaultHost({ stateDir: ctx.env.home, passphrase: ctx.env.passphrase });
   const server = await startUiServer({ host, port, staticDir: rendererDir() });
-  ctx.out.result(`Coffer UI: open ${server.url}\n(the link carries a one-time token; keep it private. Ctrl-C to stop)`, { url: server.url, port: server.port });
+  ctx.out.result(`Coffer UI: open ${server.url}\n(the link carries this run's token, new each time coffer ui starts; keep it private. Ctrl-C to stop)`, { url: server.url, port: server.port });
+  // The destination away (an unplugged disk, no network) does not stop the UI: it shows the error state
+  // and the host keeps trying; say so here too, for whoever reads the terminal.
+  const waiting = host.waitingStatus();
+  if (waiting) ctx.out.info(`${waiting.error ?? 'The destination cannot be reached'}; Coffer keeps trying and the page shows what to do.`);
   // Ctrl-C, SIGTERM, or the parent (npx, a script) going away, however it was stopped.
   const parent = untilParentGone();
   await Promise.race([untilInterrupted(), parent.gone]);

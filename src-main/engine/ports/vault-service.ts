@@ -80,7 +80,21 @@ export interface VaultStatus {
   error?: string;
   /** The mass-delete guard paused the last pass: this many of the vault's files would be deleted. */
   massDelete?: { wouldDelete: number; total: number };
+  /** With state 'error': what kind of error, so the UI can give its next step (the message says what happened). */
+  errorCode?: StatusErrorCode;
+  /** The engine tries again on its own at this time (the destination was unreachable when the app started). */
+  nextRetry?: string;
+  /** files and bytes are the last counts this machine read: the destination could not be read just now. */
+  totalsFromCache?: boolean;
 }
+
+/**
+ * The kinds of error a status shows. destination-missing: a folder destination is not there (an
+ * unplugged disk); destination-unreachable: S3 did not answer (network, endpoint); access-denied: the
+ * credentials were refused; files-not-stored: the pass ran but some files could not be read; sync-failed:
+ * anything else.
+ */
+export type StatusErrorCode = 'destination-missing' | 'destination-unreachable' | 'access-denied' | 'files-not-stored' | 'sync-failed';
 
 export interface SyncProgress {
   filesDone: number;
@@ -88,6 +102,10 @@ export interface SyncProgress {
   bytesDone: number;
   bytesTotal: number;
   etaSeconds?: number;
+  /** Bytes read per second so far in this pass. */
+  bytesPerSecond?: number;
+  /** The file whose turn it is (a path inside the folder). */
+  currentFile?: string;
 }
 
 export interface SyncSummary {
@@ -309,8 +327,21 @@ export interface VaultHost {
   testDestination(req: DestinationRequest): Promise<DestinationCheck>;
   /** True when a vault is set up but waits for its passphrase (the app started without one). */
   isLocked?(): boolean;
-  /** Opens the locked vault with its passphrase; a wrong one is a KeyUnavailableError. */
-  unlock?(passphrase: string): Promise<VaultService>;
+  /**
+   * Opens the locked vault with its passphrase, or with its recovery key (a forgotten passphrase); a
+   * wrong one is a KeyUnavailableError.
+   */
+  unlock?(secret: UnlockSecret): Promise<VaultService>;
+  /**
+   * While the registered vault cannot be opened because its destination is away (an unplugged disk, no
+   * network): its status from local state (state 'error', errorCode, nextRetry); otherwise null. The host
+   * keeps trying with backoff and opens the vault when the destination is back.
+   */
+  waitingStatus?(): VaultStatus | null;
+  /** Tries to open the waiting vault now; rejects with why it still cannot. */
+  retryNow?(): Promise<VaultService>;
+  /** What the host changes on its own (a retry): hosts relay the status and follow the opened service. */
+  onChange?(listener: (change: HostChange) => void): () => void;
   /**
    * Several folders (use-cases/multi-vault-host.ts): every registered vault, each syncing on its own,
    * in registry order. A host with this keeps createVault, joinVault and joinTeam open while vaults exist
@@ -326,6 +357,15 @@ export interface VaultHost {
   /** Stops watching and closes the journal. */
   close(): Promise<void>;
 }
+
+/** How a locked vault is opened: its passphrase, or its recovery key instead. */
+export type UnlockSecret = { passphrase: string } | { recoveryKey: string };
+
+/**
+ * A change the host made without being asked: the waiting status after a failed try, the vault opened
+ * after a try succeeded, or the vault found locked (it needs its passphrase) once the destination came back.
+ */
+export type HostChange = { type: 'waiting'; status: VaultStatus } | { type: 'opened'; service: VaultService } | { type: 'locked' };
 
 export interface CreateVaultRequest {
   folder: string;

@@ -7,6 +7,9 @@ import type { SyncProgress } from '../ports/vault-service.ts';
  * filesTotal and is counted done at its turn, whatever happened to it, so the last report reaches the
  * total. Only file contents count as bytes: a folder's st_size is no work to upload.
  */
+/** Files at least this large are announced when their turn begins. */
+const LARGE_FILE = 8 * 1024 * 1024;
+
 export class PassProgress {
   private readonly progress: SyncProgress;
   private readonly started: number;
@@ -17,14 +20,27 @@ export class PassProgress {
     this.started = clock.now();
   }
 
+  /**
+   * A candidate's turn begins: it becomes the current file. Reported at once only for a large file (it
+   * takes a while, and the user should see what), so a folder of small files sends one event per file.
+   */
+  start(c: ScanEntry): void {
+    this.progress.currentFile = c.path;
+    if (c.kind === 'file' && c.size >= LARGE_FILE) this.report();
+  }
+
   /** One candidate's turn is over (stored, unchanged, skipped or failed). */
   done(c: ScanEntry): void {
     this.progress.filesDone++;
     if (c.kind === 'file') this.progress.bytesDone += c.size;
+    this.report();
+  }
+
+  private report(): void {
     if (!this.onProgress) return;
     const elapsed = (this.clock.now() - this.started) / 1000;
     const rate = elapsed > 0 ? this.progress.bytesDone / elapsed : 0;
     const etaSeconds = rate > 0 ? Math.round((this.progress.bytesTotal - this.progress.bytesDone) / rate) : undefined;
-    this.onProgress({ ...this.progress, etaSeconds });
+    this.onProgress({ ...this.progress, etaSeconds, ...(elapsed > 0 ? { bytesPerSecond: Math.round(rate) } : {}) });
   }
 }

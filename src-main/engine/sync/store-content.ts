@@ -12,6 +12,7 @@ import type { PassPlan } from './plan-pass.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { PassLog } from './pass-log.ts';
 import { PassProgress } from './pass-progress.ts';
+import { PassStoppedError } from './pass-stop.ts';
 
 export interface StoreContentDeps {
   root: string;
@@ -22,6 +23,8 @@ export interface StoreContentDeps {
   onProgress?: (p: SyncProgress) => void;
   /** The vault's chunker (keyed by its chunking secret); asked for only when a large file is stored. */
   chunker: () => Promise<FileChunker>;
+  /** Asked before each file: true stops the pass there (PassStoppedError), e.g. the user paused. */
+  stopRequested?: () => boolean;
   /** Files a restore wrote into the folder, by path: content the bucket holds already (vault/restored-contents.ts). */
   restoredContents?: () => Promise<ReadonlyMap<string, RestoredHint>>;
 }
@@ -61,6 +64,7 @@ export interface Stamp {
  * uploader dedups, packs, chunks, resumes; sync/content-uploader.ts). Journals, through the writer, an
  * intent before each object and 'uploaded' after it; the objects stay unreferenced until the commit.
  * A file that cannot be read is counted and named, never a failed pass; a store or key failure throws.
+ * `stopRequested` is asked before each file: the pass then stops there with a PassStoppedError.
  */
 export async function storeContent(
   deps: StoreContentDeps, plan: PassPlan, index: Pick<LocalIndex, 'inodes' | 'localMeta'>, stamp: Stamp,
@@ -118,7 +122,16 @@ export async function storeContent(
   const progress = new PassProgress(scan.candidates, deps.clock, deps.onProgress);
   const candidates = [...scan.candidates].sort((a, b) => a.size - b.size);
   uploader.expect(candidates);
+  let done = 0;
   for (const c of candidates) {
+    if (deps.stopRequested?.()) {
+      // A safe point: settle what is in flight (its objects are journaled as uploaded, for the next
+      // pass to reuse), then stop before anything is merged or committed.
+      await uploader.flush();
+      throw new PassStoppedError(done, candidates.length);
+    }
+    done++;
+    progress.start(c);
     const prev = own.get(c.path) ?? base.get(c.path);
     if (c.kind !== 'file') {
       const entry = notFileEntry(c, stamp);

@@ -69,6 +69,8 @@ export interface SyncPassDeps {
   canCommit?: boolean;
   /** Where the pass's time goes (`coffer sync --debug`). */
   phases?: PhaseTimer;
+  /** Asked before each file is stored: true stops the pass there, before any commit (sync/pass-stop.ts). */
+  stopRequested?: () => boolean;
 }
 
 export interface SyncRequest {

@@ -1,5 +1,5 @@
 import type {
-  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, FolderView, JoinTeamRequest, JoinVaultRequest, VaultEvent, VaultHost, VaultService,
+  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, FolderView, HostChange, UnlockSecret, VaultStatus, JoinTeamRequest, JoinVaultRequest, VaultEvent, VaultHost, VaultService,
 } from '../ports/vault-service.ts';
 import type { ConflictView } from '../ports/team.ts';
 import { VaultRegistry } from '../vault/registry.ts';
@@ -30,6 +30,7 @@ export class MultiVaultHost implements VaultHost {
   private readonly slots: Slot[] = [];
   private selectedId: string | null = null;
   private readonly listeners = new Set<(event: VaultEvent) => void>();
+  private readonly changeListeners = new Set<(change: HostChange) => void>();
   /** Adds run one at a time: two at once could both pass the overlap check for one folder. */
   private adding: Promise<unknown> = Promise.resolve();
 
@@ -57,10 +58,28 @@ export class MultiVaultHost implements VaultHost {
     return slot && !slot.host.service() && !slot.host.isLocked() ? slot.openError : null;
   }
 
-  async unlock(passphrase: string): Promise<VaultService> {
+  async unlock(secret: UnlockSecret): Promise<VaultService> {
     const slot = this.selected();
     if (!slot) throw new FolderRefused('there is no locked vault to unlock');
-    return slot.host.unlock(passphrase);
+    return slot.host.unlock(secret);
+  }
+
+  /** The selected folder's status while its destination is away (vault-host.ts); null otherwise. */
+  waitingStatus(): VaultStatus | null {
+    return this.selected()?.host.waitingStatus() ?? null;
+  }
+
+  /** The error state's Retry, for the selected folder. */
+  async retryNow(): Promise<VaultService> {
+    const slot = this.selected();
+    if (!slot) throw new FolderRefused('there is no folder waiting for its destination');
+    return slot.host.retryNow();
+  }
+
+  /** What any folder's host changes on its own (a retry opened it, it waits, it is locked). */
+  onChange(listener: (change: HostChange) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   async folders(): Promise<FolderView[]> {
@@ -120,6 +139,7 @@ export class MultiVaultHost implements VaultHost {
       await s.host.close();
     }));
     this.listeners.clear();
+    this.changeListeners.clear();
   }
 
   private add<R extends { service: VaultService }>(folder: string, remote: string | undefined, make: (host: EngineVaultHost) => Promise<R>): Promise<R> {
@@ -145,6 +165,12 @@ export class MultiVaultHost implements VaultHost {
   private newSlot(folder: string, vaultId: string): Slot {
     const slot: Slot = { vaultId, folder, host: null as unknown as EngineVaultHost, service: null, openError: null, stopEvents: null };
     slot.host = new EngineVaultHost(appVaultEnv(this.opts), { folder, onService: (svc) => this.follow(slot, svc) });
+    // A folder waiting for its destination reports its status as its events would, tagged with its vault.
+    slot.host.onChange((change) => {
+      if (change.type === 'waiting') this.emit({ type: 'status', status: change.status, vaultId: slot.vaultId });
+      if (change.type === 'opened') void change.service.status().then((status) => this.emit({ type: 'status', status, vaultId: slot.vaultId }), () => undefined);
+      for (const l of this.changeListeners) l(change);
+    });
     this.slots.push(slot);
     return slot;
   }
@@ -154,10 +180,11 @@ export class MultiVaultHost implements VaultHost {
     slot.stopEvents?.();
     slot.service = service;
     slot.vaultId = service.vaultId;
-    slot.stopEvents = service.subscribe((event) => {
-      const tagged: VaultEvent = { ...event, vaultId: slot.vaultId };
-      for (const l of this.listeners) l(tagged);
-    });
+    slot.stopEvents = service.subscribe((event) => this.emit({ ...event, vaultId: slot.vaultId }));
+  }
+
+  private emit(event: VaultEvent): void {
+    for (const l of this.listeners) l(event);
   }
 
   private async open(slot: Slot): Promise<void> {
@@ -173,6 +200,8 @@ export class MultiVaultHost implements VaultHost {
     const svc = slot.host.service() === null ? null : slot.service;
     if (svc) return { state: svc.runner.state, ...(svc.runner.lastError ? { error: svc.runner.lastError } : {}) };
     if (slot.host.isLocked()) return { state: 'locked', error: 'enter the vault\'s passphrase to unlock it' };
+    const waiting = slot.host.waitingStatus();
+    if (waiting) return { state: 'error', ...(waiting.error ? { error: waiting.error } : {}) };
     if (slot.openError) return { state: 'error', error: slot.openError.message };
     return { state: 'not-configured' };
   }

@@ -1,6 +1,11 @@
 import type {
-  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, JoinTeamRequest, JoinVaultRequest, VaultHost, VaultService,
+  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, HostChange, JoinTeamRequest, JoinVaultRequest,
+  UnlockSecret, VaultHost, VaultService, VaultStatus,
 } from '../ports/vault-service.ts';
+import { systemClock } from '../ports/clock.ts';
+import { OpenRetry } from './open-retry.ts';
+import { isWorthRetrying } from './status-problem.ts';
+import { asMissingDestination, waitingStatus } from './waiting-status.ts';
 import type { ConflictView } from '../ports/team.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { VaultRegistry } from '../vault/registry.ts';
@@ -23,6 +28,12 @@ export class EngineVaultHost implements VaultHost {
   /** The registered folder whose passphrase vault could not open without a passphrase. */
   private lockedFolder: string | null = null;
 
+  /** Opening the registered vault, tried again with backoff while its destination is away. */
+  private reopen: OpenRetry<LocalVault> | null = null;
+  private waiting: { status: VaultStatus; error: unknown } | null = null;
+  private readonly listeners = new Set<(change: HostChange) => void>();
+
+
   /**
    * `only.folder`: open that registered folder instead of the first (one host per folder in
    * multi-vault-host.ts); `only.onService`: told of every service this host starts (at open, unlock, create).
@@ -33,16 +44,43 @@ export class EngineVaultHost implements VaultHost {
     return this.current;
   }
 
+  /**
+   * Opens the registered vault, if any. A destination that cannot be reached does not fail the start:
+   * the host reports a waiting status and tries again on its own (open-retry.ts). A passphrase vault
+   * without its passphrase is left locked for unlock().
+   */
   async openExisting(): Promise<void> {
     const vaults = await new VaultRegistry(this.env.home).list();
     if (vaults.length === 0) return;
-    const folder = this.only.folder ?? vaults[0]!.folder;
+    // One host per folder in multi-vault-host.ts (`only.folder`); otherwise the first registered.
+    const registered = (this.only.folder === undefined ? undefined : vaults.find((v) => v.folder === this.only.folder)) ?? vaults[0]!;
+    const open = () => openVault(this.env, registered.folder).catch(async (err: unknown) => {
+      throw await asMissingDestination(this.env.home, registered, err);
+    });
+    this.reopen = new OpenRetry<LocalVault>(open, isWorthRetrying, {
+      onWaiting: async ({ error, nextTryAt }) => {
+        this.waiting = { status: await waitingStatus(this.env.home, registered, error, nextTryAt), error };
+        this.changed({ type: 'waiting', status: this.waiting.status });
+      },
+      onOpened: async (vault) => {
+        this.waiting = null;
+        const service = await this.attach(vault);
+        this.changed({ type: 'opened', service });
+      },
+      onGaveUp: (err) => {
+        this.waiting = null;
+        // A desktop app started without COFFER_PASSPHRASE: the UI asks for it (unlock) instead of failing.
+        if (err instanceof PassphraseRequiredError) {
+          this.lockedFolder = registered.folder;
+          this.changed({ type: 'locked' });
+        }
+      },
+      discard: (vault) => vault.close(),
+    }, this.env.clock ?? systemClock);
     try {
-      await this.attach(await openVault(this.env, folder));
+      await this.reopen.tryNow();
     } catch (err) {
-      // A desktop app started without COFFER_PASSPHRASE: the UI asks for it (unlock) instead of failing.
       if (!(err instanceof PassphraseRequiredError)) throw err;
-      this.lockedFolder = folder;
     }
   }
 
@@ -50,10 +88,30 @@ export class EngineVaultHost implements VaultHost {
     return this.current === null && this.lockedFolder !== null;
   }
 
-  async unlock(passphrase: string): Promise<VaultService> {
+  waitingStatus(): VaultStatus | null {
+    return this.current === null ? (this.waiting?.status ?? null) : null;
+  }
+
+  async retryNow(): Promise<VaultService> {
+    if (this.current) return this.current;
+    if (!this.reopen || !this.waiting) throw new Error('there is no vault waiting for its destination');
+    await this.reopen.tryNow().catch(() => undefined);
+    if (this.current) return this.current;
+    if (this.isLocked()) throw new PassphraseRequiredError('the destination is back; the vault needs its passphrase');
+    throw this.waiting?.error ?? new Error('the vault could not be opened');
+  }
+
+  onChange(listener: (change: HostChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async unlock(secret: UnlockSecret): Promise<VaultService> {
     if (this.current) return this.current;
     if (!this.lockedFolder) throw new Error('there is no locked vault to unlock');
-    const vault = await openVault({ ...this.env, passphrase: async () => passphrase }, this.lockedFolder);
+    const vault = 'recoveryKey' in secret
+      ? await openVault(this.env, this.lockedFolder, { recoveryKey: secret.recoveryKey })
+      : await openVault({ ...this.env, passphrase: async () => secret.passphrase }, this.lockedFolder);
     this.lockedFolder = null;
     return this.attach(vault);
   }
@@ -93,10 +151,16 @@ export class EngineVaultHost implements VaultHost {
 
   /** Returns once nothing this host started is still running or writing (passes, refreshes, audit log). */
   async close(): Promise<void> {
+    this.listeners.clear();
+    await this.reopen?.stop();
     await this.current?.close();
     await this.vault?.close();
     this.current = null;
     this.vault = null;
+  }
+
+  private changed(change: HostChange): void {
+    for (const l of this.listeners) l(change);
   }
 
   private async attach(vault: LocalVault): Promise<EngineVaultService> {

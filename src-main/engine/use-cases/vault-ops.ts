@@ -36,9 +36,9 @@ export async function checkInitRequest(env: VaultEnv, req: InitRequest): Promise
   await LocalVault.checkInit(env, req);
 }
 
-/** This machine's vault for `folder` (the only registered one when omitted). */
-export async function openVault(env: VaultEnv, folder?: string): Promise<OpenVault> {
-  const vault = await LocalVault.open(env, folder);
+/** This machine's vault for `folder` (the only registered one when omitted); `recoveryKey` opens it instead of its key. */
+export async function openVault(env: VaultEnv, folder?: string, opts: { recoveryKey?: string } = {}): Promise<OpenVault> {
+  const vault = await LocalVault.open(env, folder, opts);
   // A team vault's membership is verified before anything else uses the vault (use-cases/team-attach.ts).
   await attachTeam(vault).catch(async (err: unknown) => {
     await vault.close();

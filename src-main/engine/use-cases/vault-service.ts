@@ -1,9 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
-  AuditEntry, AuditQuery, FileVersion, HistoryEntryView, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
+  AuditEntry, AuditQuery, FileVersion, HistoryEntryView, KeyUsage, ProviderView, StatusErrorCode, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
   RestoreSnapshotRequest, SnapshotFolderQuery, SnapshotQuery, SnapshotSearchQuery,
 } from '../ports/vault-service.ts';
+import { statusErrorCode } from './status-problem.ts';
 import type { HistoryQuery } from '../ports/journal.ts';
 import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, TeamView } from '../ports/team.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
@@ -81,7 +82,15 @@ export class EngineVaultService implements VaultService {
       failures: this.runner.problems, progress: this.runner.state === 'syncing' ? this.progress : undefined,
       error: this.runner.lastError,
       ...(this.runner.massDelete ? { massDelete: this.runner.massDelete } : {}),
+      ...(this.runner.state === 'error' && !this.runner.massDelete ? { errorCode: this.errorCode(stored.remote) } : {}),
+      ...(stored.totalsFromCache ? { totalsFromCache: true } : {}),
     };
+  }
+
+  /** The kind of the error the state shows: the pass's or the poll's failure, else files that were not stored. */
+  private errorCode(remote: string): StatusErrorCode {
+    if (this.runner.lastFailure !== undefined) return statusErrorCode(this.runner.lastFailure, remote);
+    return this.runner.problems.length > 0 ? 'files-not-stored' : 'sync-failed';
   }
 
   syncNow(opts: { allowMassDelete?: boolean } = {}): Promise<SyncSummary> {

@@ -208,8 +208,12 @@ export class LocalVault extends ReadableVault {
     return vault;
   }
 
-  /** The vault of a local folder (or the only one). */
-  static async open(env: VaultEnv, folder?: string): Promise<LocalVault> {
+  /**
+   * The vault of a local folder (or the only one). `recoveryKey`: opened with the vault's recovery key
+   * instead of its key reference (a forgotten passphrase); the key's copies stay as they are, and a
+   * rotation meanwhile reaches them from the recovery slot, which is always written first (keys/index.ts).
+   */
+  static async open(env: VaultEnv, folder?: string, opts: { recoveryKey?: string } = {}): Promise<LocalVault> {
     const phases = env.phases ?? noPhaseTimer;
     const { vaultId, paths, settings, credentials } = await phases.time('reading the registry and settings', async () => {
       const { vaultId } = await new VaultRegistry(env.home).find(folder);
@@ -218,7 +222,8 @@ export class LocalVault extends ReadableVault {
     });
     const stores = VaultStores.open(env, { ...settings, ...(credentials ? { credentials } : {}) });
     const audit = new FileAuditLog(paths.dir, env.clock);
-    const key = await phases.time('unlocking the key', () => openVaultKey(settings.keyRef, keyContextOf(env, vaultId, stores.slots, paths, audit)));
+    const ctx = keyContextOf(env, vaultId, stores.slots, paths, audit);
+    const key = await phases.time('unlocking the key', () => (opts.recoveryKey ? openWithRecoveryKey(opts.recoveryKey, ctx) : openVaultKey(settings.keyRef, ctx)));
     const store = await phases.time('opening the data store', () => stores.dataStore(new EsdkSealer(key), vaultId, 'load'));
     return new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings });
   }

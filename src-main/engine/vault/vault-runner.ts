@@ -6,6 +6,7 @@ import type { ChangeSource } from '../ports/change-source.ts';
 import { VaultSyncer, type SyncerOptions } from './vault-sync.ts';
 import { Maintenance, maintainedSync } from './maintenance.ts';
 import { MassDeleteError } from '../sync/mass-delete-guard.ts';
+import { PassStoppedError } from '../sync/pass-stop.ts';
 import { loadIndex } from '../sync/local-index.ts';
 import { PeriodicTask } from './periodic-task.ts';
 import { DEFAULT_POLL_SECONDS } from '../journal/settings-store.ts';
@@ -29,6 +30,8 @@ export interface RunnerEvents {
 export class VaultRunner {
   state: SyncState = 'up-to-date';
   lastError: string | undefined;
+  /** The error behind lastError (for the status's errorCode); undefined with lastError. */
+  lastFailure: unknown;
   lastSync: string | undefined;
   problems: { path: string; reason: string; time: string }[] = [];
   /** Set while the mass-delete guard holds a pass back, until the user confirms or the files return. */
@@ -52,7 +55,8 @@ export class VaultRunner {
     private readonly events: RunnerEvents = {},
     private readonly opts: { clock?: Clock; quietMs?: number; fullRescanMs?: number; changeSource?: ChangeSource; syncer?: SyncerOptions } = {},
   ) {
-    this.syncer = new VaultSyncer(vault, { ...opts.syncer, onProgress: (p) => events.onProgress?.(p) });
+    // Pause stops a running pass at its next safe point (between files, before the commit).
+    this.syncer = new VaultSyncer(vault, { ...opts.syncer, onProgress: (p) => events.onProgress?.(p), stopRequested: () => this.paused });
     this.maintenance = new Maintenance(vault, opts.clock ?? vault.clock);
   }
 
@@ -83,6 +87,7 @@ export class VaultRunner {
       } catch (err) {
         this.beforePollFailure ??= { state: this.state, error: this.lastError };
         this.lastError = `could not check the vault for other devices' changes: ${(err as Error).message}`;
+        this.lastFailure = err;
         this.setState('error', this.lastError);
         this.events.onPoll?.({ error: this.lastError });
         return;
@@ -91,6 +96,7 @@ export class VaultRunner {
       if (before) {
         this.beforePollFailure = null;
         this.lastError = before.error;
+        if (before.error === undefined) this.lastFailure = undefined;
         if (!moved) this.setState(before.state, before.error);
       }
       if (moved) await this.pass({ scope: 'all', reason: 'periodic' }).catch(() => undefined);
@@ -103,9 +109,14 @@ export class VaultRunner {
     return this.exclusive(() => this.pass({ scope: 'all', reason: 'requested' }, opts.allowMassDelete));
   }
 
+  /**
+   * Pauses: no new pass starts, and a running one stops at its next safe point (between files, before
+   * the commit; sync/pass-stop.ts). Resolves once nothing runs any more.
+   */
   async pause(): Promise<void> {
     this.paused = true;
     this.setState('paused');
+    await this.chain.catch(() => undefined);
   }
 
   async resume(): Promise<void> {
@@ -151,6 +162,7 @@ export class VaultRunner {
       this.lastSync = new Date(this.vault.clock.now()).toISOString();
       this.headEtag = r.index.etag;
       this.lastError = undefined;
+      this.lastFailure = undefined;
       this.beforePollFailure = null;
       this.massDelete = undefined;
       // A watch batch scans a few paths: what earlier passes could not store elsewhere still counts.
@@ -161,11 +173,17 @@ export class VaultRunner {
       this.setState(this.paused ? 'paused' : this.problems.length > 0 ? 'error' : r.state);
       return summary;
     } catch (err) {
+      if (err instanceof PassStoppedError) {
+        // Paused meanwhile: not an error; the next pass (after Resume) picks up what this one stored.
+        this.setState('paused');
+        return { uploaded: 0, deleted: 0, renamed: 0, skipped: 0, errors: 0, bytes: 0, state: 'paused' };
+      }
       this.beforePollFailure = null; // this failure is what the state shows now
       this.massDelete = err instanceof MassDeleteError ? { wouldDelete: err.wouldDelete, total: err.total } : undefined;
       this.lastError = err instanceof MassDeleteError
         ? `${err.wouldDelete} of ${err.total} files are gone from the folder; nothing was deleted from the vault yet`
         : (err as Error).message;
+      this.lastFailure = err;
       this.setState('error', this.lastError);
       throw err;
     }

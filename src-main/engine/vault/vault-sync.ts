@@ -15,6 +15,7 @@ import type { BaseChooser } from '../sync/plan-pass.ts';
 import { folderWriter } from './folder-writer.ts';
 import { restoredContents } from './restored-contents.ts';
 import { noPhaseTimer } from '../ports/phase-timer.ts';
+import { PassStoppedError } from '../sync/pass-stop.ts';
 
 export interface SyncerOptions {
   tuning?: Partial<UploadTuning>;
@@ -27,6 +28,8 @@ export interface SyncerOptions {
   canCommit?: boolean;
   /** Runs before each pass reads anything (a team vault's key and membership catch up: team-sync.ts). */
   beforePass?: () => Promise<void>;
+  /** Asked between files: true stops the running pass at that safe point (Pause; sync/pass-stop.ts). */
+  stopRequested?: () => boolean;
 }
 
 /**
@@ -76,7 +79,7 @@ export class VaultSyncer {
         chunker: () => vault.chunker(),
         restoredContents: () => restoredContents(vault.paths, vault.clock.now()),
         folderWriter: folderWriter(this.folder), reader: vault.reader,
-        names: this.opts.names, chooseBase: this.opts.chooseBase, canCommit: this.opts.canCommit,
+        names: this.opts.names, chooseBase: this.opts.chooseBase, canCommit: this.opts.canCommit, stopRequested: this.opts.stopRequested,
         saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i), phases,
         // The index is loaded already: only the readers' mark is read (the pass takes the max of both).
         seenGeneration: await readersSeenGeneration(vault.paths),
@@ -96,7 +99,10 @@ export class VaultSyncer {
       }
       return { ...result, warnings };
     } catch (err) {
-      await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]);
+      // A paused pass is no error, and no pass either (its history line would move "last sync").
+      if (!(err instanceof PassStoppedError)) {
+        await history.append([{ time: new Date(vault.clock.now()).toISOString(), action: 'error', reason: (err as Error).message, syncId }]);
+      }
       throw err;
     } finally {
       // A failed compaction (ENOSPC, EIO) is only a warning for this pass, but it leaves the journal

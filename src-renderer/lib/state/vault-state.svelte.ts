@@ -20,8 +20,28 @@ export class VaultState {
   /** A passphrase vault opened without its passphrase: the app shows the unlock form. */
   locked = $derived(this.status === null && this.error?.code === 'key-unavailable');
 
+  /** A reload just after the engine's next automatic try (status.nextRetry): see followRetry. */
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor(private readonly api: ApiClient) {
     this.versions = new VersionsState(api);
+  }
+
+  /**
+   * While the host waits for the destination, its tries arrive as status events; a try can also end in
+   * a state no event carries (the vault found locked once the disk is back), so the status is read once
+   * more just after each announced try. One timer, not a poll.
+   */
+  private followRetry(status: VaultStatus): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const at = status.nextRetry ? Date.parse(status.nextRetry) : NaN;
+    // A time already well past (clocks apart, a stale event) schedules nothing: no loop of reloads.
+    if (Number.isNaN(at) || at + 1500 < Date.now()) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.load();
+    }, Math.max(0, at - Date.now()) + 1500);
   }
 
   /** Starts listening to engine events and loads the status; returns the stop function. */
@@ -29,6 +49,7 @@ export class VaultState {
     const stop = this.api.subscribe((event) => {
       if (event.type === 'status') {
         this.status = event.status;
+        this.followRetry(event.status);
         this.progress = event.status.progress ?? null;
         this.error = null;
       } else if (event.type === 'progress') {
@@ -38,7 +59,11 @@ export class VaultState {
       }
     });
     void this.load();
-    return stop;
+    return () => {
+      stop();
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    };
   }
 
   async load(): Promise<void> {
@@ -46,6 +71,7 @@ export class VaultState {
     try {
       const status = await this.api.status();
       this.status = status;
+      this.followRetry(status);
       this.progress = status.progress ?? null;
       this.error = null;
       if (status.state !== 'not-configured') {
@@ -54,6 +80,9 @@ export class VaultState {
       }
     } catch (err) {
       this.error = err instanceof ApiError ? err : new ApiError('internal', String(err));
+      // Locked now (the destination came back and the vault needs its passphrase): the unlock form shows,
+      // not the error state of before.
+      if (this.error.code === 'key-unavailable' && this.status?.nextRetry) this.status = null;
     } finally {
       this.loading = false;
     }
@@ -98,6 +127,8 @@ export class VaultState {
       await this.load();
     } catch (err) {
       this.actionError = err instanceof Error ? err.message : String(err);
+      // A failed Retry may have changed the state (the disk is back but the vault is locked): read it again.
+      await this.load();
     } finally {
       this.busy = false;
     }

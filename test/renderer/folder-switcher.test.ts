@@ -31,7 +31,11 @@ function engine(opts: { locked?: string[] } = {}) {
       return status({ folder: f.folder, vaultId: f.vaultId, state: f.state === 'locked' ? 'up-to-date' : f.state });
     })
     .on('bytesPerDay', () => []).on('conflicts', () => []).on('keys', () => [key()])
-    .on('history', historyHandler(3));
+    .on('history', historyHandler(3))
+    // The wizard's folder check and connection test (first-run-checks) pass.
+    .on('hostFeatures', () => ({ pickFolder: false, saveFile: false }))
+    .on('checkFolder', (r) => ({ ok: true, folder: r.folder }))
+    .on('testDestination', () => ({ ok: true, message: 'Connected' }));
   return { t, folders, locked };
 }
 
@@ -64,11 +68,11 @@ describe('FolderSwitcher', () => {
     expect(t.callsOf('selectFolder')).toEqual([{ vaultId: 'v-photos' }]);
     await waitFor(() => expect(t.callsOf('history')).toHaveLength(2));
     await waitFor(() => expect(toggle.textContent).toContain('Photos'));
-    await fireEvent.click(screen.getByTestId('nav-dashboard'));
-    expect((await screen.findByTestId('status-folder')).textContent).toBe('/home/ann/Photos');
     // The menu closed, and focus went back to the toggle.
     expect(screen.queryByTestId('folder-option')).toBeNull();
     expect(document.activeElement).toBe(toggle);
+    await fireEvent.click(screen.getByTestId('nav-dashboard'));
+    expect((await screen.findByTestId('status-folder')).textContent).toBe('/home/ann/Photos');
   });
 
   it("shows only the selected folder's events in the views, and every folder's state in the switcher", async () => {
@@ -108,7 +112,7 @@ describe('FolderSwitcher', () => {
     t.on('createVault', (req) => {
       for (const f of folders) f.selected = false;
       folders.push({ vaultId: 'v-music', folder: req.folder, name: 'Music', state: 'syncing', selected: true });
-      return { recoveryKey: 'COFFER-RK-MUSIC' };
+      return { recoveryKey: 'COFFER-RK-MUSIC', vaultId: 'v-music', remote: 'file:///media/usb/music' };
     }).on('confirmRecoverySaved', () => null);
     render(App, { api: t.client() });
     await screen.findByTestId('status-folder');
@@ -123,10 +127,11 @@ describe('FolderSwitcher', () => {
     await fireEvent.click(screen.getByTestId('folder-add'));
     await fireEvent.input(await screen.findByTestId('wizard-folder'), { target: { value: '/home/ann/Music' } });
     await fireEvent.click(screen.getByTestId('wizard-next'));
-    await fireEvent.click(screen.getByTestId('dest-local'));
+    // Next asks the engine first (the folder check, then the connection test): the next step comes after.
+    await fireEvent.click(await screen.findByTestId('dest-local'));
     await fireEvent.input(screen.getByTestId('wizard-local-path'), { target: { value: '/media/usb/music' } });
     await fireEvent.click(screen.getByTestId('wizard-next'));
-    await fireEvent.click(screen.getByTestId('wizard-create'));
+    await fireEvent.click(await screen.findByTestId('wizard-create'));
     expect(await screen.findByTestId('recovery-kit')).toBeTruthy();
     // The vault exists now: the kit cannot be cancelled away.
     expect(screen.queryByTestId('add-folder-cancel')).toBeNull();

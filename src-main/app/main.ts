@@ -1,6 +1,6 @@
 // Electron main: wires the engine (through a VaultHost), the window, the tray, notifications and IPC.
 // Closing the window hides it; the engine keeps syncing until Quit.
-import { app, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { cofferHome, openMultiVaultHost } from '../engine/api.ts';
 import { createDispatcher } from '../ipc/dispatch.ts';
 import { EventRelay } from '../ipc/event-relay.ts';
 import { forwardEvents, registerIpcHandlers } from './ipc-main.ts';
+import { electronDialogs } from './host-dialogs.ts';
 import { HIDDEN_ARG, applyLoginItem, syncLoginItem } from './login-item.ts';
 import { NoticePlanner } from './notice-planner.ts';
 import { overallTrayStatus } from './overall-state.ts';
@@ -113,6 +114,7 @@ async function start(): Promise<void> {
       void refresh();
     },
     onRecoverySaved: () => writeFile(path.join(stateDir, 'recovery-kit-saved'), new Date().toISOString()),
+    dialogs: electronDialogs(dialog, () => mainWindow),
   });
   registerIpcHandlers(ipcMain, syncLoginItem(dispatch, app), () => liveWebContentsId());
   forwardEvents(relay, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));

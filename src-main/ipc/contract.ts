@@ -7,12 +7,14 @@
  *
  * Secrets: nothing that crosses this contract carries key material, with TWO deliberate exceptions:
  * - createVault returns the recovery key, once, so the first-run wizard can show it as the recovery kit.
- *   The renderer keeps it only in component state and drops it after confirmRecoverySaved.
+ *   The renderer keeps it only in component state and drops it after confirmRecoverySaved. (The kit
+ *   can be printed again later with `coffer keys export-recovery`, which opens the vault with its key.)
  * - invite returns the join code, which carries a one-time member identity when the invite was made
  *   without the member's public key (docs/TEAMS.md): the Team view shows it once, in the invite dialog,
  *   says it is a secret until used, and drops it when the dialog closes.
  * Secrets that travel the other way, renderer -> main, are never echoed: the passphrase in createVault,
- * joinVault and unlock, the recovery key in joinVault, and the join code in joinTeam.
+ * joinVault and unlock, the recovery key in joinVault, the join code in joinTeam, and the S3 secret
+ * access key in createVault, joinVault and testDestination.
  *
  * Validation: requests are z.strictObject (unknown keys are an error). Responses are z.object, which
  * strips unknown keys: main parses every engine result with the response schema before sending, so a
@@ -125,6 +127,8 @@ export const AuditEntry = z.object({
   op: z.enum(['wrap', 'unwrap', 'unwrap-failed', 'rotate', 'rewrap', 'schedule-deletion', 'cancel-deletion', 'create']),
   key: KeyRef, version: Count.optional(), detail: Text.optional(),
 });
+/** The audit log pages newest first (VaultService.audit). */
+export const AuditQuerySchema = z.strictObject({ offset: Count.optional(), limit: z.number().int().min(1).max(1000).optional() });
 export const SseMode = z.enum(['none', 'aes256', 'aws:kms', 'c']);
 export const PaddingMode = z.enum(['off', 'padme']);
 export const VaultSettingsView = z.object({
@@ -161,6 +165,10 @@ const Profile = z.string().min(1).max(128).regex(/^[\w.+-]+$/, 'profile names us
 /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
 const VaultKeyRef = z.string().min(1).max(256).regex(/^(keychain:.+|passphrase|aws-kms:.+|pkcs11:.+\/.+)$/, 'unknown key provider');
 const Passphrase = z.string().min(1).max(1024);
+/** S3 access keys: they travel renderer -> main only and are never echoed. */
+const AccessKeyId = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'an access key id is printable ASCII without spaces');
+const SecretAccessKey = z.string().min(1).max(256).regex(/^[\x21-\x7e]+$/, 'a secret access key is printable ASCII without spaces');
+const Region = z.string().min(1).max(64).regex(/^[a-z0-9-]+$/, 'a region looks like eu-central-1');
 export const CreateVaultRequest = z.strictObject({
   folder: PathText,
   remote: Remote,
@@ -169,6 +177,11 @@ export const CreateVaultRequest = z.strictObject({
   keyRef: VaultKeyRef,
   passphrase: Passphrase.optional(),
   allowHttp: z.boolean().optional(),
+  region: Region.optional(),
+  accessKeyId: AccessKeyId.optional(),
+  secretAccessKey: SecretAccessKey.optional(),
+}).refine((r) => (r.accessKeyId === undefined) === (r.secretAccessKey === undefined), {
+  message: 'give both the access key id and the secret, or neither', path: ['accessKeyId'],
 });
 /** VaultHost.joinVault: the same destination fields, and exactly one way to open the vault key. */
 export const JoinVaultRequest = z.strictObject({
@@ -177,6 +190,9 @@ export const JoinVaultRequest = z.strictObject({
   endpoint: Endpoint.optional(),
   profile: Profile.optional(),
   allowHttp: z.boolean().optional(),
+  region: Region.optional(),
+  accessKeyId: AccessKeyId.optional(),
+  secretAccessKey: SecretAccessKey.optional(),
   keyRef: VaultKeyRef.optional(),
   recoveryKey: z.string().min(1).max(4096).optional(),
   saveKeyRef: VaultKeyRef.optional(),
@@ -184,7 +200,27 @@ export const JoinVaultRequest = z.strictObject({
   deviceName: Name.optional(),
 }).refine((r) => (r.keyRef === undefined) !== (r.recoveryKey === undefined), {
   message: 'give either keyRef or recoveryKey, not both', path: ['keyRef'],
+}).refine((r) => (r.accessKeyId === undefined) === (r.secretAccessKey === undefined), {
+  message: 'give both the access key id and the secret, or neither', path: ['accessKeyId'],
 });
+/** VaultHost.checkFolder: the wizard's folder step. */
+export const FolderCheckRequest = z.strictObject({ folder: PathText, purpose: z.enum(['create', 'join']).optional() });
+export const FolderCheck = z.object({ ok: z.boolean(), folder: z.string().max(MAX_PATH), problem: Text.optional(), note: Text.optional() });
+/** VaultHost.testDestination: the destination step's connection test. */
+export const DestinationRequest = z.strictObject({
+  remote: Remote,
+  endpoint: Endpoint.optional(),
+  profile: Profile.optional(),
+  region: Region.optional(),
+  accessKeyId: AccessKeyId.optional(),
+  secretAccessKey: SecretAccessKey.optional(),
+  allowHttp: z.boolean().optional(),
+  folder: PathText.optional(),
+  purpose: z.enum(['create', 'join']).optional(),
+}).refine((r) => (r.accessKeyId === undefined) === (r.secretAccessKey === undefined), {
+  message: 'give both the access key id and the secret, or neither', path: ['accessKeyId'],
+});
+export const DestinationCheck = z.object({ ok: z.boolean(), message: Text });
 /** VaultHost.joinTeam: the join code names the vault, so no destination is asked. */
 export const JoinTeamRequest = z.strictObject({
   code: z.string().min(1).max(16 * 1024).regex(/^coffer-join1:[\w-]+\.[\w-]+$/, 'a join code looks like coffer-join1:….…'),
@@ -264,7 +300,7 @@ export const commands = {
   /** AWS KMS allows a 7-30 day window; the engine applies the same bounds to every provider. */
   scheduleKeyDeletion: { request: z.strictObject({ ref: KeyRef, days: z.number().int().min(7).max(30), force: z.boolean() }), response: KeyStatusSchema },
   cancelKeyDeletion: { request: Ref, response: KeyStatusSchema },
-  audit: { request: Empty, response: z.object({ entries: z.array(AuditEntry).max(100_000), verified: z.boolean(), problem: Text.optional() }) },
+  audit: { request: AuditQuerySchema, response: z.object({ entries: z.array(AuditEntry).max(100_000), verified: z.boolean(), problem: Text.optional(), total: Count }) },
   settings: { request: Empty, response: VaultSettingsView },
   updateSettings: { request: z.strictObject({ patch: SettingsPatch }), response: VaultSettingsView },
   providerView: { request: Empty, response: ProviderView },
@@ -278,11 +314,32 @@ export const commands = {
   reencrypt: { request: Empty, response: ReencryptView },
   conflicts: { request: Empty, response: z.array(ConflictView).max(1000) },
   /** VaultHost.createVault. The response is the one place a secret crosses: see the header comment. */
-  createVault: { request: CreateVaultRequest, response: z.object({ recoveryKey: z.string().min(1).max(4096) }) },
+  createVault: {
+    request: CreateVaultRequest,
+    // recoveryKey is '' for a key held in KMS or an HSM, which has none (docs/KEYS.md). vaultId and remote
+    // go on the recovery kit.
+    response: z.object({ recoveryKey: z.string().max(4096), vaultId: z.string().max(256), remote: z.string().max(MAX_PATH) }),
+  },
   /** VaultHost.joinVault: this machine becomes a new device of an existing vault. */
   joinVault: { request: JoinVaultRequest, response: z.object({ pulled: Count, conflicts: z.array(ConflictView).max(10_000) }) },
   /** VaultHost.joinTeam: this machine becomes a device of the member the join code was made for. */
   joinTeam: { request: JoinTeamRequest, response: z.object({ memberId: Id }) },
+  /** What this host can do beyond the vault: the desktop app has file dialogs, a browser has none. */
+  hostFeatures: { request: Empty, response: z.object({ pickFolder: z.boolean(), saveFile: z.boolean() }) },
+  /** The desktop app's folder picker; null when the user cancelled. */
+  pickFolder: { request: z.strictObject({ title: Text.optional() }), response: z.object({ path: z.string().max(MAX_PATH).nullable() }) },
+  /**
+   * The desktop app's save dialog for the recovery kit, written by main with mode 0600; null when the user
+   * cancelled. The kit is a secret travelling renderer -> main, never echoed.
+   */
+  saveRecoveryKit: {
+    request: z.strictObject({ text: z.string().min(1).max(MAX_LONG_TEXT), suggestedName: z.string().min(1).max(255).regex(/^[^/\\\p{Cc}]+$/u, 'a file name, not a path') }),
+    response: z.object({ path: z.string().max(MAX_PATH).nullable() }),
+  },
+    /** VaultHost.checkFolder: writes nothing; answers in words. */
+  checkFolder: { request: FolderCheckRequest, response: FolderCheck },
+  /** VaultHost.testDestination: lists, writes and deletes one small object; the secret is never echoed. */
+  testDestination: { request: DestinationRequest, response: DestinationCheck },
   /** The user ticked "I saved it". Main may persist the flag; until then the app re-offers the kit's warning. */
   confirmRecoverySaved: { request: Empty, response: Void },
   /**
@@ -398,6 +455,9 @@ export function createApiClient(transport: Transport): ApiClient {
   return api as unknown as ApiClient;
 }
 
+/** Commands of the host, not of a vault: the wizard's checks and the desktop app's dialogs. */
+type HostCommands = 'checkFolder' | 'testDestination' | 'hostFeatures' | 'pickFolder' | 'saveRecoveryKit';
+
 // ---- Compile-time proof that the contract mirrors the ports (no runtime cost). ----
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
@@ -432,7 +492,11 @@ export type _ContractMirrorsPorts = [
   Assert<Same<Response<'removeMember'>, Ret<Svc['removeMember']>>>,
   Assert<Same<Response<'reencrypt'>, team.ReencryptView>>,
   Assert<Same<Response<'conflicts'>, team.ConflictView[]>>,
-  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'joinTeam' | 'confirmRecoverySaved' | 'unlock' | HostFolderCommand>>>,
+  Assert<Same<Exclude<keyof Svc, 'subscribe'>, Exclude<CommandName, 'createVault' | 'joinVault' | 'joinTeam' | 'confirmRecoverySaved' | 'unlock' | HostCommands | HostFolderCommand>>>,
+  Assert<Same<Request<'checkFolder'>, port.FolderCheckRequest>>,
+  Assert<Same<Response<'checkFolder'>, port.FolderCheck>>,
+  Assert<Request<'testDestination'> extends port.DestinationRequest ? true : false>,
+  Assert<Same<Response<'testDestination'>, port.DestinationCheck>>,
   Assert<Same<Response<'folders'>, port.FolderView[]>>,
   Assert<Same<Response<'selectFolder'>, Ret<NonNullable<port.VaultHost['selectFolder']>>>>,
   Assert<Same<Request<'selectFolder'>['vaultId'], Parameters<NonNullable<port.VaultHost['selectFolder']>>[0]>>,

@@ -13,8 +13,18 @@ export interface DispatchOptions {
   onRecoverySaved?: () => Promise<void>;
   /** After createVault, joinVault or joinTeam succeeds: hosts re-attach their event relay to the new service. */
   onVaultCreated?: (service: VaultService) => void;
+  /** The desktop app's file dialogs; `coffer ui` has none (the wizard then takes a typed path, a download). */
+  dialogs?: HostDialogs;
   /** Absolute paths to hide from error messages (defaults to the app's install directory). */
   internalRoots?: readonly string[];
+}
+
+/** File dialogs a host may offer (src-main/app/host-dialogs.ts in Electron). */
+export interface HostDialogs {
+  /** An absolute folder path, or null when the user cancelled. */
+  pickFolder(title?: string): Promise<string | null>;
+  /** Asks where to save, writes `text` there readable by the owner alone (0600); null when cancelled. */
+  saveSecretFile(suggestedName: string, text: string): Promise<string | null>;
 }
 
 export type Dispatch = (command: unknown, payload: unknown) => Promise<IpcEnvelope>;
@@ -40,7 +50,7 @@ const handlers: Handlers = {
   keyUsage: (r, c) => c.service().keyUsage(r.ref),
   scheduleKeyDeletion: (r, c) => c.service().scheduleKeyDeletion(r.ref, r.days, r.force),
   cancelKeyDeletion: (r, c) => c.service().cancelKeyDeletion(r.ref),
-  audit: (_r, c) => c.service().audit(),
+  audit: (r, c) => c.service().audit(r),
   settings: (_r, c) => c.service().settings(),
   updateSettings: (r, c) => c.service().updateSettings(r.patch),
   providerView: (_r, c) => c.service().providerView(),
@@ -55,7 +65,9 @@ const handlers: Handlers = {
     assertNoVault(c);
     const { recoveryKey, service } = await c.opts.host.createVault(r);
     c.opts.onVaultCreated?.(service);
-    return { recoveryKey };
+    // The recovery kit names the vault and where it is (the status is lenient: it answers while the store fails).
+    const { vaultId, remote } = await service.status();
+    return { recoveryKey, vaultId, remote };
   },
   joinVault: async (r, c) => {
     assertNoVault(c);
@@ -69,6 +81,11 @@ const handlers: Handlers = {
     c.opts.onVaultCreated?.(service);
     return { memberId };
   },
+  hostFeatures: async (_r, c) => ({ pickFolder: !!c.opts.dialogs, saveFile: !!c.opts.dialogs }),
+  pickFolder: async (r, c) => ({ path: await dialogsOf(c).pickFolder(r.title) }),
+  saveRecoveryKit: async (r, c) => ({ path: await dialogsOf(c).saveSecretFile(r.suggestedName, r.text) }),
+  checkFolder: (r, c) => c.opts.host.checkFolder(r),
+  testDestination: (r, c) => c.opts.host.testDestination(r),
   confirmRecoverySaved: async (_r, c) => {
     await c.opts.onRecoverySaved?.();
   },
@@ -83,6 +100,11 @@ const handlers: Handlers = {
     c.opts.onVaultCreated?.(service);
   },
 };
+
+function dialogsOf(c: Ctx): HostDialogs {
+  if (!c.opts.dialogs) throw new ApiError('not-found', 'This host has no file dialogs: type the path, or download the file');
+  return c.opts.dialogs;
+}
 
 /**
  * The first-run calls (createVault, joinVault, joinTeam) only run while this app has no vault yet, unless

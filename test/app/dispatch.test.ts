@@ -125,7 +125,7 @@ describe('dispatch', () => {
     const dispatch = createDispatcher({ host, onVaultCreated: (svc) => created.push(svc) });
     expect(errorOf(await dispatch('status', {})).code).toBe('not-configured');
     const env = await dispatch('createVault', { folder: '/home/ann/Docs', remote: 'file:///mnt/backup', keyRef: 'passphrase', passphrase: 'correct horse' });
-    expect(env).toEqual({ ok: true, value: { recoveryKey: 'RECOVERY-KEY-1234' } });
+    expect(env).toEqual({ ok: true, value: { recoveryKey: 'RECOVERY-KEY-1234', vaultId: 'v-1', remote: 's3://bucket/docs' } });
     expect(created).toHaveLength(1);
     expect((await dispatch('status', {})).ok).toBe(true);
     expect(errorOf(await dispatch('createVault', { folder: '/x', remote: 'file:///y', keyRef: 'passphrase' })).code).toBe('invalid-request');

@@ -54,7 +54,7 @@ export function fakeHost(opts: { configured?: boolean } = {}): FakeHost {
     keyUsage: async (ref) => ({ ref, byVersion: [] }),
     scheduleKeyDeletion: async (ref) => ({ ...sampleKey(ref as string), state: 'pending-deletion', deletionDate: '2026-02-01T00:00:00.000Z' }),
     cancelKeyDeletion: async (ref) => sampleKey(ref as string),
-    audit: async () => ({ entries: [], verified: true }),
+    audit: async () => ({ entries: [], verified: true, total: 0 }),
     settings: async () => ({ folder: '/f', ignoreRules: '', remote: 's3://b', sse: 'none', bandwidthLimitKiBps: 0, retentionDays: 30, rotationPeriodDays: 90, launchAtLogin: false, padding: 'off' }),
     updateSettings: async (patch) => ({ folder: '/f', ignoreRules: '', remote: 's3://b', sse: 'none', bandwidthLimitKiBps: 0, retentionDays: 30, rotationPeriodDays: 90, launchAtLogin: false, padding: 'off', ...(patch as object) }),
     providerView: async () => ({ reveals: [{ fact: 'object count', value: '3' }], hides: ['file names'] }),
@@ -106,6 +106,14 @@ export function fakeHost(opts: { configured?: boolean } = {}): FakeHost {
       calls.push({ method: 'joinTeam', args: [req] });
       configured = true;
       return { memberId: 'm-bea', service };
+    },
+    async checkFolder(req) {
+      calls.push({ method: 'checkFolder', args: [req] });
+      return { ok: true, folder: req.folder };
+    },
+    async testDestination(req) {
+      calls.push({ method: 'testDestination', args: [req] });
+      return { ok: true, message: `Connected to ${req.remote}` };
     },
     async close() {
       host.closed = true;

@@ -45,7 +45,7 @@ describe('coffer init --padding and coffer settings --padding', () => {
     const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { vaultId: string };
     const settingsFile = join(sb.home, 'vaults', status.vaultId, 'settings.json');
     const before = await readFile(settingsFile, 'utf8');
-    expect(JSON.parse(before)).toMatchObject({ version: 5, padding: 'off' });
+    expect(JSON.parse(before)).toMatchObject({ version: 6, padding: 'off' });
     const badSet = await runCli(['settings', '--padding', 'on'], env);
     expect(badSet.code).toBe(2);
     expect(badSet.stderr).toMatch(/Allowed choices are off, padme/);

@@ -22,7 +22,7 @@ const base = { vaultId: 'v1', folder: '/home/u/Vault', remote: 's3://bucket/pref
 describe('vault settings', () => {
   it('fills the documented defaults', () => {
     const s = defaultSettings({ ...base, endpoint: undefined });
-    expect(s).toMatchObject({ version: 5, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false, pollSeconds: 30, padding: 'off' });
+    expect(s).toMatchObject({ version: 6, retentionDays: 30, massDeleteThreshold: 0.5, sse: 'none', launchAtLogin: false, pollSeconds: 30, padding: 'off' });
     expect('endpoint' in s).toBe(false);
     expect(vaultSettingsSchema.parse(s)).toEqual(s);
   });
@@ -106,35 +106,43 @@ describe('settings migration', () => {
   // What versions 4 and 5 add to a file written before them.
   const v4Added = { pollSeconds: 30, padding: 'off' };
 
-  it('a version-1 file (before storage class and Object Lock) loads as version 5 with neither, and is saved back', async () => {
+  it('a version-1 file (before storage class and Object Lock) loads as version 6 with neither, and is saved back', async () => {
     // Exactly what Coffer wrote before version 2.
     const v1 = { version: 1, ...v3Fields, ...unread };
     await writeFile(file, JSON.stringify(v1));
     const s = await loadSettings(file);
-    expect(s).toEqual({ ...v3Fields, ...v4Added, version: 5 });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v3Fields, ...v4Added, version: 5 });
+    expect(s).toEqual({ ...v3Fields, ...v4Added, version: 6 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v3Fields, ...v4Added, version: 6 });
   });
 
-  it('a version-3 file (before head polling) loads as version 5 polling every 30 s, unpadded, and is saved back', async () => {
+  it('a version-3 file (before head polling) loads as version 6 polling every 30 s, unpadded, and is saved back', async () => {
     await writeFile(file, JSON.stringify({ version: 3, ...v3Fields, bwlimitKiBps: 256 }));
     const s = await loadSettings(file);
-    expect(s).toEqual({ ...v3Fields, bwlimitKiBps: 256, pollSeconds: 30, padding: 'off', version: 5 });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v3Fields, bwlimitKiBps: 256, pollSeconds: 30, padding: 'off', version: 5 });
+    expect(s).toEqual({ ...v3Fields, bwlimitKiBps: 256, pollSeconds: 30, padding: 'off', version: 6 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ ...v3Fields, bwlimitKiBps: 256, pollSeconds: 30, padding: 'off', version: 6 });
   });
 
-  it('a version-2 file loads without the fields nothing read (deviceSeq, packTargetBytes, lastSeenHead), and is saved back as version 5', async () => {
+  it('a version-2 file loads without the fields nothing read (deviceSeq, packTargetBytes, lastSeenHead), and is saved back as version 6', async () => {
     const v2 = { version: 2, ...v3Fields, ...unread, storageClass: 'STANDARD_IA', lastSeenHead: { seq: 4, rootId: 'r4' } };
     await writeFile(file, JSON.stringify(v2));
     const s = await loadSettings(file);
-    expect(s).toEqual({ ...v3Fields, ...v4Added, storageClass: 'STANDARD_IA', version: 5 });
+    expect(s).toEqual({ ...v3Fields, ...v4Added, storageClass: 'STANDARD_IA', version: 6 });
     const saved = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-    expect(saved).toEqual({ ...v3Fields, ...v4Added, storageClass: 'STANDARD_IA', version: 5 });
+    expect(saved).toEqual({ ...v3Fields, ...v4Added, storageClass: 'STANDARD_IA', version: 6 });
   });
 
-  it('a version-4 file (before padding) loads as version 5 with padding off, every other field kept, and is saved back', async () => {
+  it('a version-5 file (before region) loads as version 6 with no region, every other field kept, and is saved back', async () => {
+    const v5 = { version: 5, ...v3Fields, ...v4Added, profile: 'work' };
+    await writeFile(file, JSON.stringify(v5));
+    const want = { ...v5, version: 6 };
+    expect(await loadSettings(file)).toEqual(want);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(want);
+  });
+
+  it('a version-4 file (before padding) loads as version 6 with padding off, every other field kept, and is saved back', async () => {
     const v4 = { version: 4, ...v3Fields, pollSeconds: 0, bwlimitKiBps: 64, objectLock: { mode: 'GOVERNANCE', days: 7 } };
     await writeFile(file, JSON.stringify(v4));
-    const want = { ...v4, padding: 'off', version: 5 };
+    const want = { ...v4, padding: 'off', version: 6 };
     expect(await loadSettings(file)).toEqual(want);
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(want);
   });

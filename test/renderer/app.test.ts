@@ -6,11 +6,21 @@ import { historyHandler, key, status } from './fixtures.ts';
 
 function engine(t: FakeTransport) {
   return t.on('status', () => status()).on('bytesPerDay', () => []).on('keys', () => [key()])
-    .on('audit', () => ({ entries: [], verified: true })).on('history', historyHandler(10));
+    .on('audit', () => ({ entries: [], verified: true, total: 0 }))
+    .on('hostFeatures', () => ({ pickFolder: false, saveFile: false }))
+    .on('checkFolder', (r) => ({ ok: true, folder: r.folder }))
+    .on('testDestination', (r) => ({ ok: true, message: `Connected to ${r.remote}` })).on('history', historyHandler(10));
 }
 
+// findBy: the wizard's Next asks the engine first (checkFolder, testDestination), so a step shows a moment later.
 async function type(testid: string, value: string) {
-  await fireEvent.input(screen.getByTestId(testid), { target: { value } });
+  await fireEvent.input(await screen.findByTestId(testid), { target: { value } });
+}
+
+/** Next, then wait until the engine's check answered (the button is enabled again, or gone). */
+async function next() {
+  await fireEvent.click(screen.getByTestId('wizard-next'));
+  await waitFor(() => expect((screen.queryByTestId('wizard-next') as HTMLButtonElement | null)?.disabled ?? false).toBe(false));
 }
 
 describe('App and first run', () => {
@@ -52,22 +62,23 @@ describe('App and first run', () => {
       .on('status', () => (created ? status() : status({ state: 'not-configured', folder: '', remote: '', vaultId: '', files: 0, bytes: 0, lastSync: undefined })))
       .on('createVault', () => {
         created = true;
-        return { recoveryKey: 'COFFER-RK-ABCD-EFGH-IJKL' };
+        return { recoveryKey: 'COFFER-RK-ABCD-EFGH-IJKL', vaultId: 'v-1', remote: 's3://ann-vault/docs' };
       })
       .on('confirmRecoverySaved', () => null);
     render(App, { api: t.client() });
     await screen.findByTestId('view-first-run');
 
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     expect(screen.getByTestId('wizard-error').textContent).toBe('Choose the folder to protect.');
     await type('wizard-folder', '/home/ann/Documents');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
 
     await type('wizard-bucket', 'ann-vault');
     await type('wizard-prefix', 'docs');
     await type('wizard-endpoint', 'http://127.0.0.1:7480');
+    await fireEvent.click(screen.getByTestId('creds-profile'));
     await type('wizard-profile', 'coffer');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
 
     await fireEvent.change(screen.getByTestId('wizard-provider'), { target: { value: 'passphrase' } });
     await type('wizard-passphrase', 'correct horse battery');
@@ -94,14 +105,17 @@ describe('App and first run', () => {
 
   it('builds a local-folder destination with a keychain key, and shows a createVault failure', async () => {
     const t = new FakeTransport().fail('status', 'not-configured', 'no vault')
+      .on('hostFeatures', () => ({ pickFolder: false, saveFile: false }))
+      .on('checkFolder', (r) => ({ ok: true, folder: r.folder }))
+      .on('testDestination', (r) => ({ ok: true, message: `Connected to ${r.remote}` }))
       .fail('createVault', 'store-error', 'destination is not writable');
     render(App, { api: t.client() });
     await screen.findByTestId('view-first-run');
     await type('wizard-folder', '/data');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     await fireEvent.click(screen.getByTestId('dest-local'));
     await type('wizard-local-path', '/media/usb/coffer');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     await fireEvent.click(screen.getByTestId('wizard-create'));
     expect((await screen.findByTestId('wizard-error')).textContent).toBe('destination is not writable');
     expect(t.callsOf('createVault')).toEqual([{ folder: '/data', remote: 'file:///media/usb/coffer', keyRef: 'keychain:coffer' }]);

@@ -1,6 +1,6 @@
 // The first-run wizard's second branch: Connect to an existing vault (joinVault).
 import { describe, expect, it } from 'vitest';
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import App from '../../src-renderer/App.svelte';
 import { FakeTransport } from './fake-transport.ts';
 import { historyHandler, key, status } from './fixtures.ts';
@@ -11,11 +11,21 @@ function engine(joined: { done: boolean }) {
   return new FakeTransport()
     .on('status', () => (joined.done ? status() : notConfigured()))
     .on('bytesPerDay', () => []).on('conflicts', () => []).on('keys', () => [key()])
-    .on('audit', () => ({ entries: [], verified: true })).on('history', historyHandler(3));
+    .on('audit', () => ({ entries: [], verified: true, total: 0 }))
+    .on('hostFeatures', () => ({ pickFolder: false, saveFile: false }))
+    .on('checkFolder', (r) => ({ ok: true, folder: r.folder }))
+    .on('testDestination', (r) => ({ ok: true, message: `Connected to ${r.remote}` })).on('history', historyHandler(3));
 }
 
+// findBy: the wizard's Next asks the engine first (checkFolder, testDestination), so a step shows a moment later.
 async function type(testid: string, value: string) {
-  await fireEvent.input(screen.getByTestId(testid), { target: { value } });
+  await fireEvent.input(await screen.findByTestId(testid), { target: { value } });
+}
+
+/** Next, then wait until the engine's check answered (the button is enabled again, or gone). */
+async function next() {
+  await fireEvent.click(screen.getByTestId('wizard-next'));
+  await waitFor(() => expect((screen.queryByTestId('wizard-next') as HTMLButtonElement | null)?.disabled ?? false).toBe(false));
 }
 
 const steps = () => screen.getAllByRole('listitem').map((li) => li.textContent?.trim());
@@ -44,12 +54,13 @@ describe('First run: Connect to an existing vault', () => {
     await screen.findByTestId('view-first-run');
     await fireEvent.click(screen.getByTestId('mode-join'));
     await type('wizard-folder', '/home/ann/Documents');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Where is the vault?');
     await type('wizard-bucket', 'ann-vault');
     await type('wizard-endpoint', 'http://127.0.0.1:7480');
+    await fireEvent.click(screen.getByTestId('creds-profile'));
     await type('wizard-profile', 'coffer');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
 
     await fireEvent.click(screen.getByTestId('wizard-join'));
     expect(screen.getByTestId('wizard-error').textContent).toBe('Enter the vault\'s passphrase.');
@@ -76,10 +87,10 @@ describe('First run: Connect to an existing vault', () => {
     await screen.findByTestId('view-first-run');
     await fireEvent.click(screen.getByTestId('mode-join'));
     await type('wizard-folder', '/data');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     await fireEvent.click(screen.getByTestId('dest-local'));
     await type('wizard-local-path', '/media/usb/coffer');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     await fireEvent.change(screen.getByTestId('join-key'), { target: { value: 'recovery' } });
     await fireEvent.click(screen.getByTestId('wizard-join'));
     expect(screen.getByTestId('wizard-error').textContent).toBe('Enter the vault\'s recovery key.');
@@ -102,16 +113,16 @@ describe('First run: Connect to an existing vault', () => {
     await screen.findByTestId('view-first-run');
     await fireEvent.click(screen.getByTestId('mode-join'));
     await type('wizard-folder', '/home/bea/Studio');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     await fireEvent.click(screen.getByTestId('dest-code'));
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     expect(screen.getByTestId('wizard-error').textContent).toBe('Paste the join code you were sent.');
     await type('wizard-join-code', 'coffer-id1:not-a-join-code');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     expect(screen.getByTestId('wizard-error').textContent).toContain('a join code looks like');
     // Pasted from a chat that wrapped it: the line breaks are dropped.
     await type('wizard-join-code', `${code.slice(0, 20)}\n${code.slice(20)}\n`);
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     expect(screen.queryByTestId('join-key')).toBeNull();
     await type('join-device-name', 'bea-studio');
     await fireEvent.click(screen.getByTestId('wizard-join'));
@@ -126,7 +137,7 @@ describe('First run: Connect to an existing vault', () => {
     render(App, { api: engine({ done: false }).client() });
     await screen.findByTestId('view-first-run');
     await type('wizard-folder', '/data');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     expect(screen.queryByTestId('dest-code')).toBeNull();
   });
 
@@ -136,13 +147,14 @@ describe('First run: Connect to an existing vault', () => {
     await screen.findByTestId('view-first-run');
     await fireEvent.click(screen.getByTestId('mode-join'));
     await type('wizard-folder', '/data');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
+    await next();
     await type('wizard-bucket', 'b');
     await type('wizard-endpoint', 'ftp://nope');
-    await fireEvent.click(screen.getByTestId('wizard-next'));
-    await type('join-passphrase', 'pw');
-    await fireEvent.click(screen.getByTestId('wizard-join'));
+    await next();
+    // Refused at the destination step itself: nothing is tested or joined with it.
     expect(screen.getByTestId('wizard-error').textContent).toContain('endpoint must be an http(s) URL');
+    expect(screen.queryByTestId('join-passphrase')).toBeNull();
+    expect(t.callsOf('testDestination')).toHaveLength(0);
     expect(t.callsOf('joinVault')).toHaveLength(0);
   });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../fsx/atomic-file.ts';
 import { S3_STORAGE_CLASSES } from '../store/s3-put-params.ts';
 
-export const SETTINGS_VERSION = 5;
+export const SETTINGS_VERSION = 6;
 /** How often a watching device asks whether another device moved the head, by default (seconds). */
 export const DEFAULT_POLL_SECONDS = 30;
 
@@ -44,6 +44,8 @@ export const vaultSettingsSchema = z.object({
   sseKmsKeyId: z.string().min(1).optional(),
   /** AWS shared-config profile for the S3 credentials; absent: the SDK's default chain. */
   profile: z.string().min(1).max(128).optional(),
+  /** The S3 region (the first-run wizard asks it); absent: AWS_REGION, then us-east-1. Since version 6. */
+  region: z.string().min(1).max(64).optional(),
   rotationPeriodDays: z.number().int().min(1).max(3650),
   launchAtLogin: z.boolean(),
   /** S3 storage class of every data object (objects/*); absent: the bucket's default. Since version 2. */
@@ -104,6 +106,8 @@ export const SETTINGS_MIGRATIONS: Readonly<Record<number, SettingsMigration>> = 
   3: (doc) => ({ ...doc, pollSeconds: DEFAULT_POLL_SECONDS }),
   // 5 adds padding: a vault set up before keeps writing objects at their own size until it is turned on.
   4: (doc) => ({ ...doc, padding: 'off' }),
+  // 6 adds region; a vault set up before has none (AWS_REGION, then us-east-1, as before).
+  5: (doc) => doc,
 };
 
 /** Brings a parsed document to the current version; throws SettingsError naming the file otherwise. */

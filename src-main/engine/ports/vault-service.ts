@@ -23,7 +23,8 @@ export interface VaultService {
   keyUsage(ref: string): Promise<KeyUsage>;
   scheduleKeyDeletion(ref: string, days: number, force: boolean): Promise<KeyStatus>;
   cancelKeyDeletion(ref: string): Promise<KeyStatus>;
-  audit(): Promise<{ entries: AuditEntry[]; verified: boolean; problem?: string }>;
+  /** Newest first, one page (default: the newest 500); `total` counts every entry of the log. */
+  audit(q?: AuditQuery): Promise<{ entries: AuditEntry[]; verified: boolean; problem?: string; total: number }>;
   settings(): Promise<VaultSettingsView>;
   updateSettings(patch: Partial<VaultSettingsView>): Promise<VaultSettingsView>;
   providerView(): Promise<ProviderView>;
@@ -116,6 +117,12 @@ export interface AuditEntry {
   detail?: string;
 }
 
+/** A page of the audit log: skip `offset` newest entries, then take `limit`. */
+export interface AuditQuery {
+  offset?: number;
+  limit?: number;
+}
+
 export interface VaultSettingsView {
   folder: string;
   ignoreRules: string;
@@ -180,6 +187,13 @@ export interface VaultHost {
    * this machine keeps the member's identity, and becomes a device of that member.
    */
   joinTeam(req: JoinTeamRequest): Promise<{ memberId: string; service: VaultService }>;
+  /** The wizard's folder step: is this a folder Coffer can protect (or, to connect, fill)? Writes nothing. */
+  checkFolder(req: FolderCheckRequest): Promise<FolderCheck>;
+  /**
+   * The wizard's destination step: lists, writes and deletes one small object where the vault would
+   * go, and says in words what failed and what to do. Nothing stays behind (a failed delete is named).
+   */
+  testDestination(req: DestinationRequest): Promise<DestinationCheck>;
   /** True when a vault is set up but waits for its passphrase (the app started without one). */
   isLocked?(): boolean;
   /** Opens the locked vault with its passphrase; a wrong one is a KeyUnavailableError. */
@@ -207,10 +221,56 @@ export interface CreateVaultRequest {
   endpoint?: string;
   /** AWS shared-config profile for S3 credentials. */
   profile?: string;
+  /** S3 region, saved with the vault. */
+  region?: string;
+  /**
+   * S3 access keys instead of a profile (both or neither). They travel renderer -> main only, are never
+   * echoed, and are saved on this machine only, mode 0600 (vault/s3-credentials.ts).
+   */
+  accessKeyId?: string;
+  secretAccessKey?: string;
   /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
   keyRef: string;
   passphrase?: string;
   allowHttp?: boolean;
+}
+
+export interface FolderCheckRequest {
+  /** Absolute, or ~/… for the home folder. */
+  folder: string;
+  /** 'join': a folder that does not exist yet is fine (Connect creates and fills it). Default 'create'. */
+  purpose?: 'create' | 'join';
+}
+
+export interface FolderCheck {
+  ok: boolean;
+  /** The folder as the engine resolved it (absolute). */
+  folder: string;
+  /** Why it cannot be used, in words (when !ok). */
+  problem?: string;
+  /** Something worth saying although it can be used. */
+  note?: string;
+}
+
+/** A destination as createVault and joinVault take it, plus the folder (to refuse one inside the other). */
+export interface DestinationRequest {
+  remote: string;
+  endpoint?: string;
+  profile?: string;
+  region?: string;
+  /** S3 access keys typed in the wizard; they travel renderer -> main only and are never echoed. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  allowHttp?: boolean;
+  folder?: string;
+  /** 'join': a vault must be there; 'create' (default): none may be. */
+  purpose?: 'create' | 'join';
+}
+
+export interface DestinationCheck {
+  ok: boolean;
+  /** What was found, or what failed and what to do about it. */
+  message: string;
 }
 
 export interface JoinTeamRequest {
@@ -226,6 +286,10 @@ export interface JoinVaultRequest {
   remote: string;
   endpoint?: string;
   profile?: string;
+  /** As in CreateVaultRequest. */
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
   allowHttp?: boolean;
   /** How this device opens the vault key: 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' | 'keychain:<name>'. */
   keyRef?: string;

@@ -18,6 +18,10 @@ export interface OpenStoreOptions {
   allowHttp?: boolean;
   /** AWS shared-config profile for S3 credentials; default: the SDK's default chain. */
   profile?: string;
+  /** S3 region; default AWS_REGION, then us-east-1 (s3-client.ts). */
+  region?: string;
+  /** S3 access keys given directly (the first-run wizard); they win over `profile`. */
+  credentials?: S3StoreOptions['credentials'];
   sse?: SseMode;
   /** KiB/s each way; absent or 0: unlimited. Ignored when `bandwidth` is given. */
   bwlimitKiBps?: number;
@@ -61,6 +65,8 @@ export function openStore(url: string, opts: OpenStoreOptions = {}): BlobStore {
       ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
       ...(opts.allowHttp !== undefined ? { allowHttp: opts.allowHttp } : {}),
       ...(opts.profile ? { profile: opts.profile } : {}),
+      ...(opts.region ? { region: opts.region } : {}),
+      ...(opts.credentials ? { credentials: opts.credentials } : {}),
       ...(opts.sse ? { sse: opts.sse } : {}),
       ...(opts.multipart?.threshold ? { multipartThreshold: opts.multipart.threshold } : {}),
       ...(opts.multipart?.partSize ? { partSize: opts.multipart.partSize } : {}),

@@ -1,11 +1,13 @@
 import type {
-  CreateVaultRequest, FolderView, JoinTeamRequest, JoinVaultRequest, VaultEvent, VaultHost, VaultService,
+  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, FolderView, JoinTeamRequest, JoinVaultRequest,
+  VaultEvent, VaultHost, VaultService,
 } from '../ports/vault-service.ts';
 import type { ConflictView } from '../ports/team.ts';
 import { VaultRegistry } from '../vault/registry.ts';
 import { EngineVaultHost, appVaultEnv, type AppHostOptions } from './vault-host.ts';
 import type { EngineVaultService } from './vault-service.ts';
 import { FolderRefused, checkNewFolder, folderNames } from './folder-overlap.ts';
+import { checkFolder, testDestination } from './first-run-checks.ts';
 
 /** One registered folder: its own single-vault host (own runner, own lock state, own failure). */
 interface Slot {
@@ -101,6 +103,15 @@ export class MultiVaultHost implements VaultHost {
   joinTeam(req: JoinTeamRequest): Promise<{ memberId: string; service: VaultService }> {
     // The join code names the destination; the folder is checked like any other.
     return this.add(req.folder, undefined, (host) => host.joinTeam(req));
+  }
+
+  /** The wizard's folder step; it already refuses a folder that is, holds or sits inside a protected one. */
+  checkFolder(req: FolderCheckRequest): Promise<FolderCheck> {
+    return checkFolder(this.opts.stateDir, req);
+  }
+
+  testDestination(req: DestinationRequest): Promise<DestinationCheck> {
+    return testDestination(req);
   }
 
   /** Returns once no vault's pass, refresh or audit-log append is still running. */

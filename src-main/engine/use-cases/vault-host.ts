@@ -1,4 +1,6 @@
-import type { CreateVaultRequest, JoinTeamRequest, JoinVaultRequest, VaultHost, VaultService } from '../ports/vault-service.ts';
+import type {
+  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, JoinTeamRequest, JoinVaultRequest, VaultHost, VaultService,
+} from '../ports/vault-service.ts';
 import type { ConflictView } from '../ports/team.ts';
 import type { BlobStore } from '../ports/blob-store.ts';
 import { VaultRegistry } from '../vault/registry.ts';
@@ -9,6 +11,7 @@ import { EngineVaultService } from './vault-service.ts';
 import { joinVault } from './join-ops.ts';
 import { joinTeam } from './team-ops.ts';
 import type { VaultEnv } from '../vault/vault-env.ts';
+import { checkFolder, testDestination } from './first-run-checks.ts';
 
 /**
  * The desktop app's and `coffer ui`'s engine: opens the vault registered in the state home (if any) and
@@ -57,17 +60,26 @@ export class EngineVaultHost implements VaultHost {
 
   async createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }> {
     if (this.current) throw new Error('a vault is already set up in this app');
-    const env: VaultEnv = req.passphrase ? { ...this.env, passphrase: async () => req.passphrase! } : this.env;
-    const { vault, recoveryKey } = await initVault(env, req);
+    const { passphrase, accessKeyId, secretAccessKey, ...init } = req;
+    const env: VaultEnv = passphrase ? { ...this.env, passphrase: async () => passphrase } : this.env;
+    const { vault, recoveryKey } = await initVault(env, { ...init, ...s3Credentials(accessKeyId, secretAccessKey) });
     const service = await this.attach(vault);
     return { recoveryKey, service };
   }
 
+  checkFolder(req: FolderCheckRequest): Promise<FolderCheck> {
+    return checkFolder(this.env.home, req);
+  }
+
+  testDestination(req: DestinationRequest): Promise<DestinationCheck> {
+    return testDestination(req);
+  }
+
   async joinVault(req: JoinVaultRequest): Promise<{ pulled: number; conflicts: ConflictView[]; service: VaultService }> {
     if (this.current) throw new Error('a vault is already set up in this app');
-    const { passphrase, ...join } = req;
+    const { passphrase, accessKeyId, secretAccessKey, ...join } = req;
     const env: VaultEnv = passphrase ? { ...this.env, passphrase: async () => passphrase } : this.env;
-    const { vault, pulled, conflicts } = await joinVault(env, join);
+    const { vault, pulled, conflicts } = await joinVault(env, { ...join, ...s3Credentials(accessKeyId, secretAccessKey) });
     const service = await this.attach(vault);
     return { pulled, conflicts, service };
   }
@@ -94,6 +106,11 @@ export class EngineVaultHost implements VaultHost {
     this.only.onService?.(this.current);
     return this.current;
   }
+}
+
+/** Typed access keys as the engine keeps them; both or neither (the contract refuses one alone). */
+function s3Credentials(accessKeyId?: string, secretAccessKey?: string): { credentials?: { accessKeyId: string; secretAccessKey: string } } {
+  return accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {};
 }
 
 export interface AppHostOptions {

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type {
-  AuditEntry, FileVersion, HistoryEntryView, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
+  AuditEntry, AuditQuery, FileVersion, HistoryEntryView, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
 } from '../ports/vault-service.ts';
 import type { HistoryQuery } from '../ports/journal.ts';
 import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, TeamView } from '../ports/team.ts';
@@ -26,6 +26,8 @@ import { SettingsChangeRefused, type LocalVault } from '../vault/local-vault.ts'
 const HOUR = 60 * 60 * 1000;
 /** How long resolved member and device names are reused for history pages (a team changes rarely). */
 const NAMES_TTL_MS = 30_000;
+/** Audit entries one page holds when the caller does not say. */
+const AUDIT_PAGE_DEFAULT = 500;
 /** Conflicts the dashboard lists. */
 const RECENT_CONFLICTS = 20;
 
@@ -136,10 +138,15 @@ export class EngineVaultService implements VaultService {
     return this.keyChanged(await this.vault.key.cancelDeletion());
   }
 
-  async audit(): Promise<{ entries: AuditEntry[]; verified: boolean; problem?: string }> {
+  async audit(q: AuditQuery = {}): Promise<{ entries: AuditEntry[]; verified: boolean; problem?: string; total: number }> {
     const log = this.vault.audit;
     const v = await log.verify();
-    return { entries: (await log.list()).slice(-500).reverse(), verified: v.ok, ...(v.ok ? {} : { problem: v.problem }) };
+    const all = await log.list();
+    // Newest first: page 0 is the end of the log.
+    const offset = q.offset ?? 0;
+    const end = Math.max(0, all.length - offset);
+    const page = all.slice(Math.max(0, end - (q.limit ?? AUDIT_PAGE_DEFAULT)), end).reverse();
+    return { entries: page, verified: v.ok, ...(v.ok ? {} : { problem: v.problem }), total: all.length };
   }
 
   async settings(): Promise<VaultSettingsView> {

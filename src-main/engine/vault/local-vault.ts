@@ -14,6 +14,7 @@ import { assertStateOutside, vaultPaths } from './state-dir.ts';
 import type { VaultEnv } from './vault-env.ts';
 import { checkSettingsChange, VaultStores, type StoreSettings } from './vault-stores.ts';
 import { hasSseCKey } from './sse-key.ts';
+import { loadS3Credentials, saveS3Credentials, type S3Credentials } from './s3-credentials.ts';
 import { loadOrCreateChunkingSecret } from './chunking-secret.ts';
 import { sharedCutPool, vaultChunker } from './vault-chunker.ts';
 import type { FileChunker } from '../sync/chunked-upload.ts';
@@ -26,6 +27,9 @@ export interface JoinRequest {
   remote: string;
   endpoint?: string;
   profile?: string;
+  /** S3 region and access keys, as at init (saved the same way). */
+  region?: string;
+  credentials?: S3Credentials;
   allowHttp?: boolean;
   /** How this device opens the key: `passphrase` (the bucket's passphrase slot), a KMS or HSM ref, `member:<vaultId>`. */
   keyRef?: string;
@@ -53,6 +57,10 @@ export interface InitRequest {
   allowHttp?: boolean;
   /** AWS shared-config profile for S3 credentials (saved with the vault). */
   profile?: string;
+  /** S3 region (saved with the vault). */
+  region?: string;
+  /** S3 access keys instead of a profile: saved on this machine only, mode 0600 (s3-credentials.ts). */
+  credentials?: S3Credentials;
   /** Server-side encryption on S3 (default none); see sse-setting.ts. */
   sse?: SseSetting;
   /** S3 storage class for data objects (saved with the vault). */
@@ -94,7 +102,8 @@ export class LocalVault extends ReadableVault {
     if ((await new VaultRegistry(env.home).list()).some((v) => v.folder === folder)) throw new Error(`${folder} is already a Coffer folder`);
     const stored: StoreSettings = {
       remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: req.sse?.sse ?? 'none',
-      sseKmsKeyId: req.sse?.sseKmsKeyId, storageClass: req.storageClass, objectLock: req.objectLock,
+      sseKmsKeyId: req.sse?.sseKmsKeyId, storageClass: req.storageClass, objectLock: req.objectLock, region: req.region,
+      ...(req.credentials ? { credentials: req.credentials } : {}),
     };
     const stores = VaultStores.open(env, stored);
     const existing = await readDescriptor(stores.slots, req.remote).catch(() => null);
@@ -109,11 +118,13 @@ export class LocalVault extends ReadableVault {
     const registry = new VaultRegistry(env.home);
     const random = env.random ?? systemRandom;
     const vaultId = Buffer.from(random(16)).toString('hex');
-    const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: req.keyRef, deviceId: Buffer.from(random(8)).toString('hex'), padding: req.padding });
+    const { credentials, ...saved } = stored;
+    const settings = defaultSettings({ ...saved, vaultId, folder, keyRef: req.keyRef, deviceId: Buffer.from(random(8)).toString('hex'), padding: req.padding });
     const paths = vaultPaths(env.home, vaultId);
     const undo = await InitUndo.begin(env.home, paths, req.remote, stores.slots);
     const audit = new FileAuditLog(paths.dir, env.clock);
     try {
+      if (credentials) await saveS3Credentials(paths.dir, credentials);
       const { key, recoveryKey } = await createVaultKey(req.keyRef, { ...keyContextOf(env, vaultId, stores.slots, paths, audit), random })
         .catch((err: unknown) => { throw lockRefusal(err, req.remote, req.objectLock !== undefined); });
       undo.keyCreated(key);
@@ -154,7 +165,8 @@ export class LocalVault extends ReadableVault {
       // Moving a shared custody (the bucket's passphrase slot) would take it away from the other devices.
       throw new Error('--save-key goes with --recovery-key; with --key the device keeps using that key');
     }
-    const probe = VaultStores.open(env, { remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: 'none' });
+    const access = { region: req.region, ...(req.credentials ? { credentials: req.credentials } : {}) };
+    const probe = VaultStores.open(env, { remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: 'none', ...access });
     const { vaultId } = await readDescriptor(probe.slots, req.remote).catch((err: Error) => {
       throw new Error(`${err.message}; to create one, run "coffer init ${req.folder} --remote ${req.remote}"`);
     });
@@ -166,6 +178,7 @@ export class LocalVault extends ReadableVault {
     await req.beforeKey?.();
     const stored: StoreSettings = {
       remote: req.remote, endpoint: req.endpoint, allowHttp: req.allowHttp, profile: req.profile, sse: (await hasSseCKey(probe.slots)) ? 'c' : 'none',
+      ...access,
     };
     const stores = VaultStores.open(env, stored);
     const paths = vaultPaths(env.home, vaultId);
@@ -175,8 +188,10 @@ export class LocalVault extends ReadableVault {
     if (key.ref !== saveRef) key = await saveToProvider(key, saveRef, ctx);
     const store = await stores.dataStore(new EsdkSealer(key), vaultId, 'load');
     const random = env.random ?? systemRandom;
-    const settings = defaultSettings({ ...stored, vaultId, folder, keyRef: key.ref, deviceId: Buffer.from(random(8)).toString('hex') });
+    const { credentials, ...saved } = stored;
+    const settings = defaultSettings({ ...saved, vaultId, folder, keyRef: key.ref, deviceId: Buffer.from(random(8)).toString('hex') });
     await mkdir(folder, { recursive: true });
+    if (credentials) await saveS3Credentials(paths.dir, credentials);
     await saveSettings(paths.settings, settings);
     await registry.add(vaultId, folder);
     const vault = new LocalVault({ env, vaultId, paths, stores, store, key, audit, settings });
@@ -196,12 +211,12 @@ export class LocalVault extends ReadableVault {
   /** The vault of a local folder (or the only one). */
   static async open(env: VaultEnv, folder?: string): Promise<LocalVault> {
     const phases = env.phases ?? noPhaseTimer;
-    const { vaultId, paths, settings } = await phases.time('reading the registry and settings', async () => {
+    const { vaultId, paths, settings, credentials } = await phases.time('reading the registry and settings', async () => {
       const { vaultId } = await new VaultRegistry(env.home).find(folder);
       const paths = vaultPaths(env.home, vaultId);
-      return { vaultId, paths, settings: await loadSettings(paths.settings) };
+      return { vaultId, paths, settings: await loadSettings(paths.settings), credentials: await loadS3Credentials(paths.dir) };
     });
-    const stores = VaultStores.open(env, settings);
+    const stores = VaultStores.open(env, { ...settings, ...(credentials ? { credentials } : {}) });
     const audit = new FileAuditLog(paths.dir, env.clock);
     const key = await phases.time('unlocking the key', () => openVaultKey(settings.keyRef, keyContextOf(env, vaultId, stores.slots, paths, audit)));
     const store = await phases.time('opening the data store', () => stores.dataStore(new EsdkSealer(key), vaultId, 'load'));

@@ -12,11 +12,15 @@ import { checkBucketPolicy, withBucketPolicy } from './bucket-policy-store.ts';
 import { createSseCKey, hasSseCKey, loadSseCKey } from './sse-key.ts';
 import { checkSseSetting, slotsSseModeOf, sseModeOf } from './sse-setting.ts';
 import type { VaultEnv } from './vault-env.ts';
+import type { S3Credentials } from './s3-credentials.ts';
 
 /** The settings a vault's stores are built from. */
 export type StoreSettings = Pick<
-  VaultSettings, 'remote' | 'endpoint' | 'allowHttp' | 'profile' | 'sse' | 'sseKmsKeyId' | 'bwlimitKiBps' | 'storageClass' | 'objectLock'
->;
+  VaultSettings, 'remote' | 'endpoint' | 'allowHttp' | 'profile' | 'sse' | 'sseKmsKeyId' | 'bwlimitKiBps' | 'storageClass' | 'objectLock' | 'region'
+> & {
+  /** S3 access keys saved on this machine (s3-credentials.ts), not in the settings. */
+  credentials?: S3Credentials;
+};
 
 /**
  * How the data store gets the SSE-C customer key when the vault uses one: a new one from `create`'s
@@ -81,8 +85,9 @@ export class VaultStores {
   apply(next: StoreSettings): void {
     this.bandwidth.set(effectiveKiBps(this.env, next));
     const sseChanged = next.sse !== this.settings.sse || next.sseKmsKeyId !== this.settings.sseKmsKeyId;
-    this.settings = { ...next };
-    if (sseChanged) this.swappable.swap(buildStore(this.env, next, this.readOnly, this.bandwidth, slotsSseModeOf(next)));
+    // The saved access keys are not settings: they stay as the vault was opened with them.
+    this.settings = { ...next, ...(this.settings.credentials ? { credentials: this.settings.credentials } : {}) };
+    if (sseChanged) this.swappable.swap(buildStore(this.env, this.settings, this.readOnly, this.bandwidth, slotsSseModeOf(next)));
   }
 }
 
@@ -112,7 +117,7 @@ export function checkStoreSettings(env: VaultEnv, s: StoreSettings): void {
  * or off (the objects stored so far were written with, or without, the customer key).
  */
 export function checkSettingsChange(env: VaultEnv, from: StoreSettings, to: StoreSettings): void {
-  for (const k of ['remote', 'endpoint', 'profile'] as const) {
+  for (const k of ['remote', 'endpoint', 'profile', 'region'] as const) {
     if (from[k] !== to[k]) throw new UnsupportedError(`the ${k} of a vault cannot be changed (${from[k] ?? 'none'}); restore into a new vault to move it`);
   }
   if ((from.sse === 'c') !== (to.sse === 'c')) {
@@ -122,7 +127,10 @@ export function checkSettingsChange(env: VaultEnv, from: StoreSettings, to: Stor
 }
 
 function storeOptions(env: VaultEnv, s: StoreSettings): OpenStoreOptions {
-  return { ...env.storeTuning, endpoint: s.endpoint, allowHttp: s.allowHttp, profile: s.profile };
+  return {
+    ...env.storeTuning, endpoint: s.endpoint, allowHttp: s.allowHttp, profile: s.profile,
+    ...(s.region ? { region: s.region } : {}), ...(s.credentials ? { credentials: s.credentials } : {}),
+  };
 }
 
 function effectiveKiBps(env: VaultEnv, s: Pick<StoreSettings, 'bwlimitKiBps'>): number {

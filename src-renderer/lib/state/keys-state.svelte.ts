@@ -1,5 +1,9 @@
 // Keys: status per key, rotation, deletion with a usage scan first, and the verified audit log.
 import type { ApiClient, AuditLog, KeyStatus, KeyUsage } from '../api-types.ts';
+import { vaultNameOf } from './key-deletion.ts';
+
+/** Audit entries per page. */
+export const AUDIT_PAGE_SIZE = 50;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -9,6 +13,10 @@ export class KeysState {
   error = $state<string | null>(null);
   audit = $state<AuditLog | null>(null);
   auditError = $state<string | null>(null);
+  /** The audit page shown, 0 = the newest entries. */
+  auditPage = $state(0);
+  /** The protected folder's base name: what the user types to delete the only key. Null until known. */
+  vaultName = $state<string | null>(null);
   /** Per-key outcome of the last action, keyed by ref. */
   notice = $state<Record<string, string>>({});
   busyRef = $state<string | null>(null);
@@ -37,15 +45,32 @@ export class KeysState {
     } finally {
       this.loading = false;
     }
-    await this.loadAudit();
+    await Promise.all([this.loadAudit(), this.loadVaultName()]);
   }
 
-  async loadAudit(): Promise<void> {
+  async loadAudit(page = this.auditPage): Promise<void> {
     try {
-      this.audit = await this.api.audit();
+      this.audit = await this.api.audit({ offset: page * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE });
+      this.auditPage = page;
       this.auditError = null;
     } catch (err) {
       this.auditError = message(err);
+    }
+  }
+
+  /** Pages of the audit log: a count of all entries comes with each page. */
+  auditPages(): number {
+    return Math.max(1, Math.ceil((this.audit?.total ?? 0) / AUDIT_PAGE_SIZE));
+  }
+
+  showAuditPage = (page: number) => this.loadAudit(Math.min(Math.max(0, page), this.auditPages() - 1));
+
+  private async loadVaultName(): Promise<void> {
+    try {
+      this.vaultName = vaultNameOf((await this.api.status()).folder);
+    } catch {
+      // Without it the only-key deletion cannot be confirmed: the dialog says so.
+      this.vaultName = null;
     }
   }
 
@@ -82,7 +107,7 @@ export class KeysState {
     try {
       this.replace(await fn());
       this.notice = { ...this.notice, [ref]: done };
-      void this.loadAudit();
+      void this.loadAudit(0);
     } catch (err) {
       this.notice = { ...this.notice, [ref]: `Failed: ${message(err)}` };
     } finally {

@@ -1,5 +1,6 @@
 // Settings: a draft the form edits, saved as a patch of only the fields that changed.
 import type { ApiClient, Settings, SettingsPatch } from '../api-types.ts';
+import { settingsProblems, type CheckedField } from './settings-checks.ts';
 
 export class SettingsState {
   saved = $state<Settings | null>(null);
@@ -34,7 +35,27 @@ export class SettingsState {
     return out as SettingsPatch;
   }
 
+  /** The draft differs from what was saved. */
+  get dirty(): boolean {
+    return Object.keys(this.patch()).length > 0;
+  }
+
+  /** Why fields of the draft cannot be saved, checked as the user types. */
+  get problems(): Partial<Record<CheckedField, string>> {
+    return this.draft ? settingsProblems(this.draft) : {};
+  }
+
+  /** Drops the unsaved edits: the draft is what was saved again. */
+  discard(): void {
+    if (this.saved) this.draft = { ...this.saved };
+    this.saveMessage = null;
+  }
+
   async save(): Promise<void> {
+    if (Object.keys(this.problems).length > 0) {
+      this.saveMessage = 'Not saved: correct the fields marked above.';
+      return;
+    }
     const patch = this.patch();
     if (Object.keys(patch).length === 0) {
       this.saveMessage = 'Nothing changed.';

@@ -93,12 +93,20 @@ export const HistoryEntrySchema = z.object({
   member: Id.optional(), device: Id.optional(), memberName: Name.optional(), deviceName: Name.optional(),
   /** 'conflict': where the other version was written. */
   copyPath: z.string().max(MAX_PATH).optional(),
+  /** 'rename': the path before. */
+  from: z.string().max(MAX_PATH).optional(),
+  /** With foldNoChange: this row stands for `count` passes that changed nothing, from `since` to `time`. */
+  folded: z.object({ count: Count, since: Time }).optional(),
 });
 export const HistoryQuerySchema = z.strictObject({
   limit: z.number().int().min(1).max(1000).optional(),
   offset: Count.optional(),
   actions: z.array(HistoryAction).max(HistoryAction.options.length).optional(),
   pathContains: z.string().max(MAX_PATH).optional(),
+  /** A half-open time range [since, until), ISO-8601. */
+  since: Time.optional(),
+  until: Time.optional(),
+  foldNoChange: z.boolean().optional(),
 });
 export const FileVersion = z.object({
   versionId: z.string().max(256), time: Time, size: Bytes, hash: z.string().max(256), deleted: z.boolean(),
@@ -121,6 +129,8 @@ export const KeyUsage = z.object({
   byVersion: z.array(z.object({
     version: Count, files: Count, objects: Count, examples: z.array(z.string().max(MAX_PATH)).max(100),
   })).max(10_000),
+  /** Distinct paths under any key version in any kept snapshot, and how many of them the latest holds. */
+  files: Count.optional(), latestFiles: Count.optional(),
 });
 export const AuditEntry = z.object({
   seq: Count, time: Time,
@@ -154,7 +164,11 @@ export const SettingsPatch = z.strictObject({
   padding: PaddingMode.optional(),
 });
 export const ProviderView = z.object({
-  reveals: z.array(z.object({ fact: Text, value: Text })).max(100),
+  reveals: z.array(z.object({
+    fact: Text, value: Text,
+    /** The number behind `value`, for a host to format in its own units and zone. */
+    count: Count.optional(), bytes: Bytes.optional(), times: z.object({ first: Time, last: Time }).optional(),
+  })).max(100),
   hides: z.array(Text).max(100),
 });
 /** s3://bucket[/prefix] or file:///abs/path */
@@ -263,6 +277,36 @@ export const ConflictView = z.object({
 });
 const MemberRef = z.string().min(1).max(256);
 
+// ---- The Restore view (docs/ARCHITECTURE.md §Restore view): snapshots, their folders, restores. ----
+const RootId = z.string().regex(/^[0-9a-f]{32}$/, 'a snapshot id is 32 hex digits');
+/** An IANA zone name from the UI (Intl.DateTimeFormat().resolvedOptions().timeZone): restored copies' names use it. */
+const TimeZone = z.string().min(1).max(64).regex(/^[A-Za-z0-9_+\-/]+$/, 'a time zone is an IANA name such as Europe/Berlin');
+const VaultPath = z.string().max(MAX_PATH);
+export const SnapshotViewSchema = z.object({
+  rootId: RootId, time: Time, device: Id, deviceName: Name.optional(), files: Count, bytes: Bytes, changed: Count,
+});
+export const SnapshotItemSchema = z.object({
+  path: VaultPath, name: VaultPath, type: z.enum(['file', 'dir', 'symlink']), size: Bytes, files: Count, mtime: Time.optional(),
+  now: z.enum(['same', 'changed', 'deleted']),
+});
+const ItemPage = z.object({ items: z.array(SnapshotItemSchema).max(1000), total: Count });
+export const ExistingChoiceSchema = z.enum(['keep-both', 'overwrite', 'skip']);
+export const RestoreSnapshotRequestSchema = z.strictObject({
+  rootId: RootId,
+  paths: z.array(PathText).min(1).max(5000),
+  /** Absent: the original location. */
+  to: PathText.optional(),
+  existing: ExistingChoiceSchema,
+  timeZone: TimeZone.optional(),
+});
+const PathReason = z.object({ path: VaultPath, reason: Text });
+export const RestoreSummarySchema = z.object({
+  to: VaultPath, snapshotTime: Time, restored: Count, bytes: Bytes, skipped: Count,
+  keptBoth: z.array(z.object({ path: VaultPath, restoredAs: VaultPath })).max(1000), keptBothCount: Count,
+  failed: z.array(PathReason).max(1000), failedCount: Count,
+});
+export const RestoreProgressSchema = z.object({ done: Count, total: Count, bytes: Bytes });
+
 /** Which vault an event is about (a host with several folders sets it). */
 const Origin = { vaultId: Id.optional() };
 export const VaultEvent = z.discriminatedUnion('type', [
@@ -271,6 +315,7 @@ export const VaultEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history'), entries: z.array(HistoryEntrySchema).max(10_000), ...Origin }),
   z.object({ type: z.literal('key'), status: KeyStatusSchema, ...Origin }),
   z.object({ type: z.literal('reencrypt'), progress: ReencryptView, ...Origin }),
+  z.object({ type: z.literal('restore'), progress: RestoreProgressSchema, ...Origin }),
 ]);
 export type VaultEvent = z.output<typeof VaultEvent>;
 
@@ -291,9 +336,26 @@ export const commands = {
   pause: { request: Empty, response: Void },
   resume: { request: Empty, response: Void },
   history: { request: HistoryQuerySchema, response: z.object({ entries: z.array(HistoryEntrySchema).max(1000), total: Count }) },
-  bytesPerDay: { request: z.strictObject({ days: z.number().int().min(1).max(366) }), response: z.array(z.object({ day: z.string().max(32), bytes: Bytes })).max(366) },
+  // utcOffsetMinutes: the viewer's zone (minutes east of UTC), so the chart's days are the UI's local days.
+  bytesPerDay: { request: z.strictObject({ days: z.number().int().min(1).max(366), utcOffsetMinutes: z.number().int().min(-840).max(840).optional() }), response: z.array(z.object({ day: z.string().max(32), bytes: Bytes })).max(366) },
   versions: { request: z.strictObject({ path: PathText }), response: z.array(FileVersion).max(10_000) },
-  restoreCopy: { request: z.strictObject({ path: PathText, versionId: z.string().min(1).max(256) }), response: z.object({ restoredPath: z.string().max(MAX_PATH) }) },
+  restoreCopy: { request: z.strictObject({ path: PathText, versionId: z.string().min(1).max(256), timeZone: TimeZone.optional() }), response: z.object({ restoredPath: z.string().max(MAX_PATH) }) },
+  /** The kept snapshots, newest first; `from` is the `next` of the page before. */
+  snapshots: {
+    request: z.strictObject({ limit: z.number().int().min(1).max(100).optional(), from: RootId.optional() }),
+    response: z.object({ snapshots: z.array(SnapshotViewSchema).max(100), next: RootId.optional() }),
+  },
+  /** One folder of a snapshot ('' for the top), a page at a time. */
+  snapshotFolder: {
+    request: z.strictObject({ rootId: RootId, folder: VaultPath, offset: Count.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    response: ItemPage,
+  },
+  snapshotSearch: {
+    request: z.strictObject({ rootId: RootId, query: z.string().min(1).max(MAX_PATH), offset: Count.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    response: ItemPage,
+  },
+  /** Resolves when done; 'restore' events report progress meanwhile. */
+  restoreSnapshot: { request: RestoreSnapshotRequestSchema, response: RestoreSummarySchema },
   keys: { request: Empty, response: z.array(KeyStatusSchema).max(1000) },
   rotateKey: { request: Ref, response: KeyStatusSchema },
   keyUsage: { request: Ref, response: KeyUsage },
@@ -473,6 +535,14 @@ export type _ContractMirrorsPorts = [
   Assert<Same<Response<'bytesPerDay'>, Ret<Svc['bytesPerDay']>>>,
   Assert<Same<Response<'versions'>, port.FileVersion[]>>,
   Assert<Same<Response<'restoreCopy'>, Ret<Svc['restoreCopy']>>>,
+  Assert<Same<Response<'snapshots'>, Ret<Svc['snapshots']>>>,
+  Assert<Same<Request<'snapshots'>, port.SnapshotQuery>>,
+  Assert<Same<Response<'snapshotFolder'>, Ret<Svc['snapshotFolder']>>>,
+  Assert<Same<Request<'snapshotFolder'>, port.SnapshotFolderQuery>>,
+  Assert<Same<Response<'snapshotSearch'>, Ret<Svc['snapshotSearch']>>>,
+  Assert<Same<Request<'snapshotSearch'>, port.SnapshotSearchQuery>>,
+  Assert<Same<Request<'restoreSnapshot'>, port.RestoreSnapshotRequest>>,
+  Assert<Same<Response<'restoreSnapshot'>, port.RestoreSummary>>,
   Assert<Same<Response<'keys'>, KeyStatus[]>>,
   Assert<Same<Response<'keyUsage'>, port.KeyUsage>>,
   Assert<Same<Response<'audit'>, Ret<Svc['audit']>>>,

@@ -23,6 +23,9 @@ const BY_NAME: Record<string, ErrorCode> = {
   InvalidRequestError: 'invalid-request',
   NotConfiguredError: 'not-configured',
   KeyUnavailableError: 'key-unavailable',
+  // A restore refused before writing: the target is a file, or holds files and no choice was made.
+  RestoreTargetError: 'invalid-request',
+  RestoreConflictError: 'invalid-request',
 };
 
 export function errorCodeOf(err: unknown): ErrorCode {

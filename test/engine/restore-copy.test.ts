@@ -24,7 +24,7 @@ describe('restore as copy (the History view)', () => {
     const versions = await service.versions('notes/plan.txt');
     expect(versions.map((v) => v.size)).toEqual([20, 11]);
     const { restoredPath } = await service.restoreCopy('notes/plan.txt', versions[1]!.versionId);
-    expect(restoredPath).toMatch(/^notes\/plan\.txt \(restored .+\)$/);
+    expect(restoredPath).toMatch(/^notes\/plan \(restored \d{4}-\d{2}-\d{2} \d{4}\)\.txt$/);
     expect(await readFile(join(sb.folder, restoredPath), 'utf8')).toBe('first draft');
     expect(await readFile(file, 'utf8')).toBe('second draft, longer');
     await expect(service.restoreCopy('notes/missing.txt', versions[1]!.versionId)).rejects.toThrow(/no stored content/);

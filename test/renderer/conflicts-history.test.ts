@@ -74,7 +74,9 @@ describe('History names', () => {
     render(History, { history });
     await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(4));
     const rows = screen.getAllByTestId('history-row');
-    expect(rows.map((r) => within(r).getByTestId('history-who').textContent)).toEqual(['Bea · bea-studio', 'Bea · bea-studio', 'd-9f3a', '']);
+    expect(rows.map((r) => within(r).getByTestId('history-who').textContent)).toEqual(['Bea · bea-studio', 'Bea · bea-studio', 'unknown device d-9f3a', '']);
+    // The id a name is missing for is said to be one, and stays whole in the title.
+    expect(within(rows[2]!).getByTestId('history-who').getAttribute('title')).toBe('unknown device d-9f3a (device id d-9f3a)');
     expect(rows[0]!.textContent).toContain('Pulled');
     expect(rows[1]!.textContent).toContain('Conflict');
     await fireEvent.click(screen.getByTestId('filter-conflicts'));

@@ -44,7 +44,7 @@ describe('Sync history', () => {
     expect(rows.length).toBeLessThanOrEqual(Math.ceil(LIST_HEIGHT / ROW_HEIGHT) + 12);
     expect(rows[0]?.textContent).toContain(historyEntry(0).path);
     // Only the first page was fetched, with offset/limit paging.
-    expect(t.callsOf('history')).toEqual([{ offset: 0, limit: PAGE_SIZE }]);
+    expect(t.callsOf('history')).toEqual([{ offset: 0, limit: PAGE_SIZE, foldNoChange: true }]);
   });
 
   it('fetches the page for rows scrolled into view', async () => {
@@ -55,7 +55,7 @@ describe('Sync history', () => {
     list.scrollTop = 50_000 * ROW_HEIGHT;
     await fireEvent.scroll(list);
     await waitFor(() => expect(screen.getAllByTestId('history-row')[0]?.textContent).toContain('file-49994.txt'));
-    expect(t.callsOf('history')).toContainEqual({ offset: 49_800, limit: PAGE_SIZE });
+    expect(t.callsOf('history')).toContainEqual({ offset: 49_800, limit: PAGE_SIZE, foldNoChange: true });
     expect(screen.getAllByTestId('history-row').length).toBeLessThanOrEqual(Math.ceil(LIST_HEIGHT / ROW_HEIGHT) + 12);
     expect(list.querySelector('.spacer')?.getAttribute('style')).toContain(`${100_000 * ROW_HEIGHT}px`);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import ProviderInfo from '../../src-renderer/views/ProviderInfo.svelte';
 import { FakeTransport } from './fake-transport.ts';
+import { formatTime } from '../../src-renderer/lib/format.ts';
 
 const view = {
   reveals: [{ fact: 'Object count', value: '412 objects' }, { fact: 'Sizes', value: '5.1 GiB, padded' }, { fact: 'Upload times', value: 'yes' }],
@@ -54,5 +55,28 @@ describe('What the provider can see', () => {
     t.on('providerView', () => many);
     await fireEvent.click(screen.getByTestId('provider-error-retry'));
     expect((await screen.findByTestId('provider-reveals')).querySelectorAll('dt')).toHaveLength(100);
+  });
+});
+
+describe('What the provider can see, in the app\'s units', () => {
+  it('formats the numbers the engine sends: sizes in binary units (exact on hover), counts with separators, local times', async () => {
+    const view = {
+      reveals: [
+        { fact: 'Number of stored objects', value: '12345', count: 12_345 },
+        { fact: 'Total stored bytes (ciphertext of every kept version)', value: '108.9 MiB', bytes: 114_156_968 },
+        { fact: 'Upload times', value: '2026-11-20T08:00:00.000Z to 2026-11-27T09:30:00.000Z', times: { first: '2026-11-20T08:00:00.000Z', last: '2026-11-27T09:30:00.000Z' } },
+        { fact: 'Size padding (this device\'s setting)', value: 'off' },
+      ],
+      hides: ['File names'],
+    };
+    render(ProviderInfo, { api: new FakeTransport().on('providerView', () => view).client() });
+    await screen.findByTestId('provider-reveals');
+    const values = screen.getAllByTestId('provider-value');
+    expect(values.map((v) => v.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      '12,345', '109 MiB', `${formatTime('2026-11-20T08:00:00.000Z')} to ${formatTime('2026-11-27T09:30:00.000Z')}`, 'off',
+    ]);
+    expect(values.some((v) => /\d{6,}/.test(v.textContent ?? ''))).toBe(false);
+    expect(values[1]!.querySelector('span')!.getAttribute('title')).toBe('114,156,968 bytes');
+    expect([...values[2]!.querySelectorAll('time')].map((t) => t.getAttribute('datetime'))).toEqual(['2026-11-20T08:00:00.000Z', '2026-11-27T09:30:00.000Z']);
   });
 });

@@ -72,14 +72,20 @@ export class FileHistoryLog implements HistoryLog {
   }
 
   async query(q: HistoryQuery = {}): Promise<{ entries: HistoryEntry[]; total: number }> {
-    const { limit = 100, offset = 0, actions, pathContains } = checkQuery(q);
+    const { limit = 100, offset = 0, actions, pathContains, since, until, foldNoChange } = checkQuery(q);
     const index = await this.load();
-    return index.query({ limit, offset, actions, pathContains });
+    return index.query({
+      limit, offset, actions, pathContains, fold: foldNoChange === true,
+      ...(since !== undefined ? { since: Date.parse(since) } : {}), ...(until !== undefined ? { until: Date.parse(until) } : {}),
+    });
   }
 
-  async bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]> {
+  async bytesPerDay(days: number, utcOffsetMinutes = 0): Promise<{ day: string; bytes: number }[]> {
     if (!Number.isInteger(days) || days < 1 || days > 3660) throw new TypeError('bytesPerDay(): days must be an integer from 1 to 3660');
-    return (await this.load()).bytesPerDay(days, this.clock.now());
+    if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60) {
+      throw new TypeError('bytesPerDay(): utcOffsetMinutes must be a whole number of minutes from -840 to 840');
+    }
+    return (await this.load()).bytesPerDay(days, this.clock.now(), utcOffsetMinutes * 60_000);
   }
 
   async close(): Promise<void> {

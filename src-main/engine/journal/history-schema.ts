@@ -17,6 +17,7 @@ const entrySchema = z.object({
   member: z.string().optional(),
   device: z.string().optional(),
   copyPath: z.string().optional(),
+  from: z.string().optional(),
 });
 
 const querySchema = z.object({
@@ -24,6 +25,9 @@ const querySchema = z.object({
   offset: z.number().int().nonnegative().optional(),
   actions: z.array(z.enum(actions)).optional(),
   pathContains: z.string().optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  foldNoChange: z.boolean().optional(),
 });
 
 export function checkEntry(e: unknown): HistoryEntry {

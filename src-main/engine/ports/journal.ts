@@ -54,8 +54,11 @@ export interface HistoryLog {
    */
   append(entries: HistoryEntry[], opts?: { durable?: boolean }): Promise<void>;
   query(q?: HistoryQuery): Promise<{ entries: HistoryEntry[]; total: number }>;
-  /** Bytes uploaded per UTC day, for the dashboard chart. */
-  bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]>;
+  /**
+   * Bytes uploaded per day, for the dashboard chart: UTC days, or with `utcOffsetMinutes` the days of that
+   * zone (the viewer's, so the chart's dates are the ones the UI shows elsewhere).
+   */
+  bytesPerDay(days: number, utcOffsetMinutes?: number): Promise<{ day: string; bytes: number }[]>;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,13 @@ export interface HistoryEntry {
   device?: string;
   /** 'conflict': where the other version was written. */
   copyPath?: string;
+  /** 'rename': the path the file had before (older entries say it only in `reason`). */
+  from?: string;
+  /**
+   * Only in query results with `foldNoChange`, never stored: this row stands for `count` passes in a row
+   * that changed nothing; `time` is the newest one's, `since` the oldest one's.
+   */
+  folded?: { count: number; since: string };
 }
 
 export interface HistoryQuery {
@@ -89,4 +99,13 @@ export interface HistoryQuery {
   offset?: number;
   actions?: HistoryAction[];
   pathContains?: string;
+  /** Entries at or after this time (ISO-8601). */
+  since?: string;
+  /** Entries before this time (ISO-8601): since/until is a half-open range, so days tile. */
+  until?: string;
+  /**
+   * Sync passes that changed nothing and follow each other (among the matches) come back as one row with
+   * `folded`; `total` counts rows, so offset/limit page over what is shown.
+   */
+  foldNoChange?: boolean;
 }

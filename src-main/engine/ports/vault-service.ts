@@ -14,10 +14,27 @@ export interface VaultService {
   resume(): Promise<void>;
   /** Entries carry the member's and the device's names (memberName, deviceName) where they are known. */
   history(q: HistoryQuery): Promise<{ entries: HistoryEntryView[]; total: number }>;
-  bytesPerDay(days: number): Promise<{ day: string; bytes: number }[]>;
+  /** Per day of the zone `utcOffsetMinutes` east of UTC (default UTC), oldest first. */
+  bytesPerDay(days: number, utcOffsetMinutes?: number): Promise<{ day: string; bytes: number }[]>;
   versions(path: string): Promise<FileVersion[]>;
-  /** Restores one version next to the original as "<name> (restored <time>)" and returns that path. */
-  restoreCopy(path: string, versionId: string): Promise<{ restoredPath: string }>;
+  /**
+   * Restores one version next to the original as "<name> (restored <version's local time>).<ext>" (the
+   * zone `timeZone`, the UI's; default the system's) and returns that path. The next pass stores it without
+   * a new upload (vault/restored-contents.ts).
+   */
+  restoreCopy(path: string, versionId: string, opts?: { timeZone?: string }): Promise<{ restoredPath: string }>;
+  /** The kept snapshots, newest first, a page at a time: `from` is the `next` of the page before. */
+  snapshots(q: SnapshotQuery): Promise<{ snapshots: SnapshotView[]; next?: string }>;
+  /** One folder of a snapshot ('' for the top), folders first, a page at a time. */
+  snapshotFolder(q: SnapshotFolderQuery): Promise<{ items: SnapshotItem[]; total: number }>;
+  /** Files and folders of a snapshot whose path contains `query` (case-insensitive), a page at a time. */
+  snapshotSearch(q: SnapshotSearchQuery): Promise<{ items: SnapshotItem[]; total: number }>;
+  /**
+   * Restores chosen paths of a snapshot to where they were (`to` absent: the vault's folder) or into
+   * another folder, with `existing` deciding about files already there. 'restore' events report progress.
+   * One restore at a time; passes wait while one writes into the vault's folder.
+   */
+  restoreSnapshot(req: RestoreSnapshotRequest): Promise<RestoreSummary>;
   keys(): Promise<KeyStatus[]>;
   rotateKey(ref: string): Promise<KeyStatus>;
   keyUsage(ref: string): Promise<KeyUsage>;
@@ -103,9 +120,100 @@ export interface FileVersion {
   device: string;
 }
 
+export interface SnapshotQuery {
+  /** Default 50. */
+  limit?: number;
+  /** The root id to start at (the `next` of the page before); default the newest. */
+  from?: string;
+}
+
+export interface SnapshotView {
+  rootId: string;
+  time: string;
+  /** The device that committed it, by id, and its name where known. */
+  device: string;
+  deviceName?: string;
+  files: number;
+  bytes: number;
+  /** Files and symlinks added, removed or changed since the snapshot before it (all of them for the first). */
+  changed: number;
+}
+
+export interface SnapshotFolderQuery {
+  rootId: string;
+  /** '' for the top of the vault. */
+  folder: string;
+  offset?: number;
+  /** Default 200. */
+  limit?: number;
+}
+
+export interface SnapshotSearchQuery {
+  rootId: string;
+  query: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface SnapshotItem {
+  path: string;
+  name: string;
+  type: 'file' | 'dir' | 'symlink';
+  /** A folder: the bytes of every file under it. */
+  size: number;
+  /** A folder: the files and symlinks under it. */
+  files: number;
+  mtime?: string;
+  /** Against the newest snapshot: gone since ('deleted'), other content, or the same. */
+  now: 'same' | 'changed' | 'deleted';
+}
+
+export type ExistingChoice = 'keep-both' | 'overwrite' | 'skip';
+
+export interface RestoreSnapshotRequest {
+  rootId: string;
+  /** Files, or folders with everything under them. */
+  paths: string[];
+  /** An absolute folder; absent: the original location, the vault's folder. */
+  to?: string;
+  existing: ExistingChoice;
+  /** The zone of the copies' names (keep both): the UI's. */
+  timeZone?: string;
+}
+
+export interface RestoreSummary {
+  /** Where it was written: the vault's folder or `to`. */
+  to: string;
+  snapshotTime: string;
+  /** Files and symlinks written (folders are not counted). */
+  restored: number;
+  bytes: number;
+  skipped: number;
+  /** Restored beside a file that was in the way, under a restored-copy name (at most 1000 listed). */
+  keptBoth: { path: string; restoredAs: string }[];
+  keptBothCount: number;
+  /** Entries that could not be restored, and why (at most 1000 listed). */
+  failed: { path: string; reason: string }[];
+  failedCount: number;
+}
+
+export interface RestoreProgress {
+  done: number;
+  total: number;
+  bytes: number;
+}
+
 export interface KeyUsage {
   ref: string;
+  /** Per key version: paths in any kept snapshot (a path under two versions counts under each). */
   byVersion: { version: number; files: number; objects: number; examples: string[] }[];
+  /**
+   * Distinct file paths in any kept snapshot (older versions and deleted files included), and of those,
+   * the files in the latest snapshot: the count the dashboard shows as "Protected". Symlinks and folders
+   * are not counted in either.
+   */
+  files?: number;
+  latestFiles?: number;
 }
 
 export interface AuditEntry {
@@ -137,7 +245,11 @@ export interface VaultSettingsView {
 }
 
 export interface ProviderView {
-  reveals: { fact: string; value: string }[];
+  /**
+   * `value` reads as it is; where it stands for a number, `count`, `bytes` or `times` (ISO-8601, UTC) carry
+   * it too, so the app formats it the way it formats every other number and time.
+   */
+  reveals: { fact: string; value: string; count?: number; bytes?: number; times?: { first: string; last: string } }[];
   hides: string[];
 }
 
@@ -147,6 +259,7 @@ export type VaultEvent = (
   | { type: 'history'; entries: HistoryEntry[] }
   | { type: 'key'; status: KeyStatus }
   | { type: 'reencrypt'; progress: ReencryptView }
+  | { type: 'restore'; progress: RestoreProgress }
 ) & EventOrigin;
 
 /** Which vault an event is about: a host with several folders sets it (absent: the host's only vault). */

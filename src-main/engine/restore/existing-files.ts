@@ -6,10 +6,11 @@ import { resolveRestoreTarget } from './safe-path.ts';
  * What a restore does with a file or symlink that is already where it would write one:
  *   - 'refuse' (the default): nothing is written at all; RestoreConflictError says how many are in the way;
  *   - 'overwrite': replace them (a symlink in the way is replaced, never followed);
- *   - 'skip': keep them and restore the rest.
+ *   - 'skip': keep them and restore the rest;
+ *   - 'keep-both': keep them and write the restored one beside it as a copy (restore/copy-name.ts).
  * Folders that exist are always fine; extra files in the target that the vault does not name are never touched.
  */
-export type ExistingFiles = 'refuse' | 'overwrite' | 'skip';
+export type ExistingFiles = 'refuse' | 'overwrite' | 'skip' | 'keep-both';
 
 /** The target already holds files the restore would write; nothing was written. */
 export class RestoreConflictError extends Error {

@@ -22,6 +22,14 @@ export interface StoreContentDeps {
   onProgress?: (p: SyncProgress) => void;
   /** The vault's chunker (keyed by its chunking secret); asked for only when a large file is stored. */
   chunker: () => Promise<FileChunker>;
+  /** Files a restore wrote into the folder, by path: content the bucket holds already (vault/restored-contents.ts). */
+  restoredContents?: () => Promise<ReadonlyMap<string, RestoredHint>>;
+}
+
+/** A restored file's content as its snapshot stored it. */
+export interface RestoredHint {
+  hash: string;
+  chunks: Chunk[];
 }
 
 /** The folder as stored and what it took: the merge (merge-trees.ts) takes it as "ours"; the counts go to the result. */
@@ -84,6 +92,7 @@ export async function storeContent(
       if (e.size > tuning.packFileMax && e.chunks.some((c) => !c.id)) hints.unchunkedSizes.add(e.size);
     }
   }
+  await addRestoredContents(deps, scan.candidates, known, knownChunks, io.writer);
   const uploader = new ContentUploader(
     deps.root, io.writer, io.resume, known, deps.random, tuning, { known: knownChunks, chunker: deps.chunker }, hints,
   );
@@ -185,12 +194,41 @@ function noteStored(
   if (out.kind === 'reused' && out.from && deletedHashes.get(out.hash) === out.from) {
     counts.renamed++;
     movedFrom.add(out.from);
-    log.note({ action: 'rename', path: c.path, size: c.size, reason: `moved from ${out.from}; no upload needed` });
+    log.note({ action: 'rename', path: c.path, from: out.from, size: c.size, reason: `moved from ${out.from}; no upload needed` });
   } else if (out.kind === 'reused') {
     counts.uploaded++;
     log.note({ action: 'upload', path: c.path, size: c.size, reason: 'identical content already stored; no upload needed' });
   } else {
     counts.uploaded++;
     log.note({ action: 'upload', path: c.path, size: c.size });
+  }
+}
+
+/**
+ * A file a restore wrote (a version of an older snapshot, a deleted file put back, a restored copy) has
+ * content the bucket already holds, though not in the head's tree: its snapshot's chunks join the known
+ * contents, so the uploader reuses them when the file still has that hash. Only candidates of this pass
+ * are looked at, and only chunks still stored are reused (one HEAD per object: a prune may have taken
+ * them since the snapshot was read); otherwise the file is uploaded as new content, as without the hint.
+ */
+async function addRestoredContents(
+  deps: StoreContentDeps, candidates: readonly ScanEntry[], known: Map<string, { chunks: Chunk[]; path: string }>,
+  knownChunks: Map<string, Chunk>, writer: ObjectWriter,
+): Promise<void> {
+  const hints = deps.restoredContents ? await deps.restoredContents() : new Map<string, RestoredHint>();
+  if (hints.size === 0) return;
+  const stored = new Map<string, Promise<boolean>>();
+  const stillStored = (c: Chunk) => {
+    let p = stored.get(c.object);
+    if (!p) stored.set(c.object, (p = writer.stillStored(c.kind, c.object)));
+    return p;
+  };
+  for (const c of candidates) {
+    const hint = c.kind === 'file' ? hints.get(c.path) : undefined;
+    if (!hint || known.has(hint.hash)) continue;
+    const present = await Promise.all(hint.chunks.map(stillStored));
+    if (!present.every(Boolean)) continue;
+    known.set(hint.hash, { chunks: hint.chunks, path: c.path });
+    for (const chunk of hint.chunks) if (chunk.id) knownChunks.set(chunk.id, chunk);
   }
 }

@@ -11,7 +11,7 @@ import { ObjectWriter } from './object-writer.ts';
 import { ResumeMap } from './resume-map.ts';
 import type { LocalIndex } from './local-index.ts';
 import { planPass, readHeadState, type BaseChooser, type HeadState, type PassPlan } from './plan-pass.ts';
-import { storeContent } from './store-content.ts';
+import { storeContent, type StoreContentDeps } from './store-content.ts';
 import { commitPass, type CommitTarget } from './commit-pass.ts';
 import { defaultNames, mergeTrees, type MergeConflict, type NameResolver } from './merge-trees.ts';
 import { checkPullDeletes, pullHold, pullTree, type FolderWriter, type PullResult } from './pull-pass.ts';
@@ -45,6 +45,8 @@ export interface SyncPassDeps {
   onProgress?: (p: SyncProgress) => void;
   /** The vault's chunker (sync/chunked-upload.ts), asked for on the first file larger than a pack's limit. */
   chunker: () => Promise<FileChunker>;
+  /** Files a restore wrote into the folder (store-content.ts RestoredHint): stored again without an upload. */
+  restoredContents?: StoreContentDeps['restoredContents'];
   /** Saves the local index; called as soon as the head moved, before any housekeeping can fail. */
   saveIndex?: (index: LocalIndex) => Promise<void>;
   /**

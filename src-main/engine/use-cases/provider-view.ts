@@ -25,15 +25,20 @@ export async function providerView(vault: LocalVault): Promise<ProviderView> {
   const padded = vault.settings.padding === 'padme';
   return {
     reveals: [
-      { fact: 'Number of stored objects', value: String(count) },
+      { fact: 'Number of stored objects', value: String(count), count },
       // Sealed, but each is its own object under its own prefix: how many there are is visible.
-      { fact: 'Number of devices (random ids; names are encrypted)', value: String(devices) },
+      { fact: 'Number of devices (random ids; names are encrypted)', value: String(devices), count: devices },
       ...(members > 0 ? [
-        { fact: 'Number of team members with a key slot (random ids; names are encrypted)', value: String(members) },
-        { fact: 'Number of membership changes', value: String(versions) },
+        { fact: 'Number of team members with a key slot (random ids; names are encrypted)', value: String(members), count: members },
+        { fact: 'Number of membership changes', value: String(versions), count: versions },
       ] : []),
-      { fact: 'Total stored bytes (ciphertext)', value: formatBytes(bytes) },
-      { fact: 'Upload times', value: first && last ? `${first.toISOString()} to ${last.toISOString()}` : 'none yet' },
+      // Every kept version of every file, sealed, with overhead (and padding): more than the dashboard's
+      // plaintext size of the latest snapshot.
+      { fact: 'Total stored bytes (ciphertext of every kept version)', value: formatBytes(bytes), bytes },
+      {
+        fact: 'Upload times', value: first && last ? `${first.toISOString()} to ${last.toISOString()}` : 'none yet',
+        ...(first && last ? { times: { first: first.toISOString(), last: last.toISOString() } } : {}),
+      },
       { fact: 'Size padding (this device\'s setting)', value: padded ? 'on (Padmé)' : 'off' },
       { fact: 'What object sizes reveal', value: padded ? SIZES_PADDED : SIZES_UNPADDED },
       // Padding applies to file content only (docs/FORMAT.md "Padding"); the manifest's objects are sealed as they are.

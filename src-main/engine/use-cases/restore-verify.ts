@@ -13,6 +13,14 @@ export interface RestoreRequest {
   path?: string;
   /** The snapshot current at this time instead of the newest. */
   at?: Date;
+  /** That snapshot (by root id, as `listSnapshots` gives it) instead of the newest. */
+  rootId?: string;
+  /** Only these paths (files, or folders with everything under them). */
+  paths?: readonly string[];
+  /** Every file written beside its path as "<name> (restored <snapshot time>).<ext>" (restore/copy-name.ts). */
+  asCopy?: boolean;
+  /** Copies (asCopy, existing: 'keep-both'): the zone the copies' names are written in (the UI's; default the system's). */
+  timeZone?: string;
   /** Keep set-uid, set-gid, sticky and world-writable bits (dropped by default). */
   preserveMode?: boolean;
   /** Files already in `to`: refuse before writing anything (default), overwrite them, or skip them. */
@@ -24,7 +32,10 @@ export type RestoreResult = RestoreReport & { snapshot: { rootId: string; time: 
 
 /** Restores a snapshot into `req.to`; on this machine's vault the restore and its problems go in the history. */
 export async function restoreVault(vault: AnyVault, req: RestoreRequest): Promise<RestoreResult> {
-  const report = await vault.restore(req.to, { path: req.path, at: req.at, preserveMode: req.preserveMode, existing: req.existing, onProgress: req.onProgress });
+  const report = await vault.restore(req.to, {
+    path: req.path, paths: req.paths, asCopy: req.asCopy, at: req.at, rootId: req.rootId, preserveMode: req.preserveMode, existing: req.existing,
+    timeZone: req.timeZone, onProgress: req.onProgress,
+  });
   await record(vault, (time) => [
     { time, action: 'restore', size: report.bytes, reason: `${report.restored} entries to ${req.to}${req.at ? ` as of ${req.at.toISOString()}` : ''}` },
     ...report.problems.map((p) => ({ time, action: 'error' as const, path: p.path, reason: `restore: ${p.reason}` })),

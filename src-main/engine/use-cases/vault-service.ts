@@ -1,14 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type {
   AuditEntry, AuditQuery, FileVersion, HistoryEntryView, KeyUsage, ProviderView, SyncSummary, VaultEvent, VaultService, VaultSettingsView, VaultStatus,
+  RestoreSnapshotRequest, SnapshotFolderQuery, SnapshotQuery, SnapshotSearchQuery,
 } from '../ports/vault-service.ts';
 import type { HistoryQuery } from '../ports/journal.ts';
 import type { ConflictView, InviteRequest, InviteResult, ReencryptView, Role, TeamView } from '../ports/team.ts';
 import type { KeyStatus } from '../ports/key-provider.ts';
-import { writeRestoredFile } from '../restore/safe-writer.ts';
-import { removeLeftoverTemps } from '../restore/leftover-temps.ts';
-import { entryIn } from '../manifest/history-walk.ts';
+import { SnapshotBrowser } from './snapshot-browser.ts';
 import { storedState } from './status.ts';
 import { checkKeyRef, keyUsage, scheduleKeyDeletion } from './key-ops.ts';
 import { fileVersions, queryHistory } from './vault-ops.ts';
@@ -23,7 +22,6 @@ import { VaultRunner } from '../vault/vault-runner.ts';
 import { BackgroundWork } from '../vault/background-work.ts';
 import { SettingsChangeRefused, type LocalVault } from '../vault/local-vault.ts';
 
-const HOUR = 60 * 60 * 1000;
 /** How long resolved member and device names are reused for history pages (a team changes rarely). */
 const NAMES_TTL_MS = 30_000;
 /** Audit entries one page holds when the caller does not say. */
@@ -41,6 +39,8 @@ export class EngineVaultService implements VaultService {
   /** The re-encryption running now, if any: a second request joins it instead of starting another. */
   private reencrypting: Promise<ReencryptView> | null = null;
   private names: { at: number; names: HistoryNames } | null = null;
+  /** The Restore view's calls and restoreCopy (snapshot-browser.ts). */
+  private readonly browser: SnapshotBrowser;
 
   /** `syncer`: the team's part of every pass (use-cases/team-sync.ts teamSyncOptions); the host passes it. */
   constructor(private readonly vault: LocalVault, syncer: SyncerOptions = {}) {
@@ -50,8 +50,15 @@ export class EngineVaultService implements VaultService {
         this.progress = p;
         this.emit({ type: 'progress', progress: p });
       },
-      onPass: () => this.background.run(() => this.history({ limit: 50 }).then(({ entries }) => this.emit({ type: 'history', entries }))),
+      onPass: () => {
+        this.browser.forgetIndexes();
+        this.background.run(() => this.history({ limit: 50 }).then(({ entries }) => this.emit({ type: 'history', entries })));
+      },
     }, { syncer });
+    this.browser = new SnapshotBrowser({
+      vault, names: () => this.resolveNames(), betweenPasses: (fn) => this.runner.withoutSyncing(fn),
+      onProgress: (progress) => this.emit({ type: 'restore', progress }),
+    });
   }
 
   /** Which vault this service runs (a host with several folders tags its events with it). */
@@ -88,8 +95,8 @@ export class EngineVaultService implements VaultService {
     return queryHistory(this.vault, q, { names: () => this.resolveNames() });
   }
 
-  async bytesPerDay(days: number) {
-    return (await this.vault.history()).bytesPerDay(days);
+  async bytesPerDay(days: number, utcOffsetMinutes?: number) {
+    return (await this.vault.history()).bytesPerDay(days, utcOffsetMinutes);
   }
 
   async versions(path: string): Promise<FileVersion[]> {
@@ -99,19 +106,14 @@ export class EngineVaultService implements VaultService {
     }));
   }
 
-  async restoreCopy(path: string, versionId: string): Promise<{ restoredPath: string }> {
-    const root = await this.vault.manifest.readRoot(versionId);
-    const entry = await entryIn(this.vault.manifest, root, path);
-    if (!entry || entry.type !== 'file') throw new Error(`${path} has no stored content in that version`);
-    const stamp = root.time.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
-    const name = `${basename(path)} (restored ${stamp})`;
-    const rel = dirname(path) === '.' ? name : `${dirname(path)}/${name}`;
-    const folder = this.vault.settings.folder;
-    // The live folder: spare temp files of a restore that may still be running (written in the last hour).
-    await removeLeftoverTemps(folder, [dirname(rel) === '.' ? '' : dirname(rel)], { modifiedBefore: this.vault.clock.now() - HOUR });
-    await writeRestoredFile(folder, rel, this.vault.reader.fileContent(entry), { mode: entry.mode, mtimeMs: entry.mtimeMs });
-    return { restoredPath: rel };
+  restoreCopy(path: string, versionId: string, opts: { timeZone?: string } = {}): Promise<{ restoredPath: string }> {
+    return this.browser.restoreCopy(path, versionId, opts.timeZone);
   }
+
+  snapshots = (q: SnapshotQuery) => this.browser.snapshots(q);
+  snapshotFolder = (q: SnapshotFolderQuery) => this.browser.folder(q);
+  snapshotSearch = (q: SnapshotSearchQuery) => this.browser.search(q);
+  restoreSnapshot = (req: RestoreSnapshotRequest) => this.browser.restore(req);
 
   async keys(): Promise<KeyStatus[]> {
     return [await this.vault.key.status()];

@@ -9,11 +9,19 @@ import { walkRoots } from '../manifest/reachable.ts';
 export async function scanKeyUsage(manifest: ManifestStore, ref: string): Promise<KeyUsage & { versions: Record<number, number> }> {
   const head = await manifest.readHead();
   const byVersion = new Map<number, { paths: Set<string>; versions: Set<string>; objects: Set<string> }>();
+  const paths = new Set<string>();
+  let roots = 0;
+  let latestFiles = 0;
   if (head) {
     for await (const r of walkRoots(manifest, manifest.roots(head.head.rootId))) {
+      if (r.kind === 'root') roots++;
       if (r.kind !== 'entry') continue;
       const e = r.entry;
-      if (e.type !== 'file' || e.keyVersion === undefined) continue;
+      if (e.type !== 'file') continue;
+      paths.add(e.path);
+      // The walk starts at the head and reads each segment once: entries before the second root are the head's.
+      if (roots === 1) latestFiles++;
+      if (e.keyVersion === undefined) continue;
       let u = byVersion.get(e.keyVersion);
       if (!u) byVersion.set(e.keyVersion, (u = { paths: new Set(), versions: new Set(), objects: new Set() }));
       u.paths.add(e.path);
@@ -25,6 +33,8 @@ export async function scanKeyUsage(manifest: ManifestStore, ref: string): Promis
   return {
     ref,
     byVersion: rows.map(([version, u]) => ({ version, files: u.paths.size, objects: u.objects.size, examples: [...u.paths].slice(0, 5) })),
+    files: paths.size,
+    latestFiles,
     versions: Object.fromEntries(rows.map(([v, u]) => [v, u.versions.size])),
   };
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { BlobStore } from '../ports/blob-store.ts';
+import { NotFoundError } from '../ports/store-errors.ts';
 import { systemClock, systemRandom, type Clock, type RandomSource } from '../ports/clock.ts';
 import type { HistoryLog, HistoryQuery } from '../ports/journal.ts';
 import { EsdkSealer } from '../crypto/esdk-sealer.ts';
@@ -61,6 +62,7 @@ export abstract class ReadableVault {
   readonly sealer: EsdkSealer;
   readonly reader: ContentReader;
   private historyLog: HistoryLog | null = null;
+  /** The one opening in flight: two first callers at once must share one log, or one's appends are lost to the other's cache. */
   private historyOpening: Promise<HistoryLog> | null = null;
 
   constructor(parts: VaultParts) {
@@ -82,11 +84,11 @@ export abstract class ReadableVault {
   }
 
   async history(): Promise<HistoryLog> {
-    // One log per vault, however many callers ask at once (a status refresh beside the first pass):
-    // two would each cache their own entries, and the one dropped would leak its file handle.
     if (this.historyLog) return this.historyLog;
-    this.historyOpening ??= FileHistoryLog.open(this.paths.dir).then((log) => (this.historyLog = log))
-      .finally(() => { this.historyOpening = null; });
+    this.historyOpening ??= FileHistoryLog.open(this.paths.dir).then((log) => (this.historyLog = log), (err: unknown) => {
+      this.historyOpening = null;
+      throw err;
+    });
     return this.historyOpening;
   }
 
@@ -118,15 +120,39 @@ export abstract class ReadableVault {
     return head ? this.treeOf(head.head, at) : { tree: new Map(), rootId: null };
   }
 
+  /**
+   * One snapshot's tree by its root id. The root is authenticated under this vault's context, so an id
+   * from elsewhere cannot name a foreign tree; one that retention removed is a clear error.
+   */
+  async snapshotTree(rootId: string): Promise<{ tree: Tree; rootId: string; time: string }> {
+    const root = await this.manifest.readRoot(rootId).catch((err: unknown) => {
+      if (err instanceof NotFoundError) throw new Error(`the snapshot ${rootId} is no longer kept (retention removed it)`);
+      throw err;
+    });
+    return { tree: await this.manifest.readTree(root), rootId: root.rootId, time: root.time };
+  }
+
   private async treeOf(head: Head, at?: Date): Promise<{ tree: Tree; rootId: string; time: string }> {
     const root = at ? await rootAt(this.manifest, head.rootId, at) : await this.manifest.readRoot(head.rootId);
     if (!root) throw new Error(`the vault has no version as old as ${at!.toISOString()} (within the retention period)`);
     return { tree: await this.manifest.readTree(root), rootId: root.rootId, time: root.time };
   }
 
-  async restore(toDir: string, opts: Pick<RestoreOptions, 'path' | 'preserveMode' | 'existing' | 'onProgress'> & { at?: Date } = {}): Promise<RestoreReport & { snapshot: { rootId: string; time: string } }> {
-    const { tree, rootId, time } = await this.treeOf(await this.requireHead('restore'), opts.at);
-    const report = await restoreTree(this.reader, tree, resolve(toDir), { path: opts.path, preserveMode: opts.preserveMode, existing: opts.existing, onProgress: opts.onProgress });
+  /**
+   * `rootId`: that snapshot (as use-cases/snapshot-ops.ts lists them) instead of the newest or the one
+   * current `at`; `timeZone`: the zone of restored copies' names (restore/copy-name.ts).
+   */
+  async restore(
+    toDir: string,
+    opts: Pick<RestoreOptions, 'path' | 'paths' | 'asCopy' | 'preserveMode' | 'existing' | 'onProgress'> & { at?: Date; rootId?: string; timeZone?: string } = {},
+  ): Promise<RestoreReport & { snapshot: { rootId: string; time: string } }> {
+    const head = await this.requireHead('restore');
+    const { tree, rootId, time } = opts.rootId ? await this.snapshotTree(opts.rootId) : await this.treeOf(head, opts.at);
+    const report = await restoreTree(this.reader, tree, resolve(toDir), {
+      path: opts.path, paths: opts.paths, asCopy: opts.asCopy, preserveMode: opts.preserveMode, existing: opts.existing, onProgress: opts.onProgress,
+      // Copies kept beside existing files are named after the snapshot: the name says which version it is.
+      copyStamp: { time: new Date(time), timeZone: opts.timeZone },
+    });
     await this.key.flushAudit();
     return { ...report, snapshot: { rootId, time } };
   }
@@ -178,8 +204,9 @@ export abstract class ReadableVault {
     // Best effort: closing must not fail over the usage counts; what was appended still gets waited for.
     await this.key.flushAudit().catch(() => undefined);
     await this.audit.settled();
-    await this.historyLog?.close();
+    await (this.historyLog ?? (await this.historyOpening?.catch(() => null)))?.close();
     this.historyLog = null;
+    this.historyOpening = null;
   }
 }
 

@@ -13,6 +13,7 @@ import { rm } from 'node:fs/promises';
 import type { NameResolver } from '../sync/merge-trees.ts';
 import type { BaseChooser } from '../sync/plan-pass.ts';
 import { folderWriter } from './folder-writer.ts';
+import { restoredContents } from './restored-contents.ts';
 import { noPhaseTimer } from '../ports/phase-timer.ts';
 
 export interface SyncerOptions {
@@ -73,6 +74,7 @@ export class VaultSyncer {
         // The vault's padding setting is read at each pass: a change in the Settings view applies to the next one.
         tuning: { padding: settings.padding, ...this.opts.tuning }, onProgress: this.opts.onProgress,
         chunker: () => vault.chunker(),
+        restoredContents: () => restoredContents(vault.paths, vault.clock.now()),
         folderWriter: folderWriter(this.folder), reader: vault.reader,
         names: this.opts.names, chooseBase: this.opts.chooseBase, canCommit: this.opts.canCommit,
         saveIndex: (i: LocalIndex) => saveIndex(vault.paths.index, i), phases,

@@ -1,5 +1,8 @@
 // Sync history for a virtualised list: pages of entries fetched by offset/limit as rows scroll into view.
 import type { ApiClient, FileVersion, HistoryAction, HistoryEntry } from '../api-types.ts';
+import { dayRangeQuery, type DayRange } from '../day-range.ts';
+
+export type { DayRange } from '../day-range.ts';
 
 export const PAGE_SIZE = 200;
 /** Pages kept in memory; the oldest-used are dropped so 100,000 entries never all load. */
@@ -7,9 +10,9 @@ const MAX_PAGES = 12;
 /** History events arrive in bursts during a sync; refresh once per burst, not per event. */
 const REFRESH_DELAY_MS = 400;
 
-export type HistoryFilter = 'all' | 'uploads' | 'deletes' | 'pulls' | 'conflicts' | 'errors';
+export type HistoryFilter = 'all' | 'uploads' | 'renames' | 'deletes' | 'pulls' | 'conflicts' | 'errors';
 const FILTER_ACTIONS: Record<HistoryFilter, HistoryAction[] | undefined> = {
-  all: undefined, uploads: ['upload'], deletes: ['delete'], pulls: ['pull'], conflicts: ['conflict'], errors: ['error'],
+  all: undefined, uploads: ['upload'], renames: ['rename'], deletes: ['delete'], pulls: ['pull'], conflicts: ['conflict'], errors: ['error'],
 };
 
 export class HistoryState {
@@ -18,6 +21,7 @@ export class HistoryState {
   error = $state<string | null>(null);
   filter = $state<HistoryFilter>('all');
   search = $state('');
+  range = $state<DayRange>({});
   /** Replaced (not mutated) on each load so only the list re-renders. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a raw Map, replaced whole, never mutated once published
   pages = $state.raw(new Map<number, HistoryEntry[]>());
@@ -52,6 +56,23 @@ export class HistoryState {
     void this.reload();
   }
 
+  setRange(range: DayRange): void {
+    this.range = range;
+    void this.reload();
+  }
+
+  /** Whether anything narrows the list: an empty answer then means "no match", not "nothing yet". */
+  get narrowed(): boolean {
+    return this.filter !== 'all' || this.search.trim() !== '' || Object.keys(dayRangeQuery(this.range)).length > 0;
+  }
+
+  clearFilters(): void {
+    this.filter = 'all';
+    this.search = '';
+    this.range = {};
+    void this.reload();
+  }
+
   /** Drops the cache and loads the first page (and the new total). */
   async reload(): Promise<void> {
     this.generation += 1;
@@ -83,6 +104,9 @@ export class HistoryState {
         offset: page * PAGE_SIZE, limit: PAGE_SIZE,
         actions: FILTER_ACTIONS[this.filter],
         pathContains: this.search.trim() || undefined,
+        ...dayRangeQuery(this.range),
+        // Checks that found nothing come back as one row per run ("12 checks, nothing changed").
+        foldNoChange: true,
       });
       if (gen !== this.generation) return; // a newer filter or refresh superseded this answer
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a copy, published whole (see pages)

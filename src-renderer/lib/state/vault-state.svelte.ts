@@ -2,6 +2,7 @@
 import { ApiError } from '../../../src-main/ipc/contract.ts';
 import type { ApiClient, ConflictView, SyncProgress, VaultStatus, DayBytes } from '../api-types.ts';
 import { VersionsState } from './versions-state.svelte.ts';
+import { localUtcOffsetMinutes } from '../day-range.ts';
 
 export class VaultState {
   status = $state<VaultStatus | null>(null);
@@ -69,7 +70,7 @@ export class VaultState {
 
   async loadChart(days = 14): Promise<void> {
     try {
-      this.days = await this.api.bytesPerDay({ days });
+      this.days = await this.api.bytesPerDay({ days, utcOffsetMinutes: localUtcOffsetMinutes() });
     } catch {
       this.days = []; // The chart is a nicety: its failure must not hide the status.
     }

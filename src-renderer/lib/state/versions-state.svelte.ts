@@ -1,6 +1,7 @@
 // The versions panel of one path: its stored versions and "restore as a copy". History has its own; the
 // dashboard's conflict list opens this one for either side of a conflict.
 import type { ApiClient, FileVersion } from '../api-types.ts';
+import { uiTimeZone } from './restore-state.svelte.ts';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -37,7 +38,9 @@ export class VersionsState {
   async restoreCopy(versionId: string): Promise<void> {
     if (!this.path) return;
     try {
-      const { restoredPath } = await this.api.restoreCopy({ path: this.path, versionId });
+      // The copy's name carries the version's time in the zone this UI shows times in.
+      const timeZone = uiTimeZone();
+      const { restoredPath } = await this.api.restoreCopy({ path: this.path, versionId, ...(timeZone ? { timeZone } : {}) });
       this.restoreMessage = `Restored as ${restoredPath}`;
     } catch (err) {
       this.restoreMessage = `Restore failed: ${message(err)}`;

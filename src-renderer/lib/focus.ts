@@ -90,7 +90,7 @@ export function returnFocus({ opener, trail }: FocusReturn): void {
  */
 export const takeFocus: Action<HTMLElement> = (node) => {
   const back = rememberFocus();
-  const panel = node.closest<HTMLElement>('section, dialog') ?? node;
+  const panel = node.closest<HTMLElement>('section, dialog, [role="dialog"]') ?? node;
   focusQuietly(node);
   return {
     destroy() {

@@ -44,3 +44,15 @@ export function emptyText(filter: HistoryFilter, search: string, range: DayRange
   if (filter !== 'all' || inRange) return `${EMPTY_FILTER[filter]}${inRange}.`;
   return 'Nothing synced yet.';
 }
+
+/**
+ * A pass's summary line ("uploaded 2, renamed 0, deleted 0, …") with only what happened: "2 uploaded,
+ * 1 deleted"; "nothing changed" when every count is 0. A reason of another shape is returned as it is.
+ */
+export function passSummary(reason: string | undefined): string {
+  if (!reason) return '';
+  const parts = reason.split(', ').map((p) => /^([a-z]+) (\d+)$/.exec(p));
+  if (parts.some((m) => m === null)) return reason;
+  const done = parts.filter((m) => Number(m![2]) > 0).map((m) => `${Number(m![2]).toLocaleString('en')} ${m![1]}`);
+  return done.length ? done.join(', ') : 'nothing changed';
+}

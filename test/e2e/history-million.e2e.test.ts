@@ -4,13 +4,13 @@
 // `coffer ui` runs over the real engine and a real vault; only the history command's answer is made up
 // in the page (a million real entries would take the engine longer to write than this whole test runs):
 // the layout limit under test is the browser's, and the engine's paging has its own tests.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
-import type { VaultHost } from '../../src-main/engine/ports/vault-service.ts';
+import type { VaultHost, VaultService } from '../../src-main/engine/ports/vault-service.ts';
 import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
 import { browserSkipReason, launchChromium, until } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
@@ -19,6 +19,19 @@ const SHOTS = path.resolve('test-artifacts', 'screenshots');
 const PASSPHRASE = 'correct horse battery staple';
 const TOTAL = 1_000_000;
 const skip = browserSkipReason();
+
+/** The little of the DOM the page functions below use (the test project's types have no DOM lib). */
+interface DomEl {
+  getBoundingClientRect(): { top: number; bottom: number; height: number };
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomEl | null;
+  querySelectorAll(selector: string): ArrayLike<DomEl>;
+  scrollHeight: number;
+  style: { height: string };
+  ownerDocument: { createElement(tag: string): DomEl };
+  append(child: DomEl): void;
+  remove(): void;
+}
 
 /** Entry i of the made-up history, newest first, in the contract's shape. */
 function entry(i: number) {
@@ -31,11 +44,13 @@ describe.skipIf(skip !== null)(`a million history rows in Chromium${skip ? ` (sk
   let server: UiServer;
   let browser: Browser;
   let page: Page;
+  let folder: string;
+  let service: VaultService;
   const tid = (id: string) => page.locator(`[data-testid="${id}"]`);
 
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(tmpdir(), 'coffer-e2e-million-'));
-    const folder = path.join(scratch, 'Documents');
+    folder = path.join(scratch, 'Documents');
     const remote = path.join(scratch, 'remote');
     await mkdir(folder, { recursive: true });
     await mkdir(remote);
@@ -43,7 +58,7 @@ describe.skipIf(skip !== null)(`a million history rows in Chromium${skip ? ` (sk
     await writeFile(path.join(folder, 'hello.txt'), 'hello\n');
     const staticDir = buildRenderer(path.join(scratch, 'renderer'));
     host = await openVaultHost({ stateDir: path.join(scratch, 'state'), passphrase: async () => PASSPHRASE });
-    const { service } = await host.createVault({ folder, remote: `file://${remote}`, keyRef: 'passphrase', passphrase: PASSPHRASE });
+    ({ service } = await host.createVault({ folder, remote: `file://${remote}`, keyRef: 'passphrase', passphrase: PASSPHRASE }));
     await until('the vault to store its file', async () => (await service.status()).files >= 1, 60_000);
     server = await startUiServer({ host, staticDir });
     browser = await launchChromium();
@@ -65,13 +80,12 @@ describe.skipIf(skip !== null)(`a million history rows in Chromium${skip ? ` (sk
 
   /** The rows drawn inside the list's visible box, by position (aria-posinset). */
   async function visibleRows(): Promise<number[]> {
-    return page.evaluate(() => {
-      const list = document.querySelector<HTMLElement>('[data-testid="history-list"]')!;
+    return tid('history-list').evaluate((list: DomEl) => {
       const box = list.getBoundingClientRect();
-      return [...list.querySelectorAll<HTMLElement>('[role=listitem]')]
+      return Array.from(list.querySelectorAll('[role=listitem]'))
         .filter((r) => {
           const b = r.getBoundingClientRect();
-          return b.top >= box.top - 1 && b.bottom <= box.bottom + 1 && r.querySelector('[data-testid="history-row"]');
+          return b.top >= box.top - 1 && b.bottom <= box.bottom + 1 && r.querySelector('[data-testid="history-row"]') !== null;
         })
         .map((r) => Number(r.getAttribute('aria-posinset')));
     });
@@ -79,10 +93,11 @@ describe.skipIf(skip !== null)(`a million history rows in Chromium${skip ? ` (sk
 
   it('the browser really caps a 36 M px element, which is why the list scales', async () => {
     await page.goto(server.url);
-    const height = await page.evaluate(() => {
-      const probe = document.createElement('div');
+    // A probe 36 M px tall, added to the page's body: what height does Chromium give it?
+    const height = await page.locator('body').evaluate((body: DomEl) => {
+      const probe = body.ownerDocument.createElement('div');
       probe.style.height = `${36 * 1_000_000}px`;
-      document.body.append(probe);
+      body.append(probe);
       const h = probe.getBoundingClientRect().height;
       probe.remove();
       return h;
@@ -96,7 +111,7 @@ describe.skipIf(skip !== null)(`a million history rows in Chromium${skip ? ` (sk
     expect(await tid('history-total').textContent()).toBe('1,000,000 entries');
     const list = tid('history-list');
     // The scroll range the browser grants is the whole spacer: nothing was clipped.
-    const { scrollHeight, spacer } = await list.evaluate((el) => ({ scrollHeight: el.scrollHeight, spacer: el.querySelector<HTMLElement>('.spacer')!.getBoundingClientRect().height }));
+    const { scrollHeight, spacer } = await list.evaluate((el: DomEl) => ({ scrollHeight: el.scrollHeight, spacer: el.querySelector('.spacer')!.getBoundingClientRect().height }));
     expect(spacer).toBeLessThan(33_000_000);
     expect(scrollHeight).toBeGreaterThanOrEqual(Math.floor(spacer));
 
@@ -122,4 +137,47 @@ describe.skipIf(skip !== null)(`a million history rows in Chromium${skip ? ` (sk
       return rows.length > 0 && Math.abs(rows[0]! - TOTAL / 2) < 20;
     });
   }, 90_000);
+
+  it('the real engine\'s history reads: checks folded, a rename moved from, a long path cut in the middle', async () => {
+    const real = await browser.newPage({ viewport: { width: 1280, height: 860 } }); // no made-up answers here
+    try {
+      const deep = path.join('projects', 'client-work', 'two-thousand-twenty-six', 'quarterly-reports', 'final-versions', 'signed');
+      await mkdir(path.join(folder, deep), { recursive: true });
+      await writeFile(path.join(folder, deep, 'contract-signed-by-both-parties.pdf'), 'signed\n');
+      await writeFile(path.join(folder, 'report.txt'), 'the quarterly report\n');
+      await until('both files stored', async () => (await service.status()).files >= 3, 60_000, 500);
+      await service.syncNow();
+      await service.syncNow();
+      await rename(path.join(folder, 'report.txt'), path.join(folder, 'report-2026.txt'));
+      await until('the rename recorded', async () => (await service.history({ actions: ['rename'] })).total === 1, 60_000, 500);
+
+      await real.goto(server.url);
+      await real.locator('[data-testid="nav-history"]').click();
+      const rows = real.locator('[data-testid="history-row"]');
+      await until('the moved file in the history', async () => (await real.locator('[data-testid="moved-from"]').count()) > 0, 30_000);
+      expect((await real.locator('[data-testid="moved-from"] .short').first().textContent())).toBe('report.txt');
+      await until('a folded run of checks', async () => (await rows.filter({ has: real.locator('[data-testid="folded-text"]') }).count()) > 0, 30_000);
+      expect(await real.locator('[data-testid="folded-text"]').first().textContent()).toMatch(/^\d+ checks?, nothing changed$/);
+      const long = real.locator('[data-testid="history-path"]', { hasText: 'contract-signed-by-both-parties.pdf' }).first();
+      const full = `${deep}/contract-signed-by-both-parties.pdf`;
+      expect(await long.getAttribute('title')).toBe(full);
+      const shown = (await long.locator('.short').textContent())!;
+      expect(shown).toMatch(/…\/contract-signed-by-both-parties\.pdf$/);
+      expect(await long.locator('.short').isVisible()).toBe(true);
+      const fullText = real.locator('[data-testid="history-full"]', { hasText: 'contract-signed-by-both-parties.pdf' }).first();
+      expect((await fullText.boundingBox())!.width).toBeLessThanOrEqual(1);
+      await real.screenshot({ path: path.join(SHOTS, 'history-readable.png') });
+      // Focus in the row (its Versions button) shows the whole path under it, not cut.
+      const row = rows.filter({ has: long });
+      await row.locator('[data-testid="show-versions"]').focus();
+      const box = (await fullText.boundingBox())!;
+      expect(box.width).toBeGreaterThan(300);
+      expect(await fullText.textContent()).toBe(full);
+      // Nothing of it is hidden: its content fits the box it is drawn in.
+      expect(await fullText.evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+      await real.screenshot({ path: path.join(SHOTS, 'history-readable-focus.png') });
+    } finally {
+      await real.close();
+    }
+  }, 120_000);
 });

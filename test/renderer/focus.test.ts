@@ -54,7 +54,11 @@ describe('focus and announcements on view changes', () => {
   });
 
   it('announces each wizard step by number and moves focus to the step\'s heading', async () => {
-    const t = new FakeTransport().fail('status', 'not-configured', 'no vault');
+    // The engine's folder check and connection test (first-run-checks) pass, so each Next goes on.
+    const t = new FakeTransport().fail('status', 'not-configured', 'no vault')
+      .on('hostFeatures', () => ({ pickFolder: false, saveFile: false }))
+      .on('checkFolder', (r) => ({ ok: true, folder: r.folder }))
+      .on('testDestination', () => ({ ok: true, message: 'Connected' }));
     render(App, { api: t.client() });
     await screen.findByTestId('view-first-run');
     await fireEvent.input(screen.getByTestId('wizard-folder'), { target: { value: '/data' } });

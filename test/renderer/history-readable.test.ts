@@ -52,6 +52,7 @@ describe('History people can read', () => {
     expect(moved.map((e) => e.firstChild?.textContent?.trim())).toEqual(['moved from', 'moved from']);
     expect(moved.map((e) => e.querySelector('.short')?.textContent)).toEqual(['docs/report.txt', 'a.txt']);
     expect(screen.getAllByTestId('history-moved-path').map((e) => e.getAttribute('title'))).toEqual(['docs/report.txt', 'a.txt']);
+    expect(screen.getAllByTestId('history-full').map((e) => e.textContent)).toEqual(['docs/report-2026.txt moved from docs/report.txt', 'b.txt moved from a.txt']);
   });
 
   it('shortens a long path in the middle, keeping the file name, with the whole path on hover and for focus', async () => {
@@ -63,8 +64,8 @@ describe('History people can read', () => {
     expect(short.endsWith('/contract-signed.pdf')).toBe(true);
     expect(short.startsWith('projects/')).toBe(true);
     expect(path.getAttribute('title')).toBe(long);
-    // The whole path is in the row (shown in place of the short one while the row has focus).
-    expect(path.querySelector('.full')!.textContent).toBe(long);
+    // The whole path is in the row (read by screen readers, shown under the row while it has focus).
+    expect(screen.getByTestId('history-full').textContent).toBe(long);
     expect(path.querySelector('.short')!.getAttribute('aria-hidden')).toBe('true');
     expect(screen.getByTestId('show-versions').getAttribute('aria-label')).toBe(`Versions of ${long}`);
   });

@@ -31,7 +31,7 @@ describe('numbers people can read', () => {
       ref: 'keychain:work', files: 374, latestFiles: 338,
       byVersion: [{ version: 1, files: 360, objects: 40, examples: ['a.txt'] }, { version: 2, files: 30, objects: 5, examples: ['b.txt'] }],
     };
-    render(UsageDialog, { keyRef: 'keychain:work', usage, loading: false, error: null, busy: false, onConfirm: () => {}, onClose: () => {} });
+    render(UsageDialog, { keyRef: 'keychain:work', onlyKey: false, vaultName: null, now: Date.now(), usage, loading: false, error: null, busy: false, onConfirm: () => {}, onClose: () => {} });
     // 360 + 30 would count the 16 files under both versions twice.
     expect(screen.getByTestId('usage-summary').textContent).toContain('In use: 374 files in 45 objects');
     expect(screen.getByTestId('usage-counts').textContent?.replace(/\s+/g, ' ')).toBe(

@@ -1,6 +1,5 @@
 import type {
-  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, FolderView, JoinTeamRequest, JoinVaultRequest,
-  VaultEvent, VaultHost, VaultService,
+  CreateVaultRequest, DestinationCheck, DestinationRequest, FolderCheck, FolderCheckRequest, FolderView, JoinTeamRequest, JoinVaultRequest, VaultEvent, VaultHost, VaultService,
 } from '../ports/vault-service.ts';
 import type { ConflictView } from '../ports/team.ts';
 import { VaultRegistry } from '../vault/registry.ts';
@@ -92,6 +91,15 @@ export class MultiVaultHost implements VaultHost {
     return () => this.listeners.delete(listener);
   }
 
+  /** The wizard's folder step; it refuses a folder inside or around one already protected here. */
+  checkFolder(req: FolderCheckRequest): Promise<FolderCheck> {
+    return checkFolder(this.opts.stateDir, req);
+  }
+
+  testDestination(req: DestinationRequest): Promise<DestinationCheck> {
+    return testDestination(req);
+  }
+
   createVault(req: CreateVaultRequest): Promise<{ recoveryKey: string; service: VaultService }> {
     return this.add(req.folder, req.remote, (host) => host.createVault(req));
   }
@@ -103,15 +111,6 @@ export class MultiVaultHost implements VaultHost {
   joinTeam(req: JoinTeamRequest): Promise<{ memberId: string; service: VaultService }> {
     // The join code names the destination; the folder is checked like any other.
     return this.add(req.folder, undefined, (host) => host.joinTeam(req));
-  }
-
-  /** The wizard's folder step; it already refuses a folder that is, holds or sits inside a protected one. */
-  checkFolder(req: FolderCheckRequest): Promise<FolderCheck> {
-    return checkFolder(this.opts.stateDir, req);
-  }
-
-  testDestination(req: DestinationRequest): Promise<DestinationCheck> {
-    return testDestination(req);
   }
 
   /** Returns once no vault's pass, refresh or audit-log append is still running. */

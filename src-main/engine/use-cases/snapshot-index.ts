@@ -29,10 +29,12 @@ export class SnapshotIndex {
       };
       if (e.type === 'dir') this.folder(e.path, item);
       else {
-        this.childrenOf(parentOf(e.path)).set(item.name, item);
+        const parent = parentOf(e.path);
+        this.childrenOf(parent).set(item.name, item);
         this.all.push(item);
-        for (let dir = parentOf(e.path); ; dir = parentOf(dir)) {
-          if (dir) this.folder(dir);
+        // A folder once registered has its ancestors registered too (folder() climbs).
+        if (parent && !this.stats.has(parent)) this.folder(parent);
+        for (let dir = parent; ; dir = parentOf(dir)) {
           const st = this.statsOf(dir);
           st.size += item.size;
           st.files++;
@@ -47,7 +49,6 @@ export class SnapshotIndex {
       const item = this.childrenOf(parentOf(path)).get(baseName(path))!;
       Object.assign(item, { size: st.size, files: st.files, now: st.files > 0 && st.deleted === st.files ? 'deleted' : st.deleted + st.changed > 0 ? 'changed' : 'same' });
     }
-    this.all.sort((a, b) => compare(a.path, b.path));
   }
 
   /** The children of `folder` ('' for the top), folders first, then by name; null when there is no such folder. */
@@ -61,7 +62,7 @@ export class SnapshotIndex {
   search(query: string): SnapshotItem[] {
     const q = query.toLowerCase();
     const folders = [...this.stats.keys()].filter((p) => p && p.toLowerCase().includes(q)).map((p) => this.childrenOf(parentOf(p)).get(baseName(p))!);
-    return [...folders, ...this.all.filter((i) => i.path.toLowerCase().includes(q))].sort((a, b) => compare(a.path, b.path));
+    return byPath([...folders, ...this.all.filter((i) => i.path.toLowerCase().includes(q))]);
   }
 
   /** Registers a folder (with its manifest entry, or implied by a file under it) in its parent. */
@@ -88,6 +89,13 @@ export class SnapshotIndex {
     if (!st) this.stats.set(folder, (st = { size: 0, files: 0, deleted: 0, changed: 0 }));
     return st;
   }
+}
+
+/** Sorted by path, each lower-cased once (compare() on 100k items would lower-case millions of times). */
+function byPath(items: SnapshotItem[]): SnapshotItem[] {
+  return items.map((i) => ({ i, key: i.path.toLowerCase() }))
+    .sort((a, b) => (a.key !== b.key ? (a.key < b.key ? -1 : 1) : a.i.path < b.i.path ? -1 : a.i.path > b.i.path ? 1 : 0))
+    .map((x) => x.i);
 }
 
 const pick = (i: SnapshotItem) => ({ size: i.size, files: i.files });

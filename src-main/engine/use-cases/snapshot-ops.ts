@@ -11,6 +11,7 @@ import type { LocalVault } from '../vault/local-vault.ts';
 import type { ReadableVault } from '../vault/readable-vault.ts';
 import type { HistoryNames } from './history-names.ts';
 import { restoreVault } from './restore-verify.ts';
+import { restoreStamp } from '../restore/copy-name.ts';
 
 /** What the Restore view may list at once (the contract's bounds). */
 export const MAX_SNAPSHOT_PAGE = 100;
@@ -79,6 +80,8 @@ export interface RestoreSelectionRequest {
 export async function restoreSelection(vault: LocalVault, tree: Tree, req: RestoreSelectionRequest): Promise<RestoreSummary> {
   if (req.paths.length === 0) throw new RestoreRequestError('choose at least one file or folder to restore');
   const to = restoreTarget(vault, req.to);
+  // An unknown zone is refused here, before anything is written, not per file once copies are named.
+  if (req.timeZone !== undefined) restoreStamp(new Date(0), req.timeZone);
   const result = await restoreVault(vault, {
     to, rootId: req.rootId, paths: req.paths, existing: req.existing, asCopy: req.asCopy, timeZone: req.timeZone,
     onProgress: req.onProgress && ((done, total, bytes) => req.onProgress!({ done, total, bytes })),

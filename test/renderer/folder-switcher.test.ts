@@ -11,7 +11,7 @@ import type { Response } from '../../src-main/ipc/contract.ts';
 type Folder = Response<'folders'>[number];
 
 /** An engine holding three folders; `locked` ones answer key-unavailable as the real dispatcher does. */
-function engine(opts: { locked?: string[] } = {}) {
+function engine(opts: { locked?: string[]; unreachable?: string[] } = {}) {
   const folders: Folder[] = [
     { vaultId: 'v-docs', folder: '/home/ann/Documents', name: 'Documents', state: 'up-to-date', selected: true },
     { vaultId: 'v-photos', folder: '/home/ann/Photos', name: 'Photos', state: 'syncing', selected: false },
@@ -28,11 +28,22 @@ function engine(opts: { locked?: string[] } = {}) {
     .on('status', () => {
       const f = selected();
       if (locked.has(f.vaultId)) throw { code: 'key-unavailable', message: 'The vault is locked: enter its passphrase to unlock it' };
+      if (opts.unreachable?.includes(f.vaultId)) throw { code: 'store-error', message: 'Plug in the disk at /media/usb' };
       return status({ folder: f.folder, vaultId: f.vaultId, state: f.state === 'locked' ? 'up-to-date' : f.state });
     })
     .on('bytesPerDay', () => []).on('conflicts', () => []).on('keys', () => [key()])
-    .on('history', historyHandler(3));
+    .on('history', historyHandler(3))
+    // The wizard's Next asks the engine first (first-run-checks): both pass here.
+    .on('hostFeatures', () => ({ pickFolder: false, saveFile: false }))
+    .on('checkFolder', (r) => ({ ok: true, folder: r.folder }))
+    .on('testDestination', (r) => ({ ok: true, message: `Connected to ${r.remote}` }));
   return { t, folders, locked };
+}
+
+/** Next, then wait until the engine's check answered (the button is enabled again, or gone). */
+async function next() {
+  await fireEvent.click(screen.getByTestId('wizard-next'));
+  await waitFor(() => expect((screen.queryByTestId('wizard-next') as HTMLButtonElement | null)?.disabled ?? false).toBe(false));
 }
 
 async function openSwitcher() {
@@ -64,11 +75,12 @@ describe('FolderSwitcher', () => {
     expect(t.callsOf('selectFolder')).toEqual([{ vaultId: 'v-photos' }]);
     await waitFor(() => expect(t.callsOf('history')).toHaveLength(2));
     await waitFor(() => expect(toggle.textContent).toContain('Photos'));
-    await fireEvent.click(screen.getByTestId('nav-dashboard'));
-    expect((await screen.findByTestId('status-folder')).textContent).toBe('/home/ann/Photos');
-    // The menu closed, and focus went back to the toggle.
+    // The menu closed, focus went back to the toggle, and the switch was announced.
     expect(screen.queryByTestId('folder-option')).toBeNull();
     expect(document.activeElement).toBe(toggle);
+    expect(screen.getByTestId('announcer').textContent).toBe('Folder: Photos');
+    await fireEvent.click(screen.getByTestId('nav-dashboard'));
+    expect((await screen.findByTestId('status-folder')).textContent).toBe('/home/ann/Photos');
   });
 
   it("shows only the selected folder's events in the views, and every folder's state in the switcher", async () => {
@@ -103,12 +115,28 @@ describe('FolderSwitcher', () => {
     expect(screen.queryByTestId('view-unlock')).toBeNull();
   });
 
+  it('shows a folder that cannot be reached as an error screen with Retry first and the switcher after it', async () => {
+    const { t } = engine({ unreachable: ['v-photos'] });
+    render(App, { api: t.client() });
+    await screen.findByTestId('status-folder');
+    await fireEvent.click((await openSwitcher())[1]!);
+    const error = await screen.findByTestId('app-error');
+    expect(error.textContent).toContain('Plug in the disk at /media/usb');
+    const main = error.closest('main')!;
+    const controls = [...main.querySelectorAll('button')];
+    expect(controls[0]!.textContent).toMatch(/retry/i);
+    expect(within(main).getByTestId('folder-switcher-toggle').textContent).toContain('Photos');
+
+    await fireEvent.click((await openSwitcher())[0]!);
+    await waitFor(() => expect(screen.getByTestId('status-folder').textContent).toBe('/home/ann/Documents'));
+  });
+
   it('opens the setup wizard from "Add folder…", cancels back, and adds a folder that then shows selected', async () => {
     const { t, folders } = engine();
     t.on('createVault', (req) => {
       for (const f of folders) f.selected = false;
       folders.push({ vaultId: 'v-music', folder: req.folder, name: 'Music', state: 'syncing', selected: true });
-      return { recoveryKey: 'COFFER-RK-MUSIC' };
+      return { recoveryKey: 'COFFER-RK-MUSIC', vaultId: 'v-music', remote: 'file:///media/usb/music' };
     }).on('confirmRecoverySaved', () => null);
     render(App, { api: t.client() });
     await screen.findByTestId('status-folder');
@@ -122,11 +150,11 @@ describe('FolderSwitcher', () => {
     await openSwitcher();
     await fireEvent.click(screen.getByTestId('folder-add'));
     await fireEvent.input(await screen.findByTestId('wizard-folder'), { target: { value: '/home/ann/Music' } });
-    await fireEvent.click(screen.getByTestId('wizard-next'));
-    await fireEvent.click(screen.getByTestId('dest-local'));
-    await fireEvent.input(screen.getByTestId('wizard-local-path'), { target: { value: '/media/usb/music' } });
-    await fireEvent.click(screen.getByTestId('wizard-next'));
-    await fireEvent.click(screen.getByTestId('wizard-create'));
+    await next();
+    await fireEvent.click(await screen.findByTestId('dest-local'));
+    await fireEvent.input(await screen.findByTestId('wizard-local-path'), { target: { value: '/media/usb/music' } });
+    await next();
+    await fireEvent.click(await screen.findByTestId('wizard-create'));
     expect(await screen.findByTestId('recovery-kit')).toBeTruthy();
     // The vault exists now: the kit cannot be cancelled away.
     expect(screen.queryByTestId('add-folder-cancel')).toBeNull();

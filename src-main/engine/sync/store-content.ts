@@ -12,6 +12,7 @@ import type { PassPlan } from './plan-pass.ts';
 import type { LocalIndex } from './local-index.ts';
 import type { PassLog } from './pass-log.ts';
 import { PassProgress } from './pass-progress.ts';
+import { withFields } from '../manifest/entry-copy.ts';
 
 export interface StoreContentDeps {
   root: string;
@@ -130,13 +131,13 @@ export async function storeContent(
         const local = index.localMeta?.[c.path];
         const onDisk = local && local.hash === out.hash ? local : current;
         if (current?.hash === out.hash && (!next.has(c.path) || onDisk!.mtimeMs !== c.mtimeMs || onDisk!.mode !== c.mode)) {
-          next.set(c.path, { ...current, mtimeMs: c.mtimeMs, mode: c.mode });
+          next.set(c.path, withFields(current, { mtimeMs: c.mtimeMs, mode: c.mode }));
           changed = true;
         }
       } else {
         const entry: FileEntry = { path: c.path, type: 'file', size: c.size, mode: c.mode, mtimeMs: c.mtimeMs, hash: out.hash, ...stamp, keyVersion };
         if (out.chunks === IN_PACK) packed.push(entry);
-        next.set(c.path, out.chunks === IN_PACK ? entry : { ...entry, chunks: out.chunks });
+        next.set(c.path, out.chunks === IN_PACK ? entry : withFields(entry, { chunks: out.chunks }));
         changed = true;
         noteStored(out, c, deletedHashes, movedFrom, counts, log);
       }
@@ -165,7 +166,7 @@ export async function storeContent(
   for (const e of packed) {
     const chunks = stored.get(e.hash!);
     if (!chunks) throw new Error(`internal: nothing stored this pass holds the content of ${e.path}`);
-    next.set(e.path, { ...e, chunks });
+    next.set(e.path, withFields(e, { chunks }));
   }
   for (const p of deleted) {
     if (!movedFrom.has(p)) log.note({ action: 'delete', path: p, reason: 'deleted locally; old versions are kept for the retention period' });

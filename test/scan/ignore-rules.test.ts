@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IgnoreRules, DEFAULT_IGNORES } from '../../src-main/engine/scan/ignore-rules.ts';
+import ignore from 'ignore';
+import { IgnoreRules, DEFAULT_IGNORES, LOOKUPS_PER_MATCHER } from '../../src-main/engine/scan/ignore-rules.ts';
 import { tempTree } from './temp-tree.ts';
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -75,5 +76,25 @@ describe('IgnoreRules', () => {
   it('can be case-insensitive, as on macOS and Windows', () => {
     expect(IgnoreRules.fromText('', { ignoreCase: true }).ignores('THUMBS.DB', false)).toBe(true);
     expect(IgnoreRules.fromText('', { ignoreCase: false }).ignores('THUMBS.DB', false)).toBe(false);
+  });
+
+  it('answers past the point where its matcher is rebuilt (the cache bound) exactly as one matcher that never forgets', () => {
+    const text = 'build/\n*.log\n!keep.log\nsecret/**\n!secret/public/\n';
+    const rules = IgnoreRules.fromText(text);
+    const reference = ignore({ ignorecase: process.platform !== 'linux' }).add([...DEFAULT_IGNORES]).add(text);
+    const paths: [string, boolean][] = [];
+    for (let i = 0; paths.length < 3 * LOOKUPS_PER_MATCHER + 10; i++) {
+      const dir = ['src', 'build', 'secret', 'secret/public', 'docs/build', 'a/b/c'][i % 6]!;
+      paths.push([`${dir}/f${i}.${['txt', 'log', 'tmp'][i % 3]}`, false], [`${dir}/keep.log`, false], [`${dir}/sub${i % 7}`, true]);
+    }
+    let ignoredCount = 0;
+    for (const [p, isDir] of paths) {
+      const got = rules.ignores(p, isDir);
+      expect(got, p).toBe(reference.ignores(isDir ? `${p}/` : p));
+      if (got) ignoredCount++;
+    }
+    // Both answers occur on both sides of every rebuild, so the comparison above checked something.
+    expect(ignoredCount).toBeGreaterThan(LOOKUPS_PER_MATCHER / 2);
+    expect(paths.length - ignoredCount).toBeGreaterThan(LOOKUPS_PER_MATCHER / 2);
   });
 });

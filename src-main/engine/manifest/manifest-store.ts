@@ -171,6 +171,7 @@ export class ManifestStore {
       const object = newObjectId(this.random);
       const doc: Segment = { format: MANIFEST_FORMAT, vaultId: this.vaultId, shard, entries, ...(await recordsFor(entries)) };
       await this.putNew(objectRef('manifest', object), doc);
+      this.cache.remember(object, doc);
       segments.push({ shard, object, count: entries.length, digest });
     }
     segments.sort((a, b) => a.shard - b.shard);
@@ -182,6 +183,7 @@ export class ManifestStore {
     };
     const root = this.signer ? signRoot(unsigned, this.signer) : unsigned;
     await this.putNew(objectRef('root', rootId), root);
+    this.cache.remember(rootId, root);
     return root;
   }
 

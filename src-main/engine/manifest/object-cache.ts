@@ -19,6 +19,16 @@ export class ObjectCache {
     }
   }
 
+  /**
+   * Holds, in memory only, an object this process just wrote (`value` as a read of it would return it):
+   * the prune after a pass then walks the tree it committed without fetching, opening and parsing it again
+   * (a cold pass of 100,000 files: 32 segments, 70 MB of heap for a second copy of the tree). The files
+   * of the local cache are still written only by a read, from what the bucket returned.
+   */
+  remember(id: string, value: unknown): void {
+    this.keep(id, value);
+  }
+
   async get<T>(id: string, load: () => Promise<T>, parse: (raw: unknown) => T): Promise<T> {
     if (this.mem.has(id)) return this.mem.get(id) as T;
     let value: T | undefined;
@@ -36,8 +46,12 @@ export class ObjectCache {
         await writeFileAtomic(join(this.dir, `${id}.json`), JSON.stringify(value));
       }
     }
+    this.keep(id, value);
+    return value;
+  }
+
+  private keep(id: string, value: unknown): void {
     if (this.mem.size > 512) this.mem.clear();
     this.mem.set(id, value);
-    return value;
   }
 }

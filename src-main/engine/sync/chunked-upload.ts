@@ -1,4 +1,5 @@
 import type { Chunk } from '../manifest/schema.ts';
+import { withFields } from '../manifest/entry-copy.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import { newObjectId } from '../objects/object-id.ts';
 import { FileChangedWhileReadingError, openStableFile } from '../scan/stable-read.ts';
@@ -123,7 +124,7 @@ export class ChunkedUpload {
 
   private reuse(c: FileChunk): Promise<Chunk> | null {
     const known = this.known.get(c.id);
-    if (known) return Promise.resolve({ ...known, length: c.data.length });
+    if (known) return Promise.resolve(withFields(known, { length: c.data.length }));
     return this.inFlight.get(c.id) ?? null;
   }
 

@@ -1,5 +1,6 @@
 import type { Tree } from '../manifest/manifest-store.ts';
 import type { Chunk, FileEntry } from '../manifest/schema.ts';
+import { withFields } from '../manifest/entry-copy.ts';
 
 /** A pack is rewritten when less than this share of its plaintext is still named by the head. */
 export const REPACK_LIVE_BELOW = 0.5;
@@ -81,7 +82,7 @@ export function remapTree(tree: Tree, moved: ReadonlyMap<string, Chunk>, keyVers
     const chunks = e.chunks;
     const next = chunks?.map((c) => (c.kind === 'pack' ? moved.get(rangeKey(c)) ?? c : c));
     if (chunks && next && next.some((c, i) => c !== chunks[i])) {
-      out.set(path, { ...e, chunks: next, ...(keyVersion !== undefined ? { keyVersion } : {}) });
+      out.set(path, withFields(e, { chunks: next, ...(keyVersion !== undefined ? { keyVersion } : {}) }));
       files++;
     } else out.set(path, e);
   }

@@ -13,6 +13,7 @@ import type { LocalIndex } from './local-index.ts';
 import type { PassLog } from './pass-log.ts';
 import { PassProgress } from './pass-progress.ts';
 import { PassStoppedError } from './pass-stop.ts';
+import { withFields } from '../manifest/entry-copy.ts';
 
 export interface StoreContentDeps {
   root: string;
@@ -152,13 +153,13 @@ export async function storeContent(
         const local = index.localMeta?.[c.path];
         const onDisk = local && local.hash === out.hash ? local : current;
         if (current?.hash === out.hash && (!next.has(c.path) || onDisk!.mtimeMs !== c.mtimeMs || onDisk!.mode !== c.mode)) {
-          next.set(c.path, { ...current, mtimeMs: c.mtimeMs, mode: c.mode });
+          next.set(c.path, withFields(current, { mtimeMs: c.mtimeMs, mode: c.mode }));
           changed = true;
         }
       } else {
-        const entry: FileEntry = { path: c.path, type: 'file', size: c.size, mode: c.mode, mtimeMs: c.mtimeMs, hash: out.hash, ...stamp, keyVersion };
+        const entry = fileEntry(c, out.hash, out.chunks === IN_PACK ? undefined : out.chunks, stamp, keyVersion);
         if (out.chunks === IN_PACK) packed.push(entry);
-        next.set(c.path, out.chunks === IN_PACK ? entry : { ...entry, chunks: out.chunks });
+        next.set(c.path, entry);
         changed = true;
         noteStored(out, c, deletedHashes, movedFrom, counts, log);
       }
@@ -187,7 +188,7 @@ export async function storeContent(
   for (const e of packed) {
     const chunks = stored.get(e.hash!);
     if (!chunks) throw new Error(`internal: nothing stored this pass holds the content of ${e.path}`);
-    next.set(e.path, { ...e, chunks });
+    next.set(e.path, fileEntry(e, e.hash!, chunks, e, e.keyVersion!));
   }
   for (const p of deleted) {
     if (!movedFrom.has(p)) log.note({ action: 'delete', path: p, reason: 'deleted locally; old versions are kept for the retention period' });
@@ -196,8 +197,24 @@ export async function storeContent(
   return { next, inodes, changed, counts, problems, movedFrom, added, bytes: uploader.bytesStored };
 }
 
+/*
+ * Entries are built with their keys in the schema's order (manifest/schema.ts), the order a segment read
+ * back from the bucket has: a segment's digest is over JSON.stringify of its entries, so an entry written
+ * in another order made the next commit find every segment of this pass changed and write it again
+ * (after a cold pass of 100,000 files, one edited file rewrote all 32 segments).
+ */
+function fileEntry(
+  c: Pick<FileEntry, 'path' | 'size' | 'mode' | 'mtimeMs'>, hash: string, chunks: Chunk[] | undefined, stamp: Stamp, keyVersion: number,
+): FileEntry {
+  return chunks
+    ? { path: c.path, type: 'file', size: c.size, mode: c.mode, mtimeMs: c.mtimeMs, hash, chunks, device: stamp.device, seq: stamp.seq, keyVersion }
+    : { path: c.path, type: 'file', size: c.size, mode: c.mode, mtimeMs: c.mtimeMs, hash, device: stamp.device, seq: stamp.seq, keyVersion };
+}
+
 function notFileEntry(c: ScanEntry, stamp: Stamp): FileEntry {
-  return { path: c.path, type: c.kind, size: 0, mode: c.mode, mtimeMs: c.mtimeMs, ...stamp, ...(c.kind === 'symlink' ? { target: c.target ?? '' } : {}) };
+  return c.kind === 'symlink'
+    ? { path: c.path, type: c.kind, size: 0, mode: c.mode, mtimeMs: c.mtimeMs, target: c.target ?? '', device: stamp.device, seq: stamp.seq }
+    : { path: c.path, type: c.kind, size: 0, mode: c.mode, mtimeMs: c.mtimeMs, device: stamp.device, seq: stamp.seq };
 }
 
 function noteStored(

@@ -12,6 +12,7 @@ import { FileJournal } from '../journal/file-journal.ts';
 import { loadIndex, saveIndex } from '../sync/local-index.ts';
 import { messageKeyVersions } from './edk-versions.ts';
 import type { LocalVault } from './local-vault.ts';
+import { withFields } from '../manifest/entry-copy.ts';
 
 export interface RewrapProgress {
   done: number;
@@ -195,7 +196,7 @@ async function commitRewrapped(
   let changed = false;
   for (const [path, e] of tree) {
     if (e.type === 'file' && e.keyVersion !== toVersion) {
-      tree.set(path, { ...e, keyVersion: toVersion });
+      tree.set(path, withFields(e, { keyVersion: toVersion }));
       changed = true;
     }
   }

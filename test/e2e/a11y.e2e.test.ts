@@ -5,7 +5,7 @@
 // the team view with the invite dialog (form and join code) and the removal dialog, and the unlock view of
 // a vault that is locked at start (also with a wrong passphrase). Each test fails with every violation it
 // found (rule, element, what is wrong), in both schemes.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,6 +18,7 @@ import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts
 import { axeViolations, installAxe } from './axe.ts';
 import { browserSkipReason, launchChromium, until } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
+import { closeUiSession } from './ui-session.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const skip = browserSkipReason();
@@ -85,10 +86,7 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await closeUiSession({ browser, server, host, scratch });
     console.info(`axe-core checked ${covered.length} states in light and dark:\n  ${covered.join('\n  ')}`);
   }, 60_000);
 

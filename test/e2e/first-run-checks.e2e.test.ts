@@ -1,7 +1,7 @@
 // The first-run wizard in Chromium over `coffer ui` and the real engine: the folder is checked at its
 // step, a destination nothing answers at is refused before anything is created, and the recovery kit
 // names the vault and downloads as a file.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,9 +9,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import type { VaultHost } from '../../src-main/engine/ports/vault-service.ts';
-import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
-import { browserSkipReason, launchChromium } from './browser.ts';
+import type { UiServer } from '../../src-main/ui-server/server.ts';
+import { browserSkipReason } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
+import { closeUiSession, openUiSession } from './ui-session.ts';
 
 const PASSPHRASE = 'correct horse battery staple';
 const skip = browserSkipReason();
@@ -40,16 +41,11 @@ describe.skipIf(skip !== null)(`the first-run checks in Chromium${skip ? ` (skip
     await writeFile(path.join(folder, 'a.txt'), 'alpha\n');
     const staticDir = buildRenderer(path.join(scratch, 'renderer'));
     host = await openVaultHost({ stateDir: path.join(scratch, 'state'), passphrase: async () => PASSPHRASE });
-    server = await startUiServer({ host, staticDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 900, height: 700 }, acceptDownloads: true });
+    ({ server, browser, page } = await openUiSession(host, staticDir, { viewport: { width: 900, height: 700 }, acceptDownloads: true }));
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await closeUiSession({ browser, server, host, scratch });
   }, 60_000);
 
   it('checks the folder at its own step', async () => {

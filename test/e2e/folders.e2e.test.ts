@@ -1,17 +1,18 @@
 // Several folders in Chromium: `coffer ui` (startUiServer over the real MultiVaultHost) with two vaults
 // over local folder destinations; the header's switcher changes what the views show, "Add folder…" adds
 // a third through the wizard, and a folder not shown keeps syncing in the background.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { openMultiVaultHost, type MultiVaultHost } from '../../src-main/engine/use-cases/multi-vault-host.ts';
-import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
+import type { UiServer } from '../../src-main/ui-server/server.ts';
 import { TEST_KDF } from '../engine/harness.ts';
-import { browserSkipReason, launchChromium, until } from './browser.ts';
+import { browserSkipReason, until } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
+import { closeUiSession, openUiSession } from './ui-session.ts';
 
 const SHOTS = path.resolve('test-artifacts', 'screenshots');
 const PASSPHRASE = 'folders e2e passphrase';
@@ -47,16 +48,11 @@ describe.skipIf(skip !== null)(`several folders in Chromium${skip ? ` (skipped: 
     await mkdir(SHOTS, { recursive: true });
     const staticDir = buildRenderer(path.join(scratch, 'renderer'));
     host = await openMultiVaultHost({ stateDir: home, passphrase: async () => PASSPHRASE });
-    server = await startUiServer({ host, staticDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ server, browser, page } = await openUiSession(host, staticDir, { viewport: { width: 1280, height: 800 } }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await closeUiSession({ browser, server, host, scratch });
   }, 60_000);
 
   it('switches folders from the header and adds a third with the wizard', async () => {

@@ -4,16 +4,17 @@
 // `coffer ui` runs over the real engine and a real vault; only the history command's answer is made up
 // in the page (a million real entries would take the engine longer to write than this whole test runs):
 // the layout limit under test is the browser's, and the engine's paging has its own tests.
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import type { VaultHost, VaultService } from '../../src-main/engine/ports/vault-service.ts';
-import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
-import { browserSkipReason, launchChromium, until } from './browser.ts';
+import type { UiServer } from '../../src-main/ui-server/server.ts';
+import { browserSkipReason, until } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
+import { closeUiSession, openUiSession } from './ui-session.ts';
 
 const SHOTS = path.resolve('test-artifacts', 'screenshots');
 const PASSPHRASE = 'correct horse battery staple';
@@ -60,9 +61,7 @@ describe.skipIf(skip !== null)(`a million history rows in Chromium${skip ? ` (sk
     host = await openVaultHost({ stateDir: path.join(scratch, 'state'), passphrase: async () => PASSPHRASE });
     ({ service } = await host.createVault({ folder, remote: `file://${remote}`, keyRef: 'passphrase', passphrase: PASSPHRASE }));
     await until('the vault to store its file', async () => (await service.status()).files >= 1, 60_000);
-    server = await startUiServer({ host, staticDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    ({ server, browser, page } = await openUiSession(host, staticDir, { viewport: { width: 1280, height: 860 } }));
     await page.route('**/api/history', async (route) => {
       const q = JSON.parse(route.request().postData() ?? '{}') as { offset?: number; limit?: number };
       const offset = q.offset ?? 0;
@@ -72,10 +71,7 @@ describe.skipIf(skip !== null)(`a million history rows in Chromium${skip ? ` (sk
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await closeUiSession({ browser, server, host, scratch });
   }, 60_000);
 
   /** The rows drawn inside the list's visible box, by position (aria-posinset). */

@@ -3,16 +3,17 @@
 // putting back a file deleted since) and into another folder, each checked byte for byte on disk; and
 // the versions panel in view at 1280×800, 900×700 and Electron's minimum window size. restore.png goes to
 // test-artifacts/screenshots/, and to docs/screenshots/ for the README when COFFER_UPDATE_SCREENSHOTS=1.
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import type { VaultHost, VaultService } from '../../src-main/engine/ports/vault-service.ts';
-import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
-import { browserSkipReason, launchChromium, until } from './browser.ts';
+import type { UiServer } from '../../src-main/ui-server/server.ts';
+import { browserSkipReason, until } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
+import { closeUiSession, openUiSession } from './ui-session.ts';
 
 const SHOTS = path.resolve('test-artifacts', 'screenshots');
 const DOC_SHOTS = path.resolve('docs', 'screenshots');
@@ -49,18 +50,13 @@ describe.skipIf(skip !== null)(`Restore view in Chromium${skip ? ` (skipped: ${s
     await unlink(path.join(folder, 'letters', 'old', 'aunt.txt'));
     await until('the newer snapshot', async () => (await service.snapshots({ limit: 1 })).snapshots[0]?.files === 2, 60_000);
     await mkdir(SHOTS, { recursive: true });
-    server = await startUiServer({ host, staticDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ({ server, browser, page } = await openUiSession(host, staticDir, { viewport: { width: 1280, height: 800 } }));
     await page.goto(server.url);
     await tid('nav-restore').click();
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await closeUiSession({ browser, server, host, scratch });
   }, 60_000);
 
   /** Chooses the oldest snapshot listed and ticks `letters` at its top. */

@@ -3,7 +3,7 @@
 // is available here. One vault, one flow, in order: first run, history, dashboard, keys, deletion, fault.
 // Screenshots of every view go to test-artifacts/screenshots/ (not committed); one of each main view is
 // copied to docs/screenshots/ for the README when COFFER_UPDATE_SCREENSHOTS=1.
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,10 +12,11 @@ import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
 import { FaultyStore, type FaultRule } from '../support/faulty-store.ts';
 import { openVaultHost } from '../../src-main/engine/use-cases/vault-host.ts';
 import type { VaultHost } from '../../src-main/engine/ports/vault-service.ts';
-import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts';
+import type { UiServer } from '../../src-main/ui-server/server.ts';
 import { makeTestBucket, s3SkipReason, s3TestConfig } from '../support/s3-env.ts';
-import { browserSkipReason, launchChromium, until } from './browser.ts';
+import { browserSkipReason, until } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
+import { closeUiSession, openUiSession } from './ui-session.ts';
 
 const SHOTS = path.resolve('test-artifacts', 'screenshots');
 const DOC_SHOTS = path.resolve('docs', 'screenshots');
@@ -74,16 +75,11 @@ describe.skipIf(skip !== null)(`coffer ui in Chromium${skip ? ` (skipped: ${skip
       },
       passphrase: async () => PASSPHRASE,
     });
-    server = await startUiServer({ host, staticDir });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    ({ server, browser, page } = await openUiSession(host, staticDir, { viewport: { width: 1280, height: 860 } }));
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await closeUiSession({ browser, server, host, scratch });
   }, 60_000);
 
   it('first-run wizard creates a vault and shows the recovery kit until it is confirmed', async () => {

@@ -13,8 +13,8 @@ import { TEST_KDF } from '../engine/harness.ts';
 import { browserSkipReason, until } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
 import { closeUiSession, openUiSession } from './ui-session.ts';
+import { keepForReadme, SHOTS } from './readme-shots.ts';
 
-const SHOTS = path.resolve('test-artifacts', 'screenshots');
 const PASSPHRASE = 'folders e2e passphrase';
 const skip = browserSkipReason();
 
@@ -64,6 +64,7 @@ describe.skipIf(skip !== null)(`several folders in Chromium${skip ? ` (skipped: 
     await tid('folder-switcher-toggle').click();
     expect(await page.locator('[data-testid="folder-option"] .name').allTextContents()).toEqual(['Documents', 'Photos']);
     await page.screenshot({ path: path.join(SHOTS, 'folder-switcher.png') });
+    await keepForReadme('folder-switcher');
     await switchTo('Photos');
     await until('the dashboard to show Photos', async () => (await tid('status-folder').textContent()) === folder.Photos);
 

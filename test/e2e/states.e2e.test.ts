@@ -13,8 +13,8 @@ import { startUiServer, type UiServer } from '../../src-main/ui-server/server.ts
 import { FakeClock } from '../support/fake-clock.ts';
 import { browserSkipReason, launchChromium, until } from './browser.ts';
 import { buildRenderer } from './renderer-build.ts';
+import { keepForReadme, SHOTS } from './readme-shots.ts';
 
-const SHOTS = path.resolve('test-artifacts', 'screenshots');
 const PASSPHRASE = 'four unrelated words here';
 const TEST_KDF = { N: 1024, r: 8, p: 1 };
 const skip = browserSkipReason();
@@ -86,6 +86,7 @@ describe.skipIf(skip !== null)(`coffer ui states in Chromium${skip ? ` (skipped:
     expect(await page.textContent('body')).not.toContain('No uploads yet');
     expect(await tid('view-dashboard').getByRole('button', { name: 'Retry' }).count()).toBe(1);
     await page.screenshot({ path: path.join(SHOTS, 'dashboard-destination-missing.png'), fullPage: true });
+    await keepForReadme('dashboard-destination-missing');
 
     // Retry while the disk is still away: the state stays, with one message.
     await tid('retry-sync').click();
@@ -118,6 +119,7 @@ describe.skipIf(skip !== null)(`coffer ui states in Chromium${skip ? ` (skipped:
     await tid('unlock-submit').click();
     await tid('unlock-error').waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'unlock-recovery-key.png'), fullPage: true });
+    await keepForReadme('unlock-recovery-key');
     await page.getByLabel('Recovery key').fill(recoveryKey);
     await tid('unlock-submit').click();
     await tid('view-dashboard').waitFor();

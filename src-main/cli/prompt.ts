@@ -3,9 +3,10 @@ import { createInterface } from 'node:readline';
 /** Reads a secret from the terminal without echoing it. Refuses when there is no terminal to ask. */
 export async function promptSecret(question: string): Promise<string> {
   if (!process.stdin.isTTY) throw new UsageError('a passphrase is needed: set COFFER_PASSPHRASE (there is no terminal to ask)');
-  process.stderr.write(question);
   const stdin = process.stdin;
+  // Echo off before the question shows: a reply typed or pasted the moment it appears is not echoed.
   stdin.setRawMode(true);
+  process.stderr.write(question);
   stdin.resume();
   let value = '';
   return new Promise((resolve, reject) => {

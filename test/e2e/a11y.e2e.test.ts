@@ -190,11 +190,25 @@ describe.skipIf(skip !== null)(`accessibility of coffer ui (axe-core)${skip ? ` 
     await check('keys: deletion dialog');
     await tid('deletion-days').fill('7');
     await tid('force-deletion').check();
+    // The vault's only key: its name (the folder's) is typed before the button enables.
+    await tid('deletion-name').fill(path.basename(folder));
+    await check('keys: deletion dialog, only key confirmed');
     await tid('confirm-deletion').click();
     await tid('cancel-deletion').waitFor({ timeout: 30_000 });
     await check('keys: pending deletion');
     await tid('cancel-deletion').click();
     await tid('schedule-deletion').waitFor({ timeout: 30_000 });
+    // The Restore view: a snapshot's files, then the restore dialog over them.
+    await tid('nav-restore').click();
+    await tid('snapshot').first().click();
+    await tid('snapshot-item').first().waitFor();
+    await check('restore: a snapshot\'s files');
+    await tid('snapshot-item').first().locator('[data-testid="select-item"]').check();
+    await tid('restore-other').click();
+    await tid('restore-dialog').waitFor();
+    await check('restore: the restore dialog');
+    await page.keyboard.press('Escape');
+    await tid('restore-dialog').waitFor({ state: 'detached' });
     await tid('nav-settings').click();
     await tid('settings-form').waitFor();
     await check('settings');

@@ -26,6 +26,14 @@ describe('numbers people can read', () => {
     expect(t.callsOf('bytesPerDay')[0]).toEqual({ days: 14, utcOffsetMinutes: localUtcOffsetMinutes() });
   });
 
+  it('the dashboard says "1 file", not "1 files"', async () => {
+    const t = new FakeTransport().on('status', () => status({ files: 1, bytes: 10 })).on('bytesPerDay', () => []);
+    const vault = new VaultState(t.client());
+    vault.start();
+    render(Dashboard, { vault });
+    expect((await screen.findByTestId('status-totals')).textContent).toBe('1 file · 10 B');
+  });
+
   it('the usage scan counts each file once and says how its count relates to the dashboard\'s', () => {
     const usage = {
       ref: 'keychain:work', files: 374, latestFiles: 338,

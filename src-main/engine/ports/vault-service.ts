@@ -367,8 +367,8 @@ export type UnlockSecret = { passphrase: string } | { recoveryKey: string };
  */
 export type HostChange = { type: 'waiting'; status: VaultStatus } | { type: 'opened'; service: VaultService } | { type: 'locked' };
 
-export interface CreateVaultRequest {
-  folder: string;
+/** Where a vault is and how to reach it: what createVault, joinVault and testDestination share. */
+export interface DestinationFields {
   /** s3://bucket[/prefix] or file:///abs/path */
   remote: string;
   endpoint?: string;
@@ -382,10 +382,14 @@ export interface CreateVaultRequest {
    */
   accessKeyId?: string;
   secretAccessKey?: string;
+  allowHttp?: boolean;
+}
+
+export interface CreateVaultRequest extends DestinationFields {
+  folder: string;
   /** 'keychain:<name>' | 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' */
   keyRef: string;
   passphrase?: string;
-  allowHttp?: boolean;
 }
 
 export interface FolderCheckRequest {
@@ -406,15 +410,7 @@ export interface FolderCheck {
 }
 
 /** A destination as createVault and joinVault take it, plus the folder (to refuse one inside the other). */
-export interface DestinationRequest {
-  remote: string;
-  endpoint?: string;
-  profile?: string;
-  region?: string;
-  /** S3 access keys typed in the wizard; they travel renderer -> main only and are never echoed. */
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  allowHttp?: boolean;
+export interface DestinationRequest extends DestinationFields {
   folder?: string;
   /** 'join': a vault must be there; 'create' (default): none may be. */
   purpose?: 'create' | 'join';
@@ -433,17 +429,9 @@ export interface JoinTeamRequest {
   deviceName?: string;
 }
 
-export interface JoinVaultRequest {
+/** `remote`: where the vault already is. */
+export interface JoinVaultRequest extends DestinationFields {
   folder: string;
-  /** s3://bucket[/prefix] or file:///abs/path: where the vault already is. */
-  remote: string;
-  endpoint?: string;
-  profile?: string;
-  /** As in CreateVaultRequest. */
-  region?: string;
-  accessKeyId?: string;
-  secretAccessKey?: string;
-  allowHttp?: boolean;
   /** How this device opens the vault key: 'passphrase' | 'aws-kms:<id>' | 'pkcs11:<token>/<key>' | 'keychain:<name>'. */
   keyRef?: string;
   /** Or the vault's recovery key (exactly one of keyRef and recoveryKey). */

@@ -39,7 +39,7 @@ for (const bin of ['/usr/bin/time', ...o.tools.filter((t) => !isCoffer(t))]) {
     process.exit(2);
   }
 }
-if (!existsSync(join(repo, 'dist/src-main/cli/main.js'))) {
+if (!existsSync(join(repo, 'dist/cli/main.js'))) {
   console.error('bench: dist/ is missing; building it (npm run build)');
   spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 // support Node 20 (package-lock.json), so the warning is noise in a CLI's output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const entry = new URL('../dist/src-main/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('coffer: not built yet; run "npm install" (or "npm run build") in the Coffer folder\n');
   process.exit(1);

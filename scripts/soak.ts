@@ -17,7 +17,7 @@ if (!Number.isInteger(n) || n < 1 || !Number.isInteger(seed)) {
   console.error('usage: npm run soak -- [--n <kill points, default 50>] [--seed <integer, default 1>] [--json]');
   process.exit(2);
 }
-if (!existsSync(`${repo}/dist/src-main/cli/main.js`)) {
+if (!existsSync(`${repo}/dist/cli/main.js`)) {
   console.error('soak: dist/ is missing; building it (npm run build)');
   if (spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' }).status !== 0) process.exit(1);
 }

@@ -2,6 +2,7 @@
 // looks like key material: the message is all that crosses, and it is scrubbed first.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRootUrl } from '../install-paths.ts';
 import { ApiError, ErrorCode, type ApiErrorShape } from './contract.ts';
 import { KeyUnavailableError } from '../engine/ports/key-provider.ts';
 import { StoreError } from '../engine/ports/store-errors.ts';
@@ -9,13 +10,7 @@ import { StoreError } from '../engine/ports/store-errors.ts';
 const MAX_MESSAGE = 500;
 
 /** The installed app's own directory (the package root): paths under it are internals, not user data. */
-export const APP_ROOT = appRoot(path.dirname(fileURLToPath(import.meta.url)));
-
-function appRoot(here: string): string {
-  // src-main/ipc -> root; dist/src-main/ipc -> root.
-  const up2 = path.resolve(here, '..', '..');
-  return path.basename(up2) === 'dist' ? path.dirname(up2) : up2;
-}
+export const APP_ROOT = path.resolve(fileURLToPath(packageRootUrl()));
 
 /** Error names the engine uses for "you asked for something invalid" and "no vault yet". */
 const BY_NAME: Record<string, ErrorCode> = {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const COFFER_BIN = fileURLToPath(new URL('../../bin/coffer.js', import.meta.url));
-const DIST_MAIN = fileURLToPath(new URL('../../dist/src-main/cli/main.js', import.meta.url));
+const DIST_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 export function assertBuilt(): void {
   if (!existsSync(DIST_MAIN)) throw new Error('dist/ is missing: run "npm run build" first (npm test does)');

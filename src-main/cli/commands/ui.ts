@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import { packageRootUrl } from '../../install-paths.ts';
 import { openMultiVaultHost } from '../../engine/api.ts';
 import { startUiServer } from '../../ui-server/server.ts';
 import { str, untilInterrupted, type CommandContext } from '../context.ts';
@@ -8,10 +9,8 @@ import { untilParentGone } from '../parent-watch.ts';
 
 /** The renderer built by `npm install` (prepare) lives in dist-renderer/ at the package root. */
 function rendererDir(): string {
-  for (const rel of ['../../../../dist-renderer', '../../../dist-renderer']) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(dir)) return dir;
-  }
+  const dir = fileURLToPath(new URL('dist-renderer', packageRootUrl()));
+  if (existsSync(dir)) return dir;
   throw new Error('the web UI is not built; run "npm install" (or "npm run build") in the Coffer folder');
 }
 

@@ -5,11 +5,12 @@
  * CLI process that forgets close() still ends. When the workers cannot start (no worker_threads, a
  * packaged app that cannot load the file), every window runs in-process instead: same results, no error.
  *
- * The worker is loaded from beside this file, with this file's extension: `cut-worker.js` in dist/, and
- * `cut-worker.ts` when running from source (vitest, scripts), where Node 20 needs the repository's
+ * The worker is loaded from tsc's output or the sources (install-paths.ts; the CLI bundle has no worker
+ * of its own): `cut-worker.js` in dist/src-main/, and `cut-worker.ts` when running from source (vitest, scripts), where Node 20 needs the repository's
  * TypeScript loader (test/support/ts-loader.mjs) in the worker.
  */
 import { availableParallelism } from 'node:os';
+import { ownModuleUrl, packageRootUrl } from '../../install-paths.ts';
 import type { Piscina } from 'piscina';
 import { cutWindow, type CutWindow, type WindowTask } from './cut-window.ts';
 import type { CutWorkerTask } from './cut-worker.ts';
@@ -78,7 +79,7 @@ export class CutPool {
         minThreads: 0,
         maxThreads: Math.max(1, this.#opts.threads ?? availableParallelism()),
         idleTimeout: this.#opts.idleTimeoutMs ?? 2000,
-        execArgv: workerUrl.pathname.endsWith('.ts') ? ['--import', TS_LOADER.href] : [],
+        execArgv: workerUrl.pathname.endsWith('.ts') ? ['--import', tsLoader().href] : [],
       });
       // Errors of a worker between tasks (piscina's 'error' event) must not crash the process; a task's
       // own failure still rejects its run().
@@ -90,9 +91,7 @@ export class CutPool {
   }
 }
 
-const TS_LOADER = new URL('../../../test/support/ts-loader.mjs', import.meta.url);
+const tsLoader = () => new URL('test/support/ts-loader.mjs', packageRootUrl());
 
-function defaultWorkerUrl(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./cut-worker${ext}`, import.meta.url);
-}
+/** The worker script from tsc's output (or the sources), also when this module runs inside the CLI bundle. */
+const defaultWorkerUrl = () => ownModuleUrl('engine/chunking/cut-worker');

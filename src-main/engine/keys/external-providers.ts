@@ -8,11 +8,11 @@ import type { ManagedKey } from './managed-key.ts';
  * build without them, or a machine without their native parts, still runs keychain and passphrase.
  */
 export async function openExternalKey(parsed: KeyRef, ref: string, ctx: KeyContext): Promise<ManagedKey> {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const [dir, fn] = parsed.provider === 'aws-kms' ? ['kms', 'openKmsKey'] : ['pkcs11', 'openPkcs11Key'];
+  const fn = parsed.provider === 'aws-kms' ? 'openKmsKey' : 'openPkcs11Key';
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(new URL(`./${dir}/index${ext}`, import.meta.url).href)) as Record<string, unknown>;
+    // Literal specifiers, so a bundler keeps each one a lazily loaded chunk of the same module graph.
+    mod = (parsed.provider === 'aws-kms' ? await import('./kms/index.ts') : await import('./pkcs11/index.ts')) as Record<string, unknown>;
   } catch (cause) {
     throw new KeyUsageError(`${parsed.provider} keys are not available in this build of Coffer`, { cause });
   }

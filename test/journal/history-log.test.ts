@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileHistoryLog } from '../../src-main/engine/journal/history-log.ts';
@@ -95,6 +95,32 @@ describe('FileHistoryLog', () => {
     const again = await FileHistoryLog.open(dir);
     await again.append([entry(2)]);
     expect((await again.query()).entries).toEqual([entry(2), entry(0)]);
+    await again.close();
+  });
+
+  it('cuts a whole last line whose checksum fails (a complete line is not trusted for ending in a newline)', async () => {
+    const log = await FileHistoryLog.open(dir);
+    await log.append([entry(0)]);
+    await log.close();
+    const damaged = Buffer.from(encodeLine(entry(1)));
+    damaged[12] = damaged[12] === 0x41 ? 0x42 : 0x41; // inside the JSON: the CRC no longer matches
+    await appendFile(join(dir, 'history-000001.jsonl'), damaged);
+    const before = (await stat(join(dir, 'history-000001.jsonl'))).size;
+    const again = await FileHistoryLog.open(dir);
+    expect((await stat(join(dir, 'history-000001.jsonl'))).size).toBe(before - damaged.length);
+    await again.append([entry(2)]);
+    expect((await again.query()).entries).toEqual([entry(2), entry(0)]);
+    await again.close();
+  });
+
+  it('opens a segment whose good last line is longer than the tail it reads first', async () => {
+    const log = await FileHistoryLog.open(dir);
+    const long: HistoryEntry = { ...entry(0), path: `big/${'x'.repeat(70_000)}` };
+    await log.append([long]);
+    await log.close();
+    const again = await FileHistoryLog.open(dir);
+    await again.append([entry(1)]);
+    expect((await again.query()).entries).toEqual([entry(1), long]);
     await again.close();
   });
 

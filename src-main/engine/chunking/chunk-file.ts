@@ -18,7 +18,7 @@ import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { fsPath } from '../fsx/raw-name.ts';
 import type { ChunkKeys } from './chunk-keys.ts';
-import { cutWindow, type CutWindow, type WindowTask } from './cut-window.ts';
+import { cutWindow, type CutWindow, type KnownCut, type WindowTask } from './cut-window.ts';
 import type { CutPool } from './cut-pool.ts';
 
 export interface FileChunk {
@@ -44,6 +44,8 @@ export interface ChunkFileOptions {
   pool?: CutPool;
   /** Bytes per window. Default 32 MiB; at least CDC_PARAMS.max. */
   windowSize?: number;
+  /** The previous version's chunks that ended at a cut, in file order (cut-window.ts KnownCut). */
+  known?: readonly KnownCut[];
 }
 
 const DEFAULT_WINDOW = 32 * 1024 * 1024;
@@ -67,16 +69,19 @@ export function chunkFile(abs: string, keys: ChunkKeys, opts: ChunkFileOptions =
   };
   async function* chunks(): AsyncGenerator<FileChunk> {
     const limit = await regularFileSize(abs);
-    const run = (start: number): Promise<CutWindow> => {
-      const task: WindowTask = { path: abs, start, limit, windowSize: opts.windowSize ?? DEFAULT_WINDOW, gear: keys.gear, idKey: keys.idKey };
+    const windowSize = opts.windowSize ?? DEFAULT_WINDOW;
+    // Every window gets the whole list: an insertion or a deletion before it moves where they are.
+    const known = opts.known?.length ? { known: opts.known } : {};
+    const run = (start: number, shift: number): Promise<CutWindow> => {
+      const task: WindowTask = { path: abs, start, limit, windowSize, gear: keys.gear, idKey: keys.idKey, ...known, shift };
       return opts.pool ? opts.pool.cut(task) : cutWindow(task);
     };
     let size = 0;
-    let next: Promise<CutWindow> | null = run(0);
+    let next: Promise<CutWindow> | null = run(0, 0);
     while (next) {
       const window: CutWindow = await next;
       // Ask for the following window before handing this one out: reading overlaps consuming.
-      next = window.last ? null : run(window.next);
+      next = window.last ? null : run(window.next, window.shift);
       // A window abandoned mid-way must not leave its successor's rejection unhandled.
       next?.catch(() => undefined);
       for (const c of window.chunks) {

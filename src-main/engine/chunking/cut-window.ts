@@ -24,6 +24,33 @@ export interface WindowTask {
   readonly windowSize: number;
   readonly gear: Uint32Array;
   readonly idKey: Uint8Array;
+  /**
+   * Chunks of the file's previous version that may start in this window (see KnownCut). Each is taken
+   * as it is when the bytes at its offset, which must be a cut, still have its keyed id; FastCDC runs
+   * only where none matches.
+   */
+  readonly known?: readonly KnownCut[];
+  /**
+   * Where the previous version's chunks are now, relative to their old offsets: 0 until an insertion or
+   * a deletion moved them. A chunk cut here that has a known chunk's id shows the shift; the window
+   * reports it (`shift`) for the next one.
+   */
+  readonly shift?: number;
+}
+
+/**
+ * A chunk of the previous version of a file, by its place in the file. Only chunks that ended at a
+ * content-defined cut qualify (every chunk but the last: the last ended where that file ended). Why
+ * taking one is exact: FastCDC decides each cut from the bytes since the previous cut alone, and its
+ * state is reset at a cut. So when the new file has a cut at `offset` and the same `length` bytes follow
+ * (same keyed id), the cutter would end a chunk exactly there too. Checking an id is a native HMAC pass;
+ * cutting is the JavaScript gear loop, several times slower: an append or an edit in a large file then
+ * costs a hash of the unchanged part and a cut of the changed chunks only.
+ */
+export interface KnownCut {
+  readonly offset: number;
+  readonly length: number;
+  readonly id: string;
 }
 
 export interface WindowChunk {
@@ -43,6 +70,8 @@ export interface CutWindow {
   readonly next: number;
   /** True when this window reached the end of the file: `chunks` ends with the tail. */
   readonly last: boolean;
+  /** The shift of the known chunks as last seen (WindowTask.shift), for the next window. */
+  readonly shift: number;
 }
 
 /** Reads and cuts one window of the file at `task.path`. */
@@ -63,17 +92,53 @@ export async function cutWindow(task: WindowTask): Promise<CutWindow> {
     await handle.close();
   }
   const last = got < want || task.start + got >= task.limit;
-  const cdc = new FastCdc(task.gear);
-  const lengths = cdc.push(bytes.subarray(0, got));
-  if (last) {
+  const byOffset = new Map((task.known ?? []).map((k) => [k.offset, k]));
+  const byId = new Map((task.known ?? []).map((k) => [k.id, k]));
+  let shift = task.shift ?? 0;
+  // The known chunk expected at `at` of this window, where the shift puts it.
+  const known = { size: byOffset.size, has: (rel: number) => byOffset.has(task.start + rel - shift), get: (rel: number) => byOffset.get(task.start + rel - shift) };
+  const chunks: WindowChunk[] = [];
+  let at = 0;
+  while (at < got) {
+    const k = known.get(at);
+    if (k && at + k.length <= got && chunkId(task.idKey, bytes.subarray(at, at + k.length)) === k.id) {
+      chunks.push({ offset: task.start + at, length: k.length, id: k.id });
+      at += k.length;
+      continue;
+    }
+    // Without known chunks the span is the whole window (one FastCDC pass); with them, a maximal chunk
+    // at a time, stopping at a cut where a known chunk starts, so the next one is checked, not cut.
+    const spanEnd = known.size === 0 ? got : Math.min(got, at + CDC_PARAMS.max);
+    const lengths = cutSpan(bytes.subarray(at, spanEnd), task.gear, last && spanEnd === got, (cutAt) => known.has(at + cutAt));
+    for (const length of lengths) {
+      const id = chunkId(task.idKey, bytes.subarray(at, at + length));
+      chunks.push({ offset: task.start + at, length, id });
+      // A cut chunk that is a known one (after an insertion or a deletion): its neighbours follow it.
+      const same = byId.get(id);
+      if (same && same.length === length) shift = task.start + at - same.offset;
+      at += length;
+    }
+    // No cut left in this window: the chunk still open is read again by the next window, from `at`.
+    if (lengths.length === 0 || known.size === 0) break;
+  }
+  return { start: task.start, buffer: bytes.buffer, chunks, next: task.start + at, last, shift };
+}
+
+/**
+ * FastCDC over `span`, which starts at a cut: the lengths of the chunks that end inside it (the tail too
+ * when `final`), stopping early after a cut where `stopAt(offset in span)` says a known chunk starts.
+ */
+function cutSpan(span: Uint8Array, gear: Uint32Array, final: boolean, stopAt: (cutAt: number) => boolean): number[] {
+  const cdc = new FastCdc(gear);
+  const lengths = cdc.push(span);
+  if (final) {
     const tail = cdc.finish();
     if (tail !== null) lengths.push(tail);
   }
-  const chunks: WindowChunk[] = [];
-  let at = 0;
-  for (const length of lengths) {
-    chunks.push({ offset: task.start + at, length, id: chunkId(task.idKey, bytes.subarray(at, at + length)) });
-    at += length;
+  let sum = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    sum += lengths[i]!;
+    if (stopAt(sum)) return lengths.slice(0, i + 1);
   }
-  return { start: task.start, buffer: bytes.buffer, chunks, next: task.start + at, last };
+  return lengths;
 }

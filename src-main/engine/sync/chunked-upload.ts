@@ -1,4 +1,5 @@
 import type { Chunk } from '../manifest/schema.ts';
+import type { KnownCut } from '../chunking/cut-window.ts';
 import { withFields } from '../manifest/entry-copy.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import { newObjectId } from '../objects/object-id.ts';
@@ -19,7 +20,26 @@ export interface FileChunk {
  * SHA-256 once they have all been taken. The chunker may read ahead and work on other cores.
  */
 export interface FileChunker {
-  chunk(abs: string): { chunks: AsyncIterable<FileChunk>; sha256(): string };
+  /** `known`: the previous version's chunks by place (knownCuts()), taken where their bytes still match. */
+  chunk(abs: string, known?: readonly KnownCut[]): { chunks: AsyncIterable<FileChunk>; sha256(): string };
+}
+
+/**
+ * A previous version's chunks by their place in the file, for the chunker to take where the bytes still
+ * match instead of cutting again (chunking/cut-window.ts). Only a list of content-defined chunks (each
+ * with its keyed id) qualifies, and its last chunk is left out: it ended where that version ended, not
+ * at a cut. Anything else (64 MiB ranges, a packed small file) gives none.
+ */
+export function knownCuts(previous: readonly Chunk[] | undefined): KnownCut[] {
+  if (!previous || previous.length < 2) return [];
+  const out: KnownCut[] = [];
+  let offset = 0;
+  for (const c of previous.slice(0, -1)) {
+    if (c.kind !== 'data' || !c.id || c.offset !== 0) return [];
+    out.push({ offset, length: c.length, id: c.id });
+    offset += c.length;
+  }
+  return out;
 }
 
 /**
@@ -56,11 +76,12 @@ export class ChunkedUpload {
   }
 
   /**
-   * Reads and cuts the file and queues its new chunks; returns its hash and how many chunks it queued
+   * Reads and cuts the file (taking `previous`, the chunks of the version it replaces, where they still
+   * match) and queues its new chunks; returns its hash and how many chunks it queued
    * (0: every chunk was already stored). Its chunk list comes from flush(), by hash. Throws ECHANGED for
    * a torn read (the chunks queued then stay unreferenced: reused by id next pass, else swept).
    */
-  async store(abs: string, path: string, scannedSize: number): Promise<{ hash: string; queued: number }> {
+  async store(abs: string, path: string, scannedSize: number, previous?: readonly Chunk[]): Promise<{ hash: string; queued: number }> {
     const chunker = await this.chunker();
     // The file as the read began: a write or a rename over it meanwhile makes the chunks a torn mix. Its
     // size must still be the scan's, which the manifest entry records.
@@ -69,7 +90,8 @@ export class ChunkedUpload {
       if (file.stat.size !== scannedSize) throw new FileChangedWhileReadingError(abs, 1);
       const placed: Promise<Chunk>[] = [];
       let queued = 0;
-      const read = chunker.chunk(abs);
+      const known = knownCuts(previous);
+      const read = known.length ? chunker.chunk(abs, known) : chunker.chunk(abs);
       for await (const c of read.chunks) {
         let have = this.reuse(c);
         if (!have) {

@@ -103,7 +103,7 @@ export class ContentUploader {
       const early = this.dedup(hash, previous);
       if (early) return early;
     }
-    const out = await this.chunked.store(abs, entry.path, entry.size);
+    const out = await this.chunked.store(abs, entry.path, entry.size, previous?.chunks);
     const early = this.dedup(out.hash, previous);
     // Same content as a stored file: its chunks were all known, so nothing was queued for it.
     if (early && out.queued === 0) return early;

@@ -12,7 +12,9 @@ const WINDOW_BYTES = 16 * 1024 * 1024;
 /** The vault's chunker: FastCDC keyed by its chunking secret (docs/CDC.md), cutting on `pool` when given. */
 export function vaultChunker(secret: Uint8Array, pool?: CutPool): FileChunker {
   const keys = chunkKeys(secret);
-  return { chunk: (abs) => chunkFile(abs, keys, { windowSize: WINDOW_BYTES, ...(pool ? { pool } : {}) }) };
+  return {
+    chunk: (abs, known) => chunkFile(abs, keys, { windowSize: WINDOW_BYTES, ...(pool ? { pool } : {}), ...(known ? { known } : {}) }),
+  };
 }
 
 let shared: CutPool | null = null;

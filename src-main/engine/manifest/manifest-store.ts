@@ -24,10 +24,30 @@ export class ConcurrentWriterError extends Error {
   }
 }
 
-/**
- * Reads and writes the sealed manifest: segments, then the root naming them, then the head naming the
- * root (FORMAT.md §Write ordering). Only the head is ever overwritten, and only with a conditional write.
- */
+/** Segments a tree read or a root write has in flight at once. */
+const SEGMENT_READ_AHEAD = 8;
+
+/** Runs the tasks, at most `limit` at a time; stops taking new ones after a failure, which it throws. */
+async function runAtMost(limit: number, tasks: readonly (() => Promise<void>)[]): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < tasks.length) {
+      try {
+        await tasks[next++]!();
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.min(limit, tasks.length) }, worker);
+  // Every worker settles before the failure is thrown: no write is left running behind the caller.
+  const results = await Promise.allSettled(workers);
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+}
+
 /** A segment whose entries do not match the digest its root names: the tree was tampered with or damaged. */
 export class SegmentDigestError extends Error {
   constructor(message: string) {
@@ -36,6 +56,10 @@ export class SegmentDigestError extends Error {
   }
 }
 
+/**
+ * Reads and writes the sealed manifest: segments, then the root naming them, then the head naming the
+ * root (FORMAT.md §Write ordering). Only the head is ever overwritten, and only with a conditional write.
+ */
 export class ManifestStore {
   private readonly cache: ObjectCache;
   private readonly objects: SealedObjects;
@@ -121,8 +145,22 @@ export class ManifestStore {
    */
   async readTree(root: Root): Promise<Tree> {
     const tree: Tree = new Map();
-    for (const seg of root.segments) {
-      const s = await this.readSegment(seg.object, seg.digest);
+    // Segments are fetched a few at a time (one GET each: on S3 a round trip, which dominated the start
+    // of a pass), and added in the root's order.
+    const pending: Promise<Segment>[] = [];
+    let next = 0;
+    const readAhead = () => {
+      while (next < root.segments.length && pending.length < SEGMENT_READ_AHEAD) {
+        const seg = root.segments[next++]!;
+        const read = this.readSegment(seg.object, seg.digest);
+        read.catch(() => undefined); // the first failure is thrown below; the others must not go unhandled
+        pending.push(read);
+      }
+    };
+    readAhead();
+    while (pending.length) {
+      const s = await pending.shift()!;
+      readAhead();
       for (const e of s.entries) tree.set(e.path, e);
     }
     return tree;
@@ -153,6 +191,7 @@ export class ManifestStore {
     const bits = shardBitsFor(tree.size);
     const prevByShard = new Map(prev && prev.shardBits === bits ? prev.segments.map((s) => [s.shard, s]) : []);
     const segments: Root['segments'] = [];
+    const writes: (() => Promise<void>)[] = [];
     let bytes = 0;
     let files = 0;
     for (const e of tree.values()) {
@@ -170,10 +209,14 @@ export class ManifestStore {
       }
       const object = newObjectId(this.random);
       const doc: Segment = { format: MANIFEST_FORMAT, vaultId: this.vaultId, shard, entries, ...(await recordsFor(entries)) };
-      await this.putNew(objectRef('manifest', object), doc);
-      this.cache.remember(object, doc);
+      writes.push(async () => {
+        await this.putNew(objectRef('manifest', object), doc);
+        this.cache.remember(object, doc);
+      });
       segments.push({ shard, object, count: entries.length, digest });
     }
+    // Several at once: each is a PUT (a round trip on S3); the root names them only once all are stored.
+    await runAtMost(SEGMENT_READ_AHEAD, writes);
     segments.sort((a, b) => a.shard - b.shard);
     const rootId = newObjectId(this.random);
     const unsigned: Root = {

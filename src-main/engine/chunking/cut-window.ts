@@ -25,9 +25,9 @@ export interface WindowTask {
   readonly gear: Uint32Array;
   readonly idKey: Uint8Array;
   /**
-   * Chunks of the file's previous version that may start in this window (see KnownCut). Each is taken
-   * as it is when the bytes at its offset, which must be a cut, still have its keyed id; FastCDC runs
-   * only where none matches.
+   * The chunks of the file's previous version (see KnownCut), all of them: an insertion or a deletion
+   * before this window moves where they are. Each is taken as it is when the bytes at its place, which
+   * must be a cut, still have its keyed id; FastCDC runs only where none matches.
    */
   readonly known?: readonly KnownCut[];
   /**

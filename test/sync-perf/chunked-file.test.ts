@@ -22,8 +22,8 @@ import type { FileChunker } from '../../src-main/engine/sync/chunked-upload.ts';
 import { CDC_PARAMS } from '../../src-main/engine/chunking/fastcdc.ts';
 import { seededBytes } from '../support/seeded-bytes.ts';
 
-// The large-file path of ContentUploader (format 3): content-defined chunks, one object each, deduplicated
-// by keyed id, in one read. The chunker is the real one (engine/chunking/) under a fixed secret; the sealer
+// The large-file path of ContentUploader (format 4): content-defined chunks, each its own message, in chunk
+// packs, deduplicated by keyed id, in one read. The chunker is the real one (engine/chunking/) under a fixed secret; the sealer
 // passes bytes through (crypto is covered by test/crypto), so each stored object is exactly the chunk it
 // holds, and a hook can change the file mid-seal.
 const MiB = 1024 * 1024;
@@ -83,6 +83,7 @@ interface SetupOptions {
   dir?: string;
   known?: Map<string, { chunks: Chunk[]; path: string }>;
   knownChunks?: Map<string, Chunk>;
+  packTargetBytes?: number;
 }
 
 async function setup(opts: SetupOptions = {}) {
@@ -96,7 +97,8 @@ async function setup(opts: SetupOptions = {}) {
   const writer = new ObjectWriter({ store, sealer, journal, vaultId: 'v', spoolDir, random: systemRandom });
   const resume = new ResumeMap(await journal.pending());
   const chunks = { known: opts.knownChunks ?? new Map<string, Chunk>(), chunker: async () => chunker };
-  const uploader = new ContentUploader(join(dir, 'folder'), writer, resume, opts.known ?? new Map(), systemRandom, tuning, chunks,
+  const tuned = opts.packTargetBytes ? { ...tuning, packTargetBytes: opts.packTargetBytes } : tuning;
+  const uploader = new ContentUploader(join(dir, 'folder'), writer, resume, opts.known ?? new Map(), systemRandom, tuned, chunks,
     opts.hints ?? { unchunkedSizes: new Set() });
   return { dir, journal, store, sealer, uploader, spoolDir, writer };
 }
@@ -129,9 +131,16 @@ async function stored(uploader: ContentUploader, out: ContentOutcome): Promise<{
 
 async function storedContent(store: MemoryStore, chunks: ChunkList): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for (const c of direct(chunks)) parts.push(await readAll(await store.get(objectKey(c.object))));
+  for (const c of direct(chunks)) {
+    // A chunk in a chunk pack is the byte range of its message (the sealer here passes bytes through).
+    const range = c.kind === 'chunk' ? { range: { start: c.offset, end: c.offset + c.sealed! - 1 } } : {};
+    parts.push(await readAll(await store.get(objectKey(c.object), range)));
+  }
   return Buffer.concat(parts);
 }
+
+/** The distinct objects (chunk packs) a chunk list names. */
+const objectsOf = (chunks: Chunk[]) => new Set(chunks.map((c) => c.object));
 
 async function objectCount(store: MemoryStore): Promise<number> {
   let n = 0;
@@ -143,8 +152,8 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 
 describe('large files are stored as content-defined chunks', () => {
-  it('in one read: every byte sealed once, chunk sizes within the bounds, each chunk journaled by its id, no spool', async () => {
-    const t = await setup();
+  it('in one read: every byte sealed once, chunk sizes within the bounds, packed, each chunk journaled by its id, no spool', async () => {
+    const t = await setup({ packTargetBytes: 4 * MiB });
     const { entry, data } = await largeFile(t.dir, 'new.bin', 20 * MiB + 5);
     const out = await stored(t.uploader, await t.uploader.upload(entry, undefined));
     if (out.kind !== 'stored') throw new Error(`expected stored, got ${out.kind}`);
@@ -157,11 +166,21 @@ describe('large files are stored as content-defined chunks', () => {
     }
     expect(t.sealer.bytesSealed).toBe(data.length);
     expect(sha(await storedContent(t.store, out.chunks))).toBe(sha(data));
+    // Chunk packs of at least the target (the last may be short), each chunk a message at its own place.
+    const packs = [...objectsOf(chunks)];
+    expect(packs.length).toBeGreaterThan(1);
+    expect(packs.length).toBeLessThan(chunks.length);
+    for (const c of chunks) expect(c).toMatchObject({ kind: 'chunk', sealed: c.length, message: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    for (const p of packs.slice(0, -1)) {
+      const inPack = chunks.filter((c) => c.object === p);
+      expect(inPack.reduce((n, c) => n + c.sealed!, 0)).toBeGreaterThanOrEqual(4 * MiB);
+      expect(inPack.map((c) => c.offset)).toEqual(inPack.map((_, i) => inPack.slice(0, i).reduce((n, c) => n + c.sealed!, 0)));
+    }
     const pending = await t.journal.pending();
     const intents = pending.filter((r) => r.type === 'intent');
-    expect(intents).toHaveLength(chunks.length);
-    expect(intents.map((r) => (r.type === 'intent' ? [r.chunk, r.files[0]!.hash] : null))).toEqual(chunks.map((c) => [true, c.id]));
-    expect(pending.filter((r) => r.type === 'uploaded')).toHaveLength(chunks.length);
+    expect(intents).toHaveLength(packs.length);
+    expect(intents.flatMap((r) => (r.type === 'intent' && r.kind === 'chunks' ? r.files.map((f) => f.hash) : []))).toEqual(chunks.map((c) => c.id));
+    expect(pending.filter((r) => r.type === 'uploaded')).toHaveLength(packs.length);
     expect(await readdir(t.spoolDir).catch(() => [])).toEqual([]);
   });
 
@@ -180,16 +199,18 @@ describe('large files are stored as content-defined chunks', () => {
     if (v2.kind !== 'stored') throw new Error('expected stored');
     expect(sha(await storedContent(first.store, v2.chunks))).toBe(sha(edited));
     // What was sealed is exactly the chunks version 1 did not have: one run of neighbours covering the edit.
-    const oldObjects = new Set(direct(v1.chunks).map((c) => c.object));
+    const oldMessages = new Set(direct(v1.chunks).map((c) => c.message));
     let at = 0;
-    const placed = direct(v2.chunks).map((c, i) => ({ i, object: c.object, start: at, end: (at += c.length) }));
-    const fresh = placed.filter((c) => !oldObjects.has(c.object));
+    const placed = direct(v2.chunks).map((c, i) => ({ i, message: c.message, object: c.object, start: at, end: (at += c.length) }));
+    const fresh = placed.filter((c) => !oldMessages.has(c.message));
     expect(fresh.length).toBeGreaterThan(0);
     expect(fresh.map((f) => f.i)).toEqual(fresh.map((_, k) => fresh[0]!.i + k));
     expect(fresh[0]!.start).toBeLessThanOrEqual(20 * MiB);
     expect(fresh.at(-1)!.end).toBeGreaterThanOrEqual(21 * MiB);
     expect(second.sealer.bytesSealed).toBe(fresh.at(-1)!.end - fresh[0]!.start);
-    expect(first.store.puts - before).toBe(fresh.length);
+    // Fewer than a pack's worth of new chunks: one new chunk pack, one PUT.
+    expect(new Set(fresh.map((f) => f.object)).size).toBe(1);
+    expect(first.store.puts - before).toBe(1);
     expect(second.sealer.bytesSealed).toBeLessThanOrEqual(4 * MiB);
   });
 
@@ -203,7 +224,7 @@ describe('large files are stored as content-defined chunks', () => {
     const b = await stored(t.uploader, await t.uploader.upload(grown, undefined));
     if (b.kind !== 'stored') throw new Error('expected stored');
     expect(t.sealer.bytesSealed - sealedAfterFirst).toBeLessThanOrEqual(CDC_PARAMS.max + 1);
-    expect(direct(b.chunks).slice(0, -1).map((c) => c.object)).toEqual(direct(a.chunks).slice(0, -1).map((c) => c.object));
+    expect(direct(b.chunks).slice(0, -1)).toEqual(direct(a.chunks).slice(0, -1));
     expect(sha(await storedContent(t.store, b.chunks))).toBe(sha(Buffer.concat([data, Buffer.from([42])])));
   });
 
@@ -273,11 +294,14 @@ describe('large files stored before format 3 (fixed ranges, no chunk ids)', () =
   });
 });
 
-/** A pass that stored `puts` objects of a 12 MiB file's chunks, then crashed (its journal closed, as by a restart). */
+/** Chunk packs of 2 MiB: a 12 MiB file fills several. */
+const SMALL_PACKS = 2 * MiB;
+
+/** A pass that stored `puts` chunk packs of a 12 MiB file's chunks, then crashed (its journal closed, as by a restart). */
 async function crashedAfter(puts: number, name: string) {
   const store = new CountingStore();
   store.failPutAfter = puts;
-  const t = await setup({ store });
+  const t = await setup({ store, packTargetBytes: SMALL_PACKS });
   const { entry, data } = await largeFile(t.dir, name, 12 * MiB);
   await expect(t.uploader.upload(entry, undefined).then(() => t.uploader.flush())).rejects.toThrow('simulated crash');
   await journals.pop()!.close();
@@ -291,12 +315,15 @@ describe('after a crash', () => {
     expect(storedBefore).toBe(3);
 
     store.failPutAfter = Infinity;
-    const again = await setup({ store, dir: t.dir });
+    const again = await setup({ store, dir: t.dir, packTargetBytes: SMALL_PACKS });
     const out = await stored(again.uploader, await again.uploader.upload(entry, undefined));
     if (out.kind !== 'stored') throw new Error('expected stored');
     expect(sha(await storedContent(store, out.chunks))).toBe(sha(data));
-    expect(await objectCount(store)).toBe(direct(out.chunks).length);
-    expect(store.puts).toBe(direct(out.chunks).length);
+    // Every stored pack is named (the three from before the crash too), and each was put once.
+    const named = objectsOf(direct(out.chunks));
+    expect(named.size).toBeGreaterThan(3);
+    expect(await objectCount(store)).toBe(named.size);
+    expect(store.puts).toBe(named.size);
   });
 
   it('a chunk stored before the crash but pruned since (the device was off for days) is stored again', async () => {
@@ -305,17 +332,17 @@ describe('after a crash', () => {
     for await (const o of store.list(OBJECTS_PREFIX)) await store.delete(o.key);
 
     store.failPutAfter = Infinity;
-    const again = await setup({ store, dir: t.dir });
+    const again = await setup({ store, dir: t.dir, packTargetBytes: SMALL_PACKS });
     const out = await stored(again.uploader, await again.uploader.upload(entry, undefined));
     if (out.kind !== 'stored') throw new Error('expected stored');
     expect(sha(await storedContent(store, out.chunks))).toBe(sha(data));
-    expect(await objectCount(store)).toBe(direct(out.chunks).length);
+    expect(await objectCount(store)).toBe(objectsOf(direct(out.chunks)).size);
   });
 
   it('a failed upload fails the file and leaves no upload running', async () => {
     const store = new CountingStore();
     store.failPutAfter = 1;
-    const t = await setup({ store });
+    const t = await setup({ store, packTargetBytes: SMALL_PACKS });
     const { entry } = await largeFile(t.dir, 'fails.bin', 8 * MiB);
     await expect(t.uploader.upload(entry, undefined).then(() => t.uploader.flush())).rejects.toThrow('simulated crash');
     const puts = store.puts;

@@ -14,8 +14,10 @@ const recordSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('intent'),
     objectId: nonEmpty,
-    kind: z.enum(['data', 'pack']),
-    files: z.array(z.object({ path: z.string(), hash: z.string(), offset: count, length: count })),
+    kind: z.enum(['data', 'pack', 'chunks']),
+    files: z.array(z.object({
+      path: z.string(), hash: z.string(), offset: count, length: count, message: z.string().optional(), sealed: count.optional(),
+    })),
     spool: z.string().optional(),
     chunk: z.literal(true).optional(),
   }),

@@ -6,19 +6,34 @@ import { z } from 'zod';
  */
 export const MANIFEST_FORMAT = 1;
 
-/** Where a file's bytes live: a byte range of one object's plaintext. */
+/**
+ * Where a file's bytes live: a byte range of one object's plaintext, or (format 4) one sealed message
+ * inside a chunk pack.
+ */
 export const ChunkSchema = z.strictObject({
   object: z.string().regex(/^[0-9a-f]{32}$/),
-  /** 'data': the object is exactly this file range; 'pack': the range is a slice of a pack of small files. */
-  kind: z.enum(['data', 'pack']),
+  /**
+   * 'data': the object is exactly this file range; 'pack': the range is a slice of a pack of small files;
+   * 'chunk' (format 4): the object is a chunk pack, and the chunk is the Encryption SDK message at bytes
+   * [offset, offset + sealed) of it, sealed as a 'data' object under the id `message` (docs/FORMAT.md §3.4).
+   */
+  kind: z.enum(['data', 'pack', 'chunk']),
+  /** Plaintext offset ('data': 0, 'pack': into the pack's plaintext); for 'chunk', the message's byte offset in the pack. */
   offset: z.number().int().nonnegative(),
   length: z.number().int().nonnegative(),
   /**
    * Format 3: a content-defined chunk's keyed identity (HMAC-SHA256 under the vault's chunk-id key, hex;
-   * docs/CDC.md). Only on 'data' chunks; equal ids are equal bytes, so a later file or version reuses the object.
+   * docs/CDC.md). On 'data' and 'chunk' chunks; equal ids are equal bytes, so a later file or version reuses the object.
    */
   id: z.string().regex(/^[0-9a-f]{64}$/).optional(),
-});
+  /** 'chunk' only: the message's length in bytes (its ciphertext, padding included). */
+  sealed: z.number().int().positive().optional(),
+  /** 'chunk' only: the object id the message's encryption context names (coffer:object, kind 'data'). */
+  message: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+}).refine(
+  (c) => (c.kind === 'chunk' ? c.sealed !== undefined && c.message !== undefined && c.id !== undefined : c.sealed === undefined && c.message === undefined),
+  { message: "a 'chunk' names its message, its sealed length and its id; no other kind names a message or a sealed length" },
+);
 
 const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
@@ -100,9 +115,10 @@ export const VaultDescriptorSchema = z.strictObject({
   /**
    * 1: one owner; 2: devices and teams (a membership document exists, roots are signed); 3: files may be
    * stored as content-defined chunks (docs/FORMAT.md §3.4), objects may be padded. Team-ness is told by
-   * the membership document, not by this number, so a team vault of format 3 says 3.
+   * the membership document, not by this number, so a team vault of format 3 says 3. 4: new chunks are
+   * stored in chunk packs (§3.4).
    */
-  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   vaultId: z.string().regex(/^[0-9a-f]{32}$/),
 });
 

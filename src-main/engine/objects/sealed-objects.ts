@@ -65,6 +65,14 @@ export class SealedObjects {
     return this.open(ref, await this.deps.store.get(keyOf(ref)));
   }
 
+  /**
+   * One message inside a container object (a chunk pack, docs/FORMAT.md §3.4): the inclusive byte range
+   * of `container`'s key, opened under `ref`, the message's own ref. Only these bytes are downloaded.
+   */
+  async fetchPart(container: ObjectRef, range: { start: number; end: number }, ref: ObjectRef): Promise<Readable> {
+    return this.open(ref, await this.deps.store.get(keyOf(container), { range }));
+  }
+
   /** The object's plaintext, whole (small objects: manifest documents, the SSE-C key). */
   async fetchBytes(ref: ObjectRef): Promise<Uint8Array> {
     return this.openBytes(ref, await this.fetchSealed(ref));

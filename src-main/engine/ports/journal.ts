@@ -28,9 +28,14 @@ export type JournalRecord =
   | {
       type: 'intent';
       objectId: string;
-      kind: 'data' | 'pack';
-      /** Files (and byte ranges of the object's plaintext) this object will hold. */
-      files: { path: string; hash: string; offset: number; length: number }[];
+      /** 'chunks': a chunk pack (format 4), whose files are its chunks. */
+      kind: 'data' | 'pack' | 'chunks';
+      /**
+       * Files (and byte ranges of the object's plaintext) this object will hold. In a chunk pack, one per
+       * chunk: `hash` is its keyed id, `offset` the message's byte offset in the pack, `length` its plaintext
+       * length, `message` the id its encryption context names and `sealed` the message's length.
+       */
+      files: { path: string; hash: string; offset: number; length: number; message?: string; sealed?: number }[];
       /** Spooled ciphertext, kept so a multipart upload can resume with the same bytes. */
       spool?: string;
       /**

@@ -44,10 +44,11 @@ export class ContentReader {
   }
 
   private async *chunkContent(c: Chunk): AsyncGenerator<Buffer> {
-    if (c.kind === 'data') {
-      // A file range or chunk stored as its own object: stream it, memory stays flat for any size. A
-      // padded object (docs/FORMAT.md §Padding) holds zeros after the bytes the manifest names.
-      const plain = await this.objects.fetch(objectRef('data', c.object));
+    if (c.kind === 'data' || c.kind === 'chunk') {
+      // A file range or chunk stored as its own object, or a chunk's own message in a chunk pack (one
+      // Range GET, never the pack's other chunks): stream it, memory stays flat for any size. A padded
+      // object (docs/FORMAT.md §Padding) holds zeros after the bytes the manifest names.
+      const plain = c.kind === 'chunk' ? await this.packedMessage(c) : await this.objects.fetch(objectRef('data', c.object));
       let got = 0;
       for await (const part of plain as AsyncIterable<Buffer>) {
         const keep = Math.max(0, Math.min(part.length, c.length - got));
@@ -63,6 +64,15 @@ export class ContentReader {
     const pack = await this.pack(c.object);
     if (c.offset + c.length > pack.length) throw new OpenError(`object ${c.object} is shorter than the manifest says`);
     yield pack.subarray(c.offset, c.offset + c.length);
+  }
+
+  /**
+   * A chunk's message, cut out of its chunk pack with a Range GET and opened as the 'data' object its
+   * context names: a pack's bytes cannot stand in for another chunk's (other id), and a range that is
+   * not exactly one message fails to open.
+   */
+  private async packedMessage(c: Chunk): Promise<Readable> {
+    return this.objects.fetchPart(objectRef('pack', c.object), { start: c.offset, end: c.offset + c.sealed! - 1 }, objectRef('data', c.message!));
   }
 
   private pack(id: string): Promise<Buffer> {

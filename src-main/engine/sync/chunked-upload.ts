@@ -7,6 +7,7 @@ import { FileChangedWhileReadingError, openStableFile } from '../scan/stable-rea
 import type { ObjectWriter } from './object-writer.ts';
 import type { ResumeMap } from './resume-map.ts';
 import { TaskLimiter } from './limiter.ts';
+import { ChunkPacker, packLayout, packedChunk, type SealedChunk } from './chunk-packer.ts';
 
 /** One content-defined chunk of a file: where it starts, its bytes and its keyed id (docs/CDC.md). */
 export interface FileChunk {
@@ -35,7 +36,7 @@ export function knownCuts(previous: readonly Chunk[] | undefined): KnownCut[] {
   const out: KnownCut[] = [];
   let offset = 0;
   for (const c of previous.slice(0, -1)) {
-    if (c.kind !== 'data' || !c.id || c.offset !== 0) return [];
+    if (!c.id || !(c.kind === 'chunk' || (c.kind === 'data' && c.offset === 0))) return [];
     out.push({ offset, length: c.length, id: c.id });
     offset += c.length;
   }
@@ -43,12 +44,12 @@ export function knownCuts(previous: readonly Chunk[] | undefined): KnownCut[] {
 }
 
 /**
- * Strategy for files larger than a pack's file limit (format 3): content-defined chunks, each sealed as
- * its own data object, deduplicated by keyed id against every chunk of the committed tree, this pass and
- * an interrupted pass (resume map). So an edit, a rename, a copy or a new version costs only the chunks it
- * changed. One read of the file; up to `concurrency` chunks seal and upload while the next is cut, so
- * memory stays at a few chunks (max 8 MiB each). Each chunk is journaled (intent, then uploaded) like
- * any object.
+ * Strategy for files larger than a pack's file limit (format 4): content-defined chunks, each sealed as
+ * its own Encryption SDK message and collected into chunk packs of about `packTargetBytes`, deduplicated
+ * by keyed id against every chunk of the committed tree, this pass and an interrupted pass (resume map).
+ * So an edit, a rename, a copy or a new version costs only the chunks it changed. One read of the file;
+ * up to `concurrency` chunks seal (and full packs upload) while the next is cut, so memory stays at a
+ * few chunks and packs. Each pack is journaled (intent listing its chunks, then uploaded) like any object.
  */
 export class ChunkedUpload {
   bytesStored = 0;
@@ -61,6 +62,11 @@ export class ChunkedUpload {
   private readonly limiter: TaskLimiter;
   /** Each file stored this pass, by content hash: its chunk list once every one of its chunks is stored. */
   private readonly files = new Map<string, Promise<Chunk[]>>();
+  private readonly packer: ChunkPacker;
+  /** How each chunk waiting in the open pack is told where it was stored. */
+  private readonly waiting = new Map<SealedChunk, (chunk: Chunk) => void>();
+  /** Objects an interrupted pass stored, by id: whether they are still in the bucket. */
+  private readonly present = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly writer: ObjectWriter,
@@ -71,8 +77,10 @@ export class ChunkedUpload {
     private readonly chunker: () => Promise<FileChunker>,
     concurrency: number,
     private readonly padTo: (n: number) => number,
+    packTargetBytes: number,
   ) {
     this.limiter = new TaskLimiter(concurrency);
+    this.packer = new ChunkPacker(packTargetBytes);
   }
 
   /**
@@ -118,30 +126,51 @@ export class ChunkedUpload {
   /** Waits for every queued chunk; returns each stored file's chunk list by content hash. Throws the first failure. */
   async flush(): Promise<ReadonlyMap<string, Chunk[]>> {
     await this.limiter.drain();
+    const rest = this.packer.take();
+    if (rest) await this.storePack(rest);
     const out = new Map<string, Chunk[]>();
     for (const [hash, chunks] of this.files) out.set(hash, await chunks);
     return out;
   }
 
-  /** Seals and stores one new chunk when a slot is free; resolves to the stored chunk. */
+  /** Seals one new chunk into the open pack when a slot is free (storing the pack once full); resolves to the stored chunk. */
   private async queue(c: FileChunk, path: string): Promise<{ stored: Promise<Chunk> }> {
     let done!: (chunk: Chunk) => void;
     const stored = new Promise<Chunk>((resolve) => { done = resolve; });
     stored.catch(() => undefined);
     this.inFlight.set(c.id, stored);
     const unconfirmed = this.resume.unconfirmedChunk(c.id);
-    // Waits for a slot only: the next chunk is cut while this one seals and uploads.
+    // Waits for a slot only: the next chunk is cut while this one seals (and a full pack uploads).
     await this.limiter.run(async () => {
+      // A format 3 chunk object a crashed pass of an older version began: adopted if it landed whole.
       const adopted = unconfirmed ? await this.writer.adoptChunk(unconfirmed, c.data) : null;
       if (unconfirmed && !adopted) await this.writer.discardUnused(unconfirmed, undefined);
-      const at = adopted
-        ?? await this.writer.writeChunk(newObjectId(this.random), c.data, { path, hash: c.id, offset: c.offset, length: c.data.length }, this.padTo);
-      this.bytesStored += at.size;
-      const chunk = this.remember(at.objectId, c);
-      this.inFlight.delete(c.id);
-      done(chunk);
+      if (adopted) {
+        this.bytesStored += adopted.size;
+        this.inFlight.delete(c.id);
+        done(this.remember({ object: adopted.objectId, kind: 'data', offset: 0, length: c.data.length, id: c.id }));
+        return;
+      }
+      const messageId = newObjectId(this.random);
+      const member: SealedChunk = { id: c.id, path, length: c.data.length, messageId, sealed: await this.writer.sealChunkMessage(messageId, c.data, this.padTo) };
+      this.waiting.set(member, done);
+      const full = this.packer.add(member);
+      if (full) await this.storePack(full);
     });
     return { stored }; // wrapped: an async function returning the promise would wait for it
+  }
+
+  /** Stores one chunk pack and tells each of its chunks where it now is. */
+  private async storePack(members: SealedChunk[]): Promise<void> {
+    const files = packLayout(members);
+    const at = await this.writer.writeChunkPack(newObjectId(this.random), members.map((m) => m.sealed), files);
+    this.bytesStored += at.size;
+    members.forEach((m, i) => {
+      const chunk = this.remember(packedChunk(at.objectId, files[i]!));
+      this.inFlight.delete(m.id);
+      this.waiting.get(m)?.(chunk);
+      this.waiting.delete(m);
+    });
   }
 
   private reuse(c: FileChunk): Promise<Chunk> | null {
@@ -155,15 +184,18 @@ export class ChunkedUpload {
    * device's prune removes unreferenced objects after a day), so it is reused only if it is still there.
    */
   private async resumed(c: FileChunk): Promise<Chunk | null> {
-    const objectId = this.resume.storedChunk(c.id);
-    if (!objectId || !(await this.writer.stillStored('data', objectId))) return null;
-    return this.remember(objectId, c);
+    const chunk = this.resume.storedChunk(c.id);
+    if (!chunk) return null;
+    // One HEAD per object, not per chunk: a chunk pack holds many.
+    let present = this.present.get(chunk.object);
+    if (!present) this.present.set(chunk.object, (present = this.writer.stillStored(chunk.kind, chunk.object)));
+    if (!(await present)) return null;
+    return this.remember(chunk);
   }
 
-  /** The manifest's record of a chunk stored as its own object, kept so later equal chunks reuse it. */
-  private remember(objectId: string, c: FileChunk): Chunk {
-    const chunk: Chunk = { object: objectId, kind: 'data', offset: 0, length: c.data.length, id: c.id };
-    this.known.set(c.id, chunk);
+  /** Kept so later equal chunks (this pass, this file) reuse it. */
+  private remember(chunk: Chunk): Chunk {
+    if (chunk.id) this.known.set(chunk.id, chunk);
     return chunk;
   }
 }

@@ -80,7 +80,7 @@ export class ContentUploader {
   ) {
     const padTo = tuning.padding === 'padme' ? padmeLength : noPadding;
     this.packs = new PackedUploads(root, writer, random, { ...tuning, padTo });
-    this.chunked = new ChunkedUpload(writer, resume, random, chunks.known, chunks.chunker, tuning.concurrency, padTo);
+    this.chunked = new ChunkedUpload(writer, resume, random, chunks.known, chunks.chunker, tuning.concurrency, padTo, tuning.packTargetBytes);
   }
 
   /** Ciphertext bytes stored so far by every strategy. */

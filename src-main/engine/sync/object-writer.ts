@@ -83,9 +83,38 @@ export class ObjectWriter {
     return { objectId, size: sealed.byteLength };
   }
 
+  /**
+   * One content-defined chunk sealed as its own Encryption SDK message under a fresh id (kind 'data',
+   * `padTo` as for writeChunk), for a chunk pack (format 4): the message is authenticated on its own, so
+   * a reader opens it from one Range GET of the pack.
+   */
+  async sealChunkMessage(messageId: string, data: Buffer, padTo: (n: number) => number): Promise<Uint8Array> {
+    return this.objects.sealBytes(objectRef('data', messageId), padded(data, padTo));
+  }
+
+  /**
+   * A chunk pack (format 4): sealed chunk messages back to back, stored as one object under `packId`. The
+   * intent lists every chunk (by keyed id, with its message's place), so a pass after a crash reuses the
+   * chunks of a pack it heard stored. A pack never heard stored is not adopted: its chunks are sealed
+   * again, and a copy that landed unheard is unreferenced and swept by the prune.
+   */
+  async writeChunkPack(packId: string, messages: readonly Uint8Array[], files: IntentFiles): Promise<PlacedObject> {
+    const { journal } = this.deps;
+    const ref = objectRef('pack', packId);
+    await journal.append({ type: 'intent', objectId: packId, kind: 'chunks', files });
+    const body = Buffer.concat(messages);
+    if (await this.putRecorded(ref, bufferBody(body), sha256Base64(body)) === 'taken') {
+      const fresh = await this.abandon(packId);
+      return this.writeChunkPack(fresh, messages, files);
+    }
+    await journal.append({ type: 'uploaded', objectId: packId, size: body.byteLength });
+    return { objectId: packId, size: body.byteLength };
+  }
+
   /** Whether an object an earlier pass stored is still in the bucket (nobody pruned it meanwhile). */
-  async stillStored(kind: 'data' | 'pack', objectId: string): Promise<boolean> {
-    return (await this.objects.head(objectRef(kind, objectId))) !== null;
+  async stillStored(kind: 'data' | 'pack' | 'chunk', objectId: string): Promise<boolean> {
+    // A chunk pack is no single message: only its key matters for a HEAD, which is that of any object id.
+    return (await this.objects.head(objectRef(kind === 'chunk' ? 'pack' : kind, objectId))) !== null;
   }
 
   /**

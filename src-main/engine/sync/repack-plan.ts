@@ -54,6 +54,51 @@ export function packUsage(tree: Tree): Map<string, PackUsage> {
   return out;
 }
 
+/** How much of one chunk pack (format 4) the head still names: its distinct messages, by offset. */
+export interface ChunkPackUsage {
+  pack: string;
+  /** One chunk record per distinct message (the first the tree names), in offset order. */
+  messages: Chunk[];
+  /** Bytes of those messages. */
+  liveBytes: number;
+  /** Where the last named message ends: a floor for the pack's size. */
+  end: number;
+}
+
+/** Every chunk pack the tree names, with the messages it still uses. */
+export function chunkPackUsage(tree: Tree): Map<string, ChunkPackUsage> {
+  const out = new Map<string, ChunkPackUsage>();
+  const seen = new Set<string>();
+  for (const e of tree.values()) {
+    for (const c of e.type === 'file' ? e.chunks ?? [] : []) {
+      if (c.kind !== 'chunk') continue;
+      let u = out.get(c.object);
+      if (!u) out.set(c.object, (u = { pack: c.object, messages: [], liveBytes: 0, end: 0 }));
+      const key = rangeKey(c);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      u.messages.push(c);
+      u.liveBytes += c.sealed!;
+      u.end = Math.max(u.end, c.offset + c.sealed!);
+    }
+  }
+  for (const u of out.values()) u.messages.sort((a, b) => a.offset - b.offset);
+  return out;
+}
+
+/**
+ * The chunk packs worth rewriting: less than REPACK_LIVE_BELOW of their stored bytes named by the head.
+ * A chunk pack's size is exact (its messages are stored as they are), so no estimate is needed.
+ */
+export function chooseChunkPacks(usage: Iterable<ChunkPackUsage>, storedSize: (pack: string) => number | undefined): ChunkPackUsage[] {
+  const out: ChunkPackUsage[] = [];
+  for (const u of usage) {
+    const size = Math.max(storedSize(u.pack) ?? 0, u.end);
+    if (u.liveBytes < size * REPACK_LIVE_BELOW) out.push(u);
+  }
+  return out;
+}
+
 /**
  * The packs worth rewriting: less than REPACK_LIVE_BELOW of their plaintext live, nothing pinned.
  * `plaintextSize` gives each pack's size (repack.ts estimates it from the stored ciphertext); it is
@@ -80,7 +125,7 @@ export function remapTree(tree: Tree, moved: ReadonlyMap<string, Chunk>, keyVers
   let files = 0;
   for (const [path, e] of tree) {
     const chunks = e.chunks;
-    const next = chunks?.map((c) => (c.kind === 'pack' ? moved.get(rangeKey(c)) ?? c : c));
+    const next = chunks?.map((c) => (c.kind === 'pack' || c.kind === 'chunk' ? moved.get(rangeKey(c)) ?? c : c));
     if (chunks && next && next.some((c, i) => c !== chunks[i])) {
       out.set(path, withFields(e, { chunks: next, ...(keyVersion !== undefined ? { keyVersion } : {}) }));
       files++;

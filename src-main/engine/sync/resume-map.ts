@@ -1,5 +1,6 @@
 import type { JournalRecord } from '../ports/journal.ts';
 import type { Chunk } from '../manifest/schema.ts';
+import { packedChunk } from './chunk-packer.ts';
 
 /**
  * What a crashed or failed pass left behind, indexed by content so this pass reuses it: packs and chunks
@@ -9,8 +10,8 @@ import type { Chunk } from '../manifest/schema.ts';
 export class ResumeMap {
   /** hash -> where a packed copy of that content already sits in a stored pack. */
   private readonly packed = new Map<string, Chunk>();
-  /** A content-defined chunk's keyed id -> the stored object holding it (format 3). */
-  private readonly chunks = new Map<string, string>();
+  /** A content-defined chunk's keyed id -> where it is stored: a chunk pack (format 4) or its own object (format 3). */
+  private readonly chunks = new Map<string, Chunk>();
   /** Chunk id -> an object whose PUT began but was never heard to finish: it may be stored. */
   private readonly unconfirmed = new Map<string, string>();
   readonly objectIds = new Set<string>();
@@ -25,8 +26,11 @@ export class ResumeMap {
       if (r.type !== 'intent' || abandoned.has(r.objectId)) continue;
       this.objectIds.add(r.objectId);
       for (const f of r.files) {
-        if (r.chunk) {
-          if (uploaded.has(r.objectId)) this.chunks.set(f.hash, r.objectId);
+        if (r.kind === 'chunks') {
+          // A chunk pack never heard stored is not adopted (ObjectWriter.writeChunkPack): its chunks are sealed again.
+          if (uploaded.has(r.objectId)) this.chunks.set(f.hash, packedChunk(r.objectId, f));
+        } else if (r.chunk) {
+          if (uploaded.has(r.objectId)) this.chunks.set(f.hash, { object: r.objectId, kind: 'data', offset: 0, length: f.length, id: f.hash });
           else this.unconfirmed.set(f.hash, r.objectId);
         } else if (r.kind === 'pack') {
           if (uploaded.has(r.objectId)) this.packed.set(f.hash, { object: r.objectId, kind: 'pack', offset: f.offset, length: f.length });
@@ -56,8 +60,8 @@ export class ResumeMap {
   }
 
   /**
-   * An object a crashed pass began for this chunk id without hearing it stored (ObjectWriter.adoptChunk
-   * reads it back). Claimed once asked for: adopting it or abandoning it is then the caller's job.
+   * A format 3 chunk object a crashed pass began for this chunk id without hearing it stored
+   * (ObjectWriter.adoptChunk reads it back; chunk packs are never adopted). Claimed once asked for: adopting it or abandoning it is then the caller's job.
    */
   unconfirmedChunk(id: string): string | undefined {
     const objectId = this.unconfirmed.get(id);
@@ -65,8 +69,8 @@ export class ResumeMap {
     return this.claim(objectId);
   }
 
-  /** A stored object holding exactly the chunk of this keyed id. */
-  storedChunk(id: string): string | undefined {
+  /** Where a stored chunk of this keyed id is: its chunk pack's record, or its own object's. */
+  storedChunk(id: string): Chunk | undefined {
     return this.claim(this.chunks.get(id));
   }
 }

@@ -26,7 +26,7 @@ export async function loadOrCreateChunkingSecret(slots: BlobStore, sealer: Seale
     secret = outcome === 'taken' ? await load(objects) : fresh;
     if (!secret) throw new Error(`${CHUNKING_KEY} was taken by another device but cannot be read back from ${slots.location}`);
   }
-  await upgradeDescriptor(slots, vaultId, 3);
+  await upgradeDescriptor(slots, vaultId, 4);
   return secret;
 }
 

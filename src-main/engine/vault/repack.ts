@@ -1,12 +1,15 @@
 import type { Chunk, Root } from '../manifest/schema.ts';
-import { ConcurrentWriterError } from '../manifest/manifest-store.ts';
+import { ConcurrentWriterError, type Tree } from '../manifest/manifest-store.ts';
 import { FileJournal } from '../journal/file-journal.ts';
 import { ContentReader } from '../read/content-reader.ts';
 import { ObjectWriter } from '../sync/object-writer.ts';
 import { PackBuilder, sealPack, type PackMember } from '../sync/pack-builder.ts';
 import { DEFAULT_TUNING } from '../sync/content-uploader.ts';
 import { saveIndex, type LocalIndex } from '../sync/local-index.ts';
-import { choosePacks, packUsage, plaintextFromStored, rangeKey, remapTree, type PackUsage } from '../sync/repack-plan.ts';
+import {
+  chooseChunkPacks, choosePacks, chunkPackUsage, packUsage, plaintextFromStored, rangeKey, remapTree, type PackUsage,
+} from '../sync/repack-plan.ts';
+import { moveLiveChunks } from './repack-chunks.ts';
 import { readAll } from '../store/body.ts';
 import { SealedObjects } from '../objects/sealed-objects.ts';
 import { objectRef } from '../objects/object-ref.ts';
@@ -59,8 +62,10 @@ export async function repackVault(vault: LocalVault, index: LocalIndex, opts: Re
   }
   const base = await vault.manifest.readRoot(head.head.rootId);
   const tree = await vault.manifest.readTree(base);
-  const chosen = await packsToRewrite(vault, base, packUsage(tree));
-  if (chosen.length === 0) return { report: nothing(), index };
+  const stored = await storedSizes(vault, base);
+  const chosen = await packsToRewrite(vault, stored, packUsage(tree));
+  const chunkPacks = await chunkPacksToRewrite(vault, stored, tree);
+  if (chosen.length === 0 && chunkPacks.length === 0) return { report: nothing(), index };
 
   const journal = await FileJournal.open(vault.paths.dir, { fileName: REPACK_JOURNAL });
   try {
@@ -69,7 +74,11 @@ export async function repackVault(vault: LocalVault, index: LocalIndex, opts: Re
     });
     // The version that seals the new packs: key rotation runs before a pass (Maintenance.beforePass), never during this.
     const keyVersion = await vault.key.currentVersion();
-    const { moved, newBytes, newPacks } = await moveLiveRanges(vault, writer, chosen, opts.packTargetBytes ?? DEFAULT_TUNING.packTargetBytes);
+    const target = opts.packTargetBytes ?? DEFAULT_TUNING.packTargetBytes;
+    const { moved, newBytes, newPacks } = await moveLiveRanges(vault, writer, chosen, target);
+    const chunksMoved = await moveLiveChunks(vault, writer, chunkPacks, target);
+    for (const [k, c] of chunksMoved.moved) moved.set(k, c);
+    newPacks.push(...chunksMoved.newPacks);
     const remapped = remapTree(tree, moved, keyVersion);
     await assertStillStored(vault, newPacks);
     const seq = index.deviceSeq + 1;
@@ -89,8 +98,9 @@ export async function repackVault(vault: LocalVault, index: LocalIndex, opts: Re
     await saveIndex(vault.paths.index, saved);
     await journal.append({ type: 'committed', rootId: root.rootId, seq });
     await journal.compact();
-    const oldBytes = chosen.reduce((n, u) => n + (u.storedBytes ?? 0), 0);
-    return { report: { packs: chosen.length, files: remapped.files, freedBytes: Math.max(0, oldBytes - newBytes), rootId: root.rootId }, index: saved };
+    const oldBytes = chosen.reduce((n, u) => n + (u.storedBytes ?? 0), 0) + chunkPacks.reduce((n, u) => n + (stored.get(u.pack) ?? 0), 0);
+    const packs = chosen.length + chunkPacks.length;
+    return { report: { packs, files: remapped.files, freedBytes: Math.max(0, oldBytes - newBytes - chunksMoved.newBytes), rootId: root.rootId }, index: saved };
   } finally {
     await journal.close();
   }
@@ -98,23 +108,40 @@ export async function repackVault(vault: LocalVault, index: LocalIndex, opts: Re
 
 type Candidate = PackUsage & { storedBytes?: number };
 
-/**
- * The packs to rewrite, with their stored size: from the head's segment records (FORMAT.md §5.2), else a
- * HEAD of the object. The plaintext size follows from it (repack-plan.ts plaintextFromStored), with the
- * fixed overhead measured by sealing nothing under this vault's key.
- */
-async function packsToRewrite(vault: LocalVault, base: Root, usage: Map<string, PackUsage>): Promise<Candidate[]> {
-  if (usage.size === 0) return [];
+/** Stored sizes of the objects the head's segments record (FORMAT.md §5.2). */
+async function storedSizes(vault: LocalVault, base: Root): Promise<Map<string, number>> {
   const stored = new Map<string, number>();
   for (const seg of base.segments) {
     for (const [id, rec] of Object.entries((await vault.manifest.readSegment(seg.object, seg.digest)).stored ?? {})) stored.set(id, rec.size);
   }
+  return stored;
+}
+
+/** Adds the stored size of each pack the segments do not record, from a HEAD of the object. */
+async function headMissing(vault: LocalVault, stored: Map<string, number>, ids: Iterable<string>): Promise<void> {
   const objects = new SealedObjects({ store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId });
-  for (const id of usage.keys()) {
+  for (const id of ids) {
     if (stored.has(id)) continue;
     const info = await objects.head(objectRef('pack', id));
     if (info) stored.set(id, info.size);
   }
+}
+
+/** The chunk packs (format 4) the head names less than half of: their stored size is exact. */
+async function chunkPacksToRewrite(vault: LocalVault, stored: Map<string, number>, tree: Tree) {
+  const usage = chunkPackUsage(tree);
+  await headMissing(vault, stored, usage.keys());
+  return chooseChunkPacks(usage.values(), (id) => stored.get(id));
+}
+
+/**
+ * The packs of small files to rewrite, with their stored size: from the head's segment records, else a
+ * HEAD of the object. The plaintext size follows from it (repack-plan.ts plaintextFromStored), with the
+ * fixed overhead measured by sealing nothing under this vault's key.
+ */
+async function packsToRewrite(vault: LocalVault, stored: Map<string, number>, usage: Map<string, PackUsage>): Promise<Candidate[]> {
+  if (usage.size === 0) return [];
+  await headMissing(vault, stored, usage.keys());
   const choose = (empty: number) => choosePacks(usage.values(), (id) => {
     const size = stored.get(id);
     return size === undefined ? undefined : plaintextFromStored(size, empty);
@@ -122,6 +149,7 @@ async function packsToRewrite(vault: LocalVault, base: Root, usage: Map<string, 
   // Counting no overhead overstates every pack's size: when not even then is one mostly dead, no seal is
   // needed (with KMS custody, sealing costs a request).
   if (choose(0).length === 0) return [];
+  const objects = new SealedObjects({ store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId });
   const empty = (await objects.sealBytes(objectRef('pack', newObjectId(vault.random)), new Uint8Array(0))).byteLength;
   return choose(empty).map((u) => ({ ...u, storedBytes: stored.get(u.pack) }));
 }

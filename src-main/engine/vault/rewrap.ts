@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NotFoundError } from '../ports/store-errors.ts';
 import { bufferBody } from '../store/body.ts';
 import { sha256Base64 } from '../store/body-digest.ts';
-import type { StoredObject } from '../manifest/schema.ts';
+import type { Chunk, StoredObject } from '../manifest/schema.ts';
 import { SealedObjects } from '../objects/sealed-objects.ts';
 import { CHUNKING, HEAD, SSE_C, objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { ConcurrentWriterError, type Tree } from '../manifest/manifest-store.ts';
@@ -13,6 +13,8 @@ import { loadIndex, saveIndex } from '../sync/local-index.ts';
 import { messageKeyVersions } from './edk-versions.ts';
 import type { LocalVault } from './local-vault.ts';
 import { withFields } from '../manifest/entry-copy.ts';
+import { newObjectId } from '../objects/object-id.ts';
+import { messageOf, resealChunkPack, type PackMessage } from './rewrap-chunk-pack.ts';
 
 export interface RewrapProgress {
   done: number;
@@ -53,6 +55,8 @@ interface Counts {
   seen: Set<string>;
   /** Removed by retention while we worked. */
   gone: number;
+  /** Chunk messages moved to a new chunk pack (rewrap-chunk-pack.ts), by `<old pack>:<old offset>`. */
+  moved: Map<string, { object: string; offset: number; sealed: number }>;
 }
 
 /** One object to look at: its ref, and the store it lives in (the SSE-C key is in the bootstrap store). */
@@ -60,6 +64,8 @@ interface Target {
   key: string;
   ref: ObjectRef;
   objects: SealedObjects;
+  /** A chunk pack (format 4): the messages any kept root names in it, by offset. */
+  messages?: Map<number, PackMessage>;
 }
 
 /**
@@ -91,7 +97,7 @@ export async function rewrapVault(vault: LocalVault, opts: RewrapOptions = {}): 
   try {
     const progressPath = join(vault.paths.dir, PROGRESS_FILE);
     const done = await loadProgress(progressPath, toVersion);
-    const counts: Counts = { rewrapped: 0, stored: new Map(), seen: new Set(), gone: 0 };
+    const counts: Counts = { rewrapped: 0, stored: new Map(), seen: new Set(), gone: 0, moved: new Map() };
     let rootId: string | null = null;
     for (let attempt = 1; ; attempt++) {
       const headRes = await vault.manifest.readHead();
@@ -99,7 +105,7 @@ export async function rewrapVault(vault: LocalVault, opts: RewrapOptions = {}): 
       await rewrapAll(vault, targets, done, progressPath, toVersion, counts, opts);
       if (!headRes) break;
       try {
-        rootId = await commitRewrapped(vault, headRes, toVersion, counts.stored);
+        rootId = await commitRewrapped(vault, headRes, toVersion, counts.stored, counts.moved);
         break;
       } catch (err) {
         // Another device committed meanwhile: its new objects need a look too, then try again.
@@ -122,14 +128,26 @@ export async function rewrapVault(vault: LocalVault, opts: RewrapOptions = {}): 
 async function collectTargets(vault: LocalVault, headRootId: string | null): Promise<Target[]> {
   const data = dataObjects(vault);
   const out = new Map<string, Target>();
-  const add = (ref: ObjectRef, objects: SealedObjects) => {
+  const add = (ref: ObjectRef, objects: SealedObjects): Target => {
     const key = objects.keyOf(ref);
-    if (!out.has(key)) out.set(key, { key, ref, objects });
+    let t = out.get(key);
+    if (!t) out.set(key, (t = { key, ref, objects }));
+    return t;
   };
   if (headRootId) {
     for await (const r of walkRoots(vault.manifest, vault.manifest.roots(headRootId))) {
-      if (r.kind === 'entry') for (const c of r.entry.chunks ?? []) add(objectRef(c.kind, c.object), data);
-      else add(objectRef(r.kind, r.id), data);
+      if (r.kind === 'root' || r.kind === 'manifest') add(objectRef(r.kind, r.id), data);
+      else {
+        for (const c of r.entry.chunks ?? []) {
+          if (c.kind !== 'chunk') {
+            add(objectRef(c.kind, c.object), data);
+            continue;
+          }
+          // A chunk pack is no single message: each message a root names is re-sealed on its own.
+          const t = add(objectRef('pack', c.object), data);
+          (t.messages ??= new Map()).set(c.offset, messageOf(c));
+        }
+      }
     }
   }
   const slots = new SealedObjects({ store: vault.slots, sealer: vault.sealer, vaultId: vault.vaultId });
@@ -167,14 +185,12 @@ async function rewrapAll(
         }
         throw err;
       }
-      const versions = messageKeyVersions(bytes);
-      if (versions.length === 0 || versions.some((v) => v !== toVersion)) {
-        // Same ref, so the same key and context: only the data key's wrapping changes.
-        const sealed = await t.objects.sealBytes(t.ref, await t.objects.openBytes(t.ref, bytes));
-        const sha256 = sha256Base64(sealed);
-        const res = await t.objects.replace(t.ref, bufferBody(sealed), { checksumSha256: sha256 });
-        counts.stored.set(t.ref.id, { size: sealed.byteLength, sha256, ...(res.md5Etag ? { etag: res.etag } : {}) });
-        counts.rewrapped++;
+      const finishedHere = t.messages ? await rewrapChunkPack(vault, t, bytes, toVersion, counts) : await rewrapMessage(t, bytes, toVersion, counts);
+      if (!finishedHere) {
+        // Moved to a new pack: not marked done, so an interrupted run does it again (the pack it made is left to the prune).
+        finished++;
+        report();
+        continue;
       }
       done.add(t.key);
       // No fsync: a lost line only means the object is looked at again, and then skipped by its header.
@@ -186,17 +202,60 @@ async function rewrapAll(
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
 }
 
+/** Re-seals an object that is one message, over itself, unless it is under `toVersion` already. Always finishes it. */
+async function rewrapMessage(t: Target, bytes: Buffer, toVersion: number, counts: Counts): Promise<true> {
+  const versions = messageKeyVersions(bytes);
+  if (versions.length === 0 || versions.some((v) => v !== toVersion)) {
+    // Same ref, so the same key and context: only the data key's wrapping changes.
+    const sealed = await t.objects.sealBytes(t.ref, await t.objects.openBytes(t.ref, bytes));
+    const sha256 = sha256Base64(sealed);
+    const res = await t.objects.replace(t.ref, bufferBody(sealed), { checksumSha256: sha256 });
+    counts.stored.set(t.ref.id, { size: sealed.byteLength, sha256, ...(res.md5Etag ? { etag: res.etag } : {}) });
+    counts.rewrapped++;
+  }
+  return true;
+}
+
+/**
+ * Re-seals a chunk pack's named messages (rewrap-chunk-pack.ts): put back over itself when every message
+ * kept its length; otherwise stored as a new pack, whose places `counts.moved` gives to the head's tree.
+ * Returns whether the pack itself is finished (false: its messages were moved, see the caller).
+ */
+async function rewrapChunkPack(vault: LocalVault, t: Target, bytes: Buffer, toVersion: number, counts: Counts): Promise<boolean> {
+  const resealed = await resealChunkPack(t.objects, bytes, t.messages!.values(), toVersion);
+  if (!resealed) return true;
+  const sha256 = sha256Base64(resealed.body);
+  counts.rewrapped++;
+  if (resealed.kind === 'in place') {
+    const res = await t.objects.replace(t.ref, bufferBody(resealed.body), { checksumSha256: sha256 });
+    counts.stored.set(t.ref.id, { size: resealed.body.byteLength, sha256, ...(res.md5Etag ? { etag: res.etag } : {}) });
+    return true;
+  }
+  let id = newObjectId(vault.random);
+  while ((await t.objects.putNew(objectRef('pack', id), bufferBody(resealed.body), { checksumSha256: sha256 })).outcome === 'taken') id = newObjectId(vault.random);
+  counts.stored.set(id, { size: resealed.body.byteLength, sha256 });
+  for (const [from, to] of resealed.moved) counts.moved.set(`${t.ref.id}:${from}`, { object: id, ...to });
+  return false;
+}
+
 /** A new root whose file entries name the target version, and a head moved to it (sealed under it). */
 async function commitRewrapped(
   vault: LocalVault, headRes: NonNullable<Awaited<ReturnType<LocalVault['manifest']['readHead']>>>, toVersion: number,
-  stored: ReadonlyMap<string, StoredObject | null>,
+  stored: ReadonlyMap<string, StoredObject | null>, moved: Counts['moved'],
 ): Promise<string | null> {
   const base = await vault.manifest.readRoot(headRes.head.rootId);
   const tree: Tree = await vault.manifest.readTree(base);
   let changed = false;
+  const place = (c: Chunk): Chunk => {
+    const to = c.kind === 'chunk' ? moved.get(`${c.object}:${c.offset}`) : undefined;
+    return to ? { object: to.object, kind: 'chunk', offset: to.offset, length: c.length, id: c.id, sealed: to.sealed, message: c.message } : c;
+  };
   for (const [path, e] of tree) {
-    if (e.type === 'file' && e.keyVersion !== toVersion) {
-      tree.set(path, withFields(e, { keyVersion: toVersion }));
+    if (e.type !== 'file') continue;
+    const chunks = moved.size && e.chunks ? e.chunks.map(place) : e.chunks;
+    const remapped = chunks !== e.chunks && chunks!.some((c, i) => c !== e.chunks![i]);
+    if (e.keyVersion !== toVersion || remapped) {
+      tree.set(path, withFields(e, { keyVersion: toVersion, ...(remapped ? { chunks } : {}) }));
       changed = true;
     }
   }

@@ -88,7 +88,7 @@ export async function collectRetainedRefs(manifest: ManifestStore, headRootId: s
         out.contents.push(ref);
       }
       ref.holders.push({ path: e.path, segment: r.segment });
-      for (const c of chunks) if (!out.referenced.has(c.object)) out.referenced.set(c.object, c.kind);
+      for (const c of chunks) if (!out.referenced.has(c.object)) out.referenced.set(c.object, c.kind === 'chunk' ? 'pack' : c.kind); // a chunk pack is a pack to the listing
     }
   }
   return out;

@@ -5,16 +5,17 @@ import { snapshot } from '../engine/harness.ts';
 import { DAY, headFiles, repackTests, storedObjects } from './repack-support.ts';
 
 /**
- * Content over 1 MiB is stored as data objects, each shared by every entry with that content, in any file
- * and any snapshot. Garbage collection must count references across all of them: the object stays while
- * any retained snapshot's entry names it, and goes once none does. (Chunk data needs no repack.)
+ * Content over 1 MiB is stored as chunks in chunk packs, each chunk shared by every entry with that content,
+ * in any file and any snapshot. Garbage collection must count references across all of them: the pack stays
+ * while any retained snapshot's entry names it, and goes once none does (repack-chunks.test.ts: packs that
+ * are mostly dead are rewritten).
  */
-describe('garbage collection of a data object shared by files and versions', () => {
+describe('garbage collection of a chunk pack shared by files and versions', () => {
   const t = repackTests();
 
   it('keeps it while one retained entry names it, and removes it once none does', async () => {
     const sb = await t.sandbox();
-    // One repeated byte: one content-defined chunk (no cut before the 8 MiB maximum), so one data object.
+    // One repeated byte: one content-defined chunk (no cut before the 8 MiB maximum), so one chunk pack of one chunk.
     const x = Buffer.alloc(1_500_000, 1);
     await writeFile(join(sb.folder, 'a.bin'), x);
     await writeFile(join(sb.folder, 'b.bin'), x);
@@ -23,7 +24,7 @@ describe('garbage collection of a data object shared by files and versions', () 
     await syncer.sync(); // day 0: a and b, one object
     const first = await headFiles(vault);
     const shared = first.get('a.bin')!.chunks![0]!;
-    expect(shared.kind).toBe('data');
+    expect(shared.kind).toBe('chunk');
     expect(first.get('b.bin')!.chunks).toEqual([shared]);
 
     clock.setNow(t0 + DAY);

@@ -53,7 +53,7 @@ describe('a pass of many files', () => {
     const kinds = new Set<string>();
     for (const seg of root.segments) {
       const read = await fresh.readSegment(seg.object, seg.digest);
-      for (const e of read.entries) kinds.add(e.chunks && e.chunks.some((c) => c.kind === 'data') ? 'chunked' : e.type);
+      for (const e of read.entries) kinds.add(e.chunks && e.chunks.some((c) => c.kind === 'chunk') ? 'chunked' : e.type);
       // writeRoot keeps a segment when the digest of its entries as read equals the one the root names.
       expect(digestOf(read.entries.map(toStoredEntry))).toBe(seg.digest);
     }

@@ -2,7 +2,9 @@
 // engine from a seeded source tree in two snapshots, with its passphrase, recovery kit and expected.json.
 //   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir>          (format 1: one device)
 //   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --team   (format 2: a team)
-//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --chunks (format 3: CDC chunks, padding)
+//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --chunks (format 3: CDC chunks, padding;
+//     made at a commit before chunk packs: today's engine writes format 4)
+//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --packs  (format 4: chunk packs of 2 MiB, padding)
 // A committed vector is never regenerated: a format change writes a new v<N> folder beside the old ones.
 import { createHash } from 'node:crypto';
 import { chmod, cp, lutimes, mkdir, mkdtemp, readdir, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
@@ -24,9 +26,10 @@ const STORE_BOOKKEEPING = new Set(['.coffer-tmp', '.coffer-locks', '.coffer-sums
 
 const outArg = process.argv[2];
 const team = process.argv.slice(3).includes('--team');
-const chunks = process.argv.slice(3).includes('--chunks');
+const packs = process.argv.slice(3).includes('--packs');
+const chunks = packs || process.argv.slice(3).includes('--chunks');
 if (!outArg) {
-  console.error('usage: node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> [--team | --chunks]');
+  console.error('usage: node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> [--team | --chunks | --packs]');
   process.exit(2);
 }
 const out = resolve(outArg);
@@ -60,7 +63,7 @@ try {
     await mkdir(at(dir), { recursive: true });
     await chmod(at(dir), 0o755);
   }
-  await put('notes/hello.txt', `Hello from Coffer format version ${chunks ? 3 : team ? 2 : 1}.\n`, 0o644, 1);
+  await put('notes/hello.txt', `Hello from Coffer format version ${packs ? 4 : chunks ? 3 : team ? 2 : 1}.\n`, 0o644, 1);
   await put('notes/deep/nested/data.bin', seeded('data.bin', 5000), 0o644, 2);
   await put('small-a.txt', seeded('small-a', 700).toString('hex'), 0o644, 3);
   await put('small-b.bin', seeded('small-b', 3000), 0o600, 4);
@@ -83,7 +86,8 @@ try {
     const remote = `file://${bucket}`;
     const { vault, recoveryKey } = await LocalVault.init(env, { folder: src, remote, keyRef: 'passphrase' });
     // Format 3's vector pads its objects (FORMAT.md §3.5), so a reader must skip the zeros.
-    const syncer = new VaultSyncer(vault, chunks ? { tuning: { padding: 'padme' } } : {});
+    // Format 4's uses 2 MiB chunk packs, so its 6 MiB file spans several.
+    const syncer = new VaultSyncer(vault, chunks ? { tuning: { padding: 'padme', ...(packs ? { packTargetBytes: 2 * 1024 * 1024 } : {}) } } : {});
     const snapshots: { rootId: string; time: string; entries: ListedEntry[] }[] = [];
     const syncOnce = async () => {
       const r = await syncer.sync();
@@ -109,7 +113,7 @@ try {
     await writeFile(join(out, 'passphrase.txt'), `${PASSPHRASE}\n`);
     await writeFile(join(out, 'recovery-kit.txt'), recoveryKitText(vault.vaultId, 'file:///<a copy of this folder>/bucket', recoveryKey));
     const expected = {
-      format: 1, vaultId: vault.vaultId, kdf: VECTOR_KDF, ...(chunks ? { descriptorVersion: 3, padding: 'padme' } : {}),
+      format: 1, vaultId: vault.vaultId, kdf: VECTOR_KDF, ...(chunks ? { descriptorVersion: packs ? 4 : 3, padding: 'padme' } : {}),
       snapshots: snapshots.map((s, i) => ({ index: i + 1, ...s })),
     };
     await writeFile(join(out, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);

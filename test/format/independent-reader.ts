@@ -9,7 +9,7 @@ import { chmod, lutimes, mkdir, open, readFile, rename, symlink, utimes } from '
 import { buildDecrypt } from '@aws-crypto/decrypt-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 
-export interface Chunk { object: string; kind: 'data' | 'pack'; offset: number; length: number; id?: string }
+export interface Chunk { object: string; kind: 'data' | 'pack' | 'chunk'; offset: number; length: number; id?: string; sealed?: number; message?: string }
 export interface Entry {
   path: string; rawPath?: string; type: 'file' | 'dir' | 'symlink'; size: number; mode: number; mtimeMs: number;
   hash?: string; chunks?: Chunk[]; target?: string; rawTarget?: string;
@@ -93,9 +93,9 @@ export class IndependentReader {
   /** A.1, A.3–A.5: the descriptor, then a key slot, then the key set's versions. */
   static async open(bucket: string, secret: { recoveryKey: string } | { passphrase: string }): Promise<IndependentReader> {
     const desc = JSON.parse(await readFile(`${bucket}/coffer-vault.json`, 'utf8')) as { format: string; version: number; vaultId: string };
-    if (desc.format !== 'coffer-vault' || (desc.version !== 1 && desc.version !== 3)) throw new Error('unknown vault format');
-    // Version 3 without a team: chunks and padding (A.8). A team (team/m/) needs §Team, not this reader.
-    if (desc.version === 3 && existsSync(`${bucket}/team`)) throw new Error('unknown vault format: a team vault');
+    if (desc.format !== 'coffer-vault' || ![1, 3, 4].includes(desc.version)) throw new Error('unknown vault format');
+    // Versions 3 and 4 without a team: chunks, padding, chunk packs (A.8). A team (team/m/) needs §Team, not this reader.
+    if (desc.version >= 3 && existsSync(`${bucket}/team`)) throw new Error('unknown vault format: a team vault');
     const reader = new IndependentReader(bucket, desc.vaultId);
     const slot = await readFile(`${bucket}/keys/${'recoveryKey' in secret ? 'recovery' : 'passphrase'}`);
     const expected: Context = { 'coffer:vault': desc.vaultId };
@@ -112,13 +112,30 @@ export class IndependentReader {
     return reader;
   }
 
-  /** A.6: an object by id and kind, unwrapped with the key version its header names. */
-  private async object(id: string, kind: string): Promise<Buffer> {
-    const msg = await readFile(id === 'head' ? `${this.bucket}/head` : `${this.bucket}/objects/${id.slice(0, 2)}/${id}`);
+  /** A.6: an object by id and kind, unwrapped with the key version its header names; `msg`: its bytes, when read from elsewhere. */
+  private async object(id: string, kind: string, msg?: Buffer): Promise<Buffer> {
+    msg ??= await readFile(this.file(id));
     const version = Number(/^vault-key\/v(\d+)$/.exec(header(msg).keyNames[0] ?? '')?.[1]);
     const key = this.versions.get(version);
     if (!key) throw new Error(`object ${id} needs vault key version ${version}, which the key set lacks`);
     return openMessage(msg, keyring(this.vaultId, `vault-key/v${version}`, key), { 'coffer:vault': this.vaultId, 'coffer:object': id, 'coffer:kind': kind });
+  }
+
+  private file(id: string): string {
+    return id === 'head' ? `${this.bucket}/head` : `${this.bucket}/objects/${id.slice(0, 2)}/${id}`;
+  }
+
+  /** A.8, format 4: bytes [offset, offset + sealed) of a chunk pack's file, read alone. */
+  private async range(id: string, offset: number, length: number): Promise<Buffer> {
+    const fh = await open(this.file(id), 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      if (bytesRead !== length) throw new Error(`chunk pack ${id} ends before ${offset + length}`);
+      return buf;
+    } finally {
+      await fh.close();
+    }
   }
 
   private async doc<T>(id: string, kind: string): Promise<T> {
@@ -154,9 +171,12 @@ export class IndependentReader {
   async content(e: Entry): Promise<Buffer> {
     const parts: Buffer[] = [];
     for (const c of e.chunks ?? []) {
-      if (c.kind === 'data') {
+      if (c.kind === 'data' || c.kind === 'chunk') {
         // Format 3 may pad (§3.5): the chunk is the plaintext's first `length` bytes, then only zeros.
-        const plain = await this.object(c.object, 'data');
+        // Format 4: the chunk is one message inside a chunk pack, opened under its own id.
+        const plain = c.kind === 'chunk'
+          ? await this.object(c.message!, 'data', await this.range(c.object, c.offset, c.sealed!))
+          : await this.object(c.object, 'data');
         if (plain.subarray(c.length).some((b) => b !== 0)) throw new Error(`chunk ${c.object} has more than ${c.length} bytes`);
         parts.push(plain.subarray(0, c.length));
       } else {

@@ -27,6 +27,7 @@ it('finds the committed vectors', () => {
   expect(vectors).toContain('v1');
   expect(vectors).toContain('v2');
   expect(vectors).toContain('v3');
+  expect(vectors).toContain('v4');
 });
 
 describe.each(vectors)('format vector %s', (name) => {

@@ -1,5 +1,6 @@
-// Restoring one file of a format 3 vault downloads that file's own chunk objects and nothing of other
-// files' content; an edited version shares its unchanged chunks with the version before (both restore).
+// Restoring one file of a format 4 vault reads that file's own chunk messages (one Range GET of its pack
+// each) and nothing of other files' content; an edited version shares its unchanged chunks with the
+// version before (both restore).
 import { describe, it, expect, afterEach } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -11,14 +12,14 @@ import { initVault, sandbox, type Sandbox } from './harness.ts';
 
 const MiB = 1024 * 1024;
 
-/** Records the object id of every GET of `objects/…`. */
+/** Records every GET of `objects/…` as "object@start" (whole-object reads as "object@all"). */
 function recordingGets(ids: string[]) {
   return (inner: BlobStore): BlobStore => new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === 'get') {
-        return (key: string, opts?: unknown) => {
+        return (key: string, opts?: { range?: { start: number } }) => {
           const id = objectIdFromKey(key);
-          if (id) ids.push(id);
+          if (id) ids.push(`${id}@${opts?.range ? opts.range.start : 'all'}`);
           return (target.get as (k: string, o?: unknown) => unknown).call(target, key, opts);
         };
       }
@@ -50,10 +51,13 @@ describe('restoring one chunked file', () => {
     await syncer.close();
     const { tree } = await vault.tree();
     const v2 = tree.get('b.bin')!;
-    const own = new Set(v2.chunks!.map((c) => c.object));
-    const others = new Set(['a.bin', 'c.bin'].flatMap((p) => tree.get(p)!.chunks!.map((c) => c.object)));
+    // A chunk is read as its message: one range of its pack.
+    const readOf = (c: { object: string; offset: number }) => `${c.object}@${c.offset}`;
+    expect(v2.chunks!.every((c) => c.kind === 'chunk')).toBe(true);
+    const own = new Set(v2.chunks!.map(readOf));
+    const others = new Set(['a.bin', 'c.bin'].flatMap((p) => tree.get(p)!.chunks!.map(readOf)));
     expect(v2.chunks!.length).toBeGreaterThan(2);
-    expect(v2.chunks!.filter((c) => v1.chunks!.some((o) => o.object === c.object)).length).toBeGreaterThanOrEqual(v2.chunks!.length - 3);
+    expect(v2.chunks!.filter((c) => v1.chunks!.some((o) => o.message === c.message)).length).toBeGreaterThanOrEqual(v2.chunks!.length - 3);
 
     gets.length = 0;
     const out = join(sb.root, 'restored');
@@ -61,9 +65,11 @@ describe('restoring one chunked file', () => {
     expect(report.problems).toEqual([]);
     expect((await readFile(join(out, 'b.bin'))).equals(edited)).toBe(true);
     const dataGets = gets.filter((id) => own.has(id) || others.has(id));
-    // Each of its chunks once; not one object of the other files.
+    // Each of its chunks once, by range (no whole pack); not one chunk of the other files.
     expect(dataGets.sort()).toEqual([...own].sort());
     expect(gets.filter((id) => others.has(id))).toEqual([]);
+    const packs = new Set([...tree.values()].flatMap((f) => (f.chunks ?? []).map((c) => c.object)));
+    expect(gets.filter((id) => id.endsWith('@all') && packs.has(id.slice(0, 32)))).toEqual([]);
 
     // The first version restores too, from its own chunks (shared ones included).
     const past = join(sb.root, 'past');

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { RollbackError } from '../../src-main/engine/sync/sync-pass.ts';
+import { objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { sandbox, initVault, type Sandbox } from './harness.ts';
 
 /** Every object file in a file:// remote, largest first. */
@@ -42,7 +43,7 @@ describe('damaged data is detected, named, and never restored as good', () => {
     bytes[bytes.length - 100]! ^= 0x01;
     await writeFile(largest!, bytes);
     // Refused as damage (not as missing, unreadable or a transient failure), in plain words.
-    const damaged = /\(data\) is damaged: it does not authenticate/;
+    const damaged = /\(chunk\) is damaged: it does not authenticate/;
     const report = await vault.verify();
     expect(report.bad.map((b) => b.path)).toEqual(['big.bin']);
     expect(report.bad[0]!.reason).toMatch(damaged);
@@ -62,22 +63,31 @@ describe('damaged data is detected, named, and never restored as good', () => {
     const report = await vault.verify();
     expect(report.bad).toHaveLength(1);
     expect(report.bad[0]!.path).toBe('big.bin');
-    expect(report.bad[0]!.reason).toMatch(/\(data\) is damaged: it does not authenticate/);
+    expect(report.bad[0]!.reason).toMatch(/\(chunk\) is damaged: it does not authenticate/);
     await vault.close();
   });
 
-  it('an object swapped for another is refused by its encryption context', async () => {
+  it('a chunk message moved into another pack is refused by its encryption context', async () => {
     sb = await sandbox();
     const { vault, remoteDir } = await vaultWithFiles(sb);
     await writeFile(join(sb.folder, 'other.bin'), randomBytes(2 * 1024 * 1024));
     const syncer = new VaultSyncer(vault);
     await syncer.sync();
     await syncer.close();
-    const [a, b] = await objectFiles(remoteDir);
-    await writeFile(a!, await readFile(b!));
+    // A whole, authentic message of other.bin's pack put where big.bin's first chunk was: the range
+    // read for big.bin then opens a real message, sealed for another object, and its context refuses it.
+    const { tree } = await vault.tree();
+    const c = tree.get('big.bin')!.chunks![0]!;
+    const d = tree.get('other.bin')!.chunks![0]!;
+    expect([c.kind, d.kind]).toEqual(['chunk', 'chunk']);
+    expect(c.object).not.toBe(d.object);
+    const at = join(remoteDir, objectKey(c.object));
+    const pack = await readFile(at);
+    const moved = (await readFile(join(remoteDir, objectKey(d.object)))).subarray(d.offset, d.offset + d.sealed!);
+    await writeFile(at, Buffer.concat([pack.subarray(0, c.offset), moved, pack.subarray(c.offset + c.sealed!)]));
     const report = await vault.verify();
-    expect(report.bad.length).toBe(1);
-    expect(report.bad[0]!.reason).toMatch(/not the object the manifest names|does not match/);
+    expect(report.bad.map((b) => b.path)).toEqual(['big.bin']);
+    expect(report.bad[0]!.reason).toMatch(/not the object the manifest names/);
     await vault.close();
   });
 

@@ -50,13 +50,17 @@ export class ContentReader {
       // object (docs/FORMAT.md §Padding) holds zeros after the bytes the manifest names.
       const plain = c.kind === 'chunk' ? await this.packedMessage(c) : await this.objects.fetch(objectRef('data', c.object));
       let got = 0;
-      for await (const part of plain as AsyncIterable<Buffer>) {
-        const keep = Math.max(0, Math.min(part.length, c.length - got));
-        if (keep < part.length && part.subarray(keep).some((b) => b !== 0)) {
-          throw new OpenError(`object ${c.object} holds more than the ${c.length} bytes the manifest says`);
+      try {
+        for await (const part of plain as AsyncIterable<Buffer>) {
+          const keep = Math.max(0, Math.min(part.length, c.length - got));
+          if (keep < part.length && part.subarray(keep).some((b) => b !== 0)) {
+            throw new OpenError(`object ${c.object} holds more than the ${c.length} bytes the manifest says`);
+          }
+          got += part.length;
+          if (keep > 0) yield keep === part.length ? part : part.subarray(0, keep);
         }
-        got += part.length;
-        if (keep > 0) yield keep === part.length ? part : part.subarray(0, keep);
+      } catch (err) {
+        throw c.kind === 'chunk' ? namingThePack(err, c) : err;
       }
       if (got < c.length) throw new OpenError(`object ${c.object} holds ${got} bytes, the manifest says ${c.length}`);
       return;
@@ -91,4 +95,15 @@ export class ContentReader {
     }
     return this.lastPack.data;
   }
+}
+
+/**
+ * The sealer names the message's own id, which is no key in the bucket: a person looking for what is
+ * damaged is pointed at the chunk pack that holds it instead (as verify does).
+ */
+function namingThePack(err: unknown, c: Chunk): unknown {
+  const own = `object ${c.message!}`;
+  if (!(err instanceof OpenError) || !err.message.startsWith(own)) return err;
+  const rest = err.message.slice(own.length).replace(/^ \(data\)/, '');
+  return new OpenError(`object ${c.object} (chunk)${rest}`, { cause: err });
 }

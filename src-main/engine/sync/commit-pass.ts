@@ -72,6 +72,10 @@ export async function commitPass(
   if (settled) {
     for (const u of io.resume.unused()) await io.writer.discardUnused(u.objectId, u.spool);
   }
+  // Packs never heard stored are never reused, so they can go whatever the pass's scope; one that cannot
+  // be deleted now keeps its intent past the commit, and the next pass tries again.
+  const strays = new Set<string>();
+  for (const id of io.resume.strays()) await io.writer.discardStray(id).catch(() => strays.add(id));
   // Lost the race for the head: re-read it, merge again (the content is stored already) and retry, waiting
   // a little longer each time on the injected clock. Two devices committing in the same second both land.
   let root: Root;
@@ -103,10 +107,8 @@ export async function commitPass(
   await deps.journal.append({ type: 'committed', rootId: root.rootId, seq: stamp.seq });
   // A commit ends what came before it in the journal: the intents still waiting to resume are carried
   // past it, so the pass that reaches their files resumes their uploads (checkpoints are kept apart).
-  if (!settled) {
-    const waiting = new Set(io.resume.unused().map((u) => u.objectId));
-    for (const r of plan.pending) if (r.type === 'intent' && waiting.has(r.objectId)) await deps.journal.append(r);
-  }
+  const waiting = new Set([...(settled ? [] : io.resume.unused().map((u) => u.objectId)), ...strays]);
+  for (const r of plan.pending) if (r.type === 'intent' && waiting.has(r.objectId)) await deps.journal.append(r);
   const after = new Housekeeping();
   await after.run('compacting the journal', () => deps.journal.compact());
   return { index: saved, committed: true, warnings: after.warnings, target };

@@ -5,7 +5,7 @@ import { OpenError, type Sealer } from '../ports/sealer.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
 import { bufferBody } from '../store/body.ts';
 import { sha256Base64 } from '../store/body-digest.ts';
-import type { BlobBody } from '../ports/blob-store.ts';
+import type { BlobBody, UploadCheckpoint, UploadCheckpointStore } from '../ports/blob-store.ts';
 import type { StoredObject } from '../manifest/schema.ts';
 import type { RandomSource } from '../ports/clock.ts';
 import type { OwnPutOutcome } from '../store/own-object-put.ts';
@@ -57,8 +57,8 @@ export class ObjectWriter {
     const { journal } = this.deps;
     const ref = objectRef('pack', objectId);
     await journal.append({ type: 'intent', objectId, kind: 'pack', files });
-    const sealed = await this.objects.sealBytes(ref, padded(plaintext, padTo));
-    if (await this.putRecorded(ref, bufferBody(sealed), sha256Base64(sealed)) === 'taken') {
+    const sealed = Buffer.from(await this.objects.sealBytes(ref, padded(plaintext, padTo)));
+    if (await this.putHeld(ref, sealed) === 'taken') {
       return this.writePack(await this.abandon(objectId), plaintext, files, padTo);
     }
     await journal.append({ type: 'uploaded', objectId, size: sealed.byteLength });
@@ -96,14 +96,14 @@ export class ObjectWriter {
    * A chunk pack (format 4): sealed chunk messages back to back, stored as one object under `packId`. The
    * intent lists every chunk (by keyed id, with its message's place), so a pass after a crash reuses the
    * chunks of a pack it heard stored. A pack never heard stored is not adopted: its chunks are sealed
-   * again, and a copy that landed unheard is unreferenced and swept by the prune.
+   * again, and a copy that landed unheard is deleted by that pass (discardStray).
    */
   async writeChunkPack(packId: string, messages: readonly Uint8Array[], files: IntentFiles): Promise<PlacedObject> {
     const { journal } = this.deps;
     const ref = objectRef('pack', packId);
     await journal.append({ type: 'intent', objectId: packId, kind: 'chunks', files });
     const body = Buffer.concat(messages);
-    if (await this.putRecorded(ref, bufferBody(body), sha256Base64(body)) === 'taken') {
+    if (await this.putHeld(ref, body) === 'taken') {
       const fresh = await this.abandon(packId);
       return this.writeChunkPack(fresh, messages, files);
     }
@@ -157,10 +157,39 @@ export class ObjectWriter {
     if (spool) await unlink(spool).catch(() => undefined);
   }
 
+  /**
+   * Deletes a pack a crashed pass began and never heard stored (ResumeMap.strays): the id is this
+   * device's own and was never committed, so nothing names it. Missing is fine (the PUT never landed).
+   */
+  async discardStray(objectId: string): Promise<void> {
+    await this.deps.store.delete(this.objects.keyOf(objectRef('pack', objectId)));
+    await this.deps.journal.append({ type: 'abandoned', objectId, reason: 'a pack never heard stored; its content was stored again' });
+  }
+
   /** Gives up an id someone else's object holds; returns the id to use instead. */
   private async abandon(objectId: string): Promise<string> {
     await this.deps.journal.append({ type: 'abandoned', objectId, reason: 'the bucket already holds a different object under this id' });
     return newObjectId(this.deps.random);
+  }
+
+  /**
+   * A pack, held in memory: where the store uploads it in parts, the parts are kept in a checkpoint held
+   * here for this call, so a retry sends only the missing parts (RetryingStore counts each part as
+   * progress) instead of starting the whole pack again; an upload that still fails is aborted at once.
+   */
+  private async putHeld(ref: ObjectRef, body: Buffer): Promise<OwnPutOutcome> {
+    let held: UploadCheckpoint | null = null;
+    const checkpoint: UploadCheckpointStore = {
+      load: async () => held,
+      save: async (cp) => void (held = cp),
+      clear: async () => void (held = null),
+    };
+    try {
+      return await this.putRecorded(ref, bufferBody(body), sha256Base64(body), { checkpoint });
+    } catch (err) {
+      await this.dropCheckpoint(ref, checkpoint);
+      throw err;
+    }
   }
 
   /** A create-only put (SealedObjects.putNew) that records what the store now holds under the id. */

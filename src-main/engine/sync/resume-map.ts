@@ -18,6 +18,8 @@ export class ResumeMap {
   /** Data objects never stored, with their spool: candidates for unused(). */
   private readonly unstored = new Map<string, string | undefined>();
   private readonly claimed = new Set<string>();
+  /** Packs (of small files, or of chunks) whose PUT began but was never heard to finish: never adopted, see strays(). */
+  private readonly unheard = new Set<string>();
 
   constructor(records: JournalRecord[]) {
     const uploaded = new Set(records.filter((r) => r.type === 'uploaded').map((r) => r.objectId));
@@ -37,6 +39,7 @@ export class ResumeMap {
         }
       }
       if (r.kind === 'data' && !uploaded.has(r.objectId)) this.unstored.set(r.objectId, r.spool);
+      if ((r.kind === 'pack' || r.kind === 'chunks') && !uploaded.has(r.objectId)) this.unheard.add(r.objectId);
     }
   }
 
@@ -46,6 +49,15 @@ export class ResumeMap {
    */
   unused(): { objectId: string; spool?: string }[] {
     return [...this.unstored].filter(([id]) => !this.claimed.has(id)).map(([objectId, spool]) => ({ objectId, ...(spool ? { spool } : {}) }));
+  }
+
+  /**
+   * Packs a crashed pass began and never heard stored. Their content is sealed again, so whatever of them
+   * landed is named by no root, now or later: the pass deletes them (a PUT that did land would otherwise
+   * stay in the bucket, billed and unreferenced, until a repack).
+   */
+  strays(): string[] {
+    return [...this.unheard];
   }
 
   private claim<T extends string | { objectId: string } | Chunk | undefined>(found: T): T {

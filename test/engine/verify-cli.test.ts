@@ -64,7 +64,7 @@ describe('coffer verify and restore on a damaged or empty bucket', () => {
     const text = await runCli(['verify'], env);
     expect(text.code).toBe(3);
     expect(text.stdout).toMatch(/^Verified 2 snapshots .*2 BAD$/m);
-    expect(text.stdout).toMatch(new RegExp(`BAD big.bin: object ${old.id} \\(data\\) is missing from the bucket; needed by snapshot \\S+ \\(root ${oldRoot}\\)`));
+    expect(text.stdout).toMatch(new RegExp(`BAD big.bin: object ${old.id} \\(chunk\\) is missing from the bucket; needed by snapshot \\S+ \\(root ${oldRoot}\\)`));
     expect(text.stdout).toMatch(/BAD key slot recovery: keys\/recovery is damaged/);
     const json = JSON.parse((await runCli(['verify', '--json'], env)).stdout);
     expect(json).toMatchObject({ ok: false, snapshotsChecked: 2, bad: [{ path: 'big.bin', object: old.id, snapshot: { rootId: oldRoot } }] });

@@ -5,6 +5,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
+import type { Chunk } from '../../src-main/engine/manifest/schema.ts';
 import { LocalVault, RemoteVault } from '../../src-main/engine/vault/vault.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { MissingHeadError, NoSnapshotError, RollbackError } from '../../src-main/engine/manifest/head-check.ts';
@@ -22,10 +23,10 @@ async function sync(vault: LocalVault): Promise<void> {
   await syncer.close();
 }
 
-/** Flips one bit of a stored object (near its end: inside the last frame or the root's body). */
-async function flipBit(store: BlobStore, key: string): Promise<void> {
+/** Flips one bit of a stored object, `back` bytes before the end (default: inside the last frame or the root's body). */
+async function flipBit(store: BlobStore, key: string, back = 20): Promise<void> {
   const bytes = await readAll(await store.get(key));
-  bytes[bytes.length - 20]! ^= 0x01;
+  bytes[bytes.length - back]! ^= 0x01;
   await store.put(key, bufferBody(bytes));
 }
 
@@ -35,24 +36,26 @@ async function headRootId(vault: LocalVault): Promise<string> {
 
 /**
  * 1.5 MB of one repeated byte: over the pack limit, and one content-defined chunk (a run of equal bytes
- * gives the rolling hash a fixed value, so no cut before the 8 MiB maximum), hence one data object.
+ * gives the rolling hash a fixed value, so no cut before the 8 MiB maximum), hence one chunk message.
  */
 const oneChunk = (fill: number) => Buffer.alloc(1_500_000, fill);
 
-/** The object holding `path`'s bytes in the current snapshot (a file of one chunk). */
-async function objectOf(vault: LocalVault, path: string): Promise<string> {
+/** Where `path`'s bytes are in the current snapshot (a file of one chunk): its chunk pack and message. */
+async function chunkOf(vault: LocalVault, path: string): Promise<Chunk> {
   const entry = (await vault.tree()).tree.get(path);
   expect(entry?.chunks).toHaveLength(1);
-  return entry!.chunks![0]!.object;
+  expect(entry!.chunks![0]!.kind).toBe('chunk');
+  return entry!.chunks![0]!;
 }
 
-/** Counts GETs per key, to prove that each object is downloaded once. */
+/** Counts GETs per key and range start, to prove that each object, and each message of a pack, is downloaded once. */
 function countingGets(counts: Map<string, number>) {
   return (inner: BlobStore): BlobStore => new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === 'get') {
-        return (key: string, opts?: unknown) => {
-          counts.set(key, (counts.get(key) ?? 0) + 1);
+        return (key: string, opts?: { range?: { start: number } }) => {
+          const at = `${key}@${opts?.range ? opts.range.start : 'all'}`;
+          counts.set(at, (counts.get(at) ?? 0) + 1);
           return target.get(key, opts as never);
         };
       }
@@ -66,46 +69,55 @@ describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind)
   let sb: Sandbox;
   afterEach(async () => sb?.cleanup());
 
-  it('a deleted or damaged object only an older snapshot needs is reported, naming file, snapshot and object; each object is read once', async () => {
+  it('a deleted pack or a damaged message only an older snapshot needs is reported, naming file, snapshot and object; each object is read once', async () => {
     sb = await sandbox();
     const gets = new Map<string, number>();
     sb.env.wrapStore = countingGets(gets);
+    // Pass 1: big1 and big2 in one chunk pack; pass 2: big3 in a pack of its own; pass 3: all three change.
     await writeFile(join(sb.folder, 'big1.bin'), oneChunk(1));
     await writeFile(join(sb.folder, 'big2.bin'), oneChunk(2));
     await writeFile(join(sb.folder, 'notes.txt'), 'kept in every snapshot');
     await writeFile(join(sb.folder, 'todo.txt'), 'also in every snapshot');
     const { vault } = await initVault(sb, kind);
     await sync(vault);
-    const oldRoot = await headRootId(vault);
-    const old1 = await objectOf(vault, 'big1.bin');
-    const old2 = await objectOf(vault, 'big2.bin');
-    await writeFile(join(sb.folder, 'big1.bin'), oneChunk(3));
-    await writeFile(join(sb.folder, 'big2.bin'), oneChunk(4));
+    const old1 = await chunkOf(vault, 'big1.bin');
+    const old2 = await chunkOf(vault, 'big2.bin');
+    expect(old2.object).toBe(old1.object);
+    await writeFile(join(sb.folder, 'big3.bin'), oneChunk(5));
     await sync(vault);
-    const newRoot = await headRootId(vault);
-    expect(newRoot).not.toBe(oldRoot);
+    const secondRoot = await headRootId(vault);
+    const old3 = await chunkOf(vault, 'big3.bin');
+    expect(old3.object).not.toBe(old1.object);
+    for (const [name, fill] of [['big1.bin', 6], ['big2.bin', 7], ['big3.bin', 8]] as const) await writeFile(join(sb.folder, name), oneChunk(fill));
+    await sync(vault);
 
     const clean = await vault.verify();
     expect(clean.bad).toEqual([]);
-    expect(clean.snapshotsChecked).toBe(2);
-    expect(clean.filesChecked).toBe(6); // two versions of each big file, one of each small file
-    expect(clean.objectsRead).toBe(5); // four data objects, and one pack both snapshots share
+    expect(clean.snapshotsChecked).toBe(3);
+    expect(clean.filesChecked).toBe(8); // two versions of each big file, one of each small file
+    expect(clean.objectsRead).toBe(4); // three chunk packs, and one pack of small files every snapshot shares
     gets.clear();
     await vault.verify();
-    const perObject = [...gets].filter(([k]) => k.startsWith('objects/'));
-    expect(perObject.length).toBe(5 + 2 + 2); // the objects, two roots, two segments: none from a cache
-    expect(perObject.filter(([, n]) => n !== 1)).toEqual([]);
+    const perRead = [...gets].filter(([k]) => k.startsWith('objects/'));
+    // Six chunk messages (each its own range), the small files' pack, three roots, three segments: none from a cache.
+    expect(perRead.length).toBe(6 + 1 + 3 + 3);
+    expect(perRead.filter(([, n]) => n !== 1)).toEqual([]);
 
-    await vault.store.delete(objectKey(old1));
-    await flipBit(vault.store, objectKey(old2));
+    await vault.store.delete(objectKey(old3.object));
+    // A bit flipped in the pack's last message damages that file only, not the one beside it.
+    const [, last] = [{ path: 'big1.bin', chunk: old1 }, { path: 'big2.bin', chunk: old2 }].sort((a, b) => a.chunk.offset - b.chunk.offset);
+    const packSize = (await vault.store.head(objectKey(last!.chunk.object)))!.size;
+    expect(last!.chunk.offset + last!.chunk.sealed!).toBe(packSize);
+    await flipBit(vault.store, objectKey(last!.chunk.object));
     const r = await vault.verify();
     const byPath = new Map(r.bad.map((b) => [b.path, b]));
-    expect([...byPath.keys()].sort()).toEqual(['big1.bin', 'big2.bin']);
-    expect(byPath.get('big1.bin')).toMatchObject({ object: old1, snapshot: { rootId: oldRoot }, snapshots: 1 });
-    expect(byPath.get('big1.bin')!.reason).toMatch(new RegExp(`object ${old1} \\(data\\) is missing from the bucket; needed by snapshot .* \\(root ${oldRoot}\\)`));
-    expect(byPath.get('big2.bin')).toMatchObject({ object: old2, snapshot: { rootId: oldRoot } });
-    expect(byPath.get('big2.bin')!.reason).toMatch(/is damaged: it does not authenticate/);
-    expect(byPath.get('big2.bin')!.reason).not.toMatch(/Unsupported state/);
+    expect([...byPath.keys()].sort()).toEqual([last!.path, 'big3.bin'].sort());
+    expect(byPath.get('big3.bin')).toMatchObject({ object: old3.object, snapshot: { rootId: secondRoot }, snapshots: 1 });
+    expect(byPath.get('big3.bin')!.reason).toMatch(new RegExp(`object ${old3.object} \\(chunk\\) is missing from the bucket; needed by snapshot .* \\(root ${secondRoot}\\)`));
+    const damaged = byPath.get(last!.path)!;
+    expect(damaged).toMatchObject({ object: last!.chunk.object, snapshot: { rootId: secondRoot }, snapshots: 2 });
+    expect(damaged.reason).toMatch(/is damaged: it does not authenticate/);
+    expect(damaged.reason).not.toMatch(/Unsupported state/);
     await vault.close();
   });
 

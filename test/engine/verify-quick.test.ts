@@ -136,7 +136,7 @@ describe('coffer verify --quick', () => {
         AWS_ACCESS_KEY_ID: cfg!.accessKeyId, AWS_SECRET_ACCESS_KEY: cfg!.secretAccessKey, AWS_REGION: 'us-east-1',
       };
       await writeFile(join(sb.folder, 'small.txt'), 'small');
-      // Repeated bytes: one content-defined chunk each, so one data object each.
+      // Repeated bytes: one content-defined chunk each, both sealed into one chunk pack.
       await writeFile(join(sb.folder, 'medium.bin'), Buffer.alloc(2_000_000, 6));
       await writeFile(join(sb.folder, 'other.bin'), Buffer.alloc(1_500_000, 9));
       const init = await runCli(['init', sb.folder, '--remote', `s3://${bucket}/v`, '--endpoint', cfg!.endpoint, '--key', 'passphrase'], env);
@@ -145,20 +145,21 @@ describe('coffer verify --quick', () => {
 
       const ok = await quick(env);
       expect(ok.code).toBe(0);
-      // A pack and two data objects.
-      expect(ok.report).toMatchObject({ ok: true, objects: 3, confirmed: 3, unchecked: 0 });
+      // The pack of small files and the chunk pack.
+      expect(ok.report).toMatchObject({ ok: true, objects: 2, confirmed: 2, unchecked: 0 });
 
       const s3 = new S3Client({ endpoint: cfg!.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: cfg!.accessKeyId, secretAccessKey: cfg!.secretAccessKey } });
       const listed = (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'v/objects/' }))).Contents ?? [];
-      const medium = listed.find((o) => o.Size! > 1_900_000 && o.Size! < 2_100_000)!;
-      const other = listed.find((o) => o.Size! > 1_400_000 && o.Size! < 1_600_000)!;
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: medium.Key, Body: randomBytes(medium.Size!) }));
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: other.Key }));
+      const chunkPack = listed.find((o) => o.Size! > 3_400_000 && o.Size! < 3_700_000)!;
+      // The smallest object: the pack of small.txt's 5 bytes (roots and segments are larger).
+      const smallPack = [...listed].sort((a, b) => a.Size! - b.Size!)[0]!;
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: chunkPack.Key, Body: randomBytes(chunkPack.Size!) }));
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: smallPack.Key }));
       s3.destroy();
       const bad = await quick(env);
       expect(bad.code).toBe(3);
-      expect(bad.report.missing).toEqual([other.Key!.slice(2)]);
-      expect(bad.report.bad).toEqual([{ key: medium.Key!.slice(2), reason: expect.stringMatching(/^its ETag is [0-9a-f]{32}, expected the MD5 [0-9a-f]{32} \(recorded at upload\)$/) }]);
+      expect(bad.report.missing).toEqual([smallPack.Key!.slice(2)]);
+      expect(bad.report.bad).toEqual([{ key: chunkPack.Key!.slice(2), reason: expect.stringMatching(/^its ETag is [0-9a-f]{32}, expected the MD5 [0-9a-f]{32} \(recorded at upload\)$/) }]);
     });
   });
 });

@@ -42,8 +42,9 @@ const UNREFERENCED_LISTED = 100;
  * Checks what every retained snapshot needs, from the bucket: every root and segment is read and
  * authenticated (by the uncached ManifestStore the caller gives), every data object and pack they name
  * must be in the bucket listing, and the chosen share of file versions is downloaded, authenticated and
- * hashed. Each object is read at most once however many files and snapshots share it (contents are
- * visited in object order, so a pack is fetched once; an object that failed is not fetched again).
+ * hashed. Each object, and each message of a chunk pack (by its range), is read at most once however
+ * many files and snapshots share it (contents are visited in object order, so a pack of small files is
+ * fetched once; an object or message that failed is not fetched again).
  */
 export async function verifyVault(
   deps: { store: BlobStore; manifest: ManifestStore; reader: ContentReader },
@@ -91,13 +92,18 @@ export async function verifyVault(
   return report;
 }
 
-/** Reads one file version chunk by chunk, authenticating each object and hashing the whole. */
+/**
+ * Reads one file version chunk by chunk, authenticating each object (a chunk pack's chunk: its own
+ * message, by range) and hashing the whole.
+ */
 async function checkContent(reader: ContentReader, content: ContentRef, failed: Map<string, string>, read: Set<string>): Promise<{ object?: string; reason: string } | null> {
   const { entry } = content;
   const hasher = createHash('sha256');
   let size = 0;
   for (const c of entry.chunks ?? []) {
-    const known = failed.get(c.object);
+    // A chunk pack's messages stand alone: a damaged one says nothing of the pack's other chunks.
+    const unit = c.kind === 'chunk' ? `${c.object}@${c.offset}` : c.object;
+    const known = failed.get(unit);
     if (known) return { object: c.object, reason: known };
     try {
       // One chunk as a file of its own: the reader authenticates the object and checks the range length.
@@ -110,7 +116,7 @@ async function checkContent(reader: ContentReader, content: ContentRef, failed: 
       const reason = `object ${c.object} (${c.kind}) ${objectPhrase(err)}`;
       read.add(c.object);
       // A bad object is not fetched again for the next file that shares it; a range mismatch is that file's.
-      if (!isRangeProblem(err)) failed.set(c.object, reason);
+      if (!isRangeProblem(err)) failed.set(unit, reason);
       return { object: c.object, reason };
     }
   }

@@ -10,7 +10,6 @@ import { LocalVault } from '../../src-main/engine/vault/vault.ts';
 import { MaintainedSyncer } from '../support/maintained-syncer.ts';
 import { FileJournal } from '../../src-main/engine/journal/file-journal.ts';
 import { S3Store } from '../../src-main/engine/store/s3-store.ts';
-import { bufferBody } from '../../src-main/engine/store/body.ts';
 import { walkRoots } from '../../src-main/engine/manifest/reachable.ts';
 import { objectIdFromKey, OBJECTS_PREFIX } from '../../src-main/engine/objects/object-keys.ts';
 import { TransientStoreError } from '../../src-main/engine/ports/store-errors.ts';

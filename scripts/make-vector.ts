@@ -87,7 +87,7 @@ try {
     const { vault, recoveryKey } = await LocalVault.init(env, { folder: src, remote, keyRef: 'passphrase' });
     // Format 3's vector pads its objects (FORMAT.md §3.5), so a reader must skip the zeros.
     // Format 4's uses 2 MiB chunk packs, so its 6 MiB file spans several.
-    const syncer = new VaultSyncer(vault, chunks ? { tuning: { padding: 'padme', ...(packs ? { packTargetBytes: 2 * 1024 * 1024 } : {}) } } : {});
+    const syncer = new VaultSyncer(vault, chunks ? { tuning: { padding: 'padme', ...(packs ? { chunkPackBytes: 2 * 1024 * 1024 } : {}) } } : {});
     const snapshots: { rootId: string; time: string; entries: ListedEntry[] }[] = [];
     const syncOnce = async () => {
       const r = await syncer.sync();

@@ -97,7 +97,7 @@ async function setup(opts: SetupOptions = {}) {
   const writer = new ObjectWriter({ store, sealer, journal, vaultId: 'v', spoolDir, random: systemRandom });
   const resume = new ResumeMap(await journal.pending());
   const chunks = { known: opts.knownChunks ?? new Map<string, Chunk>(), chunker: async () => chunker };
-  const tuned = opts.packTargetBytes ? { ...tuning, packTargetBytes: opts.packTargetBytes } : tuning;
+  const tuned = opts.packTargetBytes ? { ...tuning, chunkPackBytes: opts.packTargetBytes } : tuning;
   const uploader = new ContentUploader(join(dir, 'folder'), writer, resume, opts.known ?? new Map(), systemRandom, tuned, chunks,
     opts.hints ?? { unchunkedSizes: new Set() });
   return { dir, journal, store, sealer, uploader, spoolDir, writer };

@@ -13,6 +13,26 @@ export function bufferBody(data: Uint8Array | string): BlobBody {
 }
 
 /**
+ * A body over byte strings already in memory, back to back (a chunk pack's messages): never joined
+ * into one buffer, so a pack costs no second copy of itself while it uploads.
+ */
+export function buffersBody(parts: readonly Uint8Array[]): BlobBody {
+  const size = parts.reduce((n, p) => n + p.byteLength, 0);
+  return {
+    size,
+    open: (start = 0) => {
+      const from: Uint8Array[] = [];
+      let at = 0;
+      for (const p of parts) {
+        if (at + p.byteLength > start) from.push(start > at ? p.subarray(start - at) : p);
+        at += p.byteLength;
+      }
+      return Readable.from(from.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)), { objectMode: false });
+    },
+  };
+}
+
+/**
  * A body over a file that is never written again once handed over (a spool file). It offers its path,
  * so a folder store on the same filesystem links it into place instead of copying it.
  */

@@ -18,7 +18,7 @@ type IntentFiles = Extract<JournalRecord, { type: 'intent' }>['files'];
 
 /**
  * Collects sealed chunk messages into chunk packs of about `targetBytes` (format 4, docs/FORMAT.md §3.4):
- * one object per ~16 MiB instead of per ~1 MiB chunk, so a sixteenth of the PUTs, files and fsyncs. Only
+ * one object per ~8 MiB instead of per ~1 MiB chunk, so an eighth of the PUTs, files and fsyncs. Only
  * bookkeeping: sealing and storing are the caller's (chunked-upload.ts).
  */
 export class ChunkPacker {

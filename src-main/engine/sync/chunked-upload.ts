@@ -48,9 +48,13 @@ export function knownCuts(previous: readonly Chunk[] | undefined): KnownCut[] {
  * its own Encryption SDK message and collected into chunk packs of about `packTargetBytes`, deduplicated
  * by keyed id against every chunk of the committed tree, this pass and an interrupted pass (resume map).
  * So an edit, a rename, a copy or a new version costs only the chunks it changed. One read of the file;
- * up to `concurrency` chunks seal (and full packs upload) while the next is cut, so memory stays at a
- * few chunks and packs. Each pack is journaled (intent listing its chunks, then uploaded) like any object.
+ * up to `concurrency` chunks seal while the next is cut, and up to PACKS_STORING full packs upload
+ * meanwhile (sealing waits for one to finish first), so memory stays at a few chunks and packs. Each
+ * pack is journaled (intent listing its chunks, then uploaded) like any object.
  */
+/** Full chunk packs uploading at once: each holds its ~8 MiB of sealed messages until stored. */
+const PACKS_STORING = 2;
+
 export class ChunkedUpload {
   bytesStored = 0;
   /** Chunks being stored this pass, by id: a second file with the same chunk waits for the first. */
@@ -63,6 +67,7 @@ export class ChunkedUpload {
   /** Each file stored this pass, by content hash: its chunk list once every one of its chunks is stored. */
   private readonly files = new Map<string, Promise<Chunk[]>>();
   private readonly packer: ChunkPacker;
+  private readonly storing = new TaskLimiter(PACKS_STORING);
   /** How each chunk waiting in the open pack is told where it was stored. */
   private readonly waiting = new Map<SealedChunk, (chunk: Chunk) => void>();
   /** Objects an interrupted pass stored, by id: whether they are still in the bucket. */
@@ -127,7 +132,8 @@ export class ChunkedUpload {
   async flush(): Promise<ReadonlyMap<string, Chunk[]>> {
     await this.limiter.drain();
     const rest = this.packer.take();
-    if (rest) await this.storePack(rest);
+    if (rest) await this.storing.run(() => this.storePack(rest));
+    await this.storing.drain();
     const out = new Map<string, Chunk[]>();
     for (const [hash, chunks] of this.files) out.set(hash, await chunks);
     return out;
@@ -151,11 +157,13 @@ export class ChunkedUpload {
         done(this.remember({ object: adopted.objectId, kind: 'data', offset: 0, length: c.data.length, id: c.id }));
         return;
       }
+      // No more sealed bytes while the packs already full are still uploading (memory stays bounded).
+      await this.storing.room();
       const messageId = newObjectId(this.random);
       const member: SealedChunk = { id: c.id, path, length: c.data.length, messageId, sealed: await this.writer.sealChunkMessage(messageId, c.data, this.padTo) };
       this.waiting.set(member, done);
       const full = this.packer.add(member);
-      if (full) await this.storePack(full);
+      if (full) await this.storing.run(() => this.storePack(full));
     });
     return { stored }; // wrapped: an async function returning the promise would wait for it
   }

@@ -16,6 +16,12 @@ export interface UploadTuning {
   packFileMax: number;
   /** A pack is sealed once it holds this many plaintext bytes (16 MiB; tests lower it). */
   packTargetBytes: number;
+  /**
+   * A chunk pack (format 4) is stored once its messages reach this many bytes (8 MiB). Half the small
+   * files' packs: a cold pass holds a few of them at once, and 16 MiB ones took a 652 MB mix from
+   * ~300 to ~350 MB of peak RSS for no measurable speed.
+   */
+  chunkPackBytes: number;
   /** Objects (packs, chunks) sealed and stored at once. */
   concurrency: number;
   /** Small files read ahead of the one being packed (their I/O overlaps; packing stays in order). */
@@ -28,6 +34,7 @@ export const DEFAULT_TUNING: UploadTuning = {
   packFileMax: 1024 * 1024,
   // The settings' default (journal/settings-store.ts); a vault's own setting overrides it (vault-sync.ts).
   packTargetBytes: 16 * 1024 * 1024,
+  chunkPackBytes: 8 * 1024 * 1024,
   concurrency: 4,
   readAhead: 12,
   padding: 'off',
@@ -80,7 +87,7 @@ export class ContentUploader {
   ) {
     const padTo = tuning.padding === 'padme' ? padmeLength : noPadding;
     this.packs = new PackedUploads(root, writer, random, { ...tuning, padTo });
-    this.chunked = new ChunkedUpload(writer, resume, random, chunks.known, chunks.chunker, tuning.concurrency, padTo, tuning.packTargetBytes);
+    this.chunked = new ChunkedUpload(writer, resume, random, chunks.known, chunks.chunker, tuning.concurrency, padTo, tuning.chunkPackBytes);
   }
 
   /** Ciphertext bytes stored so far by every strategy. */

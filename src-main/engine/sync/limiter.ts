@@ -13,7 +13,7 @@ export class TaskLimiter {
   async run(task: () => Promise<void>): Promise<void> {
     if (this.failure) throw this.failure;
     while (this.running >= this.limit) await new Promise<void>((r) => this.waiters.push(r));
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.wakeNext(this.failure);
     this.running++;
     const p = task()
       .catch((err) => {
@@ -25,6 +25,22 @@ export class TaskLimiter {
         this.waiters.shift()?.();
       });
     this.inflight.add(p);
+  }
+
+  /** Waits until a task could start now (without taking the slot); throws the first failure, if any. */
+  async room(): Promise<void> {
+    while (this.running >= this.limit) await new Promise<void>((r) => this.waiters.push(r));
+    if (this.failure) throw this.wakeNext(this.failure);
+    this.wakeNext(null);
+  }
+
+  /**
+   * A woken waiter that does not take the slot (it only looked, or it fails) passes its wake-up on, or
+   * the waiters behind it would wait for a task that never ends. Returns `err`, for `throw`.
+   */
+  private wakeNext<E>(err: E): E {
+    this.waiters.shift()?.();
+    return err;
   }
 
   /** Waits for everything in flight; throws the first failure, if any. */

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { Journal, JournalRecord } from '../ports/journal.ts';
 import { OpenError, type Sealer } from '../ports/sealer.ts';
 import { NotFoundError } from '../ports/store-errors.ts';
-import { bufferBody } from '../store/body.ts';
+import { bufferBody, buffersBody } from '../store/body.ts';
 import { sha256Base64 } from '../store/body-digest.ts';
 import type { BlobBody, UploadCheckpoint, UploadCheckpointStore } from '../ports/blob-store.ts';
 import type { StoredObject } from '../manifest/schema.ts';
@@ -14,6 +15,13 @@ import { objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { newObjectId } from '../objects/object-id.ts';
 
 type IntentFiles = Extract<JournalRecord, { type: 'intent' }>['files'];
+
+/** Base64 SHA-256 of byte strings back to back, as of one body (S3's x-amz-checksum-sha256). */
+function sha256Of(parts: readonly Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('base64');
+}
 
 /** Padding off: objects are as long as their content. */
 export const noPadding = (n: number): number => n;
@@ -57,8 +65,8 @@ export class ObjectWriter {
     const { journal } = this.deps;
     const ref = objectRef('pack', objectId);
     await journal.append({ type: 'intent', objectId, kind: 'pack', files });
-    const sealed = Buffer.from(await this.objects.sealBytes(ref, padded(plaintext, padTo)));
-    if (await this.putHeld(ref, sealed) === 'taken') {
+    const sealed = await this.objects.sealBytes(ref, padded(plaintext, padTo));
+    if (await this.putHeld(ref, bufferBody(sealed), sha256Base64(sealed)) === 'taken') {
       return this.writePack(await this.abandon(objectId), plaintext, files, padTo);
     }
     await journal.append({ type: 'uploaded', objectId, size: sealed.byteLength });
@@ -102,13 +110,13 @@ export class ObjectWriter {
     const { journal } = this.deps;
     const ref = objectRef('pack', packId);
     await journal.append({ type: 'intent', objectId: packId, kind: 'chunks', files });
-    const body = Buffer.concat(messages);
-    if (await this.putHeld(ref, body) === 'taken') {
+    const body = buffersBody(messages);
+    if (await this.putHeld(ref, body, sha256Of(messages)) === 'taken') {
       const fresh = await this.abandon(packId);
       return this.writeChunkPack(fresh, messages, files);
     }
-    await journal.append({ type: 'uploaded', objectId: packId, size: body.byteLength });
-    return { objectId: packId, size: body.byteLength };
+    await journal.append({ type: 'uploaded', objectId: packId, size: body.size });
+    return { objectId: packId, size: body.size };
   }
 
   /** Whether an object an earlier pass stored is still in the bucket (nobody pruned it meanwhile). */
@@ -177,7 +185,7 @@ export class ObjectWriter {
    * here for this call, so a retry sends only the missing parts (RetryingStore counts each part as
    * progress) instead of starting the whole pack again; an upload that still fails is aborted at once.
    */
-  private async putHeld(ref: ObjectRef, body: Buffer): Promise<OwnPutOutcome> {
+  private async putHeld(ref: ObjectRef, body: BlobBody, sha256: string): Promise<OwnPutOutcome> {
     let held: UploadCheckpoint | null = null;
     const checkpoint: UploadCheckpointStore = {
       load: async () => held,
@@ -185,7 +193,7 @@ export class ObjectWriter {
       clear: async () => void (held = null),
     };
     try {
-      return await this.putRecorded(ref, bufferBody(body), sha256Base64(body), { checkpoint });
+      return await this.putRecorded(ref, body, sha256, { checkpoint });
     } catch (err) {
       await this.dropCheckpoint(ref, checkpoint);
       throw err;

@@ -1,13 +1,10 @@
 // The format 3 parts of the v3 vector (test/vectors/v3/README.md), on top of the generic checks of
 // vectors.test.ts: the descriptor says 3, the large file is stored as content-defined chunks with keyed
 // ids, the edited version shares its unchanged chunks with the first, and the padded objects read back.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { RemoteVault } from '../../src-main/engine/vault/vault.ts';
-import { readSecretArg } from '../../src-main/cli/context.ts';
+import { frozenVector } from './frozen-vector.ts';
 import { objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { padmeLength } from '../../src-main/engine/objects/padme.ts';
 import { SealedObjects } from '../../src-main/engine/objects/sealed-objects.ts';
@@ -15,30 +12,15 @@ import { objectRef } from '../../src-main/engine/objects/object-ref.ts';
 import { readAll } from '../../src-main/engine/store/body.ts';
 import type { FileEntry } from '../../src-main/engine/manifest/schema.ts';
 
-const dir = fileURLToPath(new URL('./v3/', import.meta.url));
 
 describe('format vector v3: content-defined chunks and padding', () => {
-  let work: string;
-  let remote: string;
-  let recoveryKey: string;
-  let expected: { vaultId: string; descriptorVersion: number; padding: string; snapshots: { rootId: string; time: string }[] };
-
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'coffer-vector-v3-'));
-    remote = `file://${join(work, 'bucket')}`;
-    await cp(join(dir, 'bucket'), join(work, 'bucket'), { recursive: true });
-    expected = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')) as typeof expected;
-    recoveryKey = await readSecretArg(`@${join(dir, 'recovery-kit.txt')}`);
-  });
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  const vector = frozenVector<{ vaultId: string; descriptorVersion: number; padding: string; snapshots: { rootId: string; time: string }[] }>('v3');
 
   it('says version 3 in its descriptor and holds the sealed chunking secret', async () => {
-    const descriptor = JSON.parse(await readFile(join(dir, 'bucket', 'coffer-vault.json'), 'utf8')) as { version: number };
+    const descriptor = JSON.parse(await readFile(join(vector.dir, 'bucket', 'coffer-vault.json'), 'utf8')) as { version: number };
     expect(descriptor.version).toBe(3);
-    expect(expected.descriptorVersion).toBe(3);
-    const vault = await RemoteVault.open({ home: await mkdtemp(join(work, 'home-')) }, { remote, recoveryKey });
+    expect(vector.expected.descriptorVersion).toBe(3);
+    const vault = await vector.open();
     try {
       const objects = new SealedObjects({ store: vault.slots, sealer: vault.sealer, vaultId: vault.vaultId });
       const secret = await objects.openBytes({ kind: 'keyslot', id: 'chunking' }, await objects.fetchSealed({ kind: 'keyslot', id: 'chunking' }));
@@ -49,9 +31,9 @@ describe('format vector v3: content-defined chunks and padding', () => {
   });
 
   it('stores the large file as keyed chunks; the edited version shares the unchanged ones; objects are padded', async () => {
-    const vault = await RemoteVault.open({ home: await mkdtemp(join(work, 'home-')) }, { remote, recoveryKey });
+    const vault = await vector.open();
     try {
-      const [first, last] = [expected.snapshots[0]!, expected.snapshots.at(-1)!];
+      const [first, last] = [vector.expected.snapshots[0]!, vector.expected.snapshots.at(-1)!];
       const versions = await vault.versions('video.bin');
       const byRoot = new Map(versions.map((v) => [v.rootId, v.entry as FileEntry]));
       const v1 = byRoot.get(first.rootId)!;

@@ -2,13 +2,10 @@
 // vectors.test.ts: the descriptor says 4, the large file's chunks are messages in several chunk packs, the
 // edited version shares its unchanged messages (same pack, same place), and each message opens alone
 // from its own byte range.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { RemoteVault } from '../../src-main/engine/vault/vault.ts';
-import { readSecretArg } from '../../src-main/cli/context.ts';
+import { frozenVector } from './frozen-vector.ts';
 import { objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { padmeLength } from '../../src-main/engine/objects/padme.ts';
 import { SealedObjects } from '../../src-main/engine/objects/sealed-objects.ts';
@@ -16,35 +13,20 @@ import { objectRef } from '../../src-main/engine/objects/object-ref.ts';
 import { readAll } from '../../src-main/engine/store/body.ts';
 import type { Chunk, FileEntry } from '../../src-main/engine/manifest/schema.ts';
 
-const dir = fileURLToPath(new URL('./v4/', import.meta.url));
 
 describe('format vector v4: chunk packs', () => {
-  let work: string;
-  let remote: string;
-  let recoveryKey: string;
-  let expected: { descriptorVersion: number; snapshots: { rootId: string; time: string }[] };
-
-  beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), 'coffer-vector-v4-'));
-    remote = `file://${join(work, 'bucket')}`;
-    await cp(join(dir, 'bucket'), join(work, 'bucket'), { recursive: true });
-    expected = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')) as typeof expected;
-    recoveryKey = await readSecretArg(`@${join(dir, 'recovery-kit.txt')}`);
-  });
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  const vector = frozenVector<{ descriptorVersion: number; snapshots: { rootId: string; time: string }[] }>('v4');
 
   it('says version 4 in its descriptor', async () => {
-    const descriptor = JSON.parse(await readFile(join(dir, 'bucket', 'coffer-vault.json'), 'utf8')) as { version: number };
+    const descriptor = JSON.parse(await readFile(join(vector.dir, 'bucket', 'coffer-vault.json'), 'utf8')) as { version: number };
     expect(descriptor.version).toBe(4);
-    expect(expected.descriptorVersion).toBe(4);
+    expect(vector.expected.descriptorVersion).toBe(4);
   });
 
   it('stores the large file as messages in several chunk packs; the edit shares the unchanged ones; each opens from its range', async () => {
-    const vault = await RemoteVault.open({ home: await mkdtemp(join(work, 'home-')) }, { remote, recoveryKey });
+    const vault = await vector.open();
     try {
-      const [first, last] = [expected.snapshots[0]!, expected.snapshots.at(-1)!];
+      const [first, last] = [vector.expected.snapshots[0]!, vector.expected.snapshots.at(-1)!];
       const byRoot = new Map((await vault.versions('video.bin')).map((v) => [v.rootId, v.entry as FileEntry]));
       const v1 = byRoot.get(first.rootId)!;
       const v2 = byRoot.get(last.rootId)!;

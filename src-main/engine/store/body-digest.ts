@@ -58,7 +58,9 @@ export async function multipartEtag(body: BlobBody, partSize: number): Promise<s
   return `${outer.digest('hex')}-${count}`;
 }
 
-/** SHA-256 of a whole buffer, base64. */
-export function sha256Base64(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('base64');
+/** SHA-256 of a whole buffer, or of byte strings back to back as one body (a chunk pack's messages), base64. */
+export function sha256Base64(data: Uint8Array | readonly Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const part of data instanceof Uint8Array ? [data] : data) h.update(part);
+  return h.digest('base64');
 }

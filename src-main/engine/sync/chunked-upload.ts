@@ -43,18 +43,18 @@ export function knownCuts(previous: readonly Chunk[] | undefined): KnownCut[] {
   return out;
 }
 
+/** Full chunk packs uploading at once: each holds its ~8 MiB of sealed messages until stored. */
+const PACKS_STORING = 2;
+
 /**
  * Strategy for files larger than a pack's file limit (format 4): content-defined chunks, each sealed as
- * its own Encryption SDK message and collected into chunk packs of about `packTargetBytes`, deduplicated
+ * its own Encryption SDK message and collected into chunk packs of about `chunkPackBytes`, deduplicated
  * by keyed id against every chunk of the committed tree, this pass and an interrupted pass (resume map).
  * So an edit, a rename, a copy or a new version costs only the chunks it changed. One read of the file;
  * up to `concurrency` chunks seal while the next is cut, and up to PACKS_STORING full packs upload
  * meanwhile (sealing waits for one to finish first), so memory stays at a few chunks and packs. Each
  * pack is journaled (intent listing its chunks, then uploaded) like any object.
  */
-/** Full chunk packs uploading at once: each holds its ~8 MiB of sealed messages until stored. */
-const PACKS_STORING = 2;
-
 export class ChunkedUpload {
   bytesStored = 0;
   /** Chunks being stored this pass, by id: a second file with the same chunk waits for the first. */
@@ -82,10 +82,10 @@ export class ChunkedUpload {
     private readonly chunker: () => Promise<FileChunker>,
     concurrency: number,
     private readonly padTo: (n: number) => number,
-    packTargetBytes: number,
+    chunkPackBytes: number,
   ) {
     this.limiter = new TaskLimiter(concurrency);
-    this.packer = new ChunkPacker(packTargetBytes);
+    this.packer = new ChunkPacker(chunkPackBytes);
   }
 
   /**

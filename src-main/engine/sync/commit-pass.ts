@@ -74,8 +74,8 @@ export async function commitPass(
   }
   // Packs never heard stored are never reused, so they can go whatever the pass's scope; one that cannot
   // be deleted now keeps its intent past the commit, and the next pass tries again.
-  const strays = new Set<string>();
-  for (const id of io.resume.strays()) await io.writer.discardStray(id).catch(() => strays.add(id));
+  const undeleted = new Set<string>();
+  for (const id of io.resume.strays()) await io.writer.discardStray(id).catch(() => undeleted.add(id));
   // Lost the race for the head: re-read it, merge again (the content is stored already) and retry, waiting
   // a little longer each time on the injected clock. Two devices committing in the same second both land.
   let root: Root;
@@ -107,7 +107,7 @@ export async function commitPass(
   await deps.journal.append({ type: 'committed', rootId: root.rootId, seq: stamp.seq });
   // A commit ends what came before it in the journal: the intents still waiting to resume are carried
   // past it, so the pass that reaches their files resumes their uploads (checkpoints are kept apart).
-  const waiting = new Set([...(settled ? [] : io.resume.unused().map((u) => u.objectId)), ...strays]);
+  const waiting = new Set([...(settled ? [] : io.resume.unused().map((u) => u.objectId)), ...undeleted]);
   for (const r of plan.pending) if (r.type === 'intent' && waiting.has(r.objectId)) await deps.journal.append(r);
   const after = new Housekeeping();
   await after.run('compacting the journal', () => deps.journal.compact());

@@ -29,9 +29,13 @@ export class TaskLimiter {
 
   /** Waits until a task could start now (without taking the slot); throws the first failure, if any. */
   async room(): Promise<void> {
-    while (this.running >= this.limit) await new Promise<void>((r) => this.waiters.push(r));
-    if (this.failure) throw this.wakeNext(this.failure);
-    this.wakeNext(null);
+    let woken = false;
+    while (this.running >= this.limit) {
+      await new Promise<void>((r) => this.waiters.push(r));
+      woken = true;
+    }
+    if (this.failure) throw woken ? this.wakeNext(this.failure) : this.failure;
+    if (woken) this.wakeNext(null);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import type { BlobStore } from '../ports/blob-store.ts';
 import type { Journal, JournalRecord } from '../ports/journal.ts';
@@ -15,13 +14,6 @@ import { objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { newObjectId } from '../objects/object-id.ts';
 
 type IntentFiles = Extract<JournalRecord, { type: 'intent' }>['files'];
-
-/** Base64 SHA-256 of byte strings back to back, as of one body (S3's x-amz-checksum-sha256). */
-function sha256Of(parts: readonly Uint8Array[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest('base64');
-}
 
 /** Padding off: objects are as long as their content. */
 export const noPadding = (n: number): number => n;
@@ -111,7 +103,7 @@ export class ObjectWriter {
     const ref = objectRef('pack', packId);
     await journal.append({ type: 'intent', objectId: packId, kind: 'chunks', files });
     const body = buffersBody(messages);
-    if (await this.putHeld(ref, body, sha256Of(messages)) === 'taken') {
+    if (await this.putHeld(ref, body, sha256Base64(messages)) === 'taken') {
       const fresh = await this.abandon(packId);
       return this.writeChunkPack(fresh, messages, files);
     }

@@ -5,29 +5,11 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BlobStore } from '../../src-main/engine/ports/blob-store.ts';
-import { objectIdFromKey } from '../../src-main/engine/objects/object-keys.ts';
+import { GetLog, readOf, type LoggedGet } from '../support/get-log.ts';
 import { VaultSyncer } from '../../src-main/engine/vault/vault-sync.ts';
 import { initVault, sandbox, type Sandbox } from './harness.ts';
 
 const MiB = 1024 * 1024;
-
-/** Records every GET of `objects/…` as "object@start" (whole-object reads as "object@all"). */
-function recordingGets(ids: string[]) {
-  return (inner: BlobStore): BlobStore => new Proxy(inner, {
-    get(target, prop, receiver) {
-      if (prop === 'get') {
-        return (key: string, opts?: { range?: { start: number } }) => {
-          const id = objectIdFromKey(key);
-          if (id) ids.push(`${id}@${opts?.range ? opts.range.start : 'all'}`);
-          return (target.get as (k: string, o?: unknown) => unknown).call(target, key, opts);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-}
 
 describe('restoring one chunked file', () => {
   let sb: Sandbox;
@@ -35,8 +17,10 @@ describe('restoring one chunked file', () => {
 
   it('reads only its own chunks, and an edited version shares the unchanged ones', async () => {
     sb = await sandbox();
-    const gets: string[] = [];
-    sb.env.wrapStore = recordingGets(gets);
+    const log: LoggedGet[] = [];
+    sb.env.wrapStore = (inner) => new GetLog(inner, log);
+    // Every GET of an object as "object@first byte" ("object@all": a whole read).
+    const gets = () => log.filter((g) => g.id).map((g) => readOf(g, 'id'));
     const files = { 'a.bin': randomBytes(6 * MiB), 'b.bin': randomBytes(7 * MiB), 'c.bin': randomBytes(5 * MiB) };
     for (const [name, data] of Object.entries(files)) await writeFile(join(sb.folder, name), data);
     const { vault } = await initVault(sb, 'file');
@@ -52,32 +36,32 @@ describe('restoring one chunked file', () => {
     const { tree } = await vault.tree();
     const v2 = tree.get('b.bin')!;
     // A chunk is read as its message: one range of its pack.
-    const readOf = (c: { object: string; offset: number }) => `${c.object}@${c.offset}`;
+    const chunkRead = (c: { object: string; offset: number }) => `${c.object}@${c.offset}`;
     expect(v2.chunks!.every((c) => c.kind === 'chunk')).toBe(true);
-    const own = new Set(v2.chunks!.map(readOf));
-    const others = new Set(['a.bin', 'c.bin'].flatMap((p) => tree.get(p)!.chunks!.map(readOf)));
+    const own = new Set(v2.chunks!.map(chunkRead));
+    const others = new Set(['a.bin', 'c.bin'].flatMap((p) => tree.get(p)!.chunks!.map(chunkRead)));
     expect(v2.chunks!.length).toBeGreaterThan(2);
     expect(v2.chunks!.filter((c) => v1.chunks!.some((o) => o.message === c.message)).length).toBeGreaterThanOrEqual(v2.chunks!.length - 3);
 
-    gets.length = 0;
+    log.length = 0;
     const out = join(sb.root, 'restored');
     const report = await vault.restore(out, { path: 'b.bin' });
     expect(report.problems).toEqual([]);
     expect((await readFile(join(out, 'b.bin'))).equals(edited)).toBe(true);
-    const dataGets = gets.filter((id) => own.has(id) || others.has(id));
+    const dataGets = gets().filter((id) => own.has(id) || others.has(id));
     // Each of its chunks once, by range (no whole pack); not one chunk of the other files.
     expect(dataGets.sort()).toEqual([...own].sort());
-    expect(gets.filter((id) => others.has(id))).toEqual([]);
+    expect(gets().filter((id) => others.has(id))).toEqual([]);
     const packs = new Set([...tree.values()].flatMap((f) => (f.chunks ?? []).map((c) => c.object)));
-    expect(gets.filter((id) => id.endsWith('@all') && packs.has(id.slice(0, 32)))).toEqual([]);
+    expect(gets().filter((id) => id.endsWith('@all') && packs.has(id.slice(0, 32)))).toEqual([]);
 
     // The first version restores too, from its own chunks (shared ones included).
     const past = join(sb.root, 'past');
-    gets.length = 0;
+    log.length = 0;
     const first = (await vault.versions('b.bin')).at(-1)!;
     expect((await vault.restore(past, { path: 'b.bin', at: new Date(first.time) })).problems).toEqual([]);
     expect((await readFile(join(past, 'b.bin'))).equals(files['b.bin'])).toBe(true);
-    expect(gets.filter((id) => others.has(id))).toEqual([]);
+    expect(gets().filter((id) => others.has(id))).toEqual([]);
     await vault.close();
   });
 });

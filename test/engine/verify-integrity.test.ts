@@ -12,6 +12,7 @@ import { MissingHeadError, NoSnapshotError, RollbackError } from '../../src-main
 import { HEAD_KEY, objectKey } from '../../src-main/engine/objects/object-keys.ts';
 import { bufferBody, readAll } from '../../src-main/engine/store/body.ts';
 import { recordSeenGeneration } from '../../src-main/engine/vault/seen-head.ts';
+import { GetLog, readOf, type LoggedGet } from '../support/get-log.ts';
 import { sandbox, initVault, type Sandbox, type RemoteKind } from './harness.ts';
 import { s3TestConfig } from '../support/s3-env.ts';
 
@@ -48,31 +49,14 @@ async function chunkOf(vault: LocalVault, path: string): Promise<Chunk> {
   return entry!.chunks![0]!;
 }
 
-/** Counts GETs per key and range start, to prove that each object, and each message of a pack, is downloaded once. */
-function countingGets(counts: Map<string, number>) {
-  return (inner: BlobStore): BlobStore => new Proxy(inner, {
-    get(target, prop, receiver) {
-      if (prop === 'get') {
-        return (key: string, opts?: { range?: { start: number } }) => {
-          const at = `${key}@${opts?.range ? opts.range.start : 'all'}`;
-          counts.set(at, (counts.get(at) ?? 0) + 1);
-          return target.get(key, opts as never);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? v.bind(target) : v;
-    },
-  });
-}
-
 describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind) => {
   let sb: Sandbox;
   afterEach(async () => sb?.cleanup());
 
   it('a deleted pack or a damaged message only an older snapshot needs is reported, naming file, snapshot and object; each object is read once', async () => {
     sb = await sandbox();
-    const gets = new Map<string, number>();
-    sb.env.wrapStore = countingGets(gets);
+    const log: LoggedGet[] = [];
+    sb.env.wrapStore = (inner) => new GetLog(inner, log);
     // Pass 1: big1 and big2 in one chunk pack; pass 2: big3 in a pack of its own; pass 3: all three change.
     await writeFile(join(sb.folder, 'big1.bin'), oneChunk(1));
     await writeFile(join(sb.folder, 'big2.bin'), oneChunk(2));
@@ -96,9 +80,12 @@ describe.each(kinds)('verify checks every retained snapshot (%s remote)', (kind)
     expect(clean.snapshotsChecked).toBe(3);
     expect(clean.filesChecked).toBe(8); // two versions of each big file, one of each small file
     expect(clean.objectsRead).toBe(4); // three chunk packs, and one pack of small files every snapshot shares
-    gets.clear();
+    log.length = 0;
     await vault.verify();
-    const perRead = [...gets].filter(([k]) => k.startsWith('objects/'));
+    // GETs per key and first byte: each object, and each message of a pack, downloaded once.
+    const counts = new Map<string, number>();
+    for (const g of log) counts.set(readOf(g), (counts.get(readOf(g)) ?? 0) + 1);
+    const perRead = [...counts].filter(([k]) => k.startsWith('objects/'));
     // Six chunk messages (each its own range), the small files' pack, three roots, three segments: none from a cache.
     expect(perRead.length).toBe(6 + 1 + 3 + 3);
     expect(perRead.filter(([, n]) => n !== 1)).toEqual([]);

@@ -76,7 +76,8 @@ export async function repackVault(vault: LocalVault, index: LocalIndex, opts: Re
     const keyVersion = await vault.key.currentVersion();
     const target = opts.packTargetBytes ?? DEFAULT_TUNING.packTargetBytes;
     const { moved, newBytes, newPacks } = await moveLiveRanges(vault, writer, chosen, target);
-    const chunksMoved = await moveLiveChunks(vault, writer, chunkPacks, target);
+    // Chunk packs are written at the sync pass's chunk pack size, not the small files' pack size.
+    const chunksMoved = await moveLiveChunks(vault, writer, chunkPacks, DEFAULT_TUNING.chunkPackBytes);
     for (const [k, c] of chunksMoved.moved) moved.set(k, c);
     newPacks.push(...chunksMoved.newPacks);
     const remapped = remapTree(tree, moved, keyVersion);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chunkFile, NotChunkableError, type ChunkFileOptions } from '../../src-main/engine/chunking/chunk-file.ts';
 import { chunkId, chunkKeys } from '../../src-main/engine/chunking/chunk-keys.ts';
 import { CutPool } from '../../src-main/engine/chunking/cut-pool.ts';
-import { CDC_PARAMS, FastCdc } from '../../src-main/engine/chunking/fastcdc.ts';
+import { CDC_PARAMS_V2, FastCdc, LEGACY_CDC_PARAMS, type CdcParams } from '../../src-main/engine/chunking/fastcdc.ts';
 import { decodeName, encodeName } from '../../src-main/engine/fsx/raw-name.ts';
 import { keystream } from '../vectors/cdc-input.ts';
 
@@ -29,8 +29,8 @@ interface Read { offsets: number[]; lengths: number[]; ids: string[]; bytesHash:
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function readAll(path: string, opts: ChunkFileOptions = {}): Promise<Read> {
-  const file = chunkFile(path, keys, opts);
+async function readAll(path: string, opts: ChunkFileOptions = {}, params: CdcParams = CDC_PARAMS_V2): Promise<Read> {
+  const file = chunkFile(path, keys, params, opts);
   const r: Omit<Read, 'sha256' | 'size' | 'bytesHash'> = { offsets: [], lengths: [], ids: [] };
   const bytes = createHash('sha256');
   for await (const c of file.chunks) {
@@ -43,8 +43,8 @@ async function readAll(path: string, opts: ChunkFileOptions = {}): Promise<Read>
 }
 
 /** What FastCdc finds over the whole buffer at once. */
-function expectedLengths(data: Buffer): number[] {
-  const cdc = new FastCdc(keys.gear);
+function expectedLengths(data: Buffer, params: CdcParams): number[] {
+  const cdc = new FastCdc(keys.gear, params);
   const cuts = cdc.push(data);
   const tail = cdc.finish();
   return tail === null ? cuts : [...cuts, tail];
@@ -60,13 +60,13 @@ describe('chunkFile', () => {
     expect(r.sha256).toBe(createHash('sha256').digest('hex'));
   });
 
-  it('yields the cutter\'s chunks in order, named by chunkId, with the whole file\'s SHA-256, whatever the window', async () => {
+  it.each([['legacy', LEGACY_CDC_PARAMS], ['V2', CDC_PARAMS_V2]] as const)('yields the cutter\'s chunks in order, named by chunkId, with the whole file\'s SHA-256, whatever the window (%s params)', async (_, params) => {
     const content = keystream('chunk-file windows', 0, 21 * MiB + 77);
     const path = join(dir, 'windows');
     await writeFile(path, content);
-    const lengths = expectedLengths(content);
-    for (const windowSize of [CDC_PARAMS.max, CDC_PARAMS.max + 12_345, 32 * MiB]) {
-      const r = await readAll(path, { windowSize });
+    const lengths = expectedLengths(content, params);
+    for (const windowSize of [params.max, params.max + 12_345, 32 * MiB]) {
+      const r = await readAll(path, { windowSize }, params);
       expect(r.lengths, `window ${windowSize}`).toEqual(lengths);
       expect(r.bytesHash).toBe(sha256(content));
       expect(r.offsets).toEqual(lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0)));
@@ -117,7 +117,7 @@ describe('chunkFile', () => {
   it('has no SHA-256 or size until the chunks were read to the end', async () => {
     const path = join(dir, 'early');
     await writeFile(path, keystream('chunk-file early', 0, 5 * MiB));
-    const file = chunkFile(path, keys);
+    const file = chunkFile(path, keys, CDC_PARAMS_V2);
     expect(() => file.sha256()).toThrow(/not iterated to the end/);
     for await (const _ of file.chunks) break;
     expect(() => file.size()).toThrow(/not iterated to the end/);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chunkFile, type ChunkFileOptions } from '../../src-main/engine/chunking/chunk-file.ts';
 import { chunkKeys } from '../../src-main/engine/chunking/chunk-keys.ts';
 import { CutPool } from '../../src-main/engine/chunking/cut-pool.ts';
+import { CDC_PARAMS_V2, LEGACY_CDC_PARAMS, type CdcParams } from '../../src-main/engine/chunking/fastcdc.ts';
 import type { KnownCut } from '../../src-main/engine/chunking/cut-window.ts';
 import { knownCuts } from '../../src-main/engine/sync/chunked-upload.ts';
 import type { Chunk } from '../../src-main/engine/manifest/schema.ts';
@@ -29,10 +30,10 @@ afterAll(async () => {
 
 interface Cut { offset: number; length: number; id: string }
 
-async function cuts(name: string, bytes: Buffer, opts: ChunkFileOptions = {}): Promise<{ cuts: Cut[]; sha256: string }> {
+async function cuts(name: string, bytes: Buffer, opts: ChunkFileOptions = {}, params: CdcParams = CDC_PARAMS_V2): Promise<{ cuts: Cut[]; sha256: string }> {
   const path = join(dir, name);
   await writeFile(path, bytes);
-  const file = chunkFile(path, keys, { windowSize: WINDOW, ...opts });
+  const file = chunkFile(path, keys, params, { windowSize: WINDOW, ...opts });
   const out: Cut[] = [];
   for await (const c of file.chunks) out.push({ offset: c.offset, length: c.data.length, id: c.id });
   return { cuts: out, sha256: file.sha256() };
@@ -51,15 +52,19 @@ const edits: [string, (b: Buffer) => Buffer][] = [
   ['unchanged', (b) => b],
 ];
 
+// Both parameter sets: a known chunk may be as long as the window (legacy max = 8 MiB = WINDOW).
+const paramSets = [['legacy', LEGACY_CDC_PARAMS], ['V2', CDC_PARAMS_V2]] as const;
+const cases = paramSets.flatMap(([label, params]) => edits.map(([name, edit]) => [`${name} (${label} params)`, edit, params] as const));
+
 describe('chunking with the previous version known', () => {
-  it.each(edits)('gives exactly the chunks of a full pass: %s', async (name, edit) => {
-    const before = await cuts('before', base);
+  it.each(cases)('gives exactly the chunks of a full pass: %s', async (_, edit, params) => {
+    const before = await cuts('before', base, {}, params);
     const known = knownCuts(asChunks(before.cuts));
     const next = edit(base);
-    const full = await cuts('full', next);
-    const quick = await cuts('quick', next, { known, pool });
+    const full = await cuts('full', next, {}, params);
+    const quick = await cuts('quick', next, { known, pool }, params);
     expect(quick).toEqual(full);
-    const inProcess = await cuts('in-process', next, { known });
+    const inProcess = await cuts('in-process', next, { known }, params);
     expect(inProcess).toEqual(full);
     // The shortcut was open to it: some chunks of the new version are old ones (moved, after an insertion).
     const kept = full.cuts.filter((c) => known.some((k) => k.id === c.id));

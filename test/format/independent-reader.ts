@@ -93,8 +93,9 @@ export class IndependentReader {
   /** A.1, A.3–A.5: the descriptor, then a key slot, then the key set's versions. */
   static async open(bucket: string, secret: { recoveryKey: string } | { passphrase: string }): Promise<IndependentReader> {
     const desc = JSON.parse(await readFile(`${bucket}/coffer-vault.json`, 'utf8')) as { format: string; version: number; vaultId: string };
-    if (desc.format !== 'coffer-vault' || ![1, 3, 4].includes(desc.version)) throw new Error('unknown vault format');
-    // Versions 3 and 4 without a team: chunks, padding, chunk packs (A.8). A team (team/m/) needs §Team, not this reader.
+    if (desc.format !== 'coffer-vault' || ![1, 3, 4, 5].includes(desc.version)) throw new Error('unknown vault format');
+    // Versions 3 to 5 without a team: chunks, padding, chunk packs (A.8). Version 5 changes only keys/chunking,
+    // which a reader never needs (chunks are named in the manifest). A team (team/m/) needs §Team, not this reader.
     if (desc.version >= 3 && existsSync(`${bucket}/team`)) throw new Error('unknown vault format: a team vault');
     const reader = new IndependentReader(bucket, desc.vaultId);
     const slot = await readFile(`${bucket}/keys/${'recoveryKey' in secret ? 'recovery' : 'passphrase'}`);

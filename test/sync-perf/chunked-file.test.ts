@@ -19,7 +19,7 @@ import type { Chunk } from '../../src-main/engine/manifest/schema.ts';
 import type { ScanEntry } from '../../src-main/engine/ports/scanner.ts';
 import { vaultChunker } from '../../src-main/engine/vault/vault-chunker.ts';
 import type { FileChunker } from '../../src-main/engine/sync/chunked-upload.ts';
-import { CDC_PARAMS } from '../../src-main/engine/chunking/fastcdc.ts';
+import { CDC_PARAMS_V2 } from '../../src-main/engine/chunking/fastcdc.ts';
 import { seededBytes } from '../support/seeded-bytes.ts';
 
 // The large-file path of ContentUploader (format 4): content-defined chunks, each its own message, in chunk
@@ -28,7 +28,8 @@ import { seededBytes } from '../support/seeded-bytes.ts';
 // holds, and a hook can change the file mid-seal.
 const MiB = 1024 * 1024;
 const tuning = { ...DEFAULT_TUNING, packFileMax: 64 * 1024 };
-const chunker = vaultChunker(new Uint8Array(32).fill(7));
+/** A new vault's chunker: the V2 parameters (vault/chunking-layout.ts). */
+const chunker = vaultChunker({ secret: new Uint8Array(32).fill(7), params: CDC_PARAMS_V2 });
 
 class PassThroughSealer implements Sealer {
   bytesSealed = 0;
@@ -161,8 +162,8 @@ describe('large files are stored as content-defined chunks', () => {
     const chunks = direct(out.chunks);
     expect(chunks.length).toBeGreaterThan(4);
     for (const c of chunks.slice(0, -1)) {
-      expect(c.length).toBeGreaterThanOrEqual(CDC_PARAMS.min);
-      expect(c.length).toBeLessThanOrEqual(CDC_PARAMS.max);
+      expect(c.length).toBeGreaterThanOrEqual(CDC_PARAMS_V2.min);
+      expect(c.length).toBeLessThanOrEqual(CDC_PARAMS_V2.max);
     }
     expect(t.sealer.bytesSealed).toBe(data.length);
     expect(sha(await storedContent(t.store, out.chunks))).toBe(sha(data));
@@ -223,7 +224,7 @@ describe('large files are stored as content-defined chunks', () => {
     const { entry: grown } = await largeFile(t.dir, 'video-copy.raw', data.length + 1, Buffer.concat([data, Buffer.from([42])]));
     const b = await stored(t.uploader, await t.uploader.upload(grown, undefined));
     if (b.kind !== 'stored') throw new Error('expected stored');
-    expect(t.sealer.bytesSealed - sealedAfterFirst).toBeLessThanOrEqual(CDC_PARAMS.max + 1);
+    expect(t.sealer.bytesSealed - sealedAfterFirst).toBeLessThanOrEqual(CDC_PARAMS_V2.max + 1);
     expect(direct(b.chunks).slice(0, -1)).toEqual(direct(a.chunks).slice(0, -1));
     expect(sha(await storedContent(t.store, b.chunks))).toBe(sha(Buffer.concat([data, Buffer.from([42])])));
   });

@@ -13,7 +13,8 @@ export interface CdcVector {
   readonly description: string;
   /** The 32-byte chunking secret, hex. */
   readonly secret: string;
-  readonly params: { readonly min: number; readonly avg: number; readonly max: number };
+  /** The FastCDC parameters; without `normalisation` (the legacy vectors, test/vectors/cdc/) level 2. */
+  readonly params: { readonly min: number; readonly avg: number; readonly max: number; readonly normalisation?: number };
   readonly input: readonly Segment[];
   /** Every chunk's length, in order (they sum to the input's length). */
   readonly cuts: readonly number[];

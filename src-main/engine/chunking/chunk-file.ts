@@ -20,6 +20,7 @@ import { fsPath } from '../fsx/raw-name.ts';
 import type { ChunkKeys } from './chunk-keys.ts';
 import { cutWindow, type CutWindow, type KnownCut, type WindowTask } from './cut-window.ts';
 import type { CutPool } from './cut-pool.ts';
+import type { CdcParams } from './fastcdc.ts';
 
 export interface FileChunk {
   /** Where the chunk starts in the file. */
@@ -42,7 +43,7 @@ export interface ChunkedFile {
 export interface ChunkFileOptions {
   /** Runs the windows on worker threads. Without it they run in-process (same chunks). */
   pool?: CutPool;
-  /** Bytes per window. Default 32 MiB; at least CDC_PARAMS.max. */
+  /** Bytes per window. Default 32 MiB; at least the params' max. */
   windowSize?: number;
   /** The previous version's chunks that ended at a cut, in file order (cut-window.ts KnownCut). */
   known?: readonly KnownCut[];
@@ -59,8 +60,11 @@ export class NotChunkableError extends Error {
   }
 }
 
-/** The chunks of the file at `abs` (the engine's string form of a path, fsx/raw-name.ts). */
-export function chunkFile(abs: string, keys: ChunkKeys, opts: ChunkFileOptions = {}): ChunkedFile {
+/**
+ * The chunks of the file at `abs` (the engine's string form of a path, fsx/raw-name.ts), cut with the
+ * vault's `params` and named with its `keys`.
+ */
+export function chunkFile(abs: string, keys: ChunkKeys, params: CdcParams, opts: ChunkFileOptions = {}): ChunkedFile {
   const hash = createHash('sha256');
   let digest: { sha256: string; size: number } | null = null;
   const done = () => {
@@ -73,7 +77,7 @@ export function chunkFile(abs: string, keys: ChunkKeys, opts: ChunkFileOptions =
     // Every window gets the whole list: an insertion or a deletion before it moves where they are.
     const known = opts.known?.length ? { known: opts.known } : {};
     const run = (start: number, shift: number): Promise<CutWindow> => {
-      const task: WindowTask = { path: abs, start, limit, windowSize, gear: keys.gear, idKey: keys.idKey, ...known, shift };
+      const task: WindowTask = { path: abs, start, limit, windowSize, params, gear: keys.gear, idKey: keys.idKey, ...known, shift };
       return opts.pool ? opts.pool.cut(task) : cutWindow(task);
     };
     let size = 0;

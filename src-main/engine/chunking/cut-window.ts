@@ -11,7 +11,7 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { fsPath } from '../fsx/raw-name.ts';
 import { chunkId } from './chunk-keys.ts';
-import { CDC_PARAMS, FastCdc } from './fastcdc.ts';
+import { FastCdc, type CdcParams } from './fastcdc.ts';
 
 export interface WindowTask {
   /** The file, in the engine's string form (names that are not UTF-8 as escaped bytes, fsx/raw-name.ts). */
@@ -20,8 +20,10 @@ export interface WindowTask {
   readonly start: number;
   /** Where the file ends for this read: its size when it was opened (a growing file is not followed). */
   readonly limit: number;
-  /** Bytes read at most; at least CDC_PARAMS.max, so every window but the last holds a cut. */
+  /** Bytes read at most; at least `params.max`, so every window but the last holds a cut. */
   readonly windowSize: number;
+  /** The vault's chunking parameters (with its secret, vault/chunking-layout.ts): a plain object, so it reaches a worker. */
+  readonly params: CdcParams;
   readonly gear: Uint32Array;
   readonly idKey: Uint8Array;
   /**
@@ -76,7 +78,8 @@ export interface CutWindow {
 
 /** Reads and cuts one window of the file at `task.path`. */
 export async function cutWindow(task: WindowTask): Promise<CutWindow> {
-  if (task.windowSize < CDC_PARAMS.max) throw new RangeError(`windowSize must be at least ${CDC_PARAMS.max}, got ${task.windowSize}`);
+  const { params } = task;
+  if (task.windowSize < params.max) throw new RangeError(`windowSize must be at least ${params.max}, got ${task.windowSize}`);
   const want = Math.max(0, Math.min(task.windowSize, task.limit - task.start));
   // An ArrayBuffer of its own (not Node's shared pool), so it can be transferred.
   const bytes = new Uint8Array(new ArrayBuffer(want));
@@ -108,8 +111,8 @@ export async function cutWindow(task: WindowTask): Promise<CutWindow> {
     }
     // Without known chunks the span is the whole window (one FastCDC pass); with them, a maximal chunk
     // at a time, stopping at a cut where a known chunk starts, so the next one is checked, not cut.
-    const spanEnd = known.size === 0 ? got : Math.min(got, at + CDC_PARAMS.max);
-    const lengths = cutSpan(bytes.subarray(at, spanEnd), task.gear, last && spanEnd === got, (cutAt) => known.has(at + cutAt));
+    const spanEnd = known.size === 0 ? got : Math.min(got, at + params.max);
+    const lengths = cutSpan(bytes.subarray(at, spanEnd), task.gear, params, last && spanEnd === got, (cutAt) => known.has(at + cutAt));
     for (const length of lengths) {
       const id = chunkId(task.idKey, bytes.subarray(at, at + length));
       chunks.push({ offset: task.start + at, length, id });
@@ -128,8 +131,8 @@ export async function cutWindow(task: WindowTask): Promise<CutWindow> {
  * FastCDC over `span`, which starts at a cut: the lengths of the chunks that end inside it (the tail too
  * when `final`), stopping early after a cut where `stopAt(offset in span)` says a known chunk starts.
  */
-function cutSpan(span: Uint8Array, gear: Uint32Array, final: boolean, stopAt: (cutAt: number) => boolean): number[] {
-  const cdc = new FastCdc(gear);
+function cutSpan(span: Uint8Array, gear: Uint32Array, params: CdcParams, final: boolean, stopAt: (cutAt: number) => boolean): number[] {
+  const cdc = new FastCdc(gear, params);
   const lengths = cdc.push(span);
   if (final) {
     const tail = cdc.finish();

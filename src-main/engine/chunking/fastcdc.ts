@@ -1,15 +1,17 @@
 /**
  * FastCDC content-defined chunking (Xia et al., "FastCDC: a Fast and Efficient Content-Defined Chunking
- * Approach for Data Deduplication", USENIX ATC 2016), with normalised chunking at level 2.
+ * Approach for Data Deduplication", USENIX ATC 2016), with normalised chunking.
  *
- * The cut points are part of the vault format (docs/CDC.md): the parameters, the masks and the rule below
- * must never change. A different rule is a new format version with its own vectors.
+ * The cut points are part of the vault format (docs/CDC.md): a vault's parameters (LEGACY_CDC_PARAMS or
+ * CDC_PARAMS_V2, recorded with its chunking secret), the masks and the rule below must never change. A
+ * different rule is a new format version with its own vectors.
  *
  * For each byte at index p of the current chunk (p counts from 0 at the previous cut):
  *   - p < min: skipped, not hashed;
  *   - otherwise h = ((h << 1) + gear[byte]) mod 2^32 (h starts at 0 for every chunk), then the chunk ends
- *     after this byte (length p + 1) when the mask bits of h are all zero, with the strict mask (22 bits)
- *     while p < avg and the loose mask (18 bits) from p = avg on;
+ *     after this byte (length p + 1) when the mask bits of h are all zero, with the strict mask
+ *     (log2(avg) + normalisation bits) while p < avg and the loose mask (log2(avg) - normalisation bits)
+ *     from p = avg on;
  *   - a chunk that reaches max bytes ends there.
  * What is left at the end of the input is the tail chunk (any length from 1 to max).
  *
@@ -26,16 +28,25 @@ export interface CdcParams {
   readonly avg: number;
   /** Largest chunk: a chunk that reaches it is cut there. */
   readonly max: number;
+  /** The paper's normalisation level NC: the strict mask has this many bits more than log2(avg), the loose one as many fewer. */
+  readonly normalisation: number;
 }
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-/** Format 3's chunking parameters. Fixed forever: they decide the cut points. */
-export const CDC_PARAMS: CdcParams = Object.freeze({ min: 256 * KiB, avg: 1 * MiB, max: 8 * MiB });
+/**
+ * The parameters of every vault whose chunking secret was made before CDC_PARAMS_V2 (a bare 32-byte
+ * keys/chunking, formats 3 and 4). Fixed forever: they decide those vaults' cut points, and so their dedup.
+ */
+export const LEGACY_CDC_PARAMS: CdcParams = Object.freeze({ min: 256 * KiB, avg: 1 * MiB, max: 8 * MiB, normalisation: 2 });
 
-/** Normalisation level 2 (the paper's NC-2): two bits more below avg, two bits fewer above. */
-const NORMALISATION = 2;
+/**
+ * The parameters of chunking secrets made from format 5 on, recorded beside the secret (docs/FORMAT.md).
+ * Fixed forever too. Smaller chunks and a gentler normalisation bound what a 1 MiB edit re-uploads: over
+ * 60 random gear tables the legacy ones exceeded 4 MiB for 8-15 % of vaults, these for none (docs/CDC.md).
+ */
+export const CDC_PARAMS_V2: CdcParams = Object.freeze({ min: 128 * KiB, avg: 512 * KiB, max: 4 * MiB, normalisation: 1 });
 
 /** A mask of the top `bits` bits of a 32-bit value, as the int32 the hot loop compares against. */
 function topBits(bits: number): number {
@@ -43,9 +54,11 @@ function topBits(bits: number): number {
 }
 
 function checkParams(p: CdcParams): number {
+  const nc = p.normalisation;
+  if (!Number.isInteger(nc) || nc < 0 || nc > 3) throw new RangeError(`normalisation must be 0, 1, 2 or 3, got ${nc}`);
   const bits = Math.log2(p.avg);
-  if (!Number.isInteger(bits) || bits - NORMALISATION < 1 || bits + NORMALISATION > 31) {
-    throw new RangeError(`avg must be a power of two between 2^${1 + NORMALISATION} and 2^${31 - NORMALISATION}, got ${p.avg}`);
+  if (!Number.isInteger(bits) || bits - nc < 1 || bits + nc > 31) {
+    throw new RangeError(`avg must be a power of two between 2^${1 + nc} and 2^${31 - nc}, got ${p.avg}`);
   }
   if (!Number.isInteger(p.min) || !Number.isInteger(p.max) || p.min < 0 || p.min >= p.avg || p.avg >= p.max) {
     throw new RangeError(`chunk sizes must be integers with 0 <= min < avg < max, got ${p.min}/${p.avg}/${p.max}`);
@@ -70,15 +83,15 @@ export class FastCdc {
   #pos = 0;
   #hash = 0;
 
-  constructor(gear: Uint32Array, params: CdcParams = CDC_PARAMS) {
+  constructor(gear: Uint32Array, params: CdcParams) {
     if (gear.length !== 256) throw new RangeError(`gear table must have 256 entries, got ${gear.length}`);
     const bits = checkParams(params);
     this.#gear = Int32Array.from(gear, (g) => g | 0);
     this.#min = params.min;
     this.#avg = params.avg;
     this.#max = params.max;
-    this.#maskStrict = topBits(bits + NORMALISATION);
-    this.#maskLoose = topBits(bits - NORMALISATION);
+    this.#maskStrict = topBits(bits + params.normalisation);
+    this.#maskLoose = topBits(bits - params.normalisation);
   }
 
   /** Bytes pushed since the last cut: the chunk in progress, which `finish()` would return. */

@@ -116,9 +116,10 @@ export const VaultDescriptorSchema = z.strictObject({
    * 1: one owner; 2: devices and teams (a membership document exists, roots are signed); 3: files may be
    * stored as content-defined chunks (docs/FORMAT.md §3.4), objects may be padded. Team-ness is told by
    * the membership document, not by this number, so a team vault of format 3 says 3. 4: new chunks are
-   * stored in chunk packs (§3.4).
+   * stored in chunk packs (§3.4). 5: keys/chunking holds the chunking parameters after the secret
+   * (§3.4.1), so a Coffer that knows only the bare secret refuses the vault here, by this number.
    */
-  version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]),
   vaultId: z.string().regex(/^[0-9a-f]{32}$/),
 });
 

@@ -19,8 +19,9 @@ export async function readDescriptor(store: BlobStore, location: string): Promis
 }
 
 /**
- * Raises the descriptor's version to at least `version` (never lowers it): format 3 is reached when a
- * vault first stores chunks, format 2 when it becomes a team, in either order.
+ * Raises the descriptor's version to at least `version` (never lowers it): format 4 (or 5, with the
+ * chunking parameters recorded, vault/chunking-layout.ts) is reached when a vault first stores chunks,
+ * format 2 when it becomes a team, in either order.
  */
 export async function upgradeDescriptor(store: BlobStore, vaultId: string, version: VaultDescriptor['version']): Promise<void> {
   const current = await readDescriptor(store, store.location);

@@ -15,7 +15,8 @@ import type { VaultEnv } from './vault-env.ts';
 import { checkSettingsChange, VaultStores, type StoreSettings } from './vault-stores.ts';
 import { hasSseCKey } from './sse-key.ts';
 import { loadS3Credentials, saveS3Credentials, type S3Credentials } from './s3-credentials.ts';
-import { loadOrCreateChunkingSecret } from './chunking-secret.ts';
+import { loadOrCreateChunking } from './chunking-secret.ts';
+import type { VaultChunking } from './chunking-layout.ts';
 import { sharedCutPool, vaultChunker } from './vault-chunker.ts';
 import type { FileChunker } from '../sync/chunked-upload.ts';
 import { MembershipError } from '../team/team-errors.ts';
@@ -232,27 +233,28 @@ export class LocalVault extends ReadableVault {
     return this.settings.retentionDays;
   }
 
-  private chunkingSecretOnce: Promise<Uint8Array> | null = null;
+  private chunkingOnce: Promise<VaultChunking> | null = null;
 
-  /**
-   * The vault's chunking secret (vault/chunking-secret.ts), read or made on first use and kept for the
-   * vault's lifetime: a pass that chunks no file never asks, so a vault is upgraded to format 3 only when
-   * it first stores a chunked file. A failed attempt is not kept.
-   */
   /** The chunker of this vault's passes (vault-chunker.ts), over the process's chunking worker pool. */
   async chunker(): Promise<FileChunker> {
-    return vaultChunker(await this.chunkingSecret(), sharedCutPool());
+    return vaultChunker(await this.chunking(), sharedCutPool());
   }
 
-  chunkingSecret(): Promise<Uint8Array> {
-    if (!this.chunkingSecretOnce) {
-      const once = loadOrCreateChunkingSecret(this.slots, this.sealer, this.vaultId, this.random);
+  /**
+   * The vault's chunking secret and parameters (vault/chunking-secret.ts), read or made on first use and
+   * kept for the vault's lifetime: a pass that chunks no file never asks, so a vault is upgraded (to
+   * format 5, or 4 when it has a legacy secret) only when it first stores a chunked file. A failed attempt
+   * is not kept.
+   */
+  chunking(): Promise<VaultChunking> {
+    if (!this.chunkingOnce) {
+      const once = loadOrCreateChunking(this.slots, this.sealer, this.vaultId, this.random);
       once.catch(() => {
-        if (this.chunkingSecretOnce === once) this.chunkingSecretOnce = null;
+        if (this.chunkingOnce === once) this.chunkingOnce = null;
       });
-      this.chunkingSecretOnce = once;
+      this.chunkingOnce = once;
     }
-    return this.chunkingSecretOnce;
+    return this.chunkingOnce;
   }
 
   /**

@@ -14,19 +14,20 @@ import { buildInput, type CdcVector, type Segment } from '../test/vectors/cdc-in
  * Each parameter set's folder. The legacy vectors predate the normalisation field, so their `params`
  * hold min/avg/max only (level 2 implied); the V2 ones record all four.
  */
-const SETS: { out: URL; params: CdcParams; recorded: CdcVector['params'] }[] = [
-  { out: new URL('../test/vectors/cdc/', import.meta.url), params: LEGACY_CDC_PARAMS, recorded: { min: LEGACY_CDC_PARAMS.min, avg: LEGACY_CDC_PARAMS.avg, max: LEGACY_CDC_PARAMS.max } },
-  { out: new URL('../test/vectors/cdc-v2/', import.meta.url), params: CDC_PARAMS_V2, recorded: { ...CDC_PARAMS_V2 } },
+const SETS: { out: URL; params: CdcParams; recorded: CdcVector['params']; short: number }[] = [
+  { out: new URL('../test/vectors/cdc/', import.meta.url), params: LEGACY_CDC_PARAMS, recorded: { min: LEGACY_CDC_PARAMS.min, avg: LEGACY_CDC_PARAMS.avg, max: LEGACY_CDC_PARAMS.max }, short: 200_000 },
+  // 'short' must stay under each min (V2: 128 KiB).
+  { out: new URL('../test/vectors/cdc-v2/', import.meta.url), params: CDC_PARAMS_V2, recorded: { ...CDC_PARAMS_V2 }, short: 100_000 },
 ];
 /** Not a secret: the bytes 0x00..0x1f. */
 const SECRET = Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex');
 const MiB = 1024 * 1024;
 
-const casesFor = (max: number): { name: string; description: string; input: Segment[] }[] => [
+const casesFor = (max: number, short: number): { name: string; description: string; input: Segment[] }[] => [
   {
     name: 'short',
     description: 'Shorter than min: the whole input is one (tail) chunk.',
-    input: [{ seed: 'coffer-cdc-short', from: 0, length: 200_000 }],
+    input: [{ seed: 'coffer-cdc-short', from: 0, length: short }],
   },
   {
     name: 'zeros',
@@ -52,7 +53,7 @@ const casesFor = (max: number): { name: string; description: string; input: Segm
 const keys = chunkKeys(Buffer.from(SECRET, 'hex'));
 await mkdir(SETS[1]!.out, { recursive: true });
 for (const set of SETS) {
-  for (const c of casesFor(set.params.max)) {
+  for (const c of casesFor(set.params.max, set.short)) {
     const file = new URL(`${c.name}.json`, set.out);
     if (existsSync(file)) {
       console.error(`${file.pathname} exists: a committed vector is never regenerated`);

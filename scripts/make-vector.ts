@@ -4,10 +4,11 @@
 //   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --team   (format 2: a team)
 //   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --chunks (format 3: CDC chunks, padding;
 //     made at a commit before chunk packs: today's engine writes format 4)
-//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --packs  (format 4: chunk packs of 2 MiB, padding)
+//   node --import ./test/support/ts-loader.mjs scripts/make-vector.ts <out-dir> --packs  (chunk packs of 2 MiB, padding: format 5,
+//     the chunking parameters recorded with the secret; v4 was made at a commit before them)
 // A committed vector is never regenerated: a format change writes a new v<N> folder beside the old ones.
 import { createHash } from 'node:crypto';
-import { chmod, cp, lutimes, mkdir, mkdtemp, readdir, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, cp, lutimes, mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalVault } from '../src-main/engine/vault/vault.ts';
@@ -112,8 +113,10 @@ try {
     await cp(bucket, join(out, 'bucket'), { recursive: true, filter: (from) => !STORE_BOOKKEEPING.has(from.slice(bucket.length + 1).split('/')[0]!) });
     await writeFile(join(out, 'passphrase.txt'), `${PASSPHRASE}\n`);
     await writeFile(join(out, 'recovery-kit.txt'), recoveryKitText(vault.vaultId, 'file:///<a copy of this folder>/bucket', recoveryKey));
+    // The version the engine wrote (3 at the commit that made v3, 4 for v4, 5 from the chunking parameters on).
+    const { version: descriptorVersion } = JSON.parse(await readFile(join(bucket, 'coffer-vault.json'), 'utf8')) as { version: number };
     const expected = {
-      format: 1, vaultId: vault.vaultId, kdf: VECTOR_KDF, ...(chunks ? { descriptorVersion: packs ? 4 : 3, padding: 'padme' } : {}),
+      format: 1, vaultId: vault.vaultId, kdf: VECTOR_KDF, ...(chunks ? { descriptorVersion, padding: 'padme' } : {}),
       snapshots: snapshots.map((s, i) => ({ index: i + 1, ...s })),
     };
     await writeFile(join(out, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);

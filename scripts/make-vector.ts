@@ -64,7 +64,7 @@ try {
     await mkdir(at(dir), { recursive: true });
     await chmod(at(dir), 0o755);
   }
-  await put('notes/hello.txt', `Hello from Coffer format version ${packs ? 4 : chunks ? 3 : team ? 2 : 1}.\n`, 0o644, 1);
+  await put('notes/hello.txt', `Hello from Coffer format version ${packs ? 5 : chunks ? 3 : team ? 2 : 1}.\n`, 0o644, 1);
   await put('notes/deep/nested/data.bin', seeded('data.bin', 5000), 0o644, 2);
   await put('small-a.txt', seeded('small-a', 700).toString('hex'), 0o644, 3);
   await put('small-b.bin', seeded('small-b', 3000), 0o600, 4);

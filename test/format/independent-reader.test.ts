@@ -14,18 +14,19 @@ interface Expected { vaultId: string; snapshots: { rootId: string; time: string;
 
 const vectorsDir = fileURLToPath(new URL('../vectors/', import.meta.url));
 const allVectors = (await readdir(vectorsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && /^v\d+$/.test(d.name)).map((d) => d.name).sort();
-/** Appendix A reads descriptor versions 1, 3 and 4 (without a team) and refuses any other (A.1): team vaults
+/** Appendix A reads descriptor versions 1, 3, 4 and 5 (without a team) and refuses any other (A.1): team vaults
  * (version 2) are checked by the engine's own tests (test/vectors), and here only for that refusal. */
 const descriptorVersion = async (name: string) => (JSON.parse(await readFile(join(vectorsDir, name, 'bucket/coffer-vault.json'), 'utf8')) as { version: number }).version;
 const versions = await Promise.all(allVectors.map(descriptorVersion));
-const readable = (v: number) => v === 1 || v === 3 || v === 4;
+const readable = (v: number) => v === 1 || v === 3 || v === 4 || v === 5;
 const vectors = allVectors.filter((_, i) => readable(versions[i]!));
 const laterVectors = allVectors.filter((_, i) => !readable(versions[i]!));
 
-it('reads vectors v1, v3 and v4 and refuses the team vector (Appendix A.1)', async () => {
+it('reads vectors v1, v3, v4 and v5 and refuses the team vector (Appendix A.1)', async () => {
   expect(vectors).toContain('v1');
   expect(vectors).toContain('v3');
   expect(vectors).toContain('v4');
+  expect(vectors).toContain('v5');
   expect(laterVectors).toContain('v2');
   for (const name of laterVectors) {
     const passphrase = (await readFile(join(vectorsDir, name, 'passphrase.txt'), 'utf8')).replace(/\n$/, '');

@@ -28,6 +28,7 @@ it('finds the committed vectors', () => {
   expect(vectors).toContain('v2');
   expect(vectors).toContain('v3');
   expect(vectors).toContain('v4');
+  expect(vectors).toContain('v5');
 });
 
 describe.each(vectors)('format vector %s', (name) => {

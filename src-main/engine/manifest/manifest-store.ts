@@ -211,7 +211,7 @@ export class ManifestStore {
       const doc: Segment = { format: MANIFEST_FORMAT, vaultId: this.vaultId, shard, entries, ...(await recordsFor(entries)) };
       writes.push(async () => {
         await this.putNew(objectRef('manifest', object), doc);
-        this.cache.remember(object, doc);
+        await this.cache.remember(object, doc);
       });
       segments.push({ shard, object, count: entries.length, digest });
     }
@@ -226,7 +226,7 @@ export class ManifestStore {
     };
     const root = this.signer ? signRoot(unsigned, this.signer) : unsigned;
     await this.putNew(objectRef('root', rootId), root);
-    this.cache.remember(rootId, root);
+    await this.cache.remember(rootId, root);
     return root;
   }
 

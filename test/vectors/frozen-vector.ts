@@ -17,6 +17,8 @@ export interface FrozenVector<E> {
   expected: E;
   /** The copied vault, opened with its recovery key from a fresh home, as a new machine would. */
   open(): Promise<RemoteVault>;
+  /** The version its bucket's descriptor (coffer-vault.json) says. */
+  descriptorVersion(): Promise<number>;
 }
 
 export function frozenVector<E>(name: string): FrozenVector<E> {
@@ -24,6 +26,7 @@ export function frozenVector<E>(name: string): FrozenVector<E> {
     dir: fileURLToPath(new URL(`./${name}/`, import.meta.url)),
     work: '', remote: '', recoveryKey: '', expected: undefined as E,
     open: async () => RemoteVault.open({ home: await mkdtemp(join(v.work, 'home-')) }, { remote: v.remote, recoveryKey: v.recoveryKey }),
+    descriptorVersion: async () => (JSON.parse(await readFile(join(v.dir, 'bucket', 'coffer-vault.json'), 'utf8')) as { version: number }).version,
   };
   beforeAll(async () => {
     v.work = await mkdtemp(join(tmpdir(), `coffer-vector-${name}-`));

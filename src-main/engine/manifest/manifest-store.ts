@@ -7,7 +7,7 @@ import { SealedObjects } from '../objects/sealed-objects.ts';
 import { HEAD, objectRef, type ObjectRef } from '../objects/object-ref.ts';
 import { newObjectId } from '../objects/object-id.ts';
 import { createHash } from 'node:crypto';
-import { sealDoc, readDoc, readRawDoc, parseDoc, rawDocOf } from './sealed-doc.ts';
+import { sealDoc, sealJson, readDoc, readRawDoc, parseDoc, rawDocOf } from './sealed-doc.ts';
 import { HeadSchema, RootSchema, SegmentSchema, MANIFEST_FORMAT, type FileEntry, type Head, type Root, type Segment, type StoredObject } from './schema.ts';
 import { shardBitsFor, splitIntoShards, digestOf } from './shards.ts';
 import { ObjectCache } from './object-cache.ts';
@@ -209,10 +209,7 @@ export class ManifestStore {
       }
       const object = newObjectId(this.random);
       const doc: Segment = { format: MANIFEST_FORMAT, vaultId: this.vaultId, shard, entries, ...(await recordsFor(entries)) };
-      writes.push(async () => {
-        await this.putNew(objectRef('manifest', object), doc);
-        await this.cache.remember(object, doc);
-      });
+      writes.push(() => this.putNewAndRemember(objectRef('manifest', object), doc));
       segments.push({ shard, object, count: entries.length, digest });
     }
     // Several at once: each is a PUT (a round trip on S3); the root names them only once all are stored.
@@ -225,8 +222,7 @@ export class ManifestStore {
       ...(this.signer && meta.generation !== undefined ? { generation: meta.generation } : {}),
     };
     const root = this.signer ? signRoot(unsigned, this.signer) : unsigned;
-    await this.putNew(objectRef('root', rootId), root);
-    await this.cache.remember(rootId, root);
+    await this.putNewAndRemember(objectRef('root', rootId), root);
     return root;
   }
 
@@ -285,12 +281,15 @@ export class ManifestStore {
     }
   }
 
-  private async putNew(ref: ObjectRef, doc: unknown): Promise<void> {
+  /** Stores a new segment or root, then keeps it in the cache for this pass and the next (one serialization for both). */
+  private async putNewAndRemember(ref: ObjectRef, doc: Segment | Root): Promise<void> {
+    const json = JSON.stringify(doc);
     // An earlier try that landed unheard is adopted (SealedObjects.putNew); another object under a fresh
     // random id is a fault this pass cannot repair, and the next pass picks new ids.
-    const { outcome } = await this.objects.putNew(ref, bufferBody(await sealDoc(this.objects, ref, doc)));
+    const { outcome } = await this.objects.putNew(ref, bufferBody(await sealJson(this.objects, ref, json)));
     if (outcome === 'taken') {
       throw new Error(`the bucket already holds a different object under the new manifest id ${ref.id}; run sync again`);
     }
+    await this.cache.remember(ref.id, doc, json);
   }
 }

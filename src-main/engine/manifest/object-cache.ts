@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -31,12 +31,13 @@ export class ObjectCache {
    * and parsing it again (a cold pass of 100,000 files: 32 segments, 70 MB of heap for a second copy of
    * the tree). On disk: the next pass reads the segments this one changed from here instead of fetching,
    * opening and parsing them (90-120 ms of every small-change pass of the bench's mix). Call it only once
-   * the store has acknowledged the object, so the cache never holds what the bucket does not.
+   * the store has acknowledged the object, so the cache never holds what the bucket does not. `json`: the
+   * value's JSON, when the caller has made it already.
    */
-  async remember(id: string, value: unknown): Promise<void> {
+  async remember(id: string, value: unknown, json = JSON.stringify(value)): Promise<void> {
     this.keep(id, value);
     // Best effort: the object is in the bucket, and a read fetches it again when the file is missing.
-    if (this.dir) await this.saveFile(id, value).catch(() => undefined);
+    if (this.dir) await this.saveFile(id, json).catch(() => undefined);
   }
 
   async get<T>(id: string, load: () => Promise<T>, parse: (raw: unknown) => T): Promise<T> {
@@ -48,14 +49,14 @@ export class ObjectCache {
         const text = await readFile(file, 'utf8');
         value = fromCacheFile(text, parse);
         // The older layout passed the schema: rewrite it with its digest, so the next pass skips the schema.
-        if (value !== undefined && !DIGESTED.test(text)) await this.saveFile(id, value).catch(() => undefined);
+        if (value !== undefined && !DIGESTED.test(text)) await this.saveFile(id, JSON.stringify(value)).catch(() => undefined);
       } catch {
         value = undefined; // absent or damaged cache: fetch again
       }
     }
     if (value === undefined) {
       value = await load();
-      if (this.dir) await this.saveFile(id, value).catch(() => undefined);
+      if (this.dir) await this.saveFile(id, JSON.stringify(value)).catch(() => undefined);
     }
     this.keep(id, value);
     return value;
@@ -65,13 +66,20 @@ export class ObjectCache {
    * Temp file and rename, without fsync: a file a crash tore or emptied fails its digest (or its JSON) and
    * is fetched again, so a cache write need not wait for the disk.
    */
-  private async saveFile(id: string, value: unknown): Promise<void> {
+  private async saveFile(id: string, json: string): Promise<void> {
     const dir = this.dir!;
     await mkdir(dir, { recursive: true });
     const file = join(dir, `${id}.json`);
     const tmp = join(dir, `.${id}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await writeFile(tmp, toCacheFile(value), { mode: 0o600 });
+      // Two writes rather than one joined string: a cold pass of 100,000 files saves 32 segments of ~1.5 MB.
+      const fh = await open(tmp, 'w', 0o600);
+      try {
+        await fh.write(`${sha256Hex(json)}\n`);
+        await fh.write(json);
+      } finally {
+        await fh.close();
+      }
       await rename(tmp, file);
     } catch (err) {
       await rm(tmp, { force: true });
@@ -87,11 +95,6 @@ export class ObjectCache {
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const DIGESTED = /^[0-9a-f]{64}\n/;
-
-function toCacheFile(value: unknown): string {
-  const json = JSON.stringify(value);
-  return `${sha256Hex(json)}\n${json}`;
-}
 
 /** The cached value; undefined when the file is damaged (its digest does not match). */
 function fromCacheFile<T>(text: string, parse: (raw: unknown) => T): T | undefined {

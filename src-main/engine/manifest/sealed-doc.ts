@@ -5,7 +5,12 @@ import type { ObjectRef } from '../objects/object-ref.ts';
 
 /** Manifest documents are JSON, gzip-compressed, then sealed as one Encryption SDK message. */
 export async function sealDoc(objects: SealedObjects, ref: ObjectRef, doc: unknown): Promise<Uint8Array> {
-  return objects.sealBytes(ref, gzipSync(JSON.stringify(doc)));
+  return sealJson(objects, ref, JSON.stringify(doc));
+}
+
+/** sealDoc for a document already serialized (`json` = JSON.stringify of it), when the caller needs the text too. */
+export async function sealJson(objects: SealedObjects, ref: ObjectRef, json: string): Promise<Uint8Array> {
+  return objects.sealBytes(ref, gzipSync(json));
 }
 
 /** Fetches, opens and validates; a document that authenticates but does not parse is still refused. */

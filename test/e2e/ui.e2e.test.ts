@@ -213,7 +213,13 @@ describe.skipIf(skip !== null)(`coffer ui in Chromium${skip ? ` (skipped: ${skip
     });
     faults.length = 0;
     await retry.click();
-    await until('the dashboard to recover to Up to date', async () => (await syncState()) === 'up-to-date', 60_000);
+    await until('the dashboard to recover to Up to date', async () => (await syncState()) === 'up-to-date', 60_000)
+      .catch(async (err: unknown) => {
+        // Once in five fresh machines this wait timed out: say what the engine was doing.
+        const svc = host.service()!;
+        const recent = await svc.history({ limit: 20 }).catch((e: unknown) => String(e));
+        throw new Error(`no recovery; engine status: ${JSON.stringify(await svc.status())}; history: ${JSON.stringify(recent)}`, { cause: err });
+      });
     const after = await host.service()!.history({ pathContains: 'during-outage', actions: ['upload'] });
     expect(after.entries.map((e) => e.path)).toContain('during-outage.txt');
   }, 150_000);

@@ -13,13 +13,13 @@ vi.mock('../../src-main/engine/fsx/atomic-file.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src-main/engine/fsx/atomic-file.ts')>();
   return {
     ...real,
-    writeFileAtomic: async (path: string, data: string | Uint8Array, mode?: number) => {
+    writeFileAtomic: async (...[path, data, opts]: Parameters<typeof real.writeFileAtomic>) => {
       if (fault.failNextCompaction && basename(path) === 'journal.jsonl') {
         fault.failNextCompaction = false;
         fault.failed++;
         throw Object.assign(new Error(`ENOSPC: no space left on device (injected), write '${path}'`), { code: 'ENOSPC' });
       }
-      return real.writeFileAtomic(path, data, mode);
+      return real.writeFileAtomic(path, data, opts);
     },
   };
 });

@@ -2,28 +2,44 @@ import { open, readFile, rename, mkdir, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
+export interface AtomicWriteOptions {
+  mode?: number;
+  /**
+   * false: temp file and rename only, no fsync. For caches whose files carry their own check (a torn or
+   * emptied file fails it and is rebuilt), so a write need not wait for the disk. Default true.
+   */
+  durable?: boolean;
+}
+
 /**
  * Writes a file so that a crash leaves either the old content or the new, never a mix:
  * temp file in the same folder, fsync, rename, then fsync the folder so the rename itself is durable.
+ * `data` may come in parts, written one after the other (a header and a large body, without joining them
+ * into one more copy). `opts` as a number is the file's mode.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array | readonly (string | Uint8Array)[],
+  opts: number | AtomicWriteOptions = {},
+): Promise<void> {
+  const { mode = 0o600, durable = true } = typeof opts === 'number' ? { mode: opts } : opts;
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'w', mode);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
+    const fh = await open(tmp, 'w', mode);
+    try {
+      for (const part of Array.isArray(data) ? data : [data]) await fh.writeFile(part);
+      if (durable) await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
-  await fsyncDir(dir);
+  if (durable) await fsyncDir(dir);
 }
 
 export async function fsyncDir(dir: string | Buffer): Promise<void> {

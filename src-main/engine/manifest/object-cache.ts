@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fsx/atomic-file.ts';
 
 /**
  * Roots and segments are immutable once written (fresh random ids), so their opened form can be cached
@@ -21,7 +22,7 @@ export class ObjectCache {
   async forget(ids: Iterable<string>): Promise<void> {
     for (const id of ids) {
       this.mem.delete(id);
-      if (this.dir) await rm(join(this.dir, `${id}.json`), { force: true });
+      if (this.dir) await rm(this.fileOf(id), { force: true });
     }
   }
 
@@ -44,9 +45,8 @@ export class ObjectCache {
     if (this.mem.has(id)) return this.mem.get(id) as T;
     let value: T | undefined;
     if (this.dir) {
-      const file = join(this.dir, `${id}.json`);
       try {
-        const text = await readFile(file, 'utf8');
+        const text = await readFile(this.fileOf(id), 'utf8');
         value = fromCacheFile(text, parse);
         // The older layout passed the schema: rewrite it with its digest, so the next pass skips the schema.
         if (value !== undefined && !DIGESTED.test(text)) await this.saveFile(id, JSON.stringify(value)).catch(() => undefined);
@@ -63,28 +63,16 @@ export class ObjectCache {
   }
 
   /**
-   * Temp file and rename, without fsync: a file a crash tore or emptied fails its digest (or its JSON) and
-   * is fetched again, so a cache write need not wait for the disk.
+   * Without fsync: a file a crash tore or emptied fails its digest (or its JSON) and is fetched again.
+   * The digest and the JSON go as two parts rather than one joined string: a cold pass of 100,000 files
+   * saves 32 segments of ~1.5 MB.
    */
-  private async saveFile(id: string, json: string): Promise<void> {
-    const dir = this.dir!;
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, `${id}.json`);
-    const tmp = join(dir, `.${id}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      // Two writes rather than one joined string: a cold pass of 100,000 files saves 32 segments of ~1.5 MB.
-      const fh = await open(tmp, 'w', 0o600);
-      try {
-        await fh.write(`${sha256Hex(json)}\n`);
-        await fh.write(json);
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+  private saveFile(id: string, json: string): Promise<void> {
+    return writeFileAtomic(this.fileOf(id), [`${sha256Hex(json)}\n`, json], { durable: false });
+  }
+
+  private fileOf(id: string): string {
+    return join(this.dir!, `${id}.json`);
   }
 
   private keep(id: string, value: unknown): void {

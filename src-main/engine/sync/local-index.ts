@@ -101,5 +101,6 @@ function withLazyBulk(header: z.infer<typeof HeaderSchema>, parse: () => Bulk): 
 export async function saveIndex(path: string, index: LocalIndex): Promise<void> {
   const { inodes, heldBack, localMeta, ...header } = index;
   const bulk: Bulk = { inodes, ...(heldBack ? { heldBack } : {}), ...(localMeta ? { localMeta } : {}) };
-  await writeFileAtomic(path, `${JSON.stringify({ ...header, version: 2 })}\n${JSON.stringify(bulk)}`);
+  // Two parts: joining them would flatten one more copy of the block (~10 MB at 100,000 files).
+  await writeFileAtomic(path, [`${JSON.stringify({ ...header, version: 2 })}\n`, JSON.stringify(bulk)]);
 }

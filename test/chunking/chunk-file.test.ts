@@ -91,6 +91,24 @@ describe('chunkFile', () => {
     expect(b).toEqual(inProcess);
   });
 
+  it('cuts in-process while the threads start, then hands windows to them, with the same chunks', async () => {
+    const fresh = new CutPool({ threads: 2 });
+    const path = join(dir, 'bridged');
+    await writeFile(path, keystream('chunk-file bridged', 0, 13 * MiB + 5));
+    try {
+      const inProcess = await readAll(path);
+      // The first window cannot find the threads up yet: it runs here rather than wait for them.
+      expect(await readAll(path, { pool: fresh })).toEqual(inProcess);
+      expect(fresh.counts).toEqual({ inProcess: 1, threaded: 0 });
+      expect(await fresh.threaded()).toBe(true);
+      expect(await readAll(path, { pool: fresh, windowSize: 4 * MiB })).toEqual(inProcess);
+      expect(fresh.counts.inProcess).toBe(1);
+      expect(fresh.counts.threaded).toBeGreaterThanOrEqual(3);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('falls back to in-process, with the same chunks, when the worker cannot load', async () => {
     const broken = new CutPool({ workerUrl: new URL('./no-such-worker.js', import.meta.url) });
     const path = join(dir, 'fallback');

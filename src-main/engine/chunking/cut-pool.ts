@@ -28,6 +28,12 @@ export class CutPool {
   readonly #opts: CutPoolOptions;
   #piscina: Piscina<CutWorkerTask, CutWindow | 'pong'> | null = null;
   #started: Promise<boolean> | null = null;
+  /** The threads answered their ping: windows go to them from now on. */
+  #ready = false;
+  /** A window runs in-process while the threads start (one at a time). */
+  #bridging = false;
+  /** Where the windows ran (tests look). */
+  readonly counts = { inProcess: 0, threaded: 0 };
 
   constructor(opts: CutPoolOptions = {}) {
     this.#opts = opts;
@@ -39,12 +45,34 @@ export class CutPool {
     return this.#started;
   }
 
-  /** Reads, cuts and names one window (cut-window.ts), on a worker thread when the pool runs. */
+  /**
+   * Reads, cuts and names one window (cut-window.ts), on a worker thread when the pool runs.
+   *
+   * The threads take ~100 ms to start (a thread, its modules, the ping), and the main thread would only
+   * wait for them meanwhile: so while they start, one window at a time is cut here instead. A pass that
+   * chunks one file of a few MiB (an append to a document) is done before the pool is up; a cold pass
+   * hands its later windows to the threads as soon as they answer. Same results either way.
+   */
   async cut(task: WindowTask): Promise<CutWindow> {
-    if (!(await this.threaded())) return cutWindow(task);
+    const threaded = this.threaded();
+    if (!this.#ready && !this.#bridging) {
+      this.#bridging = true;
+      try {
+        return await this.#inProcess(task);
+      } finally {
+        this.#bridging = false;
+      }
+    }
+    if (!(await threaded)) return this.#inProcess(task);
+    this.counts.threaded++;
     const reply = await this.#piscina!.run(task);
     if (reply === 'pong') throw new Error('cut worker answered a window with a ping reply');
     return reply;
+  }
+
+  #inProcess(task: WindowTask): Promise<CutWindow> {
+    this.counts.inProcess++;
+    return cutWindow(task);
   }
 
   /** Ends the threads once their tasks are done. */
@@ -63,6 +91,7 @@ export class CutPool {
     const answered = piscina.run({ ping: true }).then((reply) => reply === 'pong', () => false);
     if (await Promise.race([answered, loadFailed])) {
       this.#piscina = piscina;
+      this.#ready = true;
       return true;
     }
     // Stop trying: each later window would fail the same way.

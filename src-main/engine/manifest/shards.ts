@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FileEntry } from './schema.ts';
-import { encodeName } from '../fsx/raw-name.ts';
+import { encodeName, isRawName } from '../fsx/raw-name.ts';
 
 /** Entries per segment we aim for: small enough that one edit rewrites little, large enough to keep PUTs few. */
 export const TARGET_SEGMENT_ENTRIES = 4096;
@@ -13,7 +13,10 @@ export function shardBitsFor(count: number): number {
 /** The shard of a path: the top bits of SHA-256 over its exact bytes (its UTF-8 for ordinary names). */
 export function shardOf(path: string, bits: number): number {
   if (bits === 0) return 0;
-  return createHash('sha256').update(encodeName(path)).digest().readUInt32BE(0) >>> (32 - bits);
+  // One-shot hash() of the string itself (UTF-8): a commit shards every path of the tree, and a Hash
+  // object and a Buffer per path cost ~3x as much (5,000 paths: 10 ms against 3 ms).
+  const digest = hash('sha256', isRawName(path) ? encodeName(path) : path, 'hex');
+  return Number.parseInt(digest.slice(0, 8), 16) >>> (32 - bits);
 }
 
 /** Groups entries by shard, each shard sorted by path so its digest is canonical. */
@@ -30,5 +33,5 @@ export function splitIntoShards(entries: Iterable<FileEntry>, bits: number): Map
 }
 
 export function digestOf(entries: FileEntry[]): string {
-  return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
+  return hash('sha256', JSON.stringify(entries), 'hex');
 }

@@ -8,6 +8,7 @@ import { newKeySet, parseKeySet, type MemberIdentity, type VaultKeySet } from '.
 import { openPassphraseSlot, openRecoverySlot, passphraseSecret, readSlotBytes } from './key-slots.ts';
 import { KeychainEntry } from './keychain-entry.ts';
 import { LocalManagedKey, type ManagedKey } from './managed-key.ts';
+import { readKdfHint, saveKdfHint } from './passphrase-kdf-hint.ts';
 import { DEFAULT_SCRYPT } from './passphrase-kdf.ts';
 import { decodeRecoveryKey, encodeRecoveryKey } from './recovery-code.ts';
 import { openExternalKey } from './external-providers.ts';
@@ -112,7 +113,10 @@ export async function openVaultKey(ref: string, ctx: KeyContext): Promise<Manage
       return caughtUp(new LocalManagedKey(formatKeyRef(parsed), set, custody, d), ctx);
     }
     case 'passphrase': {
-      const { set, secret } = await openPassphraseSlot(ctx.store, ctx.vaultId, await askPassphrase(ctx));
+      const passphrase = await askPassphrase(ctx);
+      const hint = await readKdfHint(ctx.stateDir);
+      const { set, secret } = await openPassphraseSlot(ctx.store, ctx.vaultId, passphrase, hint ? { expectedKdf: hint } : {});
+      await saveKdfHint(ctx.stateDir, secret.kdf, hint);
       return caughtUp(new LocalManagedKey('passphrase', set, new PassphraseCustody(ctx.store, secret), d), ctx);
     }
     case 'member': {

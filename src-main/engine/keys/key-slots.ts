@@ -92,9 +92,16 @@ export async function openRecoverySlot(store: BlobStore, vaultId: string, recove
  */
 class PassphraseUnwrapKeyring extends KeyringNode {
   derived?: { key: Uint8Array; kdf: ScryptParams };
+  /** The early derivation was the one used. */
+  usedEarly = false;
   /** 'header': the header parsed and reached the keyring; 'unwrapped': the derived key opened the data key. */
   stage: 'none' | 'header' | 'unwrapped' = 'none';
-  constructor(private readonly vaultId: string, private readonly passphrase: string) {
+  constructor(
+    private readonly vaultId: string,
+    private readonly passphrase: string,
+    /** A derivation started before the slot was read (see openPassphraseSlot), under these encoded parameters. */
+    private readonly early: { kdf: string; key: Promise<Uint8Array> } | null,
+  ) {
     super();
   }
   async _onEncrypt(): Promise<NodeEncryptionMaterial> {
@@ -102,8 +109,11 @@ class PassphraseUnwrapKeyring extends KeyringNode {
   }
   async _onDecrypt(material: NodeDecryptionMaterial, edks: EncryptedDataKey[]): Promise<NodeDecryptionMaterial> {
     this.stage = 'header';
-    const kdf = decodeKdf(material.encryptionContext['coffer:kdf']);
-    const key = await deriveKey(this.passphrase, kdf);
+    const text = material.encryptionContext['coffer:kdf'];
+    const kdf = decodeKdf(text);
+    // The slot's own parameters decide: the early derivation counts only when it used exactly these.
+    this.usedEarly = this.early?.kdf === text;
+    const key = this.usedEarly ? await this.early!.key : await deriveKey(this.passphrase, kdf);
     this.derived = { key, kdf };
     const out = await rawAesKeyring(keyNamespace(this.vaultId), 'slot/passphrase', key).onDecrypt(material, edks);
     if (out.hasValidKey()) this.stage = 'unwrapped';
@@ -126,14 +136,23 @@ function slotFailure(stage: PassphraseUnwrapKeyring['stage'], err: unknown): Key
   return new WrongPassphraseError({ cause: err });
 }
 
+/**
+ * Opens the passphrase slot. `expectedKdf`: the parameters the slot had when this machine last opened it
+ * (passphrase-kdf-hint.ts). scrypt then starts at once and runs on libuv's threads while the slot is
+ * fetched (the S3 client loads, the first request connects), and the unwrap uses it if the slot asks for
+ * exactly those parameters.
+ */
 export async function openPassphraseSlot(
   store: BlobStore,
   vaultId: string,
   passphrase: string,
-): Promise<{ set: VaultKeySet; secret: SlotSecret & { kind: 'passphrase' } }> {
+  opts: { expectedKdf?: ScryptParams } = {},
+): Promise<{ set: VaultKeySet; secret: SlotSecret & { kind: 'passphrase' }; derivedEarly: boolean }> {
+  const early = opts.expectedKdf ? { kdf: encodeKdf(opts.expectedKdf), key: deriveKey(passphrase, opts.expectedKdf) } : null;
+  early?.key.catch(() => undefined); // a fetch that fails first leaves it unawaited; the slot's parameters decide anyway
   const bytes = await readSlotBytes(store, 'passphrase');
   if (!bytes) throw new KeyError(`this vault has no passphrase slot in ${store.location}; open it with its keychain or recovery key`);
-  const keyring = new PassphraseUnwrapKeyring(vaultId, passphrase);
+  const keyring = new PassphraseUnwrapKeyring(vaultId, passphrase, early);
   let set: VaultKeySet;
   try {
     set = await openSlot(bytes, keyring, vaultId, 'passphrase');
@@ -142,7 +161,7 @@ export async function openPassphraseSlot(
     throw slotFailure(keyring.stage, err);
   }
   if (!keyring.derived) throw new KeyError('the passphrase slot opened without deriving a key');
-  return { set, secret: { kind: 'passphrase', ...keyring.derived } };
+  return { set, secret: { kind: 'passphrase', ...keyring.derived }, derivedEarly: keyring.usedEarly };
 }
 
 export async function passphraseSecret(passphrase: string, kdf: Omit<ScryptParams, 'salt'>, salt: Uint8Array): Promise<SlotSecret & { kind: 'passphrase' }> {

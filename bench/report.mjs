@@ -9,14 +9,15 @@ const isCoffer = (t) => t.startsWith('coffer');
 export function table(rows) {
   const lines = ['| data | destination | tool | case | wall s | MB/s | uploaded MB (objects) | peak RSS MB | CPU s |', '|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
-    const head = `| ${r.scenarioTitle} | ${r.dest} | ${r.label} | ${r.case} |`;
+    const head = `| ${r.scenarioTitle} | ${r.dest} | ${r.label} | ${r.case}${r.runs ? ` (median of ${r.runs})` : ''} |`;
     if (r.error) {
       lines.push(`${head} failed: ${r.error.split('\n')[0].slice(0, 100)} | | | | |`);
       continue;
     }
     const mbps = r.bytes > 0 ? f(r.bytes / 1e6 / r.wallS, 0) : '-';
     const up = r.upBytes === undefined ? '-' : `${f(r.upBytes / 1e6, 2)} (${r.upObjects})`;
-    lines.push(`${head} ${f(r.wallS)} | ${mbps} | ${up} | ${f(r.rssMB, 0)} | ${f(r.userS + r.sysS, 1)} |`);
+    const wall = r.wallRange ? `${f(r.wallS)} (${f(r.wallRange[0])}-${f(r.wallRange[1])})` : f(r.wallS);
+    lines.push(`${head} ${wall} | ${mbps} | ${up} | ${f(r.rssMB, 0)} | ${f(r.userS + r.sysS, 1)} |`);
   }
   return lines.join('\n');
 }

@@ -116,8 +116,12 @@ try {
         }
       }
       for (const step of sc.steps) {
-        const bytes = await step.apply(src);
-        for (const tool of live) rows.push(await measureOne(sc, dest.name, tool, step.name, bytes));
+        const runs = new Map(live.map((tool) => [tool, []]));
+        for (let r = 0; r < (step.repeat ?? 1); r++) {
+          const bytes = await step.apply(src);
+          for (const tool of live) runs.get(tool).push(await measureOne(sc, dest.name, tool, step.name, bytes));
+        }
+        for (const tool of live) rows.push(medianRow(runs.get(tool)));
       }
       if (sc.name === 'mix') {
         for (const tool of live.filter((x) => x.openCommand)) opens.push(await openCost(dest.name, tool));
@@ -161,6 +165,7 @@ const md = [
   `Machine: ${machine}; at the end: load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}. Scale ${o.scale}; took ${(took / 60).toFixed(1)} min (estimated ${Math.ceil(estimate / 60)}).`,
   'Every pass is a whole process under `/usr/bin/time -v` (wall time; peak RSS = its "Maximum resident set size"; CPU = user + sys).',
   'Uploaded = bytes of the objects a pass added or changed, from a listing of the remote before and after (same for every tool).',
+  'Rows marked "median of 3" ran three times, each tool in turn (the small change a new change each round): wall time is the median run\'s, with the range beside it; peak RSS the highest of the three.',
   '"Coffer (keychain, default)" keeps its key in gnome-keyring on a private D-Bus (no KDF per pass); "Coffer (passphrase)" pays its scrypt unlock (N=2^17, r=8) in every process.',
   '',
   ...(rows.length ? [table(rows), ''] : []),
@@ -202,6 +207,19 @@ async function measureOne(sc, dest, tool, name, bytes) {
     console.log(`  ${sc.name} ${dest} ${tool.name} ${name}: FAILED ${String(err.message).split('\n')[0]}`);
     return { ...row, error: String(err.message) };
   }
+}
+
+/**
+ * One row for a step run several times: the run of median wall time, with the highest peak RSS of all
+ * runs (the RSS goal is a ceiling) and the range of wall times. Any failed run makes the row a failure.
+ */
+function medianRow(runs) {
+  if (runs.length === 1) return runs[0];
+  const failed = runs.find((r) => r.error);
+  if (failed) return failed;
+  const byWall = [...runs].sort((a, b) => a.wallS - b.wallS);
+  const mid = byWall[Math.floor(byWall.length / 2)];
+  return { ...mid, rssMB: Math.max(...runs.map((r) => r.rssMB)), runs: runs.length, wallRange: [byWall[0].wallS, byWall.at(-1).wallS] };
 }
 
 async function openCost(dest, tool) {

@@ -101,9 +101,15 @@ export async function planPass(deps: PlanDeps, index: LocalIndex, req: { scope?:
     view = await phases.time("reading this device's own view", () => ownView(deps.manifest, index, state!.baseRoot?.rootId, state!.base));
     return indexedView(view.tree, index);
   };
-  const scan = await phases.time('scanning the folder', async () =>
-    deps.scanner.scan(expectPrint ? indexed : await indexed(), { scope: req.scope, expectPrint }),
-  );
+  const scan = await phases.time('scanning the folder', async () => {
+    if (expectPrint) return deps.scanner.scan(indexed, { scope: req.scope, expectPrint });
+    // No print to look for: the index is needed whatever the walk finds, so the head is read (a request or
+    // two) and the tree opened while the folder is walked, instead of before. A failure still surfaces
+    // from the scan; one after the walk failed is caught here, not left unhandled.
+    const early = indexed();
+    early.catch(() => undefined);
+    return deps.scanner.scan(() => early, { scope: req.scope });
+  });
   if (scan.printMatched) return { noChange: true, scan };
   // The scan called indexed() unless the print matched (handled above).
   const { head, baseRoot, base, refused } = state!;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileAuditLog } from '../../src-main/engine/keys/audit-log.ts';
 import { createVaultKey } from '../../src-main/engine/keys/index.ts';
 import { makeContext, open, seal } from './support/fixtures.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { scratchParent } from '../support/scratch-root.ts';
 
 async function logWith(n: number) {
-  const dir = await mkdtemp(join(tmpdir(), 'coffer-audit-'));
+  const dir = await mkdtemp(join(scratchParent(), 'coffer-audit-'));
   const log = new FileAuditLog(dir, new FakeClock());
   for (let i = 0; i < n; i++) await log.append({ op: 'rotate', key: 'keychain:t', version: i + 2 });
   return { dir, log, lines: async () => (await readFile(log.logPath, 'utf8')).split('\n').filter(Boolean) };

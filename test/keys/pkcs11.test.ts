@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +17,7 @@ import { createPkcs11Key, openPkcs11Key, Pkcs11KeyError } from '../../src-main/e
 import { Pkcs11StateFile } from '../../src-main/engine/keys/pkcs11/pkcs11-state.ts';
 import { describeKeyProviderConformance } from './conformance.ts';
 import { makeContext } from './support/fixtures.ts';
+import { scratchParent } from '../support/scratch-root.ts';
 
 const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 const PIN = '1234';
@@ -46,7 +46,7 @@ const suite = new NodeAlgorithmSuite(AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV1
 
 beforeAll(async () => {
   if (skip) return;
-  const dir = await mkdtemp(join(tmpdir(), 'coffer-softhsm-'));
+  const dir = await mkdtemp(join(scratchParent(), 'coffer-softhsm-'));
   await writeFile(join(dir, 'softhsm2.conf'), `directories.tokendir = ${dir}\nobjectstore.backend = file\nlog.level = ERROR\n`);
   process.env.SOFTHSM2_CONF = join(dir, 'softhsm2.conf');
   delete process.env.COFFER_PKCS11_PIN;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, type KeyringNode } from '../../../src-main/engine/crypto/esdk.ts';
 import type { RandomSource } from '../../../src-main/engine/ports/clock.ts';
@@ -8,6 +7,7 @@ import { FakeClock } from '../../support/fake-clock.ts';
 import type { KeyContext } from '../../../src-main/engine/keys/index.ts';
 import { FileAuditLog } from '../../../src-main/engine/keys/audit-log.ts';
 import { MemoryStore } from './memory-store.ts';
+import { scratchParent } from '../../support/scratch-root.ts';
 
 const { encrypt, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
 
@@ -27,7 +27,7 @@ export function seededRandom(seed: string): RandomSource {
 export const TEST_KDF = { N: 2 ** 12, r: 8, p: 1 };
 
 export async function makeContext(over: Partial<KeyContext> & { passphraseText?: string } = {}): Promise<KeyContext & { store: MemoryStore; clock: FakeClock; audit: FileAuditLog }> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'coffer-keys-'));
+  const stateDir = await mkdtemp(join(scratchParent(), 'coffer-keys-'));
   const clock = new FakeClock(Date.parse('2030-01-01T00:00:00Z'));
   const { passphraseText, ...rest } = over;
   return {

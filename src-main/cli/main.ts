@@ -36,6 +36,9 @@ function usageLines(command: Command | undefined): string {
   return `Usage: ${path} ${command.usage()}\nRun "${path} --help" for its options.\n`;
 }
 
+/** Commands that open their vault's key first thing, whose scrypt may start before they load. */
+const UNLOCKS_AT_ONCE = new Set(['coffer sync', 'coffer watch']);
+
 /** Runs the CLI; returns the exit code. Errors are one clear line (and the command's usage) unless --debug. */
 export async function main(argv: string[]): Promise<number> {
   let debug = argv.includes('--debug');
@@ -48,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     const flags = flagsOf(command);
     debug = flags.debug === true;
     const t0 = performance.now();
+    // A passphrase vault's scrypt runs while the command's modules load (engine/early-unlock.ts).
+    if (UNLOCKS_AT_ONCE.has(commandPath(command))) (await import('../engine/early-unlock.ts')).startUnlockEarly(args[0]);
     const body: CommandBody = await load();
     const t1 = performance.now();
     const { phases, ...engine } = await engineEnv();

@@ -14,6 +14,7 @@ import { CorruptKeySetError, KeyError, WrongPassphraseError } from './key-errors
 import { parseKeySet, serializeKeySet, type VaultKeySet } from './key-set.ts';
 import { decodeKdf, deriveKey, encodeKdf, type ScryptParams } from './passphrase-kdf.ts';
 import { keyNamespace, rawAesKeyring } from './vault-keyrings.ts';
+import { takeDerivation } from './passphrase-kdf-hint.ts';
 
 /**
  * Key slots: copies of the key set kept in the bucket, each an ESDK message wrapped under one
@@ -138,9 +139,9 @@ function slotFailure(stage: PassphraseUnwrapKeyring['stage'], err: unknown): Key
 
 /**
  * Opens the passphrase slot. `expectedKdf`: the parameters the slot had when this machine last opened it
- * (passphrase-kdf-hint.ts). scrypt then starts at once and runs on libuv's threads while the slot is
- * fetched (the S3 client loads, the first request connects), and the unwrap uses it if the slot asks for
- * exactly those parameters.
+ * (passphrase-kdf-hint.ts). scrypt then starts at once, unless the CLI started it already while its
+ * modules loaded (startDerivation), and runs on libuv's threads while the slot is fetched (the S3 client
+ * loads, the first request connects); the unwrap uses it if the slot asks for exactly those parameters.
  */
 export async function openPassphraseSlot(
   store: BlobStore,
@@ -148,7 +149,7 @@ export async function openPassphraseSlot(
   passphrase: string,
   opts: { expectedKdf?: ScryptParams } = {},
 ): Promise<{ set: VaultKeySet; secret: SlotSecret & { kind: 'passphrase' }; derivedEarly: boolean }> {
-  const early = opts.expectedKdf ? { kdf: encodeKdf(opts.expectedKdf), key: deriveKey(passphrase, opts.expectedKdf) } : null;
+  const early = opts.expectedKdf ? { kdf: encodeKdf(opts.expectedKdf), key: takeDerivation(passphrase, opts.expectedKdf) } : null;
   early?.key.catch(() => undefined); // a fetch that fails first leaves it unawaited; the slot's parameters decide anyway
   const bytes = await readSlotBytes(store, 'passphrase');
   if (!bytes) throw new KeyError(`this vault has no passphrase slot in ${store.location}; open it with its keychain or recovery key`);

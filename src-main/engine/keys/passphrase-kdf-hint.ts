@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsx/atomic-file.ts';
-import { decodeKdf, encodeKdf, type ScryptParams } from './passphrase-kdf.ts';
+import { decodeKdf, deriveKey, encodeKdf, type ScryptParams } from './passphrase-kdf.ts';
 
 /**
  * The passphrase slot's scrypt parameters as this machine last opened it, so the next open can start
@@ -19,6 +20,44 @@ export async function readKdfHint(stateDir: string): Promise<ScryptParams | null
   } catch {
     return null;
   }
+}
+
+/** readKdfHint without waiting: for a start before the command's modules load (cli/early-unlock.ts). */
+export function readKdfHintSync(stateDir: string): ScryptParams | null {
+  try {
+    return decodeKdf(readFileSync(hintPath(stateDir), 'utf8').trim());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Derivations started ahead of an open, by parameters and passphrase. An open takes its entry (once), so
+ * the derived key is held no longer than the open that uses it.
+ */
+const started = new Map<string, Promise<Uint8Array>>();
+const startedKey = (passphrase: string, kdf: ScryptParams) => `${encodeKdf(kdf)}\n${passphrase}`;
+
+/** Starts deriving the slot key for `kdf` now; an open with the same passphrase and parameters takes it. */
+export function startDerivation(passphrase: string, kdf: ScryptParams): void {
+  const key = startedKey(passphrase, kdf);
+  if (started.has(key)) return;
+  const derivation = deriveKey(passphrase, kdf);
+  derivation.catch(() => undefined); // its open reports the failure; an open that never comes must not crash
+  started.set(key, derivation);
+}
+
+/** How many started derivations no open has taken yet (tests look). */
+export function untakenDerivations(): number {
+  return started.size;
+}
+
+/** The derivation started for these parameters and passphrase, or a new one. */
+export function takeDerivation(passphrase: string, kdf: ScryptParams): Promise<Uint8Array> {
+  const key = startedKey(passphrase, kdf);
+  const early = started.get(key);
+  started.delete(key);
+  return early ?? deriveKey(passphrase, kdf);
 }
 
 /** Saves the parameters the slot was opened with, when they differ from the hint; best effort. */

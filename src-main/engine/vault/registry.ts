@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from '../fsx/atomic-file.ts';
+import { pickVault } from './pick-vault.ts';
 
 /** Which local folder belongs to which vault, so `coffer sync <folder>` finds its state. */
 const RegistrySchema = z.strictObject({
@@ -39,9 +40,7 @@ export class VaultRegistry {
     const vaults = await this.list();
     if (folder !== undefined) {
       const abs = resolve(folder);
-      // As typed or through the symlinks in it: init registers the real folder.
-      const real = await realpath(abs).catch(() => abs);
-      const hit = vaults.find((v) => v.folder === abs) ?? vaults.find((v) => v.folder === real);
+      const hit = pickVault(vaults, abs, await realpath(abs).catch(() => abs));
       if (!hit) throw new Error(`${abs} is not a Coffer folder; run "coffer init ${folder} --remote <url>" first`);
       return hit;
     }

@@ -19,12 +19,14 @@ import { registerAppScheme, serveAppScheme } from './protocol.ts';
 import { hardenSession } from './session.ts';
 import { AppTray } from './tray.ts';
 import { createMainWindow, guardWebContents } from './windows.ts';
+import { applyHeapPolicy } from '../heap-policy.ts';
 
 const KEY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
 let mainWindow: BrowserWindow | null = null;
 let quitting = false;
 
+applyHeapPolicy(); // the engine runs in this process (heap-policy.ts)
 registerAppScheme();
 // Every renderer sandboxed, whatever a window's own options say (must run before 'ready').
 app.enableSandbox();

@@ -3,6 +3,7 @@ import { makeOutput } from './output.ts';
 import { engineEnv, type CommandContext } from './context.ts';
 import { UsageError } from './prompt.ts';
 import { buildProgram, type CommandBody } from './command-spec.ts';
+import { applyHeapPolicy } from '../heap-policy.ts';
 
 /** Thrown by commander for a usage error; `command` is the one whose usage to show. */
 type ParseError = CommanderError & { command?: Command };
@@ -41,6 +42,7 @@ const UNLOCKS_AT_ONCE = new Set(['coffer sync', 'coffer watch']);
 
 /** Runs the CLI; returns the exit code. Errors are one clear line (and the command's usage) unless --debug. */
 export async function main(argv: string[]): Promise<number> {
+  applyHeapPolicy();
   let debug = argv.includes('--debug');
   const json = argv.includes('--json');
   const out = makeOutput({ json, debug });

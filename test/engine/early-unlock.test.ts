@@ -43,6 +43,16 @@ describe('the CLI starting the passphrase unlock early', () => {
     expect(Buffer.from(key)).toEqual(Buffer.from(await deriveKey(PASS, decodeKdf(KDF_TEXT))));
   });
 
+  it('an open drops a derivation it did not use (a stale hint), so none is held after it', async () => {
+    await registerVault('passphrase');
+    startUnlockEarly(folder, { COFFER_HOME: home, COFFER_PASSPHRASE: PASS });
+    expect(untakenDerivations()).toBe(1);
+    const other = decodeKdf('scrypt;N=1024;r=8;p=1;salt=DwAODQwLCgkIBwYFBAMCAQ==');
+    const key = await takeDerivation(PASS, other);
+    expect(untakenDerivations()).toBe(0);
+    expect(Buffer.from(key)).toEqual(Buffer.from(await deriveKey(PASS, other)));
+  });
+
   it('finds the only vault when no folder is named', async () => {
     await registerVault('passphrase');
     startUnlockEarly(undefined, { COFFER_HOME: home, COFFER_PASSPHRASE: PASS });

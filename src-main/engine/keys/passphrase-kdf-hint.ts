@@ -32,8 +32,9 @@ export function readKdfHintSync(stateDir: string): ScryptParams | null {
 }
 
 /**
- * Derivations started ahead of an open, by parameters and passphrase. An open takes its entry (once), so
- * the derived key is held no longer than the open that uses it.
+ * Derivations started ahead of an open, by parameters and passphrase. The first open takes its entry and
+ * drops the rest (one started under a stale hint, a passphrase that was not the one asked for), so no
+ * derived key or passphrase is held past that open, in a long `coffer watch` either.
  */
 const started = new Map<string, Promise<Uint8Array>>();
 const startedKey = (passphrase: string, kdf: ScryptParams) => `${encodeKdf(kdf)}\n${passphrase}`;
@@ -56,7 +57,7 @@ export function untakenDerivations(): number {
 export function takeDerivation(passphrase: string, kdf: ScryptParams): Promise<Uint8Array> {
   const key = startedKey(passphrase, kdf);
   const early = started.get(key);
-  started.delete(key);
+  started.clear();
   return early ?? deriveKey(passphrase, kdf);
 }
 

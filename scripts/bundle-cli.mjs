@@ -33,7 +33,7 @@ const requireFromRoot = createRequire(`${root}package.json`);
 const cjsOnly = new Map();
 function isCommonJsOnly(pkg) {
   if (!cjsOnly.has(pkg)) {
-    let verdict = false;
+    let verdict;
     try {
       const meta = JSON.parse(readFileSync(requireFromRoot.resolve(`${pkg}/package.json`), 'utf8'));
       verdict = meta.exports === undefined && meta.type !== 'module';

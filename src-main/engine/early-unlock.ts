@@ -1,6 +1,6 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readKdfHintSync, startDerivation } from './keys/passphrase-kdf-hint.ts';
+import { readKdfHint, startDerivation } from './keys/passphrase-kdf-hint.ts';
 import { pickVault } from './vault/pick-vault.ts';
 import { cofferHome, vaultPaths } from './vault/state-dir.ts';
 
@@ -29,7 +29,7 @@ export function startUnlockEarly(folder: string | undefined, env: NodeJS.Process
     const paths = vaultPaths(home, vault.vaultId);
     const settings = JSON.parse(readFileSync(paths.settings, 'utf8')) as { keyRef?: unknown };
     if (settings.keyRef !== 'passphrase') return;
-    const kdf = readKdfHintSync(paths.dir);
+    const kdf = readKdfHint(paths.dir);
     if (kdf) startDerivation(passphrase, kdf);
   } catch {
     // Nothing started; the open reads everything again and says what is wrong.

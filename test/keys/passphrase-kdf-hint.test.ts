@@ -20,9 +20,9 @@ async function passphraseVault() {
 describe('the scrypt hint of a passphrase vault', () => {
   it('is saved at the first open, and the next open derives before the slot is read', async () => {
     const ctx = await passphraseVault();
-    expect(await readKdfHint(ctx.stateDir)).toBeNull();
+    expect(readKdfHint(ctx.stateDir)).toBeNull();
     const first = await openVaultKey('passphrase', ctx);
-    const hint = await readKdfHint(ctx.stateDir);
+    const hint = readKdfHint(ctx.stateDir);
     expect(hint).not.toBeNull();
     const opened = await openPassphraseSlot(ctx.store, ctx.vaultId, PASS, { expectedKdf: hint! });
     expect(opened.derivedEarly).toBe(true);
@@ -33,20 +33,20 @@ describe('the scrypt hint of a passphrase vault', () => {
   it('with the hint in place, a wrong passphrase is still a wrong passphrase', async () => {
     const ctx = await passphraseVault();
     await openVaultKey('passphrase', ctx);
-    expect(await readKdfHint(ctx.stateDir)).not.toBeNull();
+    expect(readKdfHint(ctx.stateDir)).not.toBeNull();
     await expect(openVaultKey('passphrase', { ...ctx, passphrase: async () => 'not it' })).rejects.toBeInstanceOf(WrongPassphraseError);
   });
 
   it('a stale hint (the passphrase changed on another device) is not used, and is replaced', async () => {
     const ctx = await passphraseVault();
     const key = await openVaultKey('passphrase', ctx);
-    const stale = await readKdfHint(ctx.stateDir);
+    const stale = readKdfHint(ctx.stateDir);
     // Another device changes the passphrase: a new slot, with a new salt.
     await saveToProvider(key, 'passphrase', { ...ctx, stateDir: `${ctx.stateDir}-other`, passphrase: async () => 'the new passphrase' });
     const opened = await openPassphraseSlot(ctx.store, ctx.vaultId, 'the new passphrase', { expectedKdf: stale! });
     expect(opened.derivedEarly).toBe(false);
     await openVaultKey('passphrase', { ...ctx, passphrase: async () => 'the new passphrase' });
-    expect(encodeKdf((await readKdfHint(ctx.stateDir))!)).toBe(encodeKdf(opened.secret.kdf));
+    expect(encodeKdf((readKdfHint(ctx.stateDir))!)).toBe(encodeKdf(opened.secret.kdf));
     expect(encodeKdf(opened.secret.kdf)).not.toBe(encodeKdf(stale!));
   });
 
@@ -55,7 +55,7 @@ describe('the scrypt hint of a passphrase vault', () => {
     const file = join(ctx.stateDir, 'passphrase-kdf');
     for (const junk of ['not a kdf\n', 'scrypt;N=1048576;r=32;p=1;salt=AAAAAAAAAAAAAAAAAAAAAA==\n']) {
       await writeFile(file, junk);
-      expect(await readKdfHint(ctx.stateDir)).toBeNull();
+      expect(readKdfHint(ctx.stateDir)).toBeNull();
       await openVaultKey('passphrase', ctx);
       expect(await readFile(file, 'utf8')).toMatch(/^scrypt;N=4096;r=8;p=1;salt=[A-Za-z0-9+/=]+\n$/);
     }

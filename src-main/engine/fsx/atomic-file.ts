@@ -15,14 +15,13 @@ export interface AtomicWriteOptions {
  * Writes a file so that a crash leaves either the old content or the new, never a mix:
  * temp file in the same folder, fsync, rename, then fsync the folder so the rename itself is durable.
  * `data` may come in parts, written one after the other (a header and a large body, without joining them
- * into one more copy). `opts` as a number is the file's mode.
+ * into one more copy).
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array | readonly (string | Uint8Array)[],
-  opts: number | AtomicWriteOptions = {},
+  { mode = 0o600, durable = true }: AtomicWriteOptions = {},
 ): Promise<void> {
-  const { mode = 0o600, durable = true } = typeof opts === 'number' ? { mode: opts } : opts;
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);

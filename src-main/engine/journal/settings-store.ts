@@ -162,7 +162,7 @@ export function settingsProblems(s: unknown): string | null {
 export async function saveSettings(path: string, s: VaultSettings): Promise<void> {
   const r = vaultSettingsSchema.safeParse(s);
   if (!r.success) throw new SettingsError(path, `refusing to save invalid settings: ${z.prettifyError(r.error)}`);
-  await writeFileAtomic(path, `${JSON.stringify(r.data, null, 2)}\n`, 0o600);
+  await writeFileAtomic(path, `${JSON.stringify(r.data, null, 2)}\n`, { mode: 0o600 });
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

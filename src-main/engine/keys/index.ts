@@ -114,7 +114,7 @@ export async function openVaultKey(ref: string, ctx: KeyContext): Promise<Manage
     }
     case 'passphrase': {
       const passphrase = await askPassphrase(ctx);
-      const hint = await readKdfHint(ctx.stateDir);
+      const hint = readKdfHint(ctx.stateDir);
       const { set, secret } = await openPassphraseSlot(ctx.store, ctx.vaultId, passphrase, hint ? { expectedKdf: hint } : {});
       await saveKdfHint(ctx.stateDir, secret.kdf, hint);
       return caughtUp(new LocalManagedKey('passphrase', set, new PassphraseCustody(ctx.store, secret), d), ctx);

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsx/atomic-file.ts';
 import { decodeKdf, deriveKey, encodeKdf, type ScryptParams } from './passphrase-kdf.ts';
@@ -13,17 +12,12 @@ import { decodeKdf, deriveKey, encodeKdf, type ScryptParams } from './passphrase
  */
 const hintPath = (stateDir: string) => join(stateDir, 'passphrase-kdf');
 
-/** The hint, or null when there is none or it does not parse within the accepted limits. */
-export async function readKdfHint(stateDir: string): Promise<ScryptParams | null> {
-  try {
-    return decodeKdf((await readFile(hintPath(stateDir), 'utf8')).trim());
-  } catch {
-    return null;
-  }
-}
-
-/** readKdfHint without waiting: for a start before the command's modules load (cli/early-unlock.ts). */
-export function readKdfHintSync(stateDir: string): ScryptParams | null {
+/**
+ * The hint, or null when there is none or it does not parse within the accepted limits. A synchronous read
+ * of one short line: engine/early-unlock.ts must have started scrypt before the command's modules load,
+ * and an open reads it the same way.
+ */
+export function readKdfHint(stateDir: string): ScryptParams | null {
   try {
     return decodeKdf(readFileSync(hintPath(stateDir), 'utf8').trim());
   } catch {

@@ -17,7 +17,7 @@ export interface S3Credentials {
 const schema = z.strictObject({ version: z.literal(1), accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) });
 
 export async function saveS3Credentials(stateDir: string, c: S3Credentials): Promise<void> {
-  await writeFileAtomic(join(stateDir, S3_CREDENTIALS_FILE), JSON.stringify({ version: 1, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }), 0o600);
+  await writeFileAtomic(join(stateDir, S3_CREDENTIALS_FILE), JSON.stringify({ version: 1, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }), { mode: 0o600 });
 }
 
 /** The saved keys, or undefined when this vault uses a profile or the SDK's default chain. */

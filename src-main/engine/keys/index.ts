@@ -123,7 +123,9 @@ export async function openVaultKey(ref: string, ctx: KeyContext): Promise<Manage
       if (parsed.vaultId !== ctx.vaultId) throw new KeyUsageError(`${ref} is the member key of vault ${parsed.vaultId}, not of ${ctx.vaultId}`);
       const identity = await requireIdentity(identityStoreFor(parsed.vaultId, parsed.identityFile));
       const set = await requireMemberSlot(ctx.store, ctx.vaultId, identity);
-      return new LocalManagedKey(formatKeyRef(parsed), set, new MemberCustody(ctx.store, identity, await recipientOf(identity)), d);
+      const key = new LocalManagedKey(formatKeyRef(parsed), set, new MemberCustody(ctx.store, identity, await recipientOf(identity)), d);
+      key.markChecked();
+      return key;
     }
     default:
       return openExternalKey(parsed, ref, ctx);
@@ -136,16 +138,26 @@ export async function openVaultKey(ref: string, ctx: KeyContext): Promise<Manage
  * removal), the owner's copies catch up as at open. Otherwise a long-running client would go on writing
  * under a generation a removed member still holds. True when the set changed.
  */
-export async function refreshVaultKey(key: ManagedKey, ctx: KeyContext): Promise<boolean> {
+export async function refreshVaultKey(key: ManagedKey, ctx: KeyContext, opts: RefreshOptions = {}): Promise<boolean> {
   if (!(key instanceof LocalManagedKey)) return false;
+  if (opts.unlessCheckedWithinMs !== undefined && key.checkedWithin(opts.unlessCheckedWithinMs)) return false;
   const before = key.keySet();
   if (key.custody instanceof MemberCustody && key.custody.identity) {
     const slot = await readMemberSlot(ctx.store, ctx.vaultId, key.custody.identity).catch(() => null);
     if (slot && (slot.current !== before.current || (slot.removed && !before.removed))) key.adoptSaved(slot);
+    key.markChecked();
   } else {
     await caughtUp(key, ctx);
   }
   return key.keySet() !== before;
+}
+
+export interface RefreshOptions {
+  /**
+   * Skip the reads when the set was checked this recently (at open, a moment ago): a `coffer sync` opens
+   * the key and starts its pass in the same second, and need not read the same slots twice.
+   */
+  unlessCheckedWithinMs?: number;
 }
 
 /**
@@ -153,6 +165,7 @@ export async function refreshVaultKey(key: ManagedKey, ctx: KeyContext): Promise
  * who started a new key generation (a member removed) wrote it there, as they cannot write the others.
  */
 async function caughtUp(key: LocalManagedKey, ctx: KeyContext): Promise<LocalManagedKey> {
+  key.markChecked();
   await caughtUpWithRecoverySlot(key, ctx);
   const set = key.keySet();
   if (!set.identity) return key;

@@ -48,6 +48,8 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
    * team/ sets it to rewrite the other members' slots, so a rotation reaches everyone who should read.
    */
   onPersisted?: (set: VaultKeySet) => Promise<void>;
+  /** When the set was last checked against the bucket's slots (at open, by refreshVaultKey): clock ms. */
+  private checkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly ref: string,
@@ -98,6 +100,16 @@ export class LocalManagedKey implements ManagedKey, KeyUseListener {
     if (!opts.custodyFirst) await this.custody.save(next);
     this.set = next;
     await this.onPersisted?.(next);
+  }
+
+  /** Records that the set was just checked against the bucket's slots (keys/index.ts). */
+  markChecked(): void {
+    this.checkedAt = this.deps.clock.now();
+  }
+
+  /** Whether the set was checked against the bucket less than `ms` ago. */
+  checkedWithin(ms: number): boolean {
+    return this.deps.clock.now() - this.checkedAt < ms;
   }
 
   /** Set in a former member's slot: who removed them and when. */

@@ -13,6 +13,8 @@ export interface LoadMembershipDeps {
   stateDir: string;
   /** The creator's key when this client knows it itself (the owner: from the identity in its key set). */
   creatorKey?: string;
+  /** The versions the caller listed moments ago (MembershipStore.versions), so an open lists team/m/ once. */
+  listed?: number[];
 }
 
 /**
@@ -24,7 +26,7 @@ export async function loadMembership(deps: LoadMembershipDeps): Promise<Verified
   const seen = await readMembershipSeen(deps.stateDir);
   const ms = new MembershipStore(deps.store, deps.sealer, deps.vaultId);
   const known = seen?.known ?? undefined;
-  const texts = await ms.readFrom(known?.doc.version ?? 1);
+  const texts = await ms.readFrom(known?.doc.version ?? 1, deps.listed);
   if (texts.size === 0 && !known) return null;
   const creatorKey = seen?.creatorKey ?? deps.creatorKey;
   if (!creatorKey) {

@@ -38,10 +38,10 @@ export class MembershipStore {
     return out.sort((a, b) => a - b);
   }
 
-  /** The JWS texts of every version from `from` on (version -> text). */
-  async readFrom(from: number): Promise<Map<number, string>> {
+  /** The JWS texts of every version from `from` on (version -> text); `listed`: versions() just now. */
+  async readFrom(from: number, listed?: number[]): Promise<Map<number, string>> {
     const out = new Map<number, string>();
-    for (const v of await this.versions()) {
+    for (const v of listed ?? (await this.versions())) {
       if (v < from) continue;
       let plain: Uint8Array;
       try {

@@ -26,11 +26,15 @@ export async function attachTeam(vault: ReadableVault): Promise<TeamSession> {
   const removed = key?.removal();
   let membership: VerifiedMembership | null = null;
   if (!removed) {
-    if (key && !identity && (await new MembershipStore(vault.store, vault.sealer, vault.vaultId).versions()).length > 0) {
-      identity = await adoptOwnerIdentity(key, vault.keyContext());
+    let listed: number[] | undefined;
+    if (key && !identity) {
+      listed = await new MembershipStore(vault.store, vault.sealer, vault.vaultId).versions();
+      if (listed.length > 0) identity = await adoptOwnerIdentity(key, vault.keyContext());
     }
     const creatorKey = key?.keySet().identity ? signPublicKey(key.keySet().identity!) : undefined;
-    membership = await loadMembership({ store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId, stateDir: vault.paths.dir, ...(creatorKey ? { creatorKey } : {}) });
+    membership = await loadMembership({
+      store: vault.store, sealer: vault.sealer, vaultId: vault.vaultId, stateDir: vault.paths.dir, ...(creatorKey ? { creatorKey } : {}), ...(listed ? { listed } : {}),
+    });
   }
   return adopt(vault, membership, identity, removed);
 }

@@ -11,6 +11,9 @@ import { attachTeam, sessionOf } from './team-attach.ts';
 import type { OpenVault } from './vault-ops.ts';
 import { refreshVaultKey } from '../keys/index.ts';
 
+/** A key set checked against the bucket this recently (at open) is not read again before the first pass. */
+const KEY_CHECK_FRESH_MS = 5_000;
+
 /**
  * What a sync of this vault needs from the team layer, for every host that syncs (syncOnce, the watch
  * runner, the app): which root to merge with (acceptedHead: a commit not signed by a current writer is
@@ -19,8 +22,10 @@ import { refreshVaultKey } from '../keys/index.ts';
  * (a removed member or device). A vault without a team merges with the head's root as before.
  */
 export async function teamSyncOptions(vault: OpenVault): Promise<Pick<SyncerOptions, 'chooseBase' | 'canCommit' | 'names' | 'beforePass'>> {
-  // The owner's copies catch up with a rotation or generation made on another device (as at open).
-  let session = (await refreshVaultKey(vault.key, vault.keyContext())) ? await attachTeam(vault) : await sessionOf(vault);
+  // The owner's copies catch up with a rotation or generation made on another device (as at open), unless
+  // the open did that a moment ago (a CLI pass: open, then this): the app may sync a vault opened long ago.
+  const fresh = { unlessCheckedWithinMs: KEY_CHECK_FRESH_MS };
+  let session = (await refreshVaultKey(vault.key, vault.keyContext(), fresh)) ? await attachTeam(vault) : await sessionOf(vault);
   const reader = assertMaySync(session);
 
   const names = new PassNames(vault, () => session);
